@@ -18,11 +18,14 @@ typedef struct fw_bytes {
 
 enum { FW_PANIC_BOUNDS = 1, FW_PANIC_DIV_ZERO = 2, FW_PANIC_UNREACHABLE = 3 };
 
-/* Provided by the platform (board glue, or the difftest harness). */
 #if defined(__GNUC__)
-__attribute__((noreturn))
+#define FW_NORETURN __attribute__((noreturn))
+#else
+#define FW_NORETURN
 #endif
-void fw_panic(uint32_t code);
+
+/* Provided by the platform (board glue, or the difftest harness). */
+FW_NORETURN void fw_panic(uint32_t code);
 void fw_platform_log(const char *message, const int32_t *values, uint32_t count);
 
 /* ToInt32 of a value already reduced mod 2^32: no implementation-defined conversion. */

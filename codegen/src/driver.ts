@@ -1,5 +1,50 @@
+// The pipeline: front end (TS program and its diagnostics) -> subset checker -> lowering per
+// module -> emission. No C is produced while any error exists.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createFrontEnd, formatDiagnostics, ts, FW_RT_H } from './program.ts';
+import { Sema } from './sema.ts';
+import { checkProgram } from './check/checker.ts';
+import { ModuleLowering } from './lower/lower.ts';
+import { emitLines } from './emit/emit.ts';
+import type { ModuleIR } from './lower/ir.ts';
 import type { TranspileOptions, TranspileResult } from './index.ts';
 
-export function transpile(_entries: readonly string[], _options: TranspileOptions = {}): TranspileResult {
-  throw new Error('not implemented yet');
+export function transpile(entries: readonly string[], options: TranspileOptions = {}): TranspileResult {
+  const fe = createFrontEnd(entries);
+  const sema = new Sema(fe.program);
+  const sources = fe.program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sema.isPrelude(sf));
+  const diagnostics: ts.Diagnostic[] = [...fe.tsDiagnostics];
+  // The subset checker needs TS's types to be sound, so it runs only once TS itself is happy
+  // (pxt's gate order); it reports every problem it finds and never throws.
+  if (!diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) {
+    diagnostics.push(...checkProgram(sema, sources));
+  }
+  const ok = !diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error);
+  const files = new Map<string, string>();
+  const modules = new Map<string, string>();
+  const irs: ModuleIR[] = [];
+  if (ok) {
+    const rel = (f: string): string => (options.outDir ? path.relative(options.outDir, f) : f);
+    for (const sf of sources) {
+      const ir = new ModuleLowering(sf, sema).lower();
+      irs.push(ir);
+      modules.set(path.resolve(sf.fileName), ir.prefix);
+      files.set(`${ir.prefix}.h`, emitLines(ir.header, rel(sf.fileName)));
+      files.set(`${ir.prefix}.c`, emitLines(ir.source, rel(sf.fileName)));
+    }
+    files.set('fw_rt.h', fs.readFileSync(FW_RT_H, 'utf8'));
+    if (options.outDir) {
+      fs.mkdirSync(options.outDir, { recursive: true });
+      for (const [name, text] of files) fs.writeFileSync(path.join(options.outDir, name), text);
+    }
+  }
+  return {
+    ok,
+    diagnostics,
+    format: (color: boolean) => formatDiagnostics(diagnostics, color),
+    files,
+    modules,
+    reports: irs.map((ir) => ({ module: ir.prefix, ram: ir.ram, frames: ir.frames })),
+  };
 }

@@ -15,6 +15,14 @@ export interface TranspileResult {
   files: Map<string, string>;
   /** C identifier prefix of each module, by absolute .ts path (e.g. crc16 for .../crc16.ts). */
   modules: Map<string, string>;
+  /** Static RAM per top-level variable and per-function locals, per module (see stack.ts). */
+  reports: ModuleReport[];
+}
+
+export interface ModuleReport {
+  module: string;
+  ram: { name: string; bytes: number }[];
+  frames: { name: string; locals: number; calls: string[] }[];
 }
 
 export { transpile } from './driver.ts';

@@ -19,8 +19,11 @@ export type u32 = number & { readonly [U32]: true };
 export type i8 = number & { readonly [I8]: true };
 export type i16 = number & { readonly [I16]: true };
 export type i32 = number & { readonly [I32]: true };
-/** Any wrapped integer: accepted where only the value matters (indices, lengths, log values). */
+/** Any wrapped integer. */
 export type Int = u8 | u16 | u32 | i8 | i16 | i32;
+/** An index or length: any wrapped integer, or a literal. It is `number` so literals need no wrap;
+ * the subset checker rejects unwrapped intermediates here (FW2003). */
+export type Index = number;
 export type bool = boolean;
 
 export const u8 = (x: number): u8 => (x & 0xff) as u8;
@@ -74,41 +77,41 @@ function check(b: Bytes, i: number, n: number): void {
 }
 
 /** A view of b[begin, end) sharing its memory. Unlike subarray() it never clamps: out of range panics. */
-export function view(b: Bytes, begin: Int, end: Int): Bytes {
+export function view(b: Bytes, begin: Index, end: Index): Bytes {
   if (begin < 0 || end < begin || end > b.length) panic(Panic.Bounds as u32);
   return (b as unknown as Uint8Array).subarray(begin, end) as unknown as Bytes;
 }
 /** dst[at, at + src.length) = src, as if through a temporary (views may overlap). */
-export function copy(dst: Bytes, at: Int, src: Bytes): void {
+export function copy(dst: Bytes, at: Index, src: Bytes): void {
   check(dst, at, src.length);
   (dst as unknown as Uint8Array).set(src as unknown as Uint8Array, at);
 }
 /** b[begin, end) = value. */
-export function fill(b: Bytes, value: u8, begin: Int, end: Int): void {
+export function fill(b: Bytes, value: u8, begin: Index, end: Index): void {
   if (begin < 0 || end < begin || end > b.length) panic(Panic.Bounds as u32);
   (b as unknown as Uint8Array).fill(value, begin, end);
 }
 
 // Bounds-checked access where no proof exists: both worlds panic the same way.
-export function rd8(b: Bytes, i: Int): u8 { check(b, i, 1); return b[i]; }
-export function wr8(b: Bytes, i: Int, v: u8): void { check(b, i, 1); b[i] = v; }
-export function rd16le(b: Bytes, i: Int): u16 { check(b, i, 2); return (b[i] | (b[i + 1] << 8)) as u16; }
-export function rd16be(b: Bytes, i: Int): u16 { check(b, i, 2); return ((b[i] << 8) | b[i + 1]) as u16; }
-export function rd32le(b: Bytes, i: Int): u32 {
+export function rd8(b: Bytes, i: Index): u8 { check(b, i, 1); return b[i]; }
+export function wr8(b: Bytes, i: Index, v: u8): void { check(b, i, 1); b[i] = v; }
+export function rd16le(b: Bytes, i: Index): u16 { check(b, i, 2); return (b[i] | (b[i + 1] << 8)) as u16; }
+export function rd16be(b: Bytes, i: Index): u16 { check(b, i, 2); return ((b[i] << 8) | b[i + 1]) as u16; }
+export function rd32le(b: Bytes, i: Index): u32 {
   check(b, i, 4);
   return ((b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0) as u32;
 }
-export function rd32be(b: Bytes, i: Int): u32 {
+export function rd32be(b: Bytes, i: Index): u32 {
   check(b, i, 4);
   return (((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0) as u32;
 }
-export function wr16le(b: Bytes, i: Int, v: u16): void { check(b, i, 2); b[i] = u8(v); b[i + 1] = u8(v >>> 8); }
-export function wr16be(b: Bytes, i: Int, v: u16): void { check(b, i, 2); b[i] = u8(v >>> 8); b[i + 1] = u8(v); }
-export function wr32le(b: Bytes, i: Int, v: u32): void {
+export function wr16le(b: Bytes, i: Index, v: u16): void { check(b, i, 2); b[i] = u8(v); b[i + 1] = u8(v >>> 8); }
+export function wr16be(b: Bytes, i: Index, v: u16): void { check(b, i, 2); b[i] = u8(v >>> 8); b[i + 1] = u8(v); }
+export function wr32le(b: Bytes, i: Index, v: u32): void {
   check(b, i, 4);
   b[i] = u8(v); b[i + 1] = u8(v >>> 8); b[i + 2] = u8(v >>> 16); b[i + 3] = u8(v >>> 24);
 }
-export function wr32be(b: Bytes, i: Int, v: u32): void {
+export function wr32be(b: Bytes, i: Index, v: u32): void {
   check(b, i, 4);
   b[i] = u8(v >>> 24); b[i + 1] = u8(v >>> 16); b[i + 2] = u8(v >>> 8); b[i + 3] = u8(v);
 }
@@ -119,6 +122,6 @@ let logSink: LogSink | null = null;
 export function setLogSink(sink: LogSink | null): void { logSink = sink; }
 
 /** Device log: a constant message and up to 4 integer values (defmt-style: no formatting on the MCU). */
-export function log(message: string, ...values: Int[]): void {
+export function log(message: string, ...values: Index[]): void {
   if (logSink !== null) logSink(message, values);
 }

@@ -1,0 +1,17 @@
+// Emission: C IR lines -> text. A `#line N "file.ts"` directive precedes a line whose .ts line
+// is not the one the C compiler would assume, so compiler errors and debuggers point at the .ts.
+import type { Line } from '../lower/ir.ts';
+
+export function emitLines(lines: readonly Line[], tsFile: string): string {
+  const out: string[] = [];
+  let expected: number | undefined; // the .ts line the compiler assumes for the next C line
+  for (const l of lines) {
+    if (l.src !== undefined && l.src !== expected) {
+      out.push(`#line ${l.src} "${tsFile}"`);
+      expected = l.src;
+    }
+    out.push(l.text);
+    if (expected !== undefined) expected++;
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,278 @@
+// fuzz/ast.ts: the small typed AST the program generator builds and the shrinker edits, and its
+// rendering to FwTS source text.
+//
+// README (fuzz AST): every expression carries its FwTS type: a declared integer type, 'bool',
+// 'num' (an unwrapped intermediate, with `bits`, a bound on |value| in bits that is kept
+// <= 53), or 'bytes'. The shrinker replaces nodes by same-typed, smaller nodes, so every edit
+// keeps the program inside the subset and well typed as far as the generator's own rules go.
+
+export type IntTy = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32';
+export type Ty = IntTy | 'bool' | 'num' | 'bytes' | 'void';
+
+export const INT_TYPES: readonly IntTy[] = ['u8', 'u16', 'u32', 'i8', 'i16', 'i32'];
+export const WIDTH: Record<IntTy, number> = { u8: 8, u16: 16, u32: 32, i8: 8, i16: 16, i32: 32 };
+export const isSigned = (t: IntTy): boolean => t[0] === 'i';
+export const isInt = (t: Ty): t is IntTy => (INT_TYPES as readonly string[]).includes(t);
+
+export type Expr =
+  /** A wrapped literal: u8(300). */
+  | { k: 'lit'; ty: IntTy; v: number; neg?: boolean }
+  /** A bare literal inside an intermediate or a comparison (non-negative). */
+  | { k: 'num'; ty: 'num'; v: number; bits: number }
+  /** Anything referenced by its text: variables, fields, input.length, true. */
+  | { k: 'ref'; ty: Ty; text: string; bits?: number }
+  /** u8(a) etc. */
+  | { k: 'wrap'; ty: IntTy; a: Expr }
+  /** Ring/bit ops give 'num'; comparisons and && || give 'bool'. */
+  | { k: 'bin'; ty: 'num' | 'bool'; op: string; a: Expr; b: Expr; bits?: number }
+  | { k: 'un'; ty: 'num' | 'bool'; op: '~' | '-' | '!'; a: Expr; bits?: number }
+  /** fn(args) / obj.m(args) / T[2](args). */
+  | { k: 'call'; ty: Ty; fn: string; args: Expr[] }
+  | { k: 'cond'; ty: Ty; c: Expr; a: Expr; b: Expr }
+  /** arr[i] with a proven index. */
+  | { k: 'idx'; ty: IntTy; arr: string; i: Expr };
+
+export type Stmt =
+  | { s: 'let'; name: string; ty: IntTy | 'bool'; init: Expr; konst: boolean }
+  | { s: 'assign'; target: string; e: Expr }
+  | { s: 'expr'; e: Expr }
+  | { s: 'if'; c: Expr; t: Stmt[]; f: Stmt[] | null }
+  /** while (w < n) { w = u32(w + 1); body } — the counter is declared just before. */
+  | { s: 'while'; ctr: string; n: number; body: Stmt[]; doWhile: boolean; label?: string }
+  /** for (let v = ty(start); v < bound; v++) or v > 0; v-- */
+  | { s: 'for'; v: string; ty: IntTy; start: number; bound: string; down: boolean; body: Stmt[]; label?: string }
+  | { s: 'switch'; e: Expr; cases: { labels: number[]; body: Stmt[] }[]; dflt: Stmt[] | null }
+  | { s: 'return'; e: Expr | null }
+  | { s: 'break'; label?: string }
+  | { s: 'continue'; label?: string }
+  | { s: 'panic'; code: number }
+  | { s: 'log'; msg: string; args: Expr[] };
+
+export interface Param {
+  name: string;
+  /** An integer type, 'bytes', or a class/interface name. */
+  ty: string;
+}
+export interface Func {
+  name: string;
+  params: Param[];
+  ret: IntTy | 'void';
+  body: Stmt[];
+  /** Set for methods. */
+  cls?: string;
+  exported?: boolean;
+}
+export interface Field {
+  name: string;
+  ty: IntTy | 'bytes';
+  /** Literal initialiser, or (bytes) the size; undefined: set from a constructor parameter. */
+  init?: Expr;
+  size?: number;
+}
+export interface ClassDecl {
+  name: string;
+  implements?: string;
+  fields: Field[];
+  /** Constructor parameters, each assigned to the field of the same name. */
+  ctor: { name: string; ty: IntTy }[];
+  methods: Func[];
+}
+export interface Iface {
+  name: string;
+  method: { name: string; params: Param[]; ret: IntTy };
+}
+export interface Program {
+  header: string;
+  prelude: string;
+  ifaces: Iface[];
+  /** Module state: `let name: ty = init;` */
+  state: { name: string; ty: IntTy; init: Expr }[];
+  bufs: { name: string; size: number }[];
+  tables: { name: string; ty: IntTy; values: number[] }[];
+  fnTables: { name: string; type: string; fns: string[] }[];
+  fnTypes: { name: string; params: Param[]; ret: IntTy }[];
+  classes: ClassDecl[];
+  objects: { name: string; cls: string; args: Expr[] }[];
+  funcs: Func[];
+}
+
+// ---------- rendering ----------
+
+const litText = (v: number): string => (v > 0xffff ? '0x' + v.toString(16) : String(v));
+
+export function renderExpr(e: Expr): string {
+  switch (e.k) {
+    case 'lit':
+      return `${e.ty}(${e.neg ? '-' : ''}${litText(e.v)})`;
+    case 'num':
+      return litText(e.v);
+    case 'ref':
+      return e.text;
+    case 'wrap':
+      return `${e.ty}(${renderExpr(e.a)})`;
+    case 'bin':
+      return `(${renderExpr(e.a)} ${e.op} ${renderExpr(e.b)})`;
+    case 'un':
+      return `${e.op}${e.a.k === 'un' ? '(' + renderExpr(e.a) + ')' : renderExpr(e.a)}`;
+    case 'call':
+      return `${e.fn}(${e.args.map(renderExpr).join(', ')})`;
+    case 'cond':
+      return `(${renderExpr(e.c)} ? ${renderExpr(e.a)} : ${renderExpr(e.b)})`;
+    case 'idx':
+      return `${e.arr}[${renderExpr(e.i)}]`;
+  }
+}
+
+const endsFlow = (b: readonly Stmt[]): boolean => {
+  const l = b[b.length - 1];
+  return !!l && (l.s === 'return' || l.s === 'break' || l.s === 'continue');
+};
+
+function renderStmts(ss: readonly Stmt[], ind: string, out: string[]): void {
+  for (const s of ss) renderStmt(s, ind, out);
+}
+
+export function renderStmt(s: Stmt, ind: string, out: string[]): void {
+  const I = ind + '  ';
+  switch (s.s) {
+    case 'let':
+      out.push(`${ind}${s.konst ? 'const' : 'let'} ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
+      return;
+    case 'assign':
+      out.push(`${ind}${s.target} = ${renderExpr(s.e)};`);
+      return;
+    case 'expr':
+      out.push(`${ind}${renderExpr(s.e)};`);
+      return;
+    case 'if':
+      out.push(`${ind}if (${stripParens(renderExpr(s.c))}) {`);
+      renderStmts(s.t, I, out);
+      if (s.f) {
+        out.push(`${ind}} else {`);
+        renderStmts(s.f, I, out);
+      }
+      out.push(`${ind}}`);
+      return;
+    case 'while':
+      out.push(`${ind}let ${s.ctr}: u32 = u32(0);`);
+      if (s.doWhile) {
+        out.push(`${ind}${s.label ? s.label + ': ' : ''}do {`);
+        out.push(`${I}${s.ctr} = u32(${s.ctr} + 1);`);
+        renderStmts(s.body, I, out);
+        out.push(`${ind}} while (${s.ctr} < ${s.n});`);
+      } else {
+        out.push(`${ind}${s.label ? s.label + ': ' : ''}while (${s.ctr} < ${s.n}) {`);
+        out.push(`${I}${s.ctr} = u32(${s.ctr} + 1);`);
+        renderStmts(s.body, I, out);
+        out.push(`${ind}}`);
+      }
+      return;
+    case 'for':
+      out.push(
+        `${ind}${s.label ? s.label + ': ' : ''}for (let ${s.v} = ${s.ty}(${s.start}); ${s.v} ${s.down ? '>' : '<'} ${s.bound}; ${s.v}${s.down ? '--' : '++'}) {`,
+      );
+      renderStmts(s.body, I, out);
+      out.push(`${ind}}`);
+      return;
+    case 'switch':
+      out.push(`${ind}switch (${renderExpr(s.e)}) {`);
+      for (const c of s.cases) {
+        for (const l of c.labels) out.push(`${I}case ${l}:`);
+        renderStmts(c.body, I + '  ', out);
+        if (!endsFlow(c.body)) out.push(`${I}  break;`);
+      }
+      if (s.dflt) {
+        out.push(`${I}default:`);
+        renderStmts(s.dflt, I + '  ', out);
+        if (!endsFlow(s.dflt)) out.push(`${I}  break;`);
+      }
+      out.push(`${ind}}`);
+      return;
+    case 'return':
+      out.push(`${ind}return${s.e ? ' ' + renderExpr(s.e) : ''};`);
+      return;
+    case 'break':
+    case 'continue':
+      out.push(`${ind}${s.s}${s.label ? ' ' + s.label : ''};`);
+      return;
+    case 'panic':
+      out.push(`${ind}panic(u32(${litText(s.code)}));`);
+      return;
+    case 'log':
+      out.push(`${ind}log('${s.msg}'${s.args.map((a) => ', ' + renderExpr(a)).join('')});`);
+      return;
+  }
+}
+
+function stripParens(t: string): string {
+  if (!t.startsWith('(') || !t.endsWith(')')) return t;
+  // Only strip when the outer parens match each other.
+  let d = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '(') d++;
+    else if (t[i] === ')') d--;
+    if (d === 0 && i < t.length - 1) return t;
+  }
+  return t.slice(1, -1);
+}
+
+const paramTy = (t: string): string => (t === 'bytes' ? 'Bytes' : t);
+
+function renderFunc(f: Func, ind: string, out: string[]): void {
+  const sig = `${f.name}(${f.params.map((p) => `${p.name}: ${paramTy(p.ty)}`).join(', ')}): ${f.ret}`;
+  out.push(f.cls ? `${ind}${sig} {` : `${f.exported ? 'export ' : ''}function ${sig} {`);
+  renderStmts(f.body, ind + '  ', out);
+  out.push(`${ind}}`);
+}
+
+export const PRELUDE_NAMES = [
+  'u8', 'u16', 'u32', 'i8', 'i16', 'i32', 'mul32', 'imul32', 'clz32', 'divu', 'modu', 'divi', 'modi', 'bytes', 'view', 'copy', 'fill',
+  'rd8', 'wr8', 'rd16le', 'rd16be', 'rd32le', 'rd32be', 'wr16le', 'wr16be', 'wr32le', 'wr32be', 'panic', 'log',
+];
+
+export function renderProgram(p: Program): string {
+  const out: string[] = [p.header];
+  const body: string[] = [];
+  for (const i of p.ifaces) {
+    const m = i.method;
+    body.push(`interface ${i.name} {`, `  ${m.name}(${m.params.map((q) => `${q.name}: ${paramTy(q.ty)}`).join(', ')}): ${m.ret};`, `}`, '');
+  }
+  for (const t of p.fnTypes) body.push(`type ${t.name} = (${t.params.map((q) => `${q.name}: ${paramTy(q.ty)}`).join(', ')}) => ${t.ret};`);
+  for (const s of p.state) body.push(`let ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
+  for (const b of p.bufs) body.push(`const ${b.name}: Bytes = bytes(${b.size});`);
+  for (const t of p.tables) {
+    const rows: string[] = [];
+    for (let i = 0; i < t.values.length; i += 12) rows.push('  ' + t.values.slice(i, i + 12).map((v) => `${t.ty}(${litText(v)})`).join(', ') + ',');
+    body.push(`const ${t.name}: readonly ${t.ty}[] = [`, ...rows, `];`);
+  }
+  body.push('');
+  for (const c of p.classes) {
+    body.push(`class ${c.name}${c.implements ? ' implements ' + c.implements : ''} {`);
+    for (const f of c.fields) {
+      if (f.ty === 'bytes') body.push(`  ${f.name}: Bytes = bytes(${f.size ?? 8});`);
+      else if (f.init) body.push(`  ${f.name}: ${f.ty} = ${renderExpr(f.init)};`);
+      else body.push(`  ${f.name}: ${f.ty};`);
+    }
+    if (c.ctor.length) {
+      body.push(`  constructor(${c.ctor.map((a) => `${a.name}: ${a.ty}`).join(', ')}) {`);
+      for (const a of c.ctor) body.push(`    this.${a.name} = ${a.name};`);
+      body.push('  }');
+    }
+    for (const m of c.methods) renderFunc(m, '  ', body);
+    body.push('}', '');
+  }
+  for (const o of p.objects) body.push(`const ${o.name} = new ${o.cls}(${o.args.map(renderExpr).join(', ')});`);
+  body.push('');
+  for (const f of p.funcs) {
+    renderFunc(f, '', body);
+    body.push('');
+  }
+  // Function tables come last, after the functions they name.
+  const tbl: string[] = [];
+  for (const t of p.fnTables) tbl.push(`const ${t.name}: readonly ${t.type}[] = [${t.fns.join(', ')}];`);
+  const text = body.join('\n');
+  const used = PRELUDE_NAMES.filter((n) => new RegExp(`\\b${n}\\(`).test(text) || n === 'u32');
+  const needsBytes = /\bBytes\b/.test(text);
+  out.push(`import { ${used.join(', ')}${needsBytes ? ', type Bytes' : ''} } from '${p.prelude}';`, '');
+  return out.join('\n') + '\n' + (text + '\n' + tbl.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}

@@ -1,0 +1,35 @@
+// The small C IR between lowering and emission: lines of C with the .ts line they came from,
+// grouped into the pieces of a module's .h and .c. Expressions are C text with their C type:
+// sequencing and temporaries are settled by the lowering, so emission only prints.
+
+export interface Line {
+  text: string;
+  /** 1-based line in the .ts source; emission writes a #line directive when it changes. */
+  src?: number;
+}
+
+/** A lowered expression: C text, its C type, and whether it is a compile-time constant. */
+export interface CExpr {
+  c: string;
+  /** C type: uint8_t ... int32_t, bool, fw_bytes, `Name *`, an interface/enum/fn typedef name. */
+  t: string;
+  /** Integer value when the expression is a literal (its text is then chosen by context). */
+  lit?: number;
+  /** The literal as written in the .ts (keeps 0xFF readable). */
+  litText?: string;
+  /** True when evaluating it twice, or later, gives the same value with no effect. */
+  stable: boolean;
+}
+
+export interface ModuleIR {
+  prefix: string;
+  tsPath: string;
+  /** Headers of imported modules, in import order. */
+  imports: string[];
+  header: Line[];
+  source: Line[];
+  /** Bytes of static RAM per top-level variable and in total. */
+  ram: { name: string; bytes: number }[];
+  /** Per function: bytes of locals (a lower bound of its frame) and the functions it calls. */
+  frames: { name: string; locals: number; calls: string[] }[];
+}

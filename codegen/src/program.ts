@@ -1,0 +1,65 @@
+// The only module that creates a ts.Program. typescript is pinned ~6.0 (7.x has no JS compiler
+// API); the rest of codegen imports `ts` from here so that a move to another front end touches
+// one file.
+import ts from 'typescript';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export { ts };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(here, '../..');
+export const FW_LIB = path.join(REPO_ROOT, 'firmware/lib/lib.fw.d.ts');
+export const PRELUDE = path.join(REPO_ROOT, 'firmware/lib/prelude.ts');
+export const FW_RT_H = path.join(REPO_ROOT, 'codegen/runtime/fw_rt.h');
+
+/** The compiler options of firmware/tsconfig.json: FwTS sees only lib.fw.d.ts. */
+export const FWTS_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  noLib: true,
+  types: [],
+  strict: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
+  erasableSyntaxOnly: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  allowImportingTsExtensions: true,
+  noEmit: true,
+};
+
+export interface FrontEnd {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  /** TypeScript's own diagnostics (syntax, options, global, semantic), in pxt's gate order. */
+  tsDiagnostics: readonly ts.Diagnostic[];
+}
+
+export function createFrontEnd(entries: readonly string[]): FrontEnd {
+  const rootNames = [FW_LIB, ...entries.map((e) => path.resolve(e))];
+  const program = ts.createProgram({ rootNames, options: FWTS_OPTIONS });
+  const syntactic = program.getSyntacticDiagnostics();
+  const tsDiagnostics =
+    syntactic.length > 0
+      ? syntactic
+      : [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()];
+  return { program, checker: program.getTypeChecker(), tsDiagnostics };
+}
+
+export const formatHost: ts.FormatDiagnosticsHost = {
+  getCanonicalFileName: (f) => f,
+  getCurrentDirectory: () => process.cwd(),
+  getNewLine: () => '\n',
+};
+
+export function formatDiagnostics(diags: readonly ts.Diagnostic[], color: boolean): string {
+  return color ? ts.formatDiagnosticsWithColorAndContext(diags, formatHost) : formatPlain(diags);
+}
+
+/** tsc's pretty format without colour: location, message, code frame, then related notes. */
+function formatPlain(diags: readonly ts.Diagnostic[]): string {
+  const coloured = ts.formatDiagnosticsWithColorAndContext(diags, formatHost);
+  return coloured.replace(/\u001b\[[0-9;]*m/g, '');
+}
