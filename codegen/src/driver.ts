@@ -2,7 +2,8 @@
 // module -> emission. No C is produced while any error exists.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createFrontEnd, formatDiagnostics, ts, FW_RT_H } from './program.ts';
+import { createFrontEnd, ts, FW_RT_H } from './program.ts';
+import { formatDiagnostics } from './check/report.ts';
 import { Sema } from './sema.ts';
 import { checkProgram } from './check/checker.ts';
 import { ModuleLowering } from './lower/lower.ts';

@@ -47,19 +47,3 @@ export function createFrontEnd(entries: readonly string[]): FrontEnd {
       : [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()];
   return { program, checker: program.getTypeChecker(), tsDiagnostics };
 }
-
-export const formatHost: ts.FormatDiagnosticsHost = {
-  getCanonicalFileName: (f) => f,
-  getCurrentDirectory: () => process.cwd(),
-  getNewLine: () => '\n',
-};
-
-export function formatDiagnostics(diags: readonly ts.Diagnostic[], color: boolean): string {
-  return color ? ts.formatDiagnosticsWithColorAndContext(diags, formatHost) : formatPlain(diags);
-}
-
-/** tsc's pretty format without colour: location, message, code frame, then related notes. */
-function formatPlain(diags: readonly ts.Diagnostic[]): string {
-  const coloured = ts.formatDiagnosticsWithColorAndContext(diags, formatHost);
-  return coloured.replace(/\u001b\[[0-9;]*m/g, '');
-}

@@ -275,9 +275,18 @@ export class Sema {
         return { k: 'enum', name: alias, ctype: this.enumCType(obj), decl: obj };
       }
     }
-    if (ts.isIdentifier(e)) {
-      const c = this.constValue(e);
-      if (c !== undefined) return { k: 'lit', value: c };
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') {
+      const bt = this.exprType(e.expression);
+      if (bt.k === 'table') return bt.length >= 0 ? { k: 'lit', value: bt.length } : intType('u32');
+    }
+    if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
+      if (ts.isIdentifier(e)) {
+        const c = this.constValue(e);
+        if (c !== undefined) return { k: 'lit', value: c };
+      }
+      // The declared type, not TS's flow-narrowed one (narrowing drops the enum's alias).
+      const d = this.declOf(ts.isIdentifier(e) ? e : e.name);
+      if (d && (ts.isVariableDeclaration(d) || ts.isParameter(d) || ts.isPropertyDeclaration(d))) return this.declType(d);
     }
     if (ts.isCallExpression(e)) {
       const p = this.preludeName(e.expression);
@@ -291,13 +300,12 @@ export class Sema {
     return ts.isIdentifier(obj.name) ? obj.name.text : 'enum';
   }
 
-  /** Value of a top-level `const N = 256` (a named integer constant), if `id` refers to one. */
+  /** Value of a `const N = 256` (a named integer constant, inlined in C), if `id` refers to one. */
   constValue(id: ts.Identifier): number | undefined {
     const d = this.declOf(id);
     if (!d || !ts.isVariableDeclaration(d) || d.type || !d.initializer) return undefined;
     const list = d.parent;
     if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
-    if (!ts.isSourceFile(list.parent.parent)) return undefined;
     return literalValue(d.initializer);
   }
 }

@@ -69,9 +69,9 @@ export function makeInputs(cases: number, seed: number, maxLen = 300): Uint8Arra
   const out: Uint8Array[] = [];
   for (let c = 0; c < cases; c++) {
     const len = rng.weighted<number>([
-      [3, rng.int(9)],
-      [3, rng.int(33)],
-      [2, rng.int(maxLen + 1)],
+      [1, rng.int(9)],
+      [3, rng.range(4, 40)],
+      [3, rng.int(maxLen + 1)],
       [1, rng.pick(EDGE_LENGTHS)],
     ]);
     const b = new Uint8Array(len);

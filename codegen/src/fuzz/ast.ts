@@ -136,7 +136,7 @@ export function renderStmt(s: Stmt, ind: string, out: string[]): void {
   const I = ind + '  ';
   switch (s.s) {
     case 'let':
-      out.push(`${ind}${s.konst ? 'const' : 'let'} ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
+      out.push(`${ind}${s.konst ? 'const' : 'let'} ${s.name}: ${s.ty === 'bool' ? 'boolean' : s.ty} = ${renderExpr(s.init)};`);
       return;
     case 'assign':
       out.push(`${ind}${s.target} = ${renderExpr(s.e)};`);
@@ -271,7 +271,7 @@ export function renderProgram(p: Program): string {
   const tbl: string[] = [];
   for (const t of p.fnTables) tbl.push(`const ${t.name}: readonly ${t.type}[] = [${t.fns.join(', ')}];`);
   const text = body.join('\n');
-  const used = PRELUDE_NAMES.filter((n) => new RegExp(`\\b${n}\\(`).test(text) || n === 'u32');
+  const used = PRELUDE_NAMES.filter((n) => new RegExp(n.length <= 3 ? `\\b${n}\\b` : `\\b${n}\\(`).test(text + tbl.join('\n')));
   const needsBytes = /\bBytes\b/.test(text);
   out.push(`import { ${used.join(', ')}${needsBytes ? ', type Bytes' : ''} } from '${p.prelude}';`, '');
   return out.join('\n') + '\n' + (text + '\n' + tbl.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';

@@ -488,6 +488,8 @@ export class ModuleLowering {
       out.push({ text: `${I}}` });
     } else if (ts.isVariableStatement(s)) {
       const d = s.declarationList.declarations[0];
+      // A named integer constant (const n = 4) is inlined where used.
+      if (s.declarationList.flags & ts.NodeFlags.Const && !d.type && d.initializer && literalValue(d.initializer) !== undefined) return;
       const type = this.sema.declType(d);
       const name = cIdent(d.name.getText(this.sf));
       this.localBytes += this.sizeOf(type, { k: 'value' });
