@@ -1,0 +1,39 @@
+// urpc.info() -> str: "key=value" lines describing the device, then one "fn=<name> <signature>"
+// line per registered function. Parsed by host/client (RpcClient.info()).
+
+import { u8, u32, view } from '../lib/prelude.ts';
+import type { Ctx } from '../rpc/ctx.ts';
+import type { Args } from '../rpc/wire.ts';
+import { Msg } from '../rpc/messages.ts';
+import { FN_COUNT } from '../rpc/names.ts';
+import { putFunctionName, putFunctionSig } from '../rpc/lookup.ts';
+import { TypeCode } from '../rpc/codes.ts';
+import { RPC_MAX_PACKET } from '../rpc/config.ts';
+
+export function fnInfo(c: Ctx, a: Args): Msg {
+  const m: Msg = a.expect(u32(0));
+  if (m !== Msg.Ok) {
+    return m;
+  }
+  const w = c.out;
+  w.beginStr(u32(TypeCode.Str));
+  c.err.clear();
+  w.putMsg(Msg.InfoHead, c.err);
+  let len: u32 = c.plat.boardName(c.name);
+  if (len > c.name.length) {
+    len = c.name.length;
+  }
+  w.putBytes(view(c.name, u32(0), len));
+  c.err.set3(Msg.InfoLimits, u32(RPC_MAX_PACKET), c.mem.capacity(), c.mem.available());
+  w.putMsg(Msg.InfoLimits, c.err);
+  c.err.clear();
+  for (let k = u32(0); k < FN_COUNT; k++) {
+    w.putMsg(Msg.InfoFn, c.err);
+    putFunctionName(w, k);
+    w.put8(u8(0x20));
+    putFunctionSig(w, k);
+    w.put8(u8(0x0a));
+  }
+  w.endStr();
+  return Msg.Ok;
+}

@@ -1,0 +1,36 @@
+// The function registry: HANDLERS[i] implements the function named by entry i of FN_NAMES
+// (names.ts). Global handle of function i: HANDLE_GLOBAL_FN | i; through the system library:
+// HANDLE_MODULE_FN | i. To add a function: append it to FUNCTIONS in test/unit/rpc-tables.ts,
+// regenerate names.ts, and append its handler here in the same position.
+
+import { u32 } from '../lib/prelude.ts';
+import type { Ctx, FnHandler } from './ctx.ts';
+import { Msg } from './messages.ts';
+import { fnSystemLib, fnModuleGetFunction, fnGetCRTMaxPacketSize } from '../functions/system.ts';
+import { fnTimeEvaluator } from '../functions/timeeval.ts';
+import { fnEcho } from '../functions/echo.ts';
+import { fnInfo } from '../functions/info.ts';
+import { fnRandomFill, fnAdd, fnSum } from '../functions/tensor_ops.ts';
+
+export const HANDLERS: readonly FnHandler[] = [
+  fnSystemLib,
+  fnModuleGetFunction,
+  fnTimeEvaluator,
+  fnGetCRTMaxPacketSize,
+  fnRandomFill,
+  fnEcho,
+  fnInfo,
+  fnAdd,
+  fnSum,
+];
+
+/** Calls function k (k < FN_COUNT) on the parsed arguments c.args. */
+export function callFunction(c: Ctx, k: u32): Msg {
+  for (let i = u32(0); i < HANDLERS.length; i++) {
+    if (i === k) {
+      const h: FnHandler = HANDLERS[i];
+      return h(c, c.args);
+    }
+  }
+  return c.err.set1(Msg.UnknownFnHandle, k);
+}

@@ -1,0 +1,424 @@
+// Packet-level encoding for the MinRPC server: the reply Writer (with TVM's return-value
+// conventions), the error Detail carried into exception texts, and Args, a validated index over
+// a packed argument sequence inside a request packet. Nothing here panics on hostile input:
+// Args.parse checks every length before reading, and the Writer drops output past its buffer
+// (setting `over`) instead of writing out of range.
+
+import {
+  u8, u16, u32, i32, bytes, view, copy, divu, mul32, rd16le, rd32le, wr16le, wr32le, wr8,
+  type Bytes, type bool,
+} from '../lib/prelude.ts';
+import { Msg, MSG_TEXT } from './messages.ts';
+import { RPCCode, TypeCode, OBJECT_TYPE_RPC_REF } from './codes.ts';
+import { RPC_PACKET_LIMIT, RPC_MAX_ARGS, RPC_ARG_OFFS_BYTES } from './config.ts';
+
+/** Decimal powers for putDec, largest first. */
+const POW10: readonly u32[] = [
+  u32(1000000000), u32(100000000), u32(10000000), u32(1000000), u32(100000),
+  u32(10000), u32(1000), u32(100), u32(10), u32(1),
+];
+
+/** Up to three numbers that fill the `%u` / `%d` slots of a message text. */
+export class Detail {
+  count: u32 = u32(0);
+  v0: u32 = u32(0);
+  v1: u32 = u32(0);
+  v2: u32 = u32(0);
+
+  clear(): void {
+    this.count = u32(0);
+  }
+  /** The set* helpers return msg so a handler can write `return c.err.set1(Msg.X, v)`. */
+  set0(msg: Msg): Msg {
+    this.count = u32(0);
+    return msg;
+  }
+  set1(msg: Msg, a: u32): Msg {
+    this.count = u32(1);
+    this.v0 = a;
+    return msg;
+  }
+  set2(msg: Msg, a: u32, b: u32): Msg {
+    this.count = u32(2);
+    this.v0 = a;
+    this.v1 = b;
+    return msg;
+  }
+  set3(msg: Msg, a: u32, b: u32, c: u32): Msg {
+    this.count = u32(3);
+    this.v0 = a;
+    this.v1 = b;
+    this.v2 = c;
+    return msg;
+  }
+  value(k: u32): u32 {
+    if (k === 0) {
+      return this.v0;
+    }
+    if (k === 1) {
+      return this.v1;
+    }
+    return this.v2;
+  }
+}
+
+/** The reply packet being built: u64 length, i32 code, body. */
+export class Writer {
+  readonly buf: Bytes = bytes(RPC_PACKET_LIMIT);
+  pos: u32 = u32(0);
+  /** start() rewinds to 0; rewind() to base (the time evaluator keeps its results below it). */
+  base: u32 = u32(0);
+  /** Set when output was dropped because the buffer was full. */
+  over: bool = false;
+  /** Offset of the u64 length of the string/bytes value begun by beginStr. */
+  private strAt: u32 = u32(0);
+
+  /** Starts a new packet with this RPC code. */
+  start(code: u32): void {
+    this.pos = u32(0);
+    this.base = u32(0);
+    this.over = false;
+    this.put64(u32(0), u32(0));
+    this.put32(code);
+  }
+  /** Drops everything written after base (a fresh handler output in the time evaluator). */
+  rewind(): void {
+    this.pos = this.base;
+    this.over = false;
+  }
+  room(): u32 {
+    return u32(this.buf.length - this.pos);
+  }
+  private fits(n: u32): bool {
+    if (this.over || n > this.room()) {
+      this.over = true;
+      return false;
+    }
+    return true;
+  }
+  put8(v: u8): void {
+    if (this.fits(u32(1))) {
+      wr8(this.buf, this.pos, v);
+      this.pos = u32(this.pos + 1);
+    }
+  }
+  put32(v: u32): void {
+    if (this.fits(u32(4))) {
+      wr32le(this.buf, this.pos, v);
+      this.pos = u32(this.pos + 4);
+    }
+  }
+  put64(lo: u32, hi: u32): void {
+    this.put32(lo);
+    this.put32(hi);
+  }
+  putBytes(src: Bytes): void {
+    if (this.fits(src.length)) {
+      copy(this.buf, this.pos, src);
+      this.pos = u32(this.pos + src.length);
+    }
+  }
+  /** Unsigned decimal. */
+  putDec(v: u32): void {
+    let rest: u32 = v;
+    let started: bool = false;
+    for (let k = u32(0); k < POW10.length; k++) {
+      const p: u32 = POW10[k];
+      const d: u32 = divu(rest, p);
+      rest = u32(rest - mul32(d, p));
+      if (started || d !== 0 || k === 9) {
+        this.put8(u8(0x30 + d));
+        started = true;
+      }
+    }
+  }
+  /** Signed decimal of the i32 held in v. */
+  putDecSigned(v: u32): void {
+    if (i32(v) < 0) {
+      this.put8(u8(0x2d));
+      this.putDec(u32(0 - v));
+    } else {
+      this.putDec(v);
+    }
+  }
+  /** Text `msg` of MSG_TEXT with its %u / %d slots filled from d. */
+  putMsg(msg: Msg, d: Detail): void {
+    let k: u32 = u32(0);
+    let used: u32 = u32(0);
+    let pct: bool = false;
+    for (let i = u32(0); i < MSG_TEXT.length; i++) {
+      const ch: u8 = MSG_TEXT[i];
+      if (ch === 0) {
+        if (k === msg) {
+          return;
+        }
+        k = u32(k + 1);
+        continue;
+      }
+      if (k !== msg) {
+        continue;
+      }
+      if (pct) {
+        pct = false;
+        if ((ch === 0x75 || ch === 0x64) && used < d.count) {
+          if (ch === 0x75) {
+            this.putDec(d.value(used));
+          } else {
+            this.putDecSigned(d.value(used));
+          }
+          used = u32(used + 1);
+          continue;
+        }
+        this.put8(u8(0x25));
+      } else if (ch === 0x25) {
+        pct = true;
+        continue;
+      }
+      this.put8(ch);
+    }
+  }
+  /** Replaces the packet with kException carrying text msg: [11: u64 len, bytes]. */
+  exception(msg: Msg, d: Detail): void {
+    this.start(u32(RPCCode.Exception));
+    this.put32(u32(1));
+    this.put32(u32(TypeCode.Str));
+    const at: u32 = this.pos;
+    this.put64(u32(0), u32(0));
+    this.putMsg(msg, d);
+    if (!this.over) {
+      wr32le(this.buf, at, u32(this.pos - at - 8));
+    }
+  }
+  /** Skips n bytes (filled in later with wr*); returns their offset. Sets over if they do not fit. */
+  reserve(n: u32): u32 {
+    const at: u32 = this.pos;
+    if (this.fits(n)) {
+      this.pos = u32(this.pos + n);
+    }
+    return at;
+  }
+  /** Patches the u64 length and returns the packet (a view of buf, valid until the next start). */
+  finish(): Bytes {
+    wr32le(this.buf, u32(0), u32(this.pos - 8));
+    wr32le(this.buf, u32(4), u32(0));
+    return view(this.buf, u32(0), this.pos);
+  }
+
+  // ---- packed sequences: TVM's return conventions (spec §4.7) ----
+
+  /** Syscall / copy reply: [4]. */
+  seqVoid(): void {
+    this.put32(u32(1));
+    this.put32(u32(TypeCode.Null));
+  }
+  /** Syscall reply: [3: u64 h]. */
+  seqHandle(h: u32): void {
+    this.put32(u32(1));
+    this.put32(u32(TypeCode.OpaqueHandle));
+    this.put64(h, u32(0));
+  }
+  /** CallFunc reply of a void function: [0: i64 4][4]. */
+  retVoid(): void {
+    this.put32(u32(2));
+    this.put32(u32(TypeCode.Int));
+    this.put32(u32(TypeCode.Null));
+    this.put64(u32(TypeCode.Null), u32(0));
+  }
+  /** CallFunc reply of an int (i64 lo/hi): [0: i64 0][0: i64 v]. */
+  retInt(lo: u32, hi: u32): void {
+    this.put32(u32(2));
+    this.put32(u32(TypeCode.Int));
+    this.put32(u32(TypeCode.Int));
+    this.put64(u32(TypeCode.Int), u32(0));
+    this.put64(lo, hi);
+  }
+  /** CallFunc reply of a module (9) or function (10) handle: [0: i64 orig][3: u64 h]. */
+  retHandle(orig: u32, h: u32): void {
+    this.put32(u32(2));
+    this.put32(u32(TypeCode.Int));
+    this.put32(u32(TypeCode.OpaqueHandle));
+    this.put64(orig, u32(0));
+    this.put64(h, u32(0));
+  }
+  /** Begins a str (11) or bytes (12) CallFunc reply; write the data, then endStr(). */
+  beginStr(code: u32): void {
+    this.put32(u32(2));
+    this.put32(u32(TypeCode.Int));
+    this.put32(code);
+    this.put64(code, u32(0));
+    this.strAt = this.pos;
+    this.put64(u32(0), u32(0));
+  }
+  endStr(): void {
+    if (!this.over) {
+      wr32le(this.buf, this.strAt, u32(this.pos - this.strAt - 8));
+    }
+  }
+}
+
+/** A validated index over a packed sequence `i32 n | i32 codes[n] | values` in a packet. */
+export class Args {
+  pkt: Bytes;
+  private readonly err: Detail;
+  n: u32 = u32(0);
+  private codesAt: u32 = u32(0);
+  /** u16 offset of each value in pkt, plus one entry for the end of the last value. */
+  private readonly offs: Bytes = bytes(RPC_ARG_OFFS_BYTES);
+
+  constructor(pkt: Bytes, err: Detail) {
+    this.pkt = pkt;
+    this.err = err;
+  }
+
+  /** Indexes pkt[at, end) as a packed sequence that must fill it exactly. */
+  parse(pkt: Bytes, at: u32, end: u32): Msg {
+    this.pkt = pkt;
+    this.n = u32(0);
+    if (end > pkt.length || at > end || u32(end - at) < 4) {
+      return this.err.set0(Msg.ArgsNoCount);
+    }
+    const n: u32 = rd32le(pkt, at);
+    if (n > RPC_MAX_ARGS) {
+      return this.err.set2(Msg.TooManyArgs, n, u32(RPC_MAX_ARGS));
+    }
+    const codesAt: u32 = u32(at + 4);
+    if (u32(end - codesAt) < u32(n * 4)) {
+      return this.err.set1(Msg.ArgsTruncated, u32(0));
+    }
+    let p: u32 = u32(codesAt + n * 4);
+    for (let i = u32(0); i < n; i++) {
+      wr16le(this.offs, u32(i * 2), u16(p));
+      const tc: u32 = rd32le(pkt, u32(codesAt + i * 4));
+      const left: u32 = u32(end - p);
+      let size: u32 = u32(0);
+      switch (tc) {
+        case TypeCode.Int:
+        case TypeCode.UInt:
+        case TypeCode.Float:
+        case TypeCode.OpaqueHandle:
+        case TypeCode.DataType:
+        case TypeCode.Device:
+        case TypeCode.ModuleHandle:
+        case TypeCode.PackedFuncHandle:
+        case TypeCode.Bool:
+          size = u32(8);
+          break;
+        case TypeCode.Null:
+          size = u32(0);
+          break;
+        case TypeCode.ObjectHandle:
+          size = u32(12);
+          if (left >= 4 && rd32le(pkt, p) !== OBJECT_TYPE_RPC_REF) {
+            return this.err.set2(Msg.ObjectTypeIndex, i, rd32le(pkt, p));
+          }
+          break;
+        case TypeCode.DLTensor: {
+          if (left < 32) {
+            return this.err.set1(Msg.ArgsTruncated, i);
+          }
+          const ndim: u32 = rd32le(pkt, u32(p + 16));
+          if (i32(ndim) < 0) {
+            return this.err.set1(Msg.NegativeNdim, i);
+          }
+          if (ndim > divu(u32(left - 32), u32(8))) {
+            return this.err.set1(Msg.ArgsTruncated, i);
+          }
+          size = u32(32 + ndim * 8);
+          break;
+        }
+        case TypeCode.Str:
+        case TypeCode.Bytes: {
+          if (left < 8) {
+            return this.err.set1(Msg.ArgsTruncated, i);
+          }
+          const len: u32 = rd32le(pkt, p);
+          if (rd32le(pkt, u32(p + 4)) !== 0 || len > u32(left - 8)) {
+            return this.err.set1(Msg.ArgsTruncated, i);
+          }
+          size = u32(8 + len);
+          break;
+        }
+        case TypeCode.NDArrayHandle:
+          return this.err.set1(Msg.NDArrayCode, i);
+        case TypeCode.ObjectRValueRef:
+          return this.err.set2(Msg.UnsupportedTypeCode, i, tc);
+        default:
+          return this.err.set2(Msg.UnknownTypeCode, i, tc);
+      }
+      if (size > left) {
+        return this.err.set1(Msg.ArgsTruncated, i);
+      }
+      p = u32(p + size);
+    }
+    wr16le(this.offs, u32(n * 2), u16(p));
+    if (p !== end) {
+      return this.err.set1(Msg.Trailing, u32(end - p));
+    }
+    this.codesAt = codesAt;
+    this.n = n;
+    return Msg.Ok;
+  }
+
+  /** Type code of argument i (i < n). */
+  code(i: u32): u32 {
+    return rd32le(this.pkt, u32(this.codesAt + i * 4));
+  }
+  /** Offset of argument i's value in pkt; at(n) is the end of the sequence. */
+  at(i: u32): u32 {
+    return u32(rd16le(this.offs, u32(i * 2)));
+  }
+  /** Low / high word of an 8-byte value (int, handle, ...). */
+  lo(i: u32): u32 {
+    return rd32le(this.pkt, this.at(i));
+  }
+  hi(i: u32): u32 {
+    return rd32le(this.pkt, u32(this.at(i) + 4));
+  }
+  /** Payload of a str / bytes argument. */
+  str(i: u32): Bytes {
+    const p: u32 = this.at(i);
+    return view(this.pkt, u32(p + 8), this.at(u32(i + 1)));
+  }
+  /** The raw value bytes of argument i. */
+  raw(i: u32): Bytes {
+    return view(this.pkt, this.at(i), this.at(u32(i + 1)));
+  }
+
+  /** Exactly `count` arguments. */
+  expect(count: u32): Msg {
+    if (this.n !== count) {
+      return this.err.set2(Msg.ArgCount, count, this.n);
+    }
+    return Msg.Ok;
+  }
+  /** Argument i has type code tc. */
+  want(i: u32, tc: u32): Msg {
+    const got: u32 = this.code(i);
+    if (got !== tc) {
+      return this.err.set3(Msg.WrongType, i, got, tc);
+    }
+    return Msg.Ok;
+  }
+  /** Argument i is an int (0) or, from v0.18 hosts, a bool (15). */
+  wantInt(i: u32): Msg {
+    if (this.code(i) === TypeCode.Bool) {
+      return Msg.Ok;
+    }
+    return this.want(i, u32(TypeCode.Int));
+  }
+  /** The i64 in argument i lies in [0, 2^32) (call after wantInt). */
+  smallInt(i: u32): bool {
+    return this.hi(i) === 0;
+  }
+  /** Argument i is a handle value below 2^32 (code 3, 9 or 10); the high word must be 0. */
+  wantHandle(i: u32, tc: u32): Msg {
+    const m: Msg = this.want(i, tc);
+    if (m !== Msg.Ok) {
+      return m;
+    }
+    if (this.hi(i) !== 0) {
+      return this.err.set1(Msg.ValueRange, i);
+    }
+    return Msg.Ok;
+  }
+}

@@ -1,0 +1,112 @@
+// Source of truth for the byte tables the FwTS RPC server uses in place of strings (FwTS has no
+// string values): exception texts (firmware/rpc/messages.ts) and the function registry's names
+// and signatures (firmware/rpc/names.ts). rpc-tables.test.ts checks that the generated files
+// match; regenerate with:  UPDATE_RPC_TABLES=1 npx mocha test/unit/rpc-tables.test.ts
+
+/** [enum key, text]. In a text, `%u` takes the next detail value as unsigned decimal, `%d` as
+ * signed decimal. Index 0 must be Ok. */
+export const MESSAGES: readonly (readonly [string, string])[] = [
+  ['Ok', ''],
+  ['PacketNoLength', 'truncated packet: %u bytes, no length field'],
+  ['PacketLength', 'packet length mismatch: header says %u bytes, packet holds %u'],
+  ['PacketTooLarge', 'packet too large: %u bytes, limit %u'],
+  ['PacketNoCode', 'truncated packet: no RPC code'],
+  ['Truncated', 'truncated packet: %u bytes, need at least %u'],
+  ['UnknownCode', 'unknown RPC code %d'],
+  ['SyscallUnknown', 'Syscall not recognized: %u'],
+  ['SetDevice', 'SetDevice not supported'],
+  ['GetAttr', 'GetAttr not supported'],
+  ['ArgsTruncated', 'truncated packet: argument list ends inside argument %u'],
+  ['ArgsNoCount', 'truncated packet: no argument count'],
+  ['TooManyArgs', 'too many arguments: %u (limit %u)'],
+  ['UnknownTypeCode', 'argument %u: unknown type code %d'],
+  ['NDArrayCode', 'argument %u: type code 13 (NDArray handle) is never sent on the wire; send a DLTensor (7)'],
+  ['UnsupportedTypeCode', 'argument %u: type code %u is not supported by RPC'],
+  ['ObjectTypeIndex', 'argument %u: object handle type index %u, expected 9 (RPCObjectRef)'],
+  ['NegativeNdim', 'argument %u: negative ndim'],
+  ['Trailing', '%u unexpected bytes after the last argument'],
+  ['ArgCount', 'expected %u arguments, got %u'],
+  ['ArgCountEval', 'runtime.RPCTimeEvaluator: expected 10, 11 or 12 arguments, got %u'],
+  ['WrongType', 'argument %u: type code %u, expected %u'],
+  ['WrongTypeScope', 'argument %u: type code %u, expected 4 (null) or 11 (str)'],
+  ['ValueRange', 'argument %u: value out of range'],
+  ['UnknownFnHandle', 'unknown function handle %u'],
+  ['StaleEvaluator', 'time evaluator handle %u is no longer valid (only the newest is)'],
+  ['UnknownMemHandle', 'unknown or freed memory handle %u'],
+  ['UnknownModule', 'unknown module handle %u'],
+  ['FreeHandleType', 'FreeHandle: unsupported type code %u'],
+  ['OutOfMemory', 'out of memory: %u bytes requested, %u free'],
+  ['AlignZero', 'alignment must not be 0'],
+  ['Device', 'unsupported device type %d (only CPU = 1 holds memory)'],
+  ['ShapeRange', 'argument %u: shape dimension negative or too large'],
+  ['TensorTooLarge', 'tensor size does not fit 32 bits'],
+  ['OutOfBounds', 'access outside allocation %u: offset %u + %u bytes'],
+  ['CopyLength', 'CopyToRemote: %u data bytes declared, %u present'],
+  ['CopyTooLarge', 'CopyFromRemote: %u bytes do not fit one reply (limit %u)'],
+  ['ReplyTooLarge', 'reply too large for one packet (limit %u bytes)'],
+  ['InitServerArgs', 'InitServer: expected no arguments'],
+  ['FnNotFound', 'function not found'],
+  ['EvalCounts', 'runtime.RPCTimeEvaluator: number and repeat must be at least 1'],
+  ['EvalRepeat', 'runtime.RPCTimeEvaluator: repeat %u does not fit one reply (limit %u)'],
+  ['EvalTarget', 'runtime.RPCTimeEvaluator: function %u cannot be timed'],
+  ['DType', 'unsupported dtype: code %u, bits %u, lanes %u'],
+  ['TensorMismatch', 'tensors differ in element count or dtype'],
+  ['TimerZero', 'platform timer frequency is 0'],
+  // urpc.info text pieces (not errors).
+  ['InfoHead', 'urpc=0.1.0\nwire=microtvm-0.13\nboard='],
+  ['InfoLimits', '\nmax_packet=%u\nmem_total=%u\nmem_free=%u\n'],
+  ['InfoFn', 'fn='],
+];
+
+/** [enum key, wire name, signature shown by urpc.info]. The order is the registry's: index i is
+ * global function handle 0x80028000 | i (TVM's order for the first five). */
+export const FUNCTIONS: readonly (readonly [string, string, string])[] = [
+  ['SystemLib', 'runtime.SystemLib', '() -> module'],
+  ['ModuleGetFunction', 'tvm.rpc.server.ModuleGetFunction', '(module, str name, int query_imports) -> func'],
+  ['TimeEvaluator', 'runtime.RPCTimeEvaluator',
+    '(module, str name, int dev_type, int dev_id, int number, int repeat, int min_repeat_ms, [int limit_zero_time_iterations], int cooldown_interval_ms, int repeats_to_cooldown, [int cache_flush_bytes], str f_preproc) -> func'],
+  ['GetCRTMaxPacketSize', 'tvm.rpc.server.GetCRTMaxPacketSize', '() -> int'],
+  ['RandomFill', 'tvm.contrib.random.random_fill', '(tensor out) -> void'],
+  ['Echo', 'urpc.echo', '(any...) -> any...'],
+  ['Info', 'urpc.info', '() -> str'],
+  ['Add', 'urpc.add', '(tensor a, tensor b, tensor out) -> void'],
+  ['Sum', 'urpc.sum', '(tensor a) -> int'],
+];
+
+const HEADER = (what: string) =>
+  `// GENERATED from test/unit/rpc-tables.ts: ${what}\n` +
+  `// Regenerate: UPDATE_RPC_TABLES=1 npx mocha test/unit/rpc-tables.test.ts. Do not edit by hand.\n`;
+
+function table(name: string, doc: string, entries: readonly (readonly [string, string])[]): string {
+  let out = `/** ${doc} */\nexport const ${name}: readonly u8[] = [\n`;
+  for (const [key, text] of entries) {
+    const b = [...Buffer.from(text, 'latin1'), 0];
+    out += `  // ${key}: ${JSON.stringify(text)}\n`;
+    for (let i = 0; i < b.length; i += 12) {
+      out += '  ' + b.slice(i, i + 12).map((x) => `u8(0x${x.toString(16).padStart(2, '0')})`).join(', ') + ',\n';
+    }
+  }
+  return out + '];\n';
+}
+
+function enumOf(name: string, doc: string, keys: readonly string[]): string {
+  return `/** ${doc} */\nexport const ${name} = {\n` + keys.map((k, i) => `  ${k}: ${i},\n`).join('') +
+    `} as const;\nexport type ${name} = (typeof ${name})[keyof typeof ${name}];\n`;
+}
+
+export function renderMessages(): string {
+  return HEADER('exception texts of the RPC server.') + '\n' +
+    `import { u8 } from '../lib/prelude.ts';\n\n` +
+    enumOf('Msg', 'Exception text ids (index into MSG_TEXT). Ok = no error.', MESSAGES.map((m) => m[0])) + '\n' +
+    table('MSG_TEXT', "Texts in Msg order, each ended by a 0 byte. '%u' / '%d': the next detail value in decimal.", MESSAGES) +
+    '\n' + `export const MSG_COUNT = ${MESSAGES.length};\n`;
+}
+
+export function renderNames(): string {
+  return HEADER('names and signatures of the device functions.') + '\n' +
+    `import { u8 } from '../lib/prelude.ts';\n\n` +
+    enumOf('Fn', 'Function ids: the index in the registry (and the low bits of its handle).', FUNCTIONS.map((f) => f[0])) + '\n' +
+    `export const FN_COUNT = ${FUNCTIONS.length};\n\n` +
+    table('FN_NAMES', 'Wire names in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[1]] as const)) + '\n' +
+    table('FN_SIGS', 'Signatures for urpc.info in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[2]] as const));
+}
