@@ -9,11 +9,6 @@ import { Writer, Detail, Args } from './wire.ts';
 import { Tensor } from './tensor.ts';
 import { RPC_BOARD_NAME_BYTES } from './config.ts';
 
-/** A device function. It reads `a`, writes its return value into `c.out` with one of the ret*
- * helpers (2-slot CallFunc convention) and returns Msg.Ok, or returns an error Msg (details in
- * c.err) and the server answers kException with that text instead. */
-export type FnHandler = (c: Ctx, a: Args) => Msg;
-
 export class Ctx {
   readonly mem: Memory;
   readonly plat: Platform;
@@ -40,3 +35,8 @@ export class Ctx {
     this.args = new Args(this.out.buf, this.err);
   }
 }
+
+/** A device function. It reads `a`, writes its return value into `c.out` with one of the ret*
+ * helpers (2-slot CallFunc convention) and returns Msg.Ok, or returns an error Msg (details in
+ * c.err) and the server answers kException with that text instead. */
+export type FnHandler = (c: Ctx, a: Args) => Msg;

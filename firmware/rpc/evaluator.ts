@@ -81,7 +81,7 @@ export function runEvaluator(c: Ctx): Msg {
       if (elapsed !== 0) {
         number = growNumber(number, minTicks, elapsed);
       }
-      const t0: u32 = c.plat.ticks();
+      const start: u32 = c.plat.ticks();
       for (let j = u32(0); j < number; j++) {
         w.rewind();
         m = callFunction(c, fn);
@@ -89,7 +89,7 @@ export function runEvaluator(c: Ctx): Msg {
           return m;
         }
       }
-      elapsed = u32(c.plat.ticks() - t0);
+      elapsed = u32(c.plat.ticks() - start);
       if (elapsed === 0) {
         zeros = u32(zeros + 1);
       }

@@ -28,20 +28,29 @@ export function findFunction(name: Bytes): u32 {
   return u32(FN_COUNT);
 }
 
+// FwTS passes no tables as values, so each table gets its own loop.
+
 /** Writes entry k of FN_NAMES. */
 export function putFunctionName(w: Writer, k: u32): void {
-  putEntry(w, FN_NAMES, k);
+  let at: u32 = u32(0);
+  for (let i = u32(0); i < FN_NAMES.length; i++) {
+    const ch: u8 = FN_NAMES[i];
+    if (ch === 0) {
+      if (at === k) {
+        return;
+      }
+      at = u32(at + 1);
+    } else if (at === k) {
+      w.put8(ch);
+    }
+  }
 }
 
 /** Writes entry k of FN_SIGS. */
 export function putFunctionSig(w: Writer, k: u32): void {
-  putEntry(w, FN_SIGS, k);
-}
-
-function putEntry(w: Writer, table: readonly u8[], k: u32): void {
   let at: u32 = u32(0);
-  for (let i = u32(0); i < table.length; i++) {
-    const ch: u8 = table[i];
+  for (let i = u32(0); i < FN_SIGS.length; i++) {
+    const ch: u8 = FN_SIGS[i];
     if (ch === 0) {
       if (at === k) {
         return;
