@@ -46,7 +46,7 @@ describe('crc16 (CRC-16/CCITT-FALSE)', () => {
 
   it('matches the npm crc package (crc16ccitt) on random data and random split points', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(), (data, cut) => {
+      fc.property(fc.uint8Array({ maxLength: 600, size: 'max' }), fc.nat(), (data, cut) => {
         const expected = crc16ccitt(Buffer.from(data));
         assert.equal(crc16(asBytes(data), init), expected);
         // Continuing from an intermediate value is the same as one pass.
