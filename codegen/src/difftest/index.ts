@@ -27,7 +27,9 @@ import {
   run,
   SAN_ENV,
   writeFiles,
+  WARN_FLAGS,
   type BuildConfig,
+  type BuildResult,
   type Compiler,
   type OptLevel,
 } from './cdriver.ts';
@@ -68,8 +70,12 @@ export interface ConfigReport {
   run_ms: number;
   mismatches: number;
   sanitizer_reports: number;
-  /** First lines of the compiler output when the build failed, or of the sanitizer report. */
+  /** First lines of the compiler output when the strict build failed. */
   log?: string;
+  /** The -W flags that failed the strict build (e.g. -Wunused-parameter). */
+  warnings?: string[];
+  /** The strict build failed on warnings only; this run used -Wno-error. */
+  relaxed?: boolean;
   exit?: string;
 }
 
@@ -117,6 +123,20 @@ export interface BatchResult {
 
 const excerpt = (s: string, lines = 40): string => s.split('\n').slice(0, lines).join('\n');
 
+/** Did the compiler fail only because of -Werror=... warnings? */
+export function isWarningOnly(log: string): boolean {
+  const errs = log.split('\n').filter((l) => /\berror\b/.test(l) && !/^\S*(gcc|clang) /.test(l));
+  const hard = errs.filter((l) => /: error: /.test(l) && !/\[-Werror[=,]/.test(l) && !/-Werror/.test(l));
+  return errs.length > 0 && hard.length === 0 && !/undefined reference|ld returned|linker command failed/.test(log);
+}
+
+/** The warning flags named in a compiler log, e.g. ['-Wunused-parameter']. */
+export function warningKinds(log: string): string[] {
+  const out = new Set<string>();
+  for (const m of log.matchAll(/\[-Werror=([\w-]+)\]|\[-Werror,-W([\w-]+)\]/g)) out.add(`-W${m[1] ?? m[2]}`);
+  return [...out].sort();
+}
+
 /**
  * Link all `mods` (already transpiled into `dir`, with fw_rt.h) into one driver binary per build
  * configuration, run `inputs` through every module in Node and in each binary, and compare.
@@ -130,6 +150,10 @@ export async function runDiffBatch(
     configs: readonly BuildConfig[];
     parallel?: number;
     timeoutMs?: number;
+    /** Rebuild with -Wno-error when the strict build fails on warnings only (default true). */
+    relaxWarnings?: boolean;
+    /** Check the strict warning flags with -fsyntax-only and build with -Wno-error (faster). */
+    separateWarnings?: boolean;
   },
 ): Promise<BatchResult> {
   writeFileSync(path.join(dir, 'difftest_main.c'), driverSource(mods.map((m) => m.prefix), opts.outSize));
@@ -147,8 +171,21 @@ export async function runDiffBatch(
   }));
 
   // Builds go to the pool (the CPU-heavy part); Node runs meanwhile on this thread.
-  const builds = pool(
-    opts.configs.map((cfg) => () => buildBinary(dir, cFiles, cfg)),
+  // separateWarnings: check the strict flags once per compiler with -fsyntax-only and build the
+  // sanitizer binaries with -Wno-error (fuzz: nearly every failing strict build would otherwise be
+  // built twice).
+  const separate = opts.separateWarnings === true;
+  const compilers = [...new Set(opts.configs.map((c) => c.compiler))];
+  const builds = pool<BuildResult | { syntax: true; compiler: Compiler; ok: boolean; log: string }>(
+    [
+      ...(separate
+        ? compilers.map((compiler) => async () => {
+            const r = await run(compiler, [...WARN_FLAGS, '-fsyntax-only', '-I', dir, ...cFiles.map((f) => path.join(dir, f))], null, 600_000);
+            return { syntax: true as const, compiler, ok: r.code === 0, log: `${compiler} -fsyntax-only (strict flags)\n${r.stderr}` };
+          })
+        : []),
+      ...opts.configs.map((cfg) => () => buildBinary(dir, cFiles, cfg, separate ? ['-Wno-error'] : [])),
+    ],
     opts.parallel ?? 2,
   );
   for (let i = 0; i < mods.length; i++) {
@@ -156,7 +193,18 @@ export async function runDiffBatch(
     results[i]!.node = node;
     results[i]!.nodeErrors = node.cases.filter((c) => c.status === 2).length + (node.init.status === 2 ? 1 : 0);
   }
-  const built = await builds;
+  const all = await builds;
+  const syntax = all.filter((b): b is { syntax: true; compiler: Compiler; ok: boolean; log: string } => 'syntax' in b);
+  let built = all.filter((b): b is BuildResult => !('syntax' in b));
+  for (const sx of syntax) if (!sx.ok) buildFailures.push({ config: `${sx.compiler}-strict`, log: sx.log });
+  // A build that failed only on -Werror= warnings is a finding of its own (the generated C must
+  // be warning-free), but rebuild it with -Wno-error so the semantics are still compared.
+  const relaxed = await pool(
+    built.map((b) => async () => (!b.ok && !separate && opts.relaxWarnings !== false && isWarningOnly(b.log) ? await buildBinary(dir, cFiles, b.config, ['-Wno-error']) : null)),
+    opts.parallel ?? 2,
+  );
+  const strictLogs = built.map((b) => (b.ok ? null : b.log));
+  built = built.map((b, k) => relaxed[k] ?? b);
   const runs = await pool(
     built.map((b) => async () => (b.ok ? await run(b.binary, [], stdin, opts.timeoutMs ?? 60_000, SAN_ENV) : null)),
     opts.parallel ?? 2,
@@ -166,11 +214,14 @@ export async function runDiffBatch(
     const name = configName(b.config);
     const rep: ConfigReport = { config: name, built: b.ok, build_ms: b.ms, run_ms: 0, mismatches: 0, sanitizer_reports: 0 };
     configs.push(rep);
-    if (!b.ok) {
-      rep.log = excerpt(b.log);
-      buildFailures.push({ config: name, log: b.log });
-      continue;
+    const strict = strictLogs[k];
+    if (strict) {
+      rep.log = excerpt(strict);
+      rep.warnings = warningKinds(strict);
+      buildFailures.push({ config: name, log: strict });
+      if (b.ok) rep.relaxed = true;
     }
+    if (!b.ok) continue;
     const r = runs[k]!;
     rep.run_ms = r.ms;
     if (r.code !== 0) rep.exit = r.timedOut ? 'timeout' : r.signal ? `signal ${r.signal}` : `exit ${r.code}`;

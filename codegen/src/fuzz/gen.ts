@@ -96,6 +96,8 @@ export class Generator {
   readonly p: Program;
   private callables: Callable[] = [];
   private classByName = new Map<string, ClassDecl>();
+  /** Values of each function type: function names and table elements. */
+  private fnValues = new Map<string, string[]>();
 
   constructor(seed: number, options: GenOptions = {}) {
     this.rng = new Rng(seed);
@@ -312,7 +314,9 @@ export class Generator {
       opts.push([2, () => ({ k: 'un', ty: 'num', op: '~', a: this.genNum(ctx, d - 1, MAX_BITS), bits: 32 })]);
     }
     opts.push([2, () => {
-      const a = this.genNum(ctx, d - 1, maxBits);
+      let a = this.genNum(ctx, d - 1, maxBits);
+      // -literal is a literal to the checker: it must stay >= -2^31.
+      if (a.k === 'num' && a.v > 0x80000000) a = { ...a, v: a.v >>> 1, bits: 31 };
       return { k: 'un', ty: 'num', op: '-', a, bits: this.bitsOf(a) };
     }]);
     return r.weighted(opts)();
@@ -354,6 +358,8 @@ export class Generator {
   private genArg(p: Param, ctx: Ctx, d: number): Expr {
     if (p.ty === 'bytes') return this.genBytes(ctx, d);
     if ((INT_TYPES as readonly string[]).includes(p.ty)) return this.genInt(p.ty as IntTy, ctx, d);
+    const fv = this.fnValues.get(p.ty);
+    if (fv) return { k: 'ref', ty: 'void', text: this.rng.pick(fv) };
     // An object: a module-level instance of that class (or of a class implementing the interface).
     const objs = this.p.objects.filter((o) => o.cls === p.ty || this.classByName.get(o.cls)?.implements === p.ty);
     const params = ctx.objs.filter((o) => o.cls === p.ty);
@@ -493,7 +499,7 @@ export class Generator {
         if (res) return [{ s: 'for', v, ty: 'u32', start: 0, bound: `${b}.length`, down: false, body: res, ...(label ? { label } : {}) }];
       }
     }
-    const n = r.range(0, 6);
+    const n = r.range(1, 6);
     if (kind === 'while' || kind === 'do') {
       const ctr = this.name('w');
       const res = enter(n + 1, () => this.genBlock(ctx, r.range(1, 4), d - 1));
@@ -641,14 +647,15 @@ export class Generator {
         p.funcs.push(fn);
         this.callables.push({ call: name, params, ret: iface!.ret, cost: Math.max(...costs) + ctx.cost + 1 });
       } else {
-        // Two functions of one type, called through a readonly table.
+        // Two functions of one type in a readonly table, called through a parameter of that
+        // function type (`via(H[1], ...)` or `via(h3, ...)`).
         const tname = this.T('F');
         const params: Param[] = [{ name: 'x', ty: 'u32' }, { name: 'y', ty: r.pick(INT_TYPES) }];
         const ret = r.pick(INT_TYPES);
         p.fnTypes.push({ name: tname, params, ret });
         const fns: string[] = [];
         let cost = 1;
-        for (let k = 0; k < r.range(2, 3); k++) {
+        for (let k = 0, n = r.range(2, 3); k < n; k++) {
           const fn: Func = { name: this.name('h'), params, ret, body: [] };
           cost = Math.max(cost, this.genBody(fn, [], r.range(1, 3)));
           p.funcs.push(fn);
@@ -656,7 +663,11 @@ export class Generator {
         }
         const tab = this.T('H');
         p.fnTables.push({ name: tab, type: tname, fns });
-        fns.forEach((_, k) => this.callables.push({ call: `${tab}[${k}]`, params, ret, cost }));
+        const via: Func = { name: this.name('via'), params: [{ name: 'fn', ty: tname }, ...params], ret, body: [] };
+        via.body = [{ s: 'return', e: { k: 'call', ty: ret, fn: 'fn', args: params.map((q) => ({ k: 'ref', ty: 'void', text: q.name })) } }];
+        p.funcs.push(via);
+        this.fnValues.set(tname, [...fns, ...fns.map((_, k) => `${tab}[${k}]`)]);
+        this.callables.push({ call: via.name, params: via.params, ret, cost: cost + 1 });
       }
     }
     // main.
