@@ -26,7 +26,7 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
   const modules = new Map<string, string>();
   const irs: ModuleIR[] = [];
   if (ok) {
-    const rel = (f: string): string => (options.outDir ? path.relative(options.outDir, f) : f);
+    const rel = (f: string): string => path.relative(options.outDir ?? process.cwd(), f);
     for (const sf of sources) {
       const ir = new ModuleLowering(sf, sema).lower();
       irs.push(ir);

@@ -235,6 +235,7 @@ export class Sema {
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.EqualsToken) return this.exprType(e.right);
       switch (op) {
         case ts.SyntaxKind.EqualsEqualsEqualsToken: case ts.SyntaxKind.ExclamationEqualsEqualsToken:
         case ts.SyntaxKind.EqualsEqualsToken: case ts.SyntaxKind.ExclamationEqualsToken:
@@ -262,7 +263,8 @@ export class Sema {
         case ts.SyntaxKind.GreaterThanGreaterThanToken:
           return { k: 'num', mag: 32, ctype: 'int32_t' };
       }
-      return { k: 'num', mag: 64, ctype: 'uint32_t' };
+      // `/ % **` are rejected by the checker (FW2005); type them like their operands.
+      return { k: 'num', mag: Math.max(magOf(a), magOf(b)), ctype: 'uint32_t' };
     }
     if (ts.isConditionalExpression(e)) {
       const a = this.exprType(e.whenTrue);

@@ -93,19 +93,18 @@ class FileChecker {
   }
 
   private signature(d: ts.SignatureDeclaration): void {
-    if (d.typeParameters?.length) this.report(d.typeParameters[0], 1022);
+    if (d.typeParameters?.length) return this.report(d.typeParameters[0], 1022);
     const mods = ts.canHaveModifiers(d) ? ts.getModifiers(d) ?? [] : [];
     for (const m of mods) {
-      if (m.kind === ts.SyntaxKind.AsyncKeyword) this.report(m, 1008, ['async']);
+      if (m.kind === ts.SyntaxKind.AsyncKeyword) this.report(m, 1001, ['async']);
       if (m.kind === ts.SyntaxKind.StaticKeyword) this.report(m, 1021, ['static members']);
       if (m.kind === ts.SyntaxKind.AbstractKeyword) this.report(m, 1021, ['abstract members']);
     }
-    if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.asteriskToken) this.report(d, 1008, ['generators']);
+    if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.asteriskToken) this.report(d, 1001, ['generators']);
     for (const p of d.parameters) {
       if (!ts.isIdentifier(p.name)) this.report(p.name, 1003);
       else if (p.dotDotDotToken) this.report(p, 1004);
       else if (p.questionToken || p.initializer) this.report(p, 1005);
-      else if (!p.type) this.report(p, 4007);
       else if (ts.getModifiers(p)?.length) this.report(p, 1021, ['parameter properties']);
       else this.declaredType(p.type, this.sema.declType(p), false);
     }
@@ -170,7 +169,6 @@ class FileChecker {
         if (m.questionToken || m.exclamationToken) this.report(m, 1010, ['optional fields']);
         if (m.type) this.declaredType(m.type, this.sema.declType(m), false);
         else if (m.initializer) this.declaredType(m.name, this.sema.declType(m), false);
-        else this.report(m, 4007);
         if (m.initializer) this.initializer(m.initializer, 'field');
       } else if (ts.isMethodDeclaration(m)) {
         if (!ts.isIdentifier(m.name)) { this.report(m.name, 1001, ['computed or private (#) names']); continue; }
@@ -210,11 +208,15 @@ class FileChecker {
     if (top && this.sema.enumObject(d)) return this.enumObject(d);
     const t = this.sema.declType(d);
     if (top && t.k === 'table') return this.table(d, t);
-    if (!this.declaredType(d.type ?? d.name, t, false)) {
-      // An unwrapped intermediate inferred as number: point at the initialiser.
-      return this.expr(init);
+    if (d.type) {
+      if (this.declaredType(d.type, t, false)) this.initializer(init, top ? 'top' : 'local');
+      return;
     }
+    // Inferred type: a rejected initialiser explains itself; report the type only otherwise.
+    const before = this.out.length;
+    if (t.k === 'num') return this.observed(init);
     this.initializer(init, top ? 'top' : 'local');
+    if (this.out.length === before) this.declaredType(d.name, t, false);
   }
 
   /** Allocation (bytes(), new) is allowed only where it runs once, at start-up. */
@@ -401,19 +403,18 @@ class FileChecker {
 
   private switchStmt(s: ts.SwitchStatement): void {
     const t = this.sema.exprType(s.expression);
-    if (t.k !== 'int' && t.k !== 'enum') this.report(s.expression, 2013, [describe(t)]);
-    else this.observed(s.expression);
+    if (t.k !== 'int' && t.k !== 'enum') return this.report(s.expression, 2013, [describe(t)]);
+    this.observed(s.expression);
     const clauses = s.caseBlock.clauses;
-    clauses.forEach((cl, i) => {
+    // Fallthrough into a non-empty case is TS7029 (noFallthroughCasesInSwitch), so each C case
+    // can stay a block of its own.
+    for (const cl of clauses) {
       if (ts.isCaseClause(cl)) {
         const ct = this.sema.exprType(cl.expression);
         if (ct.k !== 'lit' && !(ct.k === 'enum' && ts.isPropertyAccessExpression(cl.expression))) this.report(cl.expression, 3006, ['a case label']);
       }
       for (const st of cl.statements) this.stmt(st);
-      const last = cl.statements[cl.statements.length - 1];
-      const isLast = i === clauses.length - 1;
-      if (cl.statements.length > 0 && !isLast && !endsFlow(this.sema, last)) this.report(cl, 1019);
-    });
+    }
   }
 
   private exprStatement(e: ts.Expression): void {
@@ -464,9 +465,10 @@ class FileChecker {
 
   /** A value that is stored, passed, returned or compared: intermediates must be wrapped. */
   private observed(e: ts.Expression): void {
-    const t = this.sema.exprType(e);
-    if (t.k === 'num') this.report(e, 2003, [e.getText(this.sf)]);
+    const before = this.out.length;
     this.expr(e);
+    // An expression that is wrong in itself explains itself; do not pile a wrap error on top.
+    if (this.out.length === before && this.sema.exprType(e).k === 'num') this.report(e, 2003, [e.getText(this.sf)]);
   }
 
   private expr(e: ts.Expression): void {
@@ -503,8 +505,8 @@ class FileChecker {
       case ts.SyntaxKind.TypeOfExpression: return this.report(e, 1009, ['typeof']);
       case ts.SyntaxKind.DeleteExpression: return this.report(e, 1009, ['delete']);
       case ts.SyntaxKind.VoidExpression: return this.report(e, 1009, ['void']);
-      case ts.SyntaxKind.AwaitExpression: return this.report(e, 1008, ['await']);
-      case ts.SyntaxKind.YieldExpression: return this.report(e, 1008, ['yield']);
+      case ts.SyntaxKind.AwaitExpression: return this.report(e, 1001, ['await']);
+      case ts.SyntaxKind.YieldExpression: return this.report(e, 1001, ['yield']);
       case ts.SyntaxKind.NonNullExpression: return this.report(e, 1010, ['the non-null assertion !']);
       case ts.SyntaxKind.AsExpression: case ts.SyntaxKind.TypeAssertionExpression: case ts.SyntaxKind.SatisfiesExpression:
         return this.report(e, 1001, ['type assertions (they change nothing at run time; wrap with u8(...) etc.)']);
@@ -684,8 +686,7 @@ class FileChecker {
       if (!a) return;
       const t = this.sema.exprType(a);
       if (!isIntLike(t)) return this.report(a, 2013, [describe(t)]);
-      if (t.k === 'num' && t.mag > 53) this.report(a, 2012, [a.getText(this.sf)]);
-      return this.expr(a);
+      return this.expr(a); // an intermediate past 2^53 is reported where it is formed
     }
     if (p === 'bytes') return this.report(e, 3001, ['bytes()']);
     if (p === 'log') {
@@ -912,7 +913,9 @@ function isIncDec(e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryEx
 }
 
 function isCompoundAssignment(k: ts.SyntaxKind): boolean {
-  return k >= ts.SyntaxKind.FirstCompoundAssignment && k <= ts.SyntaxKind.LastCompoundAssignment;
+  return (k >= ts.SyntaxKind.FirstCompoundAssignment && k <= ts.SyntaxKind.LastCompoundAssignment) ||
+    k === ts.SyntaxKind.BarBarEqualsToken || k === ts.SyntaxKind.AmpersandAmpersandEqualsToken ||
+    k === ts.SyntaxKind.QuestionQuestionEqualsToken;
 }
 
 function isComparison(k: ts.SyntaxKind): boolean {
@@ -965,15 +968,6 @@ function assignsText(scope: ts.Node, text: string, sf: ts.SourceFile): boolean {
   };
   visit(scope);
   return found;
-}
-
-function endsFlow(sema: Sema, s: ts.Statement | undefined): boolean {
-  if (!s) return false;
-  if (ts.isBreakStatement(s) || ts.isReturnStatement(s) || ts.isContinueStatement(s)) return true;
-  if (ts.isBlock(s)) return endsFlow(sema, s.statements[s.statements.length - 1]);
-  if (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression)) return sema.preludeName(s.expression.expression) === 'panic';
-  if (ts.isIfStatement(s)) return !!s.elseStatement && endsFlow(sema, s.thenStatement) && endsFlow(sema, s.elseStatement);
-  return false;
 }
 
 function containsUserCall(sema: Sema, e: ts.Node): boolean {

@@ -229,11 +229,11 @@ async function shrinkFinding(
   regDir: string | null,
   options: FuzzOptions,
 ): Promise<void> {
-  mkdirSync(dir, { recursive: true });
   const outSize = Number(/outSize=(\d+)/.exec(spec)![1]);
   const [compiler, opt] = [f.config.startsWith('clang') ? 'clang' : 'gcc', f.config.replace(/^(gcc|clang)/, '')] as [Compiler, OptLevel];
   let n = 0;
-  const file = (): string => path.join(dir, `s${f.seed}_${n++}.ts`);
+  // Candidates sit beside the original program (same relative prelude import).
+  const file = (): string => path.join(path.dirname(dir), `${prefixOf(f.seed)}_s${n++}.ts`);
   const before = renderProgram(ast);
   const stillFails = async (src: string): Promise<boolean> => {
     const p = file();

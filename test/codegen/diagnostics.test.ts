@@ -1,0 +1,63 @@
+// The subset checker: every rejected construct has a code, expected inline in a fixture
+// (`// FW2003` at the end of the line). The lists must match exactly, so an extra or a missing
+// diagnostic fails the test (AssemblyScript's "EOF" rule).
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { transpile } from '../../codegen/src/index.ts';
+import { CATALOGUE } from '../../codegen/src/check/catalogue.ts';
+import { fwCode, formatDiagnostics } from '../../codegen/src/check/report.ts';
+import { checkProgram } from '../../codegen/src/check/checker.ts';
+import { createFrontEnd, ts } from '../../codegen/src/program.ts';
+import { Sema } from '../../codegen/src/sema.ts';
+import { REPO, expectedCodes, tsFilesUnder } from './helpers.ts';
+
+const rejectDir = path.join(REPO, 'test/codegen/reject');
+const rejectTsDir = path.join(REPO, 'test/codegen/reject-ts');
+const entries = [...tsFilesUnder(rejectDir).filter((f) => path.dirname(f) === rejectDir), ...tsFilesUnder(rejectTsDir)];
+
+function actualCodes(r: ReturnType<typeof transpile>): string[] {
+  return r.diagnostics
+    .filter((d) => d.file)
+    .map((d) => `${path.relative(REPO, d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1} ${fwCode(d)}`)
+    .sort();
+}
+
+describe('codegen: diagnostics', () => {
+  for (const entry of entries) {
+    it(`${path.relative(REPO, entry)} gives exactly the inline-expected diagnostics, and no C`, () => {
+      const r = transpile([entry]);
+      const programFiles = tsFilesUnder(path.dirname(entry)).filter((f) => f === entry || f.includes('/more/'));
+      assert.deepEqual(actualCodes(r), expectedCodes(programFiles));
+      assert.equal(r.ok, false);
+      assert.equal(r.files.size, 0, 'no C may be emitted while errors exist');
+    });
+  }
+
+  it('every catalogue code except the internal one is exercised by a fixture', () => {
+    const expected = new Set(expectedCodes(entries.concat(tsFilesUnder(path.join(rejectDir, 'more')))).map((l) => l.split(' ')[1]));
+    const missing = Object.keys(CATALOGUE).filter((c) => c !== '9001' && !expected.has(`FW${c}`));
+    assert.deepEqual(missing, []);
+  });
+
+  it('formats like tsc: location, FW code, reason, fix and a code frame', () => {
+    const r = transpile([path.join(rejectDir, 'integers.ts')]);
+    const text = formatDiagnostics(r.diagnostics, false, REPO);
+    assert.match(text, /^test\/codegen\/reject\/integers\.ts:7:7 - error FW2003: 'a \+ b' is observed without a wrap$/m);
+    assert.match(text, /^ {4}Node keeps the exact value/m);
+    assert.match(text, /^ {4}fix: wrap it to a declared width first/m);
+    assert.match(text, /^7 {3}if \(a \+ b > c\) return c; \/\/ FW2003$/m);
+    assert.match(text, /^ {8}~~~~~$/m);
+    assert.match(text, /Found \d+ errors\./);
+  });
+
+  it('never throws on TypeScript that is not FwTS (host/, codegen/, test/)', () => {
+    const files = [...tsFilesUnder(path.join(REPO, 'host')), ...tsFilesUnder(path.join(REPO, 'codegen/src')), ...tsFilesUnder(path.join(REPO, 'test/unit'))];
+    const fe = createFrontEnd(files);
+    const sema = new Sema(fe.program);
+    const sources = fe.program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sema.isPrelude(sf) && !sf.fileName.includes('node_modules'));
+    const diags = checkProgram(sema, sources);
+    assert.ok(diags.length > 10, 'host code is full of constructs outside FwTS');
+    const internal = diags.filter((d) => fwCode(d) === 'FW9001');
+    assert.deepEqual(internal.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')), []);
+  });
+});

@@ -1,0 +1,33 @@
+// Allocation and buffers. Expected diagnostics at the end of each line.
+import { u8, u32, bytes, type Bytes } from '../../../firmware/lib/prelude.ts';
+
+const N = 16;
+const rx = bytes(N);
+let size = u32(8);
+const dyn = bytes(size); // FW3002
+let small = u8(1);
+const raw = new Uint8Array(4); // FW3004
+const TABLE: readonly u8[] = [u8(1), small]; // FW3006
+
+export class Holder {
+  buf = bytes(8);
+  reset(): void {
+    this.buf = bytes(8); // FW3001 FW3005
+  }
+}
+
+export function read(b: Bytes, i: u32): u8 {
+  const local = bytes(4); // FW3001
+  const x = b[i]; // FW3003
+  const y = rx[17]; // FW3003
+  const z = rx[u8(i)]; // FW3003
+  for (let j = u32(0); j < b.length; j++) {
+    const ok = b[j];
+    const bad = rx[j]; // FW3003
+  }
+  if (i < b.length) {
+    const ok2 = b[i];
+  }
+  const v = b as unknown as Bytes; // FW1001
+  return u8(x + y + z);
+}

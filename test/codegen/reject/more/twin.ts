@@ -1,0 +1,2 @@
+// The second module of reject/names.ts.
+export class Twin {}
