@@ -22,6 +22,7 @@ export const FWTS_OPTIONS: ts.CompilerOptions = {
   types: [],
   strict: true,
   noImplicitReturns: true,
+  noUnusedLocals: true,
   noFallthroughCasesInSwitch: true,
   erasableSyntaxOnly: true,
   verbatimModuleSyntax: true,

@@ -106,7 +106,7 @@ class FileChecker {
       else if (p.dotDotDotToken) this.report(p, 1004);
       else if (p.questionToken || p.initializer) this.report(p, 1005);
       else if (ts.getModifiers(p)?.length) this.report(p, 1021, ['parameter properties']);
-      else this.declaredType(p.type, this.sema.declType(p), false);
+      else if (p.type) this.declaredType(p.type, this.sema.declType(p), false);
     }
     if (d.type) this.declaredType(d.type, this.sema.fromType(this.sema.checker.getSignatureFromDeclaration(d)!.getReturnType()), false, true);
   }

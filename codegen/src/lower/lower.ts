@@ -375,8 +375,9 @@ export class ModuleLowering {
     else protos.push(this.line(`static ${sig};`, d));
     this.startFunction();
     this.curClass = undefined;
-    const body: Line[] = [];
+    let body: Line[] = [];
     this.block(d.body!.statements, body, 1);
+    body = this.markUnused(this.paramNames(d.parameters), body);
     bodies.push(this.line(`${exported ? '' : 'static '}${sig} {`, d), ...body, { text: '}' }, { text: '' });
     this.out.frames.push({ name: cname, locals: this.localBytes, calls: [...this.calls] });
   }
@@ -393,7 +394,7 @@ export class ModuleLowering {
       const sig = `void ${name}_init(${params.join(', ')})`;
       if (exported) this.out.header.push(this.line(`${sig};`, ctor ?? cls));
       else protos.push(this.line(`static ${sig};`, ctor ?? cls));
-      const body: Line[] = [];
+      let body: Line[] = [];
       for (const f of this.fields(cls)) {
         const m = f.decl as ts.PropertyDeclaration;
         const fname = cIdent(f.name);
@@ -409,6 +410,7 @@ export class ModuleLowering {
         }
       }
       if (ctor?.body) this.block(ctor.body.statements, body, 1);
+      body = this.markUnused(['self', ...this.paramNames(ctor?.parameters ?? [])], body);
       bodies.push(this.line(`${exported ? '' : 'static '}${sig} {`, ctor ?? cls), ...body, { text: '}' }, { text: '' });
       this.out.frames.push({ name: `${name}_init`, locals: this.localBytes, calls: [...this.calls] });
     }
@@ -423,8 +425,9 @@ export class ModuleLowering {
       const pub = exported && !isPrivate;
       if (pub) this.out.header.push(this.line(`${sig};`, m));
       else protos.push(this.line(`static ${sig};`, m));
-      const body: Line[] = [];
+      let body: Line[] = [];
       this.block(m.body.statements, body, 1);
+      body = this.markUnused(['self', ...this.paramNames(m.parameters)], body);
       bodies.push(this.line(`${pub ? '' : 'static '}${sig} {`, m), ...body, { text: '}' }, { text: '' });
       this.out.frames.push({ name: mname, locals: this.localBytes, calls: [...this.calls] });
     }
@@ -466,6 +469,17 @@ export class ModuleLowering {
   }
 
   // ---------------------------------------------------------------- statements
+
+  /** `(void)p;` for parameters the body never reads: -Wunused-parameter is part of -Wextra. */
+  private markUnused(names: readonly string[], body: Line[]): Line[] {
+    const text = body.map((l) => l.text).join('\n');
+    const unused = names.filter((n) => !new RegExp(`\\b${n}\\b`).test(text));
+    return [...unused.map((n) => ({ text: `  (void)${n};` })), ...body];
+  }
+
+  private paramNames(ps: readonly ts.ParameterDeclaration[]): string[] {
+    return ps.map((p) => cIdent(p.name.getText(this.sf)));
+  }
 
   private block(stmts: readonly ts.Statement[], out: Line[], depth: number): void {
     for (const s of stmts) this.stmt(s, out, depth);
