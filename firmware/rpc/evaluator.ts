@@ -2,8 +2,10 @@
 // `number` calls each, growing `number` while a measurement is shorter than min_repeat_ms. The
 // reply is bytes holding repeat x f64 (seconds per call), built from integer ticks by f64.ts.
 //
-// Termination is guaranteed even with a broken timer: `number` is capped at EVAL_MAX_NUMBER and
-// each repeat at EVAL_MAX_ROUNDS measurements (TVM loops until the time is reached).
+// Termination is guaranteed even with a broken or very slow timer: `number` is capped at
+// EVAL_MAX_NUMBER, and a repeat stops growing once it has made EVAL_MAX_NUMBER calls in total or
+// EVAL_MAX_ROUNDS measurements (TVM loops until the time is reached), so one repeat makes at most
+// 2 * EVAL_MAX_NUMBER calls.
 //
 // The target's own return values are written after the results (Writer.base) and dropped.
 
@@ -14,7 +16,7 @@ import { TypeCode } from './codes.ts';
 import { callFunction } from './registry.ts';
 import { putF64Ratio, mulHi32 } from './f64.ts';
 
-export const EVAL_MAX_NUMBER = 0x400000;
+export const EVAL_MAX_NUMBER = 0x100000;
 export const EVAL_MAX_ROUNDS = 64;
 
 /** Timer ticks in ms milliseconds, saturating at 2^32 - 1. */
@@ -76,6 +78,7 @@ export function runEvaluator(c: Ctx): Msg {
     let elapsed: u32 = u32(0);
     let zeros: u32 = u32(0);
     let rounds: u32 = u32(0);
+    let calls: u32 = u32(0);
     let again: boolean = true;
     while (again) {
       if (elapsed !== 0) {
@@ -94,7 +97,8 @@ export function runEvaluator(c: Ctx): Msg {
         zeros = u32(zeros + 1);
       }
       rounds = u32(rounds + 1);
-      again = elapsed < minTicks && zeros < c.evalZeroLimit && rounds < EVAL_MAX_ROUNDS;
+      calls = u32(calls + number);
+      again = elapsed < minTicks && zeros < c.evalZeroLimit && rounds < EVAL_MAX_ROUNDS && calls < EVAL_MAX_NUMBER;
     }
     putF64Ratio(w.buf, u32(results + r * 8), elapsed, mulHi32(hz, number), mul32(hz, number));
   }

@@ -1,0 +1,419 @@
+// The packet-level RPC client. It sends whole RPC packets through an injected `sendPacket` and is
+// fed reply packets through `onPacket` (a session, a LocalSession, or a test wires the two), so it
+// runs unchanged over any transport and in the browser (no Node imports).
+//
+// One request is outstanding at a time (MinRPC has no request ids); calls queue in order. Every
+// wait has a deadline and fails with TimeoutError; device exceptions become RemoteError.
+
+import {
+  RPCCode, TypeCode, decodeReply, returnValue, callFuncPacket, syscallPacket, copyToRemotePacket,
+  copyFromRemotePacket, shutdownPacket, str, int, handle, cpu, dtypeValue,
+  type Value, type Reply, type DLTensor, type DLDataType,
+} from './packet.ts';
+
+export class RpcError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}
+/** The device answered kException. `remoteMessage` is its text. */
+export class RemoteError extends RpcError {
+  readonly remoteMessage: string;
+  constructor(what: string, remoteMessage: string) {
+    super(`${what}: device error: ${remoteMessage}`);
+    this.name = 'RemoteError';
+    this.remoteMessage = remoteMessage;
+  }
+}
+/** No reply within the deadline. */
+export class TimeoutError extends RpcError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}
+/** The reply did not have the expected shape. */
+export class ProtocolError extends RpcError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+export interface RpcClientOptions {
+  /** Deadline for each reply, in ms (default 5000). */
+  timeoutMs?: number;
+  /** Names the link in timeout messages, e.g. "serial:/dev/ttyACM0". */
+  linkName?: string;
+}
+
+export interface DeviceInfo {
+  version: string;
+  wire: string;
+  board: string;
+  maxPacket: number;
+  memTotal: number;
+  memFree: number;
+  functions: { name: string; signature: string }[];
+  /** Every key=value line as sent. */
+  raw: Record<string, string>;
+}
+
+export interface TimeEvaluatorOptions {
+  number?: number;
+  repeat?: number;
+  minRepeatMs?: number;
+  limitZeroTimeIterations?: number;
+  cooldownIntervalMs?: number;
+  repeatsToCooldown?: number;
+  /** 10, 11 (TVM v0.10-0.13, default) or 12 (v0.14+) arguments. */
+  form?: 10 | 11 | 12;
+}
+
+interface Pending {
+  what: string;
+  resolve: (r: Reply) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** DLPack dtype shorthands. */
+export const DType = {
+  int8: { code: 0, bits: 8, lanes: 1 },
+  int16: { code: 0, bits: 16, lanes: 1 },
+  int32: { code: 0, bits: 32, lanes: 1 },
+  uint8: { code: 1, bits: 8, lanes: 1 },
+  uint16: { code: 1, bits: 16, lanes: 1 },
+  uint32: { code: 1, bits: 32, lanes: 1 },
+  float32: { code: 2, bits: 32, lanes: 1 },
+} as const satisfies Record<string, DLDataType>;
+
+export function dtypeBytes(d: DLDataType): number {
+  return Math.ceil((d.bits * d.lanes) / 8);
+}
+
+export class RpcClient {
+  private readonly sendPacket: (p: Uint8Array) => Promise<void>;
+  readonly timeoutMs: number;
+  readonly linkName: string;
+  private pending: Pending | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private maxPacket: number | undefined;
+  /** Replies that arrived with no request waiting (late replies after a timeout). */
+  unexpected = 0;
+
+  constructor(sendPacket: (p: Uint8Array) => Promise<void>, options: RpcClientOptions = {}) {
+    this.sendPacket = sendPacket;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.linkName = options.linkName ?? 'device';
+  }
+
+  /** Feed every received RPC packet here. */
+  onPacket(p: Uint8Array): void {
+    const w = this.pending;
+    if (w === undefined) {
+      this.unexpected++;
+      return;
+    }
+    this.pending = undefined;
+    clearTimeout(w.timer);
+    try {
+      w.resolve(decodeReply(p));
+    } catch (e) {
+      w.reject(new ProtocolError(`${w.what}: ${(e as Error).message}`));
+    }
+  }
+
+  /** Fails the outstanding request (e.g. the session ended). */
+  abort(reason: Error): void {
+    const w = this.pending;
+    if (w === undefined) return;
+    this.pending = undefined;
+    clearTimeout(w.timer);
+    w.reject(reason);
+  }
+
+  /** Sends a request packet and waits for its reply (in order with other requests). */
+  request(packet: Uint8Array, what: string, timeoutMs = this.timeoutMs): Promise<Reply> {
+    const run = (): Promise<Reply> => new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.pending?.timer === timer) this.pending = undefined;
+        reject(new TimeoutError(`${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
+      }, timeoutMs);
+      this.pending = { what, resolve, reject, timer };
+      this.sendPacket(packet).catch((e: unknown) => {
+        if (this.pending?.timer === timer) {
+          this.pending = undefined;
+          clearTimeout(timer);
+        }
+        reject(e instanceof Error ? e : new RpcError(String(e)));
+      });
+    });
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Sends a packet that gets no reply (Shutdown). */
+  async post(packet: Uint8Array): Promise<void> {
+    await this.queue;
+    await this.sendPacket(packet);
+  }
+
+  private static values(r: Reply, what: string): Value[] {
+    if (r.code === RPCCode.Exception) throw new RemoteError(what, r.message);
+    if (r.code !== RPCCode.Return) throw new ProtocolError(`${what}: unexpected reply code ${r.code}`);
+    return r.values;
+  }
+
+  /** A syscall: one return value. */
+  async syscall(code: number, args: readonly Value[], what = `syscall ${code}`): Promise<Value> {
+    const v = RpcClient.values(await this.request(syscallPacket(code, args), what), what);
+    const first = v[0];
+    if (v.length !== 1 || first === undefined) throw new ProtocolError(`${what}: expected one return value, got ${v.length}`);
+    return first;
+  }
+
+  private async syscallVoid(code: number, args: readonly Value[], what: string): Promise<void> {
+    const v = await this.syscall(code, args, what);
+    if (v.type !== 'null') throw new ProtocolError(`${what}: expected void, got ${v.type}`);
+  }
+
+  private async syscallHandle(code: number, args: readonly Value[], what: string): Promise<bigint> {
+    const v = await this.syscall(code, args, what);
+    if (v.type !== 'handle') throw new ProtocolError(`${what}: expected a handle, got ${v.type}`);
+    return v.value;
+  }
+
+  /** CallFunc: the return value (2-slot convention), undefined for void. */
+  async call(fn: bigint, args: readonly Value[] = [], what = `call 0x${fn.toString(16)}`, timeoutMs?: number): Promise<Value | undefined> {
+    const v = RpcClient.values(await this.request(callFuncPacket(fn, args), what, timeoutMs), what);
+    try {
+      return returnValue(v);
+    } catch (e) {
+      throw new ProtocolError(`${what}: ${(e as Error).message}`);
+    }
+  }
+
+  /** CallFunc returning every slot after slot 0 (urpc.echo returns several). */
+  async callAll(fn: bigint, args: readonly Value[] = [], what = `call 0x${fn.toString(16)}`): Promise<Value[]> {
+    const v = RpcClient.values(await this.request(callFuncPacket(fn, args), what), what);
+    return v.slice(1);
+  }
+
+  /** GetGlobalFunc: the function handle, or undefined when the device has no such function. */
+  async getGlobalFunc(name: string): Promise<bigint | undefined> {
+    const h = await this.syscallHandle(RPCCode.GetGlobalFunc, [str(name)], `GetGlobalFunc(${name})`);
+    return h === 0n ? undefined : h;
+  }
+
+  /** Like getGlobalFunc but fails when the function is missing. */
+  async func(name: string): Promise<bigint> {
+    const h = await this.getGlobalFunc(name);
+    if (h === undefined) throw new RpcError(`device has no function '${name}'`);
+    return h;
+  }
+
+  async callByName(name: string, args: readonly Value[] = []): Promise<Value | undefined> {
+    return this.call(await this.func(name), args, name);
+  }
+
+  async systemLib(): Promise<bigint> {
+    const v = await this.callByName('runtime.SystemLib');
+    if (v?.type !== 'module') throw new ProtocolError(`runtime.SystemLib: expected a module, got ${v?.type}`);
+    return v.value;
+  }
+
+  /** tvm.rpc.server.ModuleGetFunction: undefined when not found. */
+  async moduleGetFunction(mod: bigint, name: string, queryImports = true): Promise<bigint | undefined> {
+    const v = await this.callByName('tvm.rpc.server.ModuleGetFunction',
+      [{ type: 'module', value: mod }, str(name), int(queryImports ? 1 : 0)]);
+    if (v === undefined) return undefined;
+    if (v.type !== 'func') throw new ProtocolError(`ModuleGetFunction: expected a function, got ${v.type}`);
+    return v.value;
+  }
+
+  freeHandle(h: bigint, typeCode: number): Promise<void> {
+    return this.syscallVoid(RPCCode.FreeHandle, [handle(h), int(typeCode)], 'FreeHandle');
+  }
+
+  allocData(nbytes: number, alignment = 64, dtype: DLDataType = DType.uint8): Promise<bigint> {
+    return this.syscallHandle(RPCCode.DevAllocData,
+      [cpu(), int(nbytes), int(alignment), dtypeValue(dtype.code, dtype.bits, dtype.lanes)], 'DevAllocData');
+  }
+
+  allocDataWithScope(shape: readonly number[], dtype: DLDataType, scope?: string): Promise<bigint> {
+    const t: DLTensor = { data: 0n, device: { deviceType: 1, deviceId: 0 }, dtype, shape: shape.map(BigInt), byteOffset: 0n };
+    return this.syscallHandle(RPCCode.DevAllocDataWithScope,
+      [{ type: 'tensor', value: t }, scope === undefined ? { type: 'null' } : str(scope)], 'DevAllocDataWithScope');
+  }
+
+  freeData(h: bigint): Promise<void> {
+    return this.syscallVoid(RPCCode.DevFreeData, [cpu(), handle(h)], 'DevFreeData');
+  }
+
+  streamSync(): Promise<void> {
+    return this.syscallVoid(RPCCode.DevStreamSync, [cpu(), handle(0)], 'DevStreamSync');
+  }
+
+  copyAmongRemote(from: DLTensor, to: DLTensor): Promise<void> {
+    return this.syscallVoid(RPCCode.CopyAmongRemote,
+      [{ type: 'tensor', value: from }, { type: 'tensor', value: to }, handle(0)], 'CopyAmongRemote');
+  }
+
+  /** tvm.rpc.server.GetCRTMaxPacketSize, cached; UINT64_MAX-like (Infinity) if missing. */
+  async maxPacketSize(): Promise<number> {
+    if (this.maxPacket !== undefined) return this.maxPacket;
+    const h = await this.getGlobalFunc('tvm.rpc.server.GetCRTMaxPacketSize');
+    let n = Number.POSITIVE_INFINITY;
+    if (h !== undefined) {
+      const v = await this.call(h, [], 'GetCRTMaxPacketSize');
+      if (v?.type !== 'int') throw new ProtocolError('GetCRTMaxPacketSize: expected an int');
+      n = Number(v.value);
+    }
+    this.maxPacket = n;
+    return n;
+  }
+
+  /** Bytes of data per copy packet for a tensor of ndim dimensions (spec §4.9). */
+  async copyBlock(ndim: number): Promise<number> {
+    const block = (await this.maxPacketSize()) - (44 + 8 * ndim);
+    if (block <= 0) throw new RpcError(`packet limit too small for a ${ndim}-d tensor copy`);
+    return Math.min(block, 1 << 30);
+  }
+
+  /** CopyToRemote in blocks: block i goes to byte_offset = t.byteOffset + i * block. */
+  async copyToRemote(t: DLTensor, data: Uint8Array): Promise<void> {
+    const block = await this.copyBlock(t.shape.length);
+    for (let at = 0; at < data.length || at === 0; at += block) {
+      const part = data.subarray(at, Math.min(at + block, data.length));
+      const r = await this.request(copyToRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, part), 'CopyToRemote');
+      const v = RpcClient.values(r, 'CopyToRemote');
+      if (v.length !== 1 || v[0]?.type !== 'null') throw new ProtocolError('CopyToRemote: expected ReturnVoid');
+      if (data.length === 0) break;
+    }
+  }
+
+  /** CopyFromRemote of nbytes in blocks. */
+  async copyFromRemote(t: DLTensor, nbytes: number): Promise<Uint8Array> {
+    const block = await this.copyBlock(t.shape.length);
+    const out = new Uint8Array(nbytes);
+    for (let at = 0; at < nbytes; at += block) {
+      const n = Math.min(block, nbytes - at);
+      const r = await this.request(copyFromRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, n), 'CopyFromRemote');
+      if (r.code === RPCCode.Exception) throw new RemoteError('CopyFromRemote', r.message);
+      if (r.code !== RPCCode.CopyAck || r.data.length !== n) throw new ProtocolError(`CopyFromRemote: expected CopyAck with ${n} bytes`);
+      out.set(r.data, at);
+    }
+    return out;
+  }
+
+  /** Allocates a tensor on the device (DevAllocDataWithScope). */
+  async empty(shape: readonly number[], dtype: DLDataType = DType.uint8): Promise<NDArray> {
+    const h = await this.allocDataWithScope(shape, dtype);
+    return new NDArray(this, h, shape, dtype);
+  }
+
+  /** urpc.echo: returns the arguments as the device sent them back. */
+  async echo(...args: Value[]): Promise<Value[]> {
+    return this.callAll(await this.func('urpc.echo'), args, 'urpc.echo');
+  }
+
+  /** urpc.info, parsed. */
+  async info(): Promise<DeviceInfo> {
+    const v = await this.callByName('urpc.info');
+    if (v?.type !== 'str') throw new ProtocolError('urpc.info: expected a str');
+    return parseInfo(v.value);
+  }
+
+  /** runtime.RPCTimeEvaluator: returns a function that times `name` and yields seconds per call
+   * for each repeat. */
+  async timeEvaluator(name: string, opts: TimeEvaluatorOptions = {}): Promise<(...args: Value[]) => Promise<number[]>> {
+    const mod = await this.systemLib();
+    const form = opts.form ?? 11;
+    const a: Value[] = [{ type: 'module', value: mod }, str(name), int(1), int(0), int(opts.number ?? 1),
+      int(opts.repeat ?? 1), int(opts.minRepeatMs ?? 0)];
+    if (form >= 11) a.push(int(opts.limitZeroTimeIterations ?? 100));
+    a.push(int(opts.cooldownIntervalMs ?? 0), int(opts.repeatsToCooldown ?? 1));
+    if (form === 12) a.push(int(0));
+    a.push(str(''));
+    const f = await this.callByName('runtime.RPCTimeEvaluator', a);
+    if (f?.type !== 'func') throw new ProtocolError('RPCTimeEvaluator: expected a function');
+    return async (...args: Value[]): Promise<number[]> => {
+      const r = await this.call(f.value, args, `time ${name}`);
+      if (r?.type !== 'bytes' || r.value.length % 8 !== 0) throw new ProtocolError('time evaluator: expected bytes of f64');
+      const dv = new DataView(r.value.buffer, r.value.byteOffset, r.value.length);
+      const out: number[] = [];
+      for (let i = 0; i < r.value.length; i += 8) out.push(dv.getFloat64(i, true));
+      return out;
+    };
+  }
+
+  /** Sends Shutdown (no reply). */
+  shutdown(): Promise<void> {
+    return this.post(shutdownPacket());
+  }
+}
+
+export function parseInfo(text: string): DeviceInfo {
+  const raw: Record<string, string> = {};
+  const functions: { name: string; signature: string }[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    const key = eq < 0 ? line : line.slice(0, eq);
+    const value = eq < 0 ? '' : line.slice(eq + 1);
+    if (key === 'fn') {
+      const sp = value.indexOf(' ');
+      functions.push(sp < 0 ? { name: value, signature: '' } : { name: value.slice(0, sp), signature: value.slice(sp + 1) });
+    } else {
+      raw[key] = value;
+    }
+  }
+  return {
+    version: raw.urpc ?? '', wire: raw.wire ?? '', board: raw.board ?? '',
+    maxPacket: Number(raw.max_packet ?? 0), memTotal: Number(raw.mem_total ?? 0), memFree: Number(raw.mem_free ?? 0),
+    functions, raw,
+  };
+}
+
+/** A tensor in device memory. */
+export class NDArray {
+  readonly client: RpcClient;
+  readonly handle: bigint;
+  readonly shape: readonly number[];
+  readonly dtype: DLDataType;
+  private freed = false;
+  constructor(client: RpcClient, h: bigint, shape: readonly number[], dtype: DLDataType) {
+    this.client = client;
+    this.handle = h;
+    this.shape = shape;
+    this.dtype = dtype;
+  }
+  get size(): number { return this.shape.reduce((a, b) => a * b, 1); }
+  get nbytes(): number { return this.size * dtypeBytes(this.dtype); }
+  /** The DLTensor record naming this array. */
+  get tensor(): DLTensor {
+    return { data: this.handle, device: { deviceType: 1, deviceId: 0 }, dtype: this.dtype, shape: this.shape.map(BigInt), byteOffset: 0n };
+  }
+  /** As a call argument (type code 7). */
+  get arg(): Value { return { type: 'tensor', value: this.tensor }; }
+  /** Host -> device (chunked by GetCRTMaxPacketSize). */
+  async copyFrom(data: Uint8Array): Promise<this> {
+    if (data.length !== this.nbytes) throw new RangeError(`copyFrom: ${data.length} bytes for an array of ${this.nbytes}`);
+    await this.client.copyToRemote(this.tensor, data);
+    return this;
+  }
+  /** Device -> host. */
+  copyTo(): Promise<Uint8Array> {
+    return this.client.copyFromRemote(this.tensor, this.nbytes);
+  }
+  async free(): Promise<void> {
+    if (this.freed) return;
+    this.freed = true;
+    await this.client.freeData(this.handle);
+  }
+}
+
+export { TypeCode };
