@@ -128,8 +128,54 @@ const endsFlow = (b: readonly Stmt[]): boolean => {
   return !!l && (l.s === 'return' || l.s === 'break' || l.s === 'continue');
 };
 
+// FwTS enforces noUnusedLocals: a local that nothing reads gets a reading statement right after
+// its declaration (a log line, which difftest also compares).
 function renderStmts(ss: readonly Stmt[], ind: string, out: string[]): void {
-  for (const s of ss) renderStmt(s, ind, out);
+  const parts = ss.map((s) => {
+    const o: string[] = [];
+    renderStmt(s, ind, o);
+    return o;
+  });
+  for (let i = 0; i < ss.length; i++) {
+    out.push(...parts[i]!);
+    const s = ss[i]!;
+    if (s.s !== 'let') continue;
+    const re = new RegExp(`\\b${s.name}\\b(?!\\s*=[^=])`);
+    if (parts.slice(i + 1).some((p) => p.some((l) => re.test(l)))) continue;
+    out.push(s.ty === 'bool' ? `${ind}if (${s.name}) {\n${ind}  log('use');\n${ind}}` : `${ind}log('use', ${s.name});`);
+  }
+}
+
+/** Drop top-level declarations nothing refers to (noUnusedLocals), until none is left. */
+function prune(p0: Program): Program {
+  const p: Program = structuredClone(p0);
+  for (;;) {
+    const text = renderRaw(p);
+    const count = (name: string): number => (text.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length;
+    let changed = false;
+    const keep = <T extends { name: string }>(list: T[]): T[] => {
+      const out = list.filter((d) => d.name === 'main' || count(d.name) > 1);
+      if (out.length !== list.length) changed = true;
+      return out;
+    };
+    p.funcs = keep(p.funcs);
+    p.objects = keep(p.objects);
+    p.classes = keep(p.classes);
+    p.state = keep(p.state);
+    p.bufs = keep(p.bufs);
+    p.tables = keep(p.tables);
+    p.fnTables = keep(p.fnTables);
+    p.fnTypes = keep(p.fnTypes);
+    // An interface only named in `implements` clauses counts as unused too.
+    for (const i of [...p.ifaces]) {
+      const uses = count(i.name) - (text.match(new RegExp(`implements ${i.name}\\b`, 'g')) ?? []).length;
+      if (uses > 1) continue;
+      p.ifaces = p.ifaces.filter((x) => x !== i);
+      for (const c of p.classes) if (c.implements === i.name) delete c.implements;
+      changed = true;
+    }
+    if (!changed) return p;
+  }
 }
 
 export function renderStmt(s: Stmt, ind: string, out: string[]): void {
@@ -231,6 +277,10 @@ export const PRELUDE_NAMES = [
 ];
 
 export function renderProgram(p: Program): string {
+  return renderRaw(prune(p));
+}
+
+function renderRaw(p: Program): string {
   const out: string[] = [p.header];
   const body: string[] = [];
   for (const i of p.ifaces) {
