@@ -34,8 +34,8 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
       const ir = new ModuleLowering(sf, sema).lower();
       irs.push(ir);
       modules.set(path.resolve(sf.fileName), ir.prefix);
-      files.set(`${ir.prefix}.h`, emitLines(ir.header, rel(sf.fileName)));
-      files.set(`${ir.prefix}.c`, emitLines(ir.source, rel(sf.fileName)));
+      files.set(`${ir.prefix}.h`, emitLines(ir.header, rel(sf.fileName), `${ir.prefix}.h`));
+      files.set(`${ir.prefix}.c`, emitLines(ir.source, rel(sf.fileName), `${ir.prefix}.c`));
     }
     files.set('fw_rt.h', fs.readFileSync(FW_RT_H, 'utf8'));
     if (options.outDir) {
@@ -49,6 +49,6 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
     format: (color: boolean) => formatDiagnostics(diagnostics, color),
     files,
     modules,
-    reports: irs.map((ir) => ({ module: ir.prefix, ram: ir.ram, frames: ir.frames })),
+    reports: irs.map((ir) => ({ module: ir.prefix, ram: ir.ram, frames: ir.frames, impls: ir.impls })),
   };
 }

@@ -23,6 +23,7 @@ export interface ModuleReport {
   module: string;
   ram: { name: string; bytes: number }[];
   frames: { name: string; locals: number; calls: string[] }[];
+  impls: { iface: string; cls: string }[];
 }
 
 export { transpile } from './driver.ts';

@@ -16,11 +16,12 @@ export function resourceReport(modules: readonly ModuleReport[]): ResourceRow[] 
   const frames = new Map<string, { locals: number; calls: string[] }>();
   for (const m of modules) for (const f of m.frames) frames.set(f.name, f);
   // Interface calls are recorded as `Iface.method`: charge them the deepest implementation.
-  const impls = new Map<string, string[]>();
-  for (const name of frames.keys()) {
-    const thunk = /^(\w+?)_(\w+)$/.exec(name);
-    if (thunk) impls.set(thunk[2], [...(impls.get(thunk[2]) ?? []), name]);
-  }
+  const classesOf = new Map<string, string[]>();
+  for (const m of modules) for (const { iface, cls } of m.impls) classesOf.set(iface, [...(classesOf.get(iface) ?? []), cls]);
+  const implsOf = (call: string): string[] => {
+    const [iface, method] = call.split('.');
+    return (classesOf.get(iface) ?? []).map((cls) => `${cls}_${method}`);
+  };
   const memo = new Map<string, { bytes: number; path: string[] }>();
   const deepest = (name: string, seen: Set<string>): { bytes: number; path: string[] } => {
     const hit = memo.get(name);
@@ -30,7 +31,7 @@ export function resourceReport(modules: readonly ModuleReport[]): ResourceRow[] 
     seen.add(name);
     let best = { bytes: 0, path: [] as string[] };
     for (const c of f.calls) {
-      const targets = c.includes('.') ? impls.get(c.split('.')[1]) ?? [] : [c];
+      const targets = c.includes('.') ? implsOf(c) : [c];
       for (const t of targets) {
         const d = deepest(t, seen);
         if (d.bytes > best.bytes) best = d;

@@ -403,7 +403,7 @@ class FileChecker {
 
   private switchStmt(s: ts.SwitchStatement): void {
     const t = this.sema.exprType(s.expression);
-    if (t.k !== 'int' && t.k !== 'enum') return this.report(s.expression, 2013, [describe(t)]);
+    if (!isIntLike(t) || t.k === 'anyint') return this.report(s.expression, 2013, [describe(t)]);
     this.observed(s.expression);
     const clauses = s.caseBlock.clauses;
     // Fallthrough into a non-empty case is TS7029 (noFallthroughCasesInSwitch), so each C case
@@ -575,7 +575,7 @@ class FileChecker {
     if (bt.k !== 'bytes' && bt.k !== 'table') return this.report(e, 1001, [`indexing ${describe(bt)}`]);
     this.expr(e.expression);
     const it = this.sema.exprType(e.argumentExpression);
-    if (!isIntLike(it) || it.k === 'enum') return this.report(e.argumentExpression, 2013, [describe(it)]);
+    if (!isIntLike(it)) return this.report(e.argumentExpression, 2013, [describe(it)]);
     this.observed(e.argumentExpression);
     if (it.k === 'num') return;
     if (!this.indexProven(e, it, bt)) {
@@ -587,6 +587,10 @@ class FileChecker {
   private indexProven(e: ts.ElementAccessExpression, it: FwType, bt: FwType): boolean {
     const len = this.staticLength(e.expression, bt);
     if (it.k === 'lit') return len !== undefined && it.value >= 0 && it.value < len;
+    if (it.k === 'enum') {
+      const values = [...enumMembers(it.decl as ts.VariableDeclaration).values()];
+      return len !== undefined && values.every((v) => v < len);
+    }
     if (it.k !== 'int' || it.signed) return false;
     if (len !== undefined && 2 ** it.bits <= len) return true;
     const idx = stripParens(e.argumentExpression);
@@ -814,7 +818,8 @@ function checkRecursion(sema: Sema, sources: readonly ts.SourceFile[]): ts.Diagn
           if (d && ts.isInterfaceDeclaration(d)) implementers.set(d, [...(implementers.get(d) ?? []), n]);
         }
       }
-      if (ts.isIdentifier(n) && !(ts.isCallExpression(n.parent) && n.parent.expression === n)) {
+      const isImportName = !!n.parent && (ts.isImportSpecifier(n.parent) || ts.isExportSpecifier(n.parent) || ts.isImportClause(n.parent));
+      if (ts.isIdentifier(n) && !isImportName && !(ts.isCallExpression(n.parent) && n.parent.expression === n)) {
         const d = sema.declOf(n);
         if (d && ts.isFunctionDeclaration(d) && n !== d.name) addressTaken.add(d);
       }

@@ -1,14 +1,18 @@
 // Emission: C IR lines -> text. A `#line N "file.ts"` directive precedes a line whose .ts line
 // is not the one the C compiler would assume, so compiler errors and debuggers point at the .ts.
+// Top-level C with no .ts origin (vtables, thunks) is mapped back to the generated file itself.
 import type { Line } from '../lower/ir.ts';
 
-export function emitLines(lines: readonly Line[], tsFile: string): string {
+export function emitLines(lines: readonly Line[], tsFile: string, cFile: string): string {
   const out: string[] = [];
   let expected: number | undefined; // the .ts line the compiler assumes for the next C line
   for (const l of lines) {
     if (l.src !== undefined && l.src !== expected) {
       out.push(`#line ${l.src} "${tsFile}"`);
       expected = l.src;
+    } else if (l.src === undefined && expected !== undefined && l.text !== '' && !/^\s/.test(l.text) && !l.text.startsWith('}')) {
+      out.push(`#line ${out.length + 2} "${cFile}"`);
+      expected = undefined;
     }
     out.push(l.text);
     if (expected !== undefined) expected++;

@@ -32,4 +32,6 @@ export interface ModuleIR {
   ram: { name: string; bytes: number }[];
   /** Per function: bytes of locals (a lower bound of its frame) and the functions it calls. */
   frames: { name: string; locals: number; calls: string[] }[];
+  /** Which class implements which interface (resolves `Iface.method` calls in the report). */
+  impls: { iface: string; cls: string }[];
 }

@@ -35,7 +35,7 @@ export class ModuleLowering {
     this.sf = sf;
     this.sema = sema;
     this.prefix = sema.modulePrefix(sf);
-    this.out = { prefix: this.prefix, tsPath: sf.fileName, imports: [], header: [], source: [], ram: [], frames: [] };
+    this.out = { prefix: this.prefix, tsPath: sf.fileName, imports: [], header: [], source: [], ram: [], frames: [], impls: [] };
   }
 
   // ---------------------------------------------------------------- module
@@ -73,6 +73,14 @@ export class ModuleLowering {
     for (const cls of this.sortedClasses()) {
       this.lowerClassStruct(cls, isExported(cls) ? hTypes : types);
     }
+    // Forward typedefs first, so function types and structs may name any class (C99 allows no
+    // repeated typedef, so the structs below are defined as plain `struct Name { ... };`).
+    const named = this.sf.statements.filter((st): st is ts.ClassDeclaration | ts.InterfaceDeclaration =>
+      (ts.isClassDeclaration(st) && !!st.name) || ts.isInterfaceDeclaration(st));
+    const forward = (decls: (ts.ClassDeclaration | ts.InterfaceDeclaration)[]): Line[] =>
+      decls.length ? [...decls.map((c) => ({ text: `typedef struct ${c.name!.text} ${c.name!.text};` })), { text: '' }] : [];
+    hTypes.unshift(...forward(named.filter(isExported)));
+    types.unshift(...forward(named.filter((d) => !isExported(d))));
     // Variables, functions and methods.
     for (const st of this.sf.statements) {
       if (ts.isVariableStatement(st)) {
@@ -184,8 +192,8 @@ export class ModuleLowering {
       dest.push(this.line(`  ${this.ctype(ret)} (*${mname})(${params.join(', ')});`, m));
     }
     dest.push({ text: `} ${name}_vt;` });
-    dest.push({ text: `typedef struct ${name} {` }, { text: '  void *self;' }, { text: `  const ${name}_vt *vt;` });
-    dest.push({ text: `} ${name};` }, { text: '' });
+    dest.push({ text: `struct ${name} {` }, { text: '  void *self;' }, { text: `  const ${name}_vt *vt;` });
+    dest.push({ text: '};' }, { text: '' });
   }
 
   /** Local classes, each after the classes it embeds. */
@@ -238,7 +246,7 @@ export class ModuleLowering {
 
   private lowerClassStruct(cls: ts.ClassDeclaration, dest: Line[]): void {
     const name = cls.name!.text;
-    dest.push(this.line(`typedef struct ${name} {`, cls));
+    dest.push(this.line(`struct ${name} {`, cls));
     const fields = this.fields(cls);
     if (fields.length === 0) dest.push({ text: '  uint8_t unused; /* C99 has no empty structs */' });
     for (const f of fields) {
@@ -249,7 +257,7 @@ export class ModuleLowering {
       else text = `${this.decl(f.type, fname)};`;
       dest.push(this.line('  ' + text, f.decl));
     }
-    dest.push({ text: `} ${name};` }, { text: '' });
+    dest.push({ text: '};' }, { text: '' });
   }
 
   private sizeOf(t: FwType, storage: Storage): number {
@@ -436,7 +444,10 @@ export class ModuleLowering {
     for (const hc of cls.heritageClauses ?? []) {
       for (const t of hc.types) {
         const d = this.sema.declOf(t.expression);
-        if (d && ts.isInterfaceDeclaration(d)) this.usedAs.set(`${name}/${d.name.text}`, { cls, iface: d });
+        if (d && ts.isInterfaceDeclaration(d)) {
+          this.usedAs.set(`${name}/${d.name.text}`, { cls, iface: d });
+          this.out.impls.push({ iface: d.name.text, cls: name });
+        }
       }
     }
   }
@@ -590,7 +601,7 @@ export class ModuleLowering {
     } else if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
       const kw = ts.isBreakStatement(s) ? 'break' : 'continue';
       if (s.label && needsFlag(s)) {
-        out.push(this.line(`${I}${cIdent(s.label.text)}_${kw} = true;`, s));
+        out.push(this.line(`${I}fw_${kw}_${cIdent(s.label.text)} = true;`, s));
         out.push({ text: `${I}break;` });
       } else {
         out.push(this.line(`${I}${kw};`, s));
@@ -646,8 +657,8 @@ export class ModuleLowering {
     const I = this.ind(depth);
     const label = cIdent(s.label.text);
     const flags = labelFlags(s);
-    if (flags.brk) out.push(this.line(`${I}bool ${label}_break = false;`, s));
-    if (flags.cont) out.push(this.line(`${I}bool ${label}_continue = false;`, s));
+    if (flags.brk) out.push(this.line(`${I}bool fw_break_${label} = false;`, s));
+    if (flags.cont) out.push(this.line(`${I}bool fw_continue_${label} = false;`, s));
     this.stmt(s.statement, out, depth);
   }
 
@@ -658,10 +669,10 @@ export class ModuleLowering {
       if (!ts.isLabeledStatement(p) || !isLoop(p.statement) || p.statement === s) continue;
       const flags = labelFlags(p);
       const label = cIdent(p.label.text);
-      if (flags.brk) out.push({ text: `${I}if (${label}_break) break;` });
+      if (flags.brk) out.push({ text: `${I}if (fw_break_${label}) break;` });
       if (flags.cont) {
-        if (nearestLoop(s) === p.statement) out.push({ text: `${I}if (${label}_continue) { ${label}_continue = false; continue; }` });
-        else out.push({ text: `${I}if (${label}_continue) break;` });
+        if (nearestLoop(s) === p.statement) out.push({ text: `${I}if (fw_continue_${label}) { fw_continue_${label} = false; continue; }` });
+        else out.push({ text: `${I}if (fw_continue_${label}) break;` });
       }
     }
   }
@@ -942,7 +953,7 @@ export class ModuleLowering {
   }
 
   private tmp(): string {
-    return `t${this.tmpCount++}`;
+    return `fw_t${this.tmpCount++}`; // fw_ names cannot clash: cIdent renames user fw_ names
   }
 
   /** Evaluate x now into a temporary, so that later effects cannot change what JS already read. */
@@ -1069,8 +1080,8 @@ export class ModuleLowering {
         const cmsg = JSON.stringify(msg);
         if (vals.length === 0) return this.effect(`fw_platform_log(${cmsg}, (const int32_t *)0, 0u)`, out, I, e, statement);
         out.push(this.line(`${I}{`, e));
-        out.push({ text: `${I}  const int32_t values[${vals.length}] = { ${vals.join(', ')} };` });
-        out.push({ text: `${I}  fw_platform_log(${cmsg}, values, ${vals.length}u);` });
+        out.push({ text: `${I}  const int32_t fw_log_values[${vals.length}] = { ${vals.join(', ')} };` });
+        out.push({ text: `${I}  fw_platform_log(${cmsg}, fw_log_values, ${vals.length}u);` });
         out.push({ text: `${I}}` });
         return { c: '', t: 'void', stable: true };
       }
