@@ -788,7 +788,7 @@ export class ModuleLowering {
       const rt = this.sema.exprType(e);
       const ct = rt.k === 'lit' ? a.t : this.ctype(rt);
       if (ap.length === 0 && bp.length === 0) {
-        return { c: `(${bare(c.c)} ? ${this.litFor(a, ct)} : ${this.litFor(b, ct)})`, t: ct, stable: c.stable && a.stable && b.stable };
+        return { c: `(${c.c} ? ${this.litFor(a, ct)} : ${this.litFor(b, ct)})`, t: ct, stable: c.stable && a.stable && b.stable };
       }
       const tmp = this.tmp();
       const I = this.ind(depth);
@@ -1059,11 +1059,12 @@ export class ModuleLowering {
       case 'mul32': return { c: `(${this.u32(a[0])} * ${this.u32(a[1])})`, t: 'uint32_t', stable };
       case 'imul32': return { c: `fw_imul32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable };
       case 'clz32': return { c: `fw_clz32(${this.u32(a[0])})`, t: 'uint32_t', stable };
-      case 'divu': return { c: `fw_divu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: 'uint32_t', stable };
-      case 'modu': return { c: `fw_modu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: 'uint32_t', stable };
-      case 'divi': return { c: `fw_divi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable };
-      case 'modi': return { c: `fw_modi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable };
-      case 'view': return { c: `fw_view_of(${bytesOf(a[0])}, ${idx(a[1])}, ${idx(a[2])})`, t: 'fw_bytes', stable };
+      // Division and views can panic: an effect, so they are never moved past a later call.
+      case 'divu': return { c: `fw_divu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: 'uint32_t', stable: false };
+      case 'modu': return { c: `fw_modu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: 'uint32_t', stable: false };
+      case 'divi': return { c: `fw_divi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable: false };
+      case 'modi': return { c: `fw_modi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable: false };
+      case 'view': return { c: `fw_view_of(${bytesOf(a[0])}, ${idx(a[1])}, ${idx(a[2])})`, t: 'fw_bytes', stable: false };
       case 'rd8': return { c: `fw_rd8(${bytesOf(a[0])}, ${idx(a[1])})`, t: 'uint8_t', stable: false };
       case 'rd16le': case 'rd16be': return { c: `fw_${p}(${bytesOf(a[0])}, ${idx(a[1])})`, t: 'uint16_t', stable: false };
       case 'rd32le': case 'rd32be': return { c: `fw_${p}(${bytesOf(a[0])}, ${idx(a[1])})`, t: 'uint32_t', stable: false };
