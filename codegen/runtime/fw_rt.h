@@ -41,6 +41,18 @@ static inline int8_t fw_i8(uint32_t x) {
   return v <= 0x7fu ? (int8_t)v : (int8_t)((int32_t)v - 0x100);
 }
 
+/* A signed value as uint32_t (mod 2^32, well defined). A function rather than a cast: gcc's
+ * -Wsign-conversion misreports `u ^ (uint32_t)s` for a signed narrow s (a false positive). */
+static inline uint32_t fw_u32(int32_t x) {
+  return (uint32_t)x;
+}
+
+/* ~x. A function rather than the operator: gcc's -Wsign-compare flags a compared complement of
+ * a promoted narrow value even after a cast back to the narrow type. */
+static inline uint32_t fw_not32(uint32_t x) {
+  return ~x;
+}
+
 /* JS `a >> n` on int32: arithmetic shift, count masked by 31. */
 static inline int32_t fw_sar32(int32_t a, uint32_t n) {
   n &= 31u;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { transpile } from '../../codegen/src/index.ts';
 import { resourceReport, formatResourceReport } from '../../codegen/src/report.ts';
 import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
+import { fuzzCodegen, type FuzzResult } from '../../codegen/src/fuzz/index.ts';
 import { intOption } from './options.ts';
 
 export function registerCodegenCommands(program: Command): void {
@@ -40,5 +41,35 @@ export function registerCodegenCommands(program: Command): void {
       if (opts.json) console.log(JSON.stringify(r, null, 2));
       else console.log(formatDifftest(r));
       process.exitCode = r.ok ? 0 : 1;
+    });
+
+  program
+    .command('fuzz-codegen')
+    .description('generate random well-typed FwTS programs and difftest each (Csmith-style); mismatches are shrunk and saved as regression tests')
+    .requiredOption('--programs <n>', 'how many programs', intOption)
+    .option('--seed <s>', 'seed of the first program (program k uses seed + k)', intOption, 1)
+    .option('--cases <n>', 'random inputs per program (edge inputs are added)', intOption, 24)
+    .option('--json', 'print {programs, cases, mismatches, checker_rejections, ...} as JSON')
+    .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json')
+    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean }) => {
+      const progress = !opts.json && process.stderr.isTTY;
+      const r: FuzzResult = await fuzzCodegen({
+        programs: opts.programs,
+        seed: opts.seed,
+        casesPerProgram: opts.cases,
+        onBatch: progress ? (done) => process.stderr.write(`\r${done}/${opts.programs} programs`) : undefined,
+      });
+      if (progress) process.stderr.write('\n');
+      if (opts.json) {
+        console.log(JSON.stringify(r, null, 2));
+      } else {
+        console.log(`${r.programs} programs, ${r.cases} cases: ${r.mismatches} mismatches, ${r.sanitizer_reports} sanitizer reports, ` +
+          `${r.checker_rejections} checker rejections, ${r.build_failures} programs failing the -Werror build ` +
+          `(${Math.round(r.programs_per_minute)} programs/min)`);
+        for (const f of r.findings) console.log(`  ${f.kind} in program seed ${f.seed} (${f.config})`);
+        for (const [w, ex] of Object.entries(r.warning_examples)) console.log(`  warning ${w}: seed ${ex.seed}`);
+      }
+      const clean = r.mismatches === 0 && r.sanitizer_reports === 0 && r.checker_rejections === 0 && r.transpiler_crashes === 0;
+      process.exitCode = clean ? 0 : 1;
     });
 }

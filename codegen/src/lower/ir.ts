@@ -19,6 +19,10 @@ export interface CExpr {
   litText?: string;
   /** True when evaluating it twice, or later, gives the same value with no effect. */
   stable: boolean;
+  /** Values it can take, when narrower than its C type says (a widening cast of a narrow value). */
+  range?: [number, number];
+  /** For a comparison `x op c` of an operand with a constant: what the folding of && and || needs. */
+  cmp?: { x: string; op: string; c: number; lo: number; hi: number };
 }
 
 export interface ModuleIR {

@@ -4,9 +4,22 @@
 // into a temporary in JS order, and anything read before it is spilled first (ts2c's idea).
 import { ts } from '../program.ts';
 import {
-  Sema, type FwType, type IntName, INT_NAMES, intType, ctypeOfInt, cIdent, enumMembers, stripAsConst, literalValue,
+  Sema, type FwType, type IntName, INT_NAMES, intType, ctypeOfInt, cIdent, enumMembers, stripAsConst, literalValue, foldBinary,
 } from '../sema.ts';
 import type { CExpr, Line, ModuleIR } from './ir.ts';
+import { pruneUnusedStatics } from './prune.ts';
+import * as prelude from '../../../firmware/lib/prelude.ts';
+
+/** Prelude functions without effects (but for the DivZero panic, excluded by the caller). */
+const PURE_PRELUDE: Record<string, (...xs: number[]) => number> = {
+  mul32: (a, b) => prelude.mul32(a as prelude.u32, b as prelude.u32),
+  imul32: (a, b) => prelude.imul32(a as prelude.i32, b as prelude.i32),
+  clz32: (a) => prelude.clz32(a as prelude.u32),
+  divu: (a, b) => prelude.divu(a as prelude.u32, b as prelude.u32),
+  modu: (a, b) => prelude.modu(a as prelude.u32, b as prelude.u32),
+  divi: (a, b) => prelude.divi(a as prelude.i32, b as prelude.i32),
+  modi: (a, b) => prelude.modi(a as prelude.i32, b as prelude.i32),
+};
 
 const INT_CTYPES = new Set(['uint8_t', 'uint16_t', 'uint32_t', 'int8_t', 'int16_t', 'int32_t']);
 const SIGNED_CTYPES = new Set(['int8_t', 'int16_t', 'int32_t']);
@@ -122,6 +135,7 @@ export class ModuleLowering {
     for (const m of this.out.imports) c.push({ text: `  ${m}_module_init();` });
     c.push(...inits.map((l) => ({ ...l, text: '  ' + l.text })));
     c.push({ text: '}' });
+    this.out.source = pruneUnusedStatics(c);
     return this.out;
   }
 
@@ -723,7 +737,10 @@ export class ModuleLowering {
     const target = this.expr(left, out, depth);
     const t = this.sema.exprType(left);
     const v = this.coerce(this.exprTop(e.right, out, depth), t);
-    out.push(this.line(`${I}${target.c.startsWith('&') ? target.c.slice(1) : target.c} = ${v};`, e));
+    const lhs = target.c.startsWith('&') ? target.c.slice(1) : target.c;
+    // `x = x` (e.g. x = u8(x) on a u8): clang's -Wself-assign; it only reads x.
+    if (lhs === v) out.push(this.line(`${I}(void)${lhs};`, e));
+    else out.push(this.line(`${I}${lhs} = ${v};`, e));
   }
 
   /** `new C(args)` constructing into `target` (a pointer expression). */
@@ -772,9 +789,15 @@ export class ModuleLowering {
     if (ts.isPrefixUnaryExpression(e)) {
       const o = this.expr(e.operand, out, depth);
       switch (e.operator) {
-        case ts.SyntaxKind.ExclamationToken: return { c: `!${paren(o.c)}`, t: 'bool', stable: o.stable };
-        case ts.SyntaxKind.MinusToken: return { c: `(0u - ${this.u32(o)})`, t: 'uint32_t', stable: o.stable };
-        case ts.SyntaxKind.TildeToken: return { c: `(~${this.u32(o)})`, t: 'uint32_t', stable: o.stable };
+        case ts.SyntaxKind.ExclamationToken:
+          if (o.c === 'true' || o.c === 'false') return this.constBool(o.c === 'false');
+          return { c: `!${paren(o.c)}`, t: 'bool', stable: o.stable };
+        case ts.SyntaxKind.MinusToken:
+          if (o.lit !== undefined) return { c: String(-o.lit), t: 'lit', lit: -o.lit, stable: true };
+          return { c: `(0u - ${this.u32(o)})`, t: 'uint32_t', stable: o.stable };
+        case ts.SyntaxKind.TildeToken:
+          if (o.lit !== undefined) return { c: String(~o.lit), t: 'lit', lit: ~o.lit, stable: true };
+          return { c: `fw_not32(${bare(this.u32(o))})`, t: 'uint32_t', stable: o.stable };
         case ts.SyntaxKind.PlusToken: return o;
       }
     }
@@ -787,8 +810,18 @@ export class ModuleLowering {
       const b = this.expr(e.whenFalse, bp, depth + 1);
       const rt = this.sema.exprType(e);
       const ct = rt.k === 'lit' ? a.t : this.ctype(rt);
+      // A constant condition picks its branch (as JS does; C compilers warn on the dead arm).
+      // (Only when the dead arm reads no variable: C would otherwise call the variable unused.)
+      if ((c.c === 'true' || c.c === 'false') && isConstText(c.c === 'true' ? b.c : a.c)) {
+        const [x, pre] = c.c === 'true' ? [a, ap] : [b, bp];
+        out.push(...pre);
+        return x;
+      }
       if (ap.length === 0 && bp.length === 0) {
-        return { c: `(${c.c} ? ${this.litFor(a, ct)} : ${this.litFor(b, ct)})`, t: ct, stable: c.stable && a.stable && b.stable };
+        // Both arms are promoted to int in C: cast a narrow result back (-Wconversion).
+        const narrow = ct === 'uint8_t' || ct === 'uint16_t' || ct === 'int8_t' || ct === 'int16_t';
+        const text = `(${c.c} ? ${this.litFor(a, ct)} : ${this.litFor(b, ct)})`;
+        return { c: narrow ? `(${ct})${text}` : text, t: ct, stable: c.stable && a.stable && b.stable };
       }
       const tmp = this.tmp();
       const I = this.ind(depth);
@@ -869,6 +902,24 @@ export class ModuleLowering {
       const bp: Line[] = [];
       const b = this.expr(e.right, bp, depth + 1);
       const cop = op === ts.SyntaxKind.AmpersandAmpersandToken ? '&&' : '||';
+      // A constant left side decides whether JS evaluates the right side at all.
+      if (a.c === 'true' || a.c === 'false') {
+        const decided = cop === '&&' ? a.c === 'false' : a.c === 'true';
+        if (!decided) {
+          out.push(...bp);
+          return b;
+        }
+        if (isConstText(b.c) && bp.length === 0) return this.constBool(a.c === 'true');
+      }
+      // `x != 0 || x < 4` on one operand: clang's -Wtautological-overlap-compare; fold it.
+      if (bp.length === 0 && a.cmp && b.cmp && a.cmp.x === b.cmp.x) {
+        const { lo, hi } = a.cmp;
+        const ca = a.cmp;
+        const cb = b.cmp;
+        const values = cmpCandidates([lo, hi], [ca.c, cb.c]).map((v) =>
+          cop === '&&' ? evalCmp(ca.op, v, ca.c) && evalCmp(cb.op, v, cb.c) : evalCmp(ca.op, v, ca.c) || evalCmp(cb.op, v, cb.c));
+        if (values.every((v) => v === values[0])) return this.constBool(values[0], ca.x);
+      }
       if (bp.length === 0) return { c: `(${a.c} ${cop} ${b.c})`, t: 'bool', stable: a.stable && b.stable };
       // The right side has statements: evaluate it only when JS would.
       const tmp = this.tmp();
@@ -885,6 +936,15 @@ export class ModuleLowering {
     if (rightPre.length && !a.stable) a = this.spill(a, out, depth);
     out.push(...rightPre);
     const stable = a.stable && b.stable;
+    // Two constants: fold in JS semantics (C compilers warn on e.g. `10u ^ 3u` and `(36u & 7u) == 1u`).
+    if (a.lit !== undefined && b.lit !== undefined) {
+      const v = foldBinary(op, a.lit, b.lit);
+      if (v !== undefined) return { c: String(v), t: 'lit', lit: v, stable: true };
+    }
+    // `x * 0`, `x & 0`: 0 (gcc's -Wconversion mis-types the folded zero under a narrowing cast).
+    if ((op === ts.SyntaxKind.AsteriskToken || op === ts.SyntaxKind.AmpersandToken) && (a.lit === 0 || b.lit === 0) && stable) {
+      return { c: '0', t: 'lit', lit: 0, stable: true };
+    }
     switch (op) {
       case ts.SyntaxKind.EqualsEqualsEqualsToken: return this.compare('==', a, b, e, stable);
       case ts.SyntaxKind.ExclamationEqualsEqualsToken: return this.compare('!=', a, b, e, stable);
@@ -895,9 +955,9 @@ export class ModuleLowering {
       case ts.SyntaxKind.PlusToken: return { c: `(${this.u32(a)} + ${this.u32(b)})`, t: 'uint32_t', stable };
       case ts.SyntaxKind.MinusToken: return { c: `(${this.u32(a)} - ${this.u32(b)})`, t: 'uint32_t', stable };
       case ts.SyntaxKind.AsteriskToken: return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: 'uint32_t', stable };
-      case ts.SyntaxKind.AmpersandToken: return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: 'uint32_t', stable };
-      case ts.SyntaxKind.BarToken: return { c: `(${this.u32(a)} | ${this.u32(b)})`, t: 'uint32_t', stable };
-      case ts.SyntaxKind.CaretToken: return { c: `(${this.u32(a)} ^ ${this.u32(b)})`, t: 'uint32_t', stable };
+      case ts.SyntaxKind.AmpersandToken: return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('&', a, b) };
+      case ts.SyntaxKind.BarToken: return { c: `(${this.u32(a)} | ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('|', a, b) };
+      case ts.SyntaxKind.CaretToken: return { c: `(${this.u32(a)} ^ ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('^', a, b) };
       case ts.SyntaxKind.LessThanLessThanToken: return { c: `(${this.u32(a)} << ${this.shiftCount(b)})`, t: 'uint32_t', stable };
       case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken: return { c: `(${this.u32(a)} >> ${this.shiftCount(b)})`, t: 'uint32_t', stable };
       case ts.SyntaxKind.GreaterThanGreaterThanToken: return { c: `fw_sar32(${this.i32(a)}, ${this.shiftCount(b)})`, t: 'int32_t', stable };
@@ -911,7 +971,37 @@ export class ModuleLowering {
   }
 
   /** A comparison with both operands in one signedness (the checker guarantees it). */
-  private compare(op: string, a: CExpr, b: CExpr, _e: ts.Node, stable: boolean): CExpr {
+  /** A comparison whose value is known: gcc and clang reject the tautology under -Werror
+   * (-Wtype-limits, -Wtautological-*), so C gets the constant, still reading the operand. */
+  private constBool(v: boolean, keep?: string): CExpr {
+    return { c: keep && !/^\w+$/.test(keep) || keep ? `((void)${paren(keep!)}, ${v})` : String(v), t: 'bool', stable: true };
+  }
+
+  private rangeOf(t: FwType): [number, number] | undefined {
+    if (t.k === 'int') return t.signed ? [-(2 ** (t.bits - 1)), 2 ** (t.bits - 1) - 1] : [0, 2 ** t.bits - 1];
+    if (t.k === 'enum') return [0, t.ctype === 'uint8_t' ? 0xff : t.ctype === 'uint16_t' ? 0xffff : 0xffffffff];
+    return undefined;
+  }
+
+  private compare(op: string, a: CExpr, b: CExpr, e: ts.BinaryExpression, stable: boolean): CExpr {
+    if (a.lit !== undefined && b.lit !== undefined) return this.constBool(evalCmp(op, a.lit, b.lit));
+    if (a.lit === undefined && b.lit === undefined && a.c === b.c) return this.constBool(evalCmp(op, 0, 0), a.c);
+    const litLeft = a.lit !== undefined;
+    const x = litLeft ? b : a.lit === undefined && b.lit !== undefined ? a : undefined;
+    const range = x ? rangeOfC(x) ?? this.rangeOf(this.sema.exprType(litLeft ? e.right : e.left)) : undefined;
+    let cmp: CExpr['cmp'];
+    if (x && range) {
+      const c = (litLeft ? a.lit : b.lit)!;
+      const xop = litLeft ? FLIP[op] : op;
+      const values = cmpCandidates(range, [c]).map((v) => evalCmp(xop, v, c));
+      if (values.every((v) => v === values[0])) return this.constBool(values[0], x.c);
+      cmp = { x: x.c, op: xop, c, lo: range[0], hi: range[1] };
+    }
+    const r = this.compareC(op, a, b, stable);
+    return cmp ? { ...r, cmp } : r;
+  }
+
+  private compareC(op: string, a: CExpr, b: CExpr, stable: boolean): CExpr {
     const signed = SIGNED_CTYPES.has(a.t) || SIGNED_CTYPES.has(b.t) || (a.lit !== undefined && b.lit !== undefined && (a.lit < 0 || b.lit < 0));
     const wide = a.t === 'uint32_t' || b.t === 'uint32_t' || a.t === 'int32_t' || b.t === 'int32_t';
     const side = (x: CExpr): string => {
@@ -928,6 +1018,7 @@ export class ModuleLowering {
   private u32(x: CExpr): string {
     if (x.lit !== undefined) return `${x.lit >>> 0}u`;
     if (x.t === 'uint32_t') return x.c;
+    if (SIGNED_CTYPES.has(x.t)) return `fw_u32(${bare(x.c)})`;
     return `(uint32_t)${x.c}`;
   }
 
@@ -1055,6 +1146,13 @@ export class ModuleLowering {
     const idx = (x: CExpr): string => (x.lit !== undefined ? `${x.lit}` : bare(x.c));
     const a = args();
     const stable = a.every((x) => x.stable);
+    // All-constant arguments of a pure prelude function: fold with the prelude itself (the
+    // reference semantics), unless it would panic (division by zero stays a run-time panic).
+    const pure = PURE_PRELUDE[p];
+    if (pure && a.every((x) => x.lit !== undefined) && !((p.startsWith('div') || p.startsWith('mod')) && a[1].lit === 0)) {
+      const v = pure(...a.map((x) => x.lit!));
+      return { c: String(v), t: 'lit', lit: v, stable: true };
+    }
     switch (p) {
       case 'mul32': return { c: `(${this.u32(a[0])} * ${this.u32(a[1])})`, t: 'uint32_t', stable };
       case 'imul32': return { c: `fw_imul32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable };
@@ -1098,6 +1196,16 @@ export class ModuleLowering {
 
   /** u8(x) ... i32(x): the C conversion that matches the JS wrap. */
   private wrap(name: IntName, x: CExpr): CExpr {
+    const r = this.wrapC(name, x);
+    // A widening wrap keeps the operand's range: the C compilers see through the cast (and warn on
+    // comparisons that the narrow range decides).
+    const inner = rangeOfC(x);
+    const outer = rangeOfCtype(r.t);
+    if (inner && outer && inner[0] >= outer[0] && inner[1] <= outer[1]) return { ...r, range: inner };
+    return r;
+  }
+
+  private wrapC(name: IntName, x: CExpr): CExpr {
     const ct = ctypeOfInt(name);
     const t = intType(name);
     if (x.lit !== undefined) {
@@ -1106,6 +1214,7 @@ export class ModuleLowering {
     }
     if (x.t === ct) return x;
     const bits = t.k === 'int' ? t.bits : 32;
+    if (name === 'u32' && SIGNED_CTYPES.has(x.t)) return { c: this.u32(x), t: ct, stable: x.stable };
     if (name[0] === 'u') {
       const fromSmallerUnsigned = (x.t === 'uint8_t' && bits >= 8) || (x.t === 'uint16_t' && bits >= 16);
       if (fromSmallerUnsigned) return { c: `(${ct})${x.c}`, t: ct, stable: x.stable };
@@ -1190,11 +1299,71 @@ function bare(c: string): string {
   }
   // `(uint8_t)x` is a cast, not a parenthesised expression.
   if (/^\((u?int\d+_t|bool)\)/.test(c) && !c.startsWith('((')) return c;
-  return c.slice(1, -1);
+  // A comma expression keeps its parentheses everywhere (`x = (a, b)` is not `x = a, b`).
+  const inner = c.slice(1, -1);
+  let d = 0;
+  for (const ch of inner) {
+    if (ch === '(') d++;
+    else if (ch === ')') d--;
+    else if (ch === ',' && d === 0) return c;
+  }
+  return inner;
 }
 
 function paren(c: string): string {
   return /^[\w.>-]+$/.test(c) || (c.startsWith('(') && bare(c) !== c) ? c : `(${c})`;
+}
+
+/** C text with no variable in it (literals and true/false only). */
+function isConstText(c: string): boolean {
+  return !/[A-Za-z_]/.test(c.replace(/\b(true|false)\b/g, '').replace(/\b0[xX][0-9a-fA-F]+u?\b/g, '').replace(/\b\d+u?\b/g, ''));
+}
+
+function rangeOfCtype(t: string): [number, number] | undefined {
+  switch (t) {
+    case 'uint8_t': return [0, 0xff];
+    case 'uint16_t': return [0, 0xffff];
+    case 'uint32_t': return [0, 0xffffffff];
+    case 'int8_t': return [-0x80, 0x7f];
+    case 'int16_t': return [-0x8000, 0x7fff];
+    case 'int32_t': return [-0x80000000, 0x7fffffff];
+    default: return undefined;
+  }
+}
+
+/** The values a lowered integer can take, as far as the C compiler can tell. */
+function rangeOfC(x: CExpr): [number, number] | undefined {
+  return x.range ?? rangeOfCtype(x.t);
+}
+
+/** Range of `a & b`, `a | b`, `a ^ b` on non-negative operands (as the C compilers narrow it). */
+function bitRange(op: '&' | '|' | '^', a: CExpr, b: CExpr): [number, number] | undefined {
+  const ra = a.lit !== undefined ? [a.lit, a.lit] : rangeOfC(a);
+  const rb = b.lit !== undefined ? [b.lit, b.lit] : rangeOfC(b);
+  if (!ra || !rb || ra[0] < 0 || rb[0] < 0) return undefined;
+  if (op === '&') return [0, Math.min(ra[1], rb[1])];
+  const bits = Math.max(ra[1], rb[1]).toString(2).length;
+  return [0, 2 ** bits - 1];
+}
+
+const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
+function evalCmp(op: string, a: number, b: number): boolean {
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+    case '==': return a === b;
+    default: return a !== b;
+  }
+}
+
+/** The values of [lo, hi] at which comparisons with these constants can change their result. */
+function cmpCandidates([lo, hi]: [number, number], consts: readonly number[]): number[] {
+  const out = new Set<number>([lo, hi]);
+  for (const c of consts) for (const v of [c - 1, c, c + 1]) if (v >= lo && v <= hi) out.add(v);
+  return [...out];
 }
 
 function fwI32(v: number): number {

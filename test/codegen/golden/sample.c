@@ -87,7 +87,7 @@ uint32_t sample_main(fw_bytes input, fw_bytes output) {
     fw_wr8(output, 3, (uint8_t)((uint32_t)TABLE[k] >> 8u));
   }
 #line 57 "../../../test/codegen/fixtures/sample.ts"
-  fw_wr8(output, 4, (uint8_t)(fw_divu32(t, (uint32_t)calls) + (uint32_t)fw_sar32(x, 2u)));
+  fw_wr8(output, 4, (uint8_t)(fw_divu32(t, (uint32_t)calls) + fw_u32(fw_sar32(x, 2u))));
   {
     const int32_t fw_log_values[2] = { fw_i32((uint32_t)calls), x };
     fw_platform_log("fed", fw_log_values, 2u);

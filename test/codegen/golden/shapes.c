@@ -60,13 +60,13 @@ void Rect_grow(Rect *self, uint8_t by) {
 #line 44 "../../../test/codegen/fixtures/shapes.ts"
 static int32_t add(int32_t a, int32_t b) {
 #line 44 "../../../test/codegen/fixtures/shapes.ts"
-  return fw_i32((uint32_t)a + (uint32_t)b);
+  return fw_i32(fw_u32(a) + fw_u32(b));
 }
 
 #line 45 "../../../test/codegen/fixtures/shapes.ts"
 static int32_t xor(int32_t a, int32_t b) {
 #line 45 "../../../test/codegen/fixtures/shapes.ts"
-  return fw_i32((uint32_t)a ^ (uint32_t)b);
+  return fw_i32(fw_u32(a) ^ fw_u32(b));
 }
 
 #line 46 "../../../test/codegen/fixtures/shapes.ts"
@@ -78,7 +78,7 @@ static int32_t mul(int32_t a, int32_t b) {
 #line 47 "../../../test/codegen/fixtures/shapes.ts"
 static int32_t div(int32_t a, int32_t b) {
 #line 47 "../../../test/codegen/fixtures/shapes.ts"
-  return b == 0 ? 0 : fw_divi32(a, b);
+  return (b == 0) ? 0 : fw_divi32(a, b);
 }
 
 #line 57 "../../../test/codegen/fixtures/shapes.ts"
@@ -186,12 +186,12 @@ uint32_t shapes_main(fw_bytes input, fw_bytes output) {
     fw_wr8(output, k, (uint8_t)((uint32_t)fw_rd8(fw_view(scratch, 16u), k) + k));
     k = k + 1u;
   } while (k < 8u);
-  int16_t s16 = fw_i16((uint32_t)fw_sar32(acc, 3u));
+  int16_t s16 = fw_i16(fw_u32(fw_sar32(acc, 3u)));
   int32_t m = fw_modi32(acc, -7);
-  acc = fw_i32(((uint32_t)acc + (uint32_t)s16) - (uint32_t)m);
-  fw_wr32le(output, 8, (uint32_t)acc);
-  fw_wr32le(output, 12, ((order + total) + fw_clz32((uint32_t)acc)));
-  fw_wr8(output, 16, (both ? 1u : 0u));
+  acc = fw_i32((fw_u32(acc) + fw_u32(s16)) - fw_u32(m));
+  fw_wr32le(output, 8, fw_u32(acc));
+  fw_wr32le(output, 12, ((order + total) + fw_clz32(fw_u32(acc))));
+  fw_wr8(output, 16, (uint8_t)(both ? 1u : 0u));
   fw_bytes fw_t10 = output;
   uint8_t fw_t9;
   if (either) {
