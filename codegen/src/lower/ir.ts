@@ -21,6 +21,8 @@ export interface CExpr {
   stable: boolean;
   /** Values it can take, when narrower than its C type says (a widening cast of a narrow value). */
   range?: [number, number];
+  /** Bits known to be 1 / 0 (uint32 masks), from masks and shifts by constants. */
+  bits?: { ones: number; zeros: number };
   /** For a comparison `x op c` of an operand with a constant: what the folding of && and || needs. */
   cmp?: { x: string; op: string; c: number; lo: number; hi: number };
 }

@@ -596,7 +596,13 @@ export class ModuleLowering {
     } else if (ts.isForStatement(s)) {
       this.forStatement(s, out, depth);
     } else if (ts.isSwitchStatement(s)) {
-      const v = this.expr(s.expression, out, depth);
+      let v = this.expr(s.expression, out, depth);
+      if (v.lit !== undefined) {
+        // A constant switch: clang warns when no case matches it; switch on a variable instead.
+        const t = this.tmp();
+        out.push(this.line(`${I}uint32_t ${t} = ${this.litFor(v, 'uint32_t')};`, s));
+        v = { c: t, t: 'uint32_t', stable: true };
+      }
       out.push(this.line(`${I}switch (${bare(v.c)}) {`, s));
       for (const cl of s.caseBlock.clauses) {
         if (ts.isCaseClause(cl)) {
@@ -955,11 +961,27 @@ export class ModuleLowering {
       case ts.SyntaxKind.PlusToken: return { c: `(${this.u32(a)} + ${this.u32(b)})`, t: 'uint32_t', stable };
       case ts.SyntaxKind.MinusToken: return { c: `(${this.u32(a)} - ${this.u32(b)})`, t: 'uint32_t', stable };
       case ts.SyntaxKind.AsteriskToken: return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: 'uint32_t', stable };
-      case ts.SyntaxKind.AmpersandToken: return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('&', a, b) };
-      case ts.SyntaxKind.BarToken: return { c: `(${this.u32(a)} | ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('|', a, b) };
+      case ts.SyntaxKind.AmpersandToken: {
+        const [x, y] = [bitsOf(a), bitsOf(b)];
+        return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('&', a, b), bits: { ones: (x.ones & y.ones) >>> 0, zeros: (x.zeros | y.zeros) >>> 0 } };
+      }
+      case ts.SyntaxKind.BarToken: {
+        const [x, y] = [bitsOf(a), bitsOf(b)];
+        return { c: `(${this.u32(a)} | ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('|', a, b), bits: { ones: (x.ones | y.ones) >>> 0, zeros: (x.zeros & y.zeros) >>> 0 } };
+      }
       case ts.SyntaxKind.CaretToken: return { c: `(${this.u32(a)} ^ ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('^', a, b) };
-      case ts.SyntaxKind.LessThanLessThanToken: return { c: `(${this.u32(a)} << ${this.shiftCount(b)})`, t: 'uint32_t', stable };
-      case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken: return { c: `(${this.u32(a)} >> ${this.shiftCount(b)})`, t: 'uint32_t', stable };
+      case ts.SyntaxKind.LessThanLessThanToken: {
+        const n = b.lit !== undefined ? b.lit & 31 : undefined;
+        const x = bitsOf(a);
+        const bits = n === undefined ? undefined : { ones: (x.ones << n) >>> 0, zeros: ((x.zeros << n) | ((1 << n) - 1)) >>> 0 };
+        return { c: `(${this.u32(a)} << ${this.shiftCount(b)})`, t: 'uint32_t', stable, bits };
+      }
+      case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken: {
+        const n = b.lit !== undefined ? b.lit & 31 : undefined;
+        const x = bitsOf(a);
+        const bits = n === undefined ? undefined : { ones: x.ones >>> n, zeros: ((x.zeros >>> n) | ~(0xffffffff >>> n)) >>> 0 };
+        return { c: `(${this.u32(a)} >> ${this.shiftCount(b)})`, t: 'uint32_t', stable, bits };
+      }
       case ts.SyntaxKind.GreaterThanGreaterThanToken: return { c: `fw_sar32(${this.i32(a)}, ${this.shiftCount(b)})`, t: 'int32_t', stable };
     }
     return { c: '0 /* unsupported operator */', t: 'uint32_t', stable: true };
@@ -973,8 +995,9 @@ export class ModuleLowering {
   /** A comparison with both operands in one signedness (the checker guarantees it). */
   /** A comparison whose value is known: gcc and clang reject the tautology under -Werror
    * (-Wtype-limits, -Wtautological-*), so C gets the constant, still reading the operand. */
-  private constBool(v: boolean, keep?: string): CExpr {
-    return { c: keep && !/^\w+$/.test(keep) || keep ? `((void)${paren(keep!)}, ${v})` : String(v), t: 'bool', stable: true };
+  private constBool(v: boolean, ...keep: string[]): CExpr {
+    if (keep.length === 0) return { c: String(v), t: 'bool', stable: true };
+    return { c: `(${keep.map((k) => `(void)${paren(k)}, `).join('')}${v})`, t: 'bool', stable: true };
   }
 
   private rangeOf(t: FwType): [number, number] | undefined {
@@ -986,19 +1009,38 @@ export class ModuleLowering {
   private compare(op: string, a: CExpr, b: CExpr, e: ts.BinaryExpression, stable: boolean): CExpr {
     if (a.lit !== undefined && b.lit !== undefined) return this.constBool(evalCmp(op, a.lit, b.lit));
     if (a.lit === undefined && b.lit === undefined && a.c === b.c) return this.constBool(evalCmp(op, 0, 0), a.c);
-    const litLeft = a.lit !== undefined;
-    const x = litLeft ? b : a.lit === undefined && b.lit !== undefined ? a : undefined;
-    const range = x ? rangeOfC(x) ?? this.rangeOf(this.sema.exprType(litLeft ? e.right : e.left)) : undefined;
+    const keep = [a, b].filter((x) => x.lit === undefined).map((x) => x.c);
+    // Decided by the ranges of the two sides (what gcc's -Wtype-limits and clang's
+    // -Wtautological-* see): the constant, still reading the operands.
+    const ra = this.valueRange(a, e.left);
+    const rb = this.valueRange(b, e.right);
+    if (ra && rb) {
+      const v = intervalCmp(op, ra, rb);
+      if (v !== undefined) return this.constBool(v, ...keep);
+    }
+    // `(x | 0x7f) == 0x80`: known bits contradict the constant (-Wtautological-bitwise-compare).
+    if ((op === '==' || op === '!=') && (a.lit !== undefined) !== (b.lit !== undefined)) {
+      const [x, c] = a.lit !== undefined ? [b, a.lit] : [a, b.lit!];
+      if (x.bits && bitsConflict(x.bits, c)) return this.constBool(op === '!=', ...keep);
+    }
     let cmp: CExpr['cmp'];
+    const litLeft = a.lit !== undefined;
+    const x = litLeft ? b : b.lit !== undefined ? a : undefined;
+    const range = litLeft ? rb : ra;
     if (x && range) {
       const c = (litLeft ? a.lit : b.lit)!;
-      const xop = litLeft ? FLIP[op] : op;
-      const values = cmpCandidates(range, [c]).map((v) => evalCmp(xop, v, c));
-      if (values.every((v) => v === values[0])) return this.constBool(values[0], x.c);
-      cmp = { x: x.c, op: xop, c, lo: range[0], hi: range[1] };
+      cmp = { x: x.c, op: litLeft ? FLIP[op] : op, c, lo: range[0], hi: range[1] };
     }
     const r = this.compareC(op, a, b, stable);
     return cmp ? { ...r, cmp } : r;
+  }
+
+  /** The values an integer operand can take: its type, narrowed by a widening cast or known bits. */
+  private valueRange(x: CExpr, node: ts.Expression): [number, number] | undefined {
+    if (x.lit !== undefined) return [x.lit, x.lit];
+    const r = rangeOfC(x) ?? this.rangeOf(this.sema.exprType(node));
+    if (!r || !x.bits || r[0] < 0) return r;
+    return [Math.max(r[0], x.bits.ones), Math.min(r[1], (~x.bits.zeros) >>> 0)];
   }
 
   private compareC(op: string, a: CExpr, b: CExpr, stable: boolean): CExpr {
@@ -1201,8 +1243,14 @@ export class ModuleLowering {
     // comparisons that the narrow range decides).
     const inner = rangeOfC(x);
     const outer = rangeOfCtype(r.t);
-    if (inner && outer && inner[0] >= outer[0] && inner[1] <= outer[1]) return { ...r, range: inner };
-    return r;
+    let out = r;
+    if (inner && outer && inner[0] >= outer[0] && inner[1] <= outer[1]) out = { ...out, range: inner };
+    if (name[0] === 'u' && r.lit === undefined) {
+      const mask = name === 'u8' ? 0xff : name === 'u16' ? 0xffff : 0xffffffff;
+      const b = bitsOf(x);
+      out = { ...out, bits: { ones: (b.ones & mask) >>> 0, zeros: (b.zeros | ~mask) >>> 0 } };
+    }
+    return out;
   }
 
   private wrapC(name: IntName, x: CExpr): CExpr {
@@ -1334,6 +1382,33 @@ function rangeOfCtype(t: string): [number, number] | undefined {
 /** The values a lowered integer can take, as far as the C compiler can tell. */
 function rangeOfC(x: CExpr): [number, number] | undefined {
   return x.range ?? rangeOfCtype(x.t);
+}
+
+/** Bits of a lowered integer known to be 1 (ones) or 0 (zeros), as uint32 masks. */
+function bitsOf(x: CExpr): { ones: number; zeros: number } {
+  if (x.lit !== undefined) return { ones: x.lit >>> 0, zeros: ~x.lit >>> 0 };
+  if (x.bits) return x.bits;
+  if (x.t === 'uint8_t') return { ones: 0, zeros: 0xffffff00 };
+  if (x.t === 'uint16_t') return { ones: 0, zeros: 0xffff0000 };
+  return { ones: 0, zeros: 0 };
+}
+
+/** Can a value with these known bits equal c? */
+function bitsConflict(bits: { ones: number; zeros: number }, c: number): boolean {
+  const u = c >>> 0;
+  return ((u & bits.ones) >>> 0) !== bits.ones || (u & bits.zeros) !== 0;
+}
+
+/** The result of `a op b` for every a in ra and b in rb, when it is the same for all. */
+function intervalCmp(op: string, [alo, ahi]: [number, number], [blo, bhi]: [number, number]): boolean | undefined {
+  switch (op) {
+    case '<': return ahi < blo ? true : alo >= bhi ? false : undefined;
+    case '<=': return ahi <= blo ? true : alo > bhi ? false : undefined;
+    case '>': return alo > bhi ? true : ahi <= blo ? false : undefined;
+    case '>=': return alo >= bhi ? true : ahi < blo ? false : undefined;
+    case '==': return ahi < blo || bhi < alo ? false : alo === ahi && blo === bhi && alo === blo ? true : undefined;
+    default: return ahi < blo || bhi < alo ? true : alo === ahi && blo === bhi && alo === blo ? false : undefined;
+  }
 }
 
 /** Range of `a & b`, `a | b`, `a ^ b` on non-negative operands (as the C compilers narrow it). */
