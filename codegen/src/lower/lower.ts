@@ -827,7 +827,11 @@ export class ModuleLowering {
         // Both arms are promoted to int in C: cast a narrow result back (-Wconversion).
         const narrow = ct === 'uint8_t' || ct === 'uint16_t' || ct === 'int8_t' || ct === 'int16_t';
         const text = `(${c.c} ? ${this.litFor(a, ct)} : ${this.litFor(b, ct)})`;
-        return { c: narrow ? `(${ct})${text}` : text, t: ct, stable: c.stable && a.stable && b.stable };
+        // A constant condition with a dead arm we keep (it reads variables): the C compiler still
+        // knows the value, so comparisons must know it too.
+        const live = c.c === 'true' ? a : c.c === 'false' ? b : undefined;
+        const range = live ? (live.lit !== undefined ? [live.lit, live.lit] as [number, number] : rangeOfC(live)) : undefined;
+        return { c: narrow ? `(${ct})${text}` : text, t: ct, stable: c.stable && a.stable && b.stable, range };
       }
       const tmp = this.tmp();
       const I = this.ind(depth);
