@@ -951,10 +951,6 @@ export class ModuleLowering {
       const v = foldBinary(op, a.lit, b.lit);
       if (v !== undefined) return { c: String(v), t: 'lit', lit: v, stable: true };
     }
-    // `x * 0`, `x & 0`: 0 (gcc's -Wconversion mis-types the folded zero under a narrowing cast).
-    if ((op === ts.SyntaxKind.AsteriskToken || op === ts.SyntaxKind.AmpersandToken) && (a.lit === 0 || b.lit === 0) && stable) {
-      return { c: '0', t: 'lit', lit: 0, stable: true };
-    }
     switch (op) {
       case ts.SyntaxKind.EqualsEqualsEqualsToken: return this.compare('==', a, b, e, stable);
       case ts.SyntaxKind.ExclamationEqualsEqualsToken: return this.compare('!=', a, b, e, stable);
@@ -962,9 +958,9 @@ export class ModuleLowering {
       case ts.SyntaxKind.LessThanEqualsToken: return this.compare('<=', a, b, e, stable);
       case ts.SyntaxKind.GreaterThanToken: return this.compare('>', a, b, e, stable);
       case ts.SyntaxKind.GreaterThanEqualsToken: return this.compare('>=', a, b, e, stable);
-      case ts.SyntaxKind.PlusToken: return { c: `(${this.u32(a)} + ${this.u32(b)})`, t: 'uint32_t', stable };
-      case ts.SyntaxKind.MinusToken: return { c: `(${this.u32(a)} - ${this.u32(b)})`, t: 'uint32_t', stable };
-      case ts.SyntaxKind.AsteriskToken: return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: 'uint32_t', stable };
+      case ts.SyntaxKind.PlusToken: return { c: `(${this.u32(a)} + ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('+', a, b) };
+      case ts.SyntaxKind.MinusToken: return { c: `(${this.u32(a)} - ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('-', a, b) };
+      case ts.SyntaxKind.AsteriskToken: return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('*', a, b) };
       case ts.SyntaxKind.AmpersandToken: {
         const [x, y] = [bitsOf(a), bitsOf(b)];
         return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('&', a, b), bits: { ones: (x.ones & y.ones) >>> 0, zeros: (x.zeros | y.zeros) >>> 0 } };
@@ -1413,6 +1409,15 @@ function intervalCmp(op: string, [alo, ahi]: [number, number], [blo, bhi]: [numb
     case '==': return ahi < blo || bhi < alo ? false : alo === ahi && blo === bhi && alo === blo ? true : undefined;
     default: return ahi < blo || bhi < alo ? true : alo === ahi && blo === bhi && alo === blo ? false : undefined;
   }
+}
+
+/** Range of `a + b`, `a - b`, `a * b` on non-negative operands, when uint32_t cannot wrap. */
+function arithRange(op: '+' | '-' | '*', a: CExpr, b: CExpr): [number, number] | undefined {
+  const ra = a.lit !== undefined ? [a.lit, a.lit] : rangeOfC(a);
+  const rb = b.lit !== undefined ? [b.lit, b.lit] : rangeOfC(b);
+  if (!ra || !rb || ra[0] < 0 || rb[0] < 0) return undefined;
+  const r: [number, number] = op === '+' ? [ra[0] + rb[0], ra[1] + rb[1]] : op === '-' ? [ra[0] - rb[1], ra[1] - rb[0]] : [ra[0] * rb[0], ra[1] * rb[1]];
+  return r[0] >= 0 && r[1] <= 0xffffffff ? r : undefined;
 }
 
 /** Range of `a & b`, `a | b`, `a ^ b` on non-negative operands (as the C compilers narrow it). */
