@@ -2,6 +2,7 @@
 // (diagnostics, mismatches), 2 bad usage or environment.
 import { Command, CommanderError } from 'commander';
 import { registerCodegenCommands } from './codegen.ts';
+import { registerDemoCommand } from './demo.ts';
 
 const program = new Command();
 program
@@ -12,6 +13,7 @@ program
   .exitOverride();
 
 registerCodegenCommands(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);
