@@ -53,6 +53,12 @@ describe('codegen: diagnostics', () => {
     assert.deepEqual(missing, []);
   });
 
+  it('docs/fwts.md explains every catalogue code', () => {
+    const doc = fs.readFileSync(path.join(REPO, 'docs/fwts.md'), 'utf8');
+    const missing = Object.keys(CATALOGUE).filter((c) => !new RegExp(`^\\| FW${c} \\|`, 'm').test(doc));
+    assert.deepEqual(missing, []);
+  });
+
   it('formats like tsc: location, FW code, reason, fix and a code frame', () => {
     const r = transpile([path.join(rejectDir, 'integers.ts')]);
     const text = formatDiagnostics(r.diagnostics, false, REPO);
