@@ -8,6 +8,11 @@ import {
 } from '../sema.ts';
 import type { CExpr, Line, ModuleIR } from './ir.ts';
 import { pruneUnusedStatics } from './prune.ts';
+import { bare, paren, isConstText } from './ctext.ts';
+import { isLoop, nearestLoop, needsFlag, labelFlags } from './labels.ts';
+import {
+  rangeOfCtype, rangeOfC, bitsOf, bitsConflict, intervalCmp, arithRange, bitRange, FLIP, evalCmp, cmpCandidates,
+} from './facts.ts';
 import * as prelude from '../../../firmware/lib/prelude.ts';
 
 /** Prelude functions without effects (but for the DivZero panic, excluded by the caller). */
@@ -1115,7 +1120,12 @@ export class ModuleLowering {
     const sig = this.sema.checker.getResolvedSignature(call);
     const decl = sig?.getDeclaration();
     const ptypes = decl && !ts.isJSDocSignature(decl) ? decl.parameters.map((p) => this.sema.declType(p)) : [];
-    // Evaluate in JS order; spill earlier arguments when a later one has statements.
+    return this.inOrder(args, out, depth).map((x, i) => this.coerce(x, ptypes[i] ?? { k: 'anyint' }));
+  }
+
+  /** Lower expressions in JS order; when a later one needs statements first (a hoisted call),
+   * the earlier ones are spilled to temporaries so the call cannot change what they read. */
+  private inOrder(args: readonly ts.Expression[], out: Line[], depth: number): CExpr[] {
     const lowered: CExpr[] = [];
     for (const a of args) {
       const pre: Line[] = [];
@@ -1126,7 +1136,7 @@ export class ModuleLowering {
       }
       lowered.push(x);
     }
-    return lowered.map((x, i) => this.coerce(x, ptypes[i] ?? { k: 'anyint' }));
+    return lowered;
   }
 
   /** A call. Calls of FwTS functions nested in an expression go to a temporary (JS order). */
@@ -1171,22 +1181,9 @@ export class ModuleLowering {
   private preludeCall(p: string, e: ts.CallExpression, out: Line[], depth: number, statement: boolean): CExpr {
     const I = this.ind(depth);
     if ((INT_NAMES as readonly string[]).includes(p)) return this.wrap(p as IntName, this.expr(e.arguments[0], out, depth));
-    const args = (): CExpr[] => {
-      const xs: CExpr[] = [];
-      for (const a of e.arguments) {
-        const pre: Line[] = [];
-        const x = this.expr(a, pre, depth);
-        if (pre.length) {
-          for (let i = 0; i < xs.length; i++) xs[i] = this.spill(xs[i], out, depth);
-          out.push(...pre);
-        }
-        xs.push(x);
-      }
-      return xs;
-    };
     const bytesOf = (x: CExpr): string => (x.t.startsWith('array:') ? `fw_view(${x.c}, ${x.t.split(':')[1]}u)` : bare(x.c));
     const idx = (x: CExpr): string => (x.lit !== undefined ? `${x.lit}` : bare(x.c));
-    const a = args();
+    const a = this.inOrder(e.arguments, out, depth);
     const stable = a.every((x) => x.stable);
     // All-constant arguments of a pure prelude function: fold with the prelude itself (the
     // reference semantics), unless it would panic (division by zero stays a run-time panic).
@@ -1293,161 +1290,9 @@ function ctorAssignment(ctor: ts.ConstructorDeclaration, field: string): ts.Expr
   return undefined;
 }
 
-function isLoop(n: ts.Node): n is ts.IterationStatement {
-  return ts.isForStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n);
-}
-
-/** The loop a plain break/continue at `n` would leave (a switch counts for break only). */
-function nearestLoop(n: ts.Node, forBreak = false): ts.Node | undefined {
-  for (let p = n.parent; p; p = p.parent) {
-    if (isLoop(p) || (forBreak && ts.isSwitchStatement(p))) return p;
-    if (ts.isFunctionLike(p)) return undefined;
-  }
-  return undefined;
-}
-
-/** Does this labelled jump cross an inner loop (or, for break, a switch)? */
-function needsFlag(j: ts.BreakStatement | ts.ContinueStatement): boolean {
-  const target = findLabel(j);
-  return !!target && nearestLoop(j, ts.isBreakStatement(j)) !== target.statement;
-}
-
-function findLabel(j: ts.BreakStatement | ts.ContinueStatement): ts.LabeledStatement | undefined {
-  for (let p = j.parent; p; p = p.parent) {
-    if (ts.isLabeledStatement(p) && p.label.text === j.label?.text) return p;
-  }
-  return undefined;
-}
-
-function labelFlags(l: ts.LabeledStatement): { brk: boolean; cont: boolean } {
-  const flags = { brk: false, cont: false };
-  const visit = (n: ts.Node): void => {
-    if ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && n.label?.text === l.label.text && needsFlag(n)) {
-      if (ts.isBreakStatement(n)) flags.brk = true; else flags.cont = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(l.statement);
-  return flags;
-}
-
 function skipParens(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   return e;
-}
-
-/** Strip one pair of redundant outer parentheses (for `if (x)`, `return x`, `= x`). */
-function bare(c: string): string {
-  if (!c.startsWith('(') || !c.endsWith(')')) return c;
-  let depth = 0;
-  for (let i = 0; i < c.length; i++) {
-    if (c[i] === '(') depth++;
-    else if (c[i] === ')') depth--;
-    if (depth === 0 && i < c.length - 1) return c;
-  }
-  // `(uint8_t)x` is a cast, not a parenthesised expression.
-  if (/^\((u?int\d+_t|bool)\)/.test(c) && !c.startsWith('((')) return c;
-  // A comma expression keeps its parentheses everywhere (`x = (a, b)` is not `x = a, b`).
-  const inner = c.slice(1, -1);
-  let d = 0;
-  for (const ch of inner) {
-    if (ch === '(') d++;
-    else if (ch === ')') d--;
-    else if (ch === ',' && d === 0) return c;
-  }
-  return inner;
-}
-
-function paren(c: string): string {
-  return /^[\w.>-]+$/.test(c) || (c.startsWith('(') && bare(c) !== c) ? c : `(${c})`;
-}
-
-/** C text with no variable in it (literals and true/false only). */
-function isConstText(c: string): boolean {
-  return !/[A-Za-z_]/.test(c.replace(/\b(true|false)\b/g, '').replace(/\b0[xX][0-9a-fA-F]+u?\b/g, '').replace(/\b\d+u?\b/g, ''));
-}
-
-function rangeOfCtype(t: string): [number, number] | undefined {
-  switch (t) {
-    case 'uint8_t': return [0, 0xff];
-    case 'uint16_t': return [0, 0xffff];
-    case 'uint32_t': return [0, 0xffffffff];
-    case 'int8_t': return [-0x80, 0x7f];
-    case 'int16_t': return [-0x8000, 0x7fff];
-    case 'int32_t': return [-0x80000000, 0x7fffffff];
-    default: return undefined;
-  }
-}
-
-/** The values a lowered integer can take, as far as the C compiler can tell. */
-function rangeOfC(x: CExpr): [number, number] | undefined {
-  return x.range ?? rangeOfCtype(x.t);
-}
-
-/** Bits of a lowered integer known to be 1 (ones) or 0 (zeros), as uint32 masks. */
-function bitsOf(x: CExpr): { ones: number; zeros: number } {
-  if (x.lit !== undefined) return { ones: x.lit >>> 0, zeros: ~x.lit >>> 0 };
-  if (x.bits) return x.bits;
-  if (x.t === 'uint8_t') return { ones: 0, zeros: 0xffffff00 };
-  if (x.t === 'uint16_t') return { ones: 0, zeros: 0xffff0000 };
-  return { ones: 0, zeros: 0 };
-}
-
-/** Can a value with these known bits equal c? */
-function bitsConflict(bits: { ones: number; zeros: number }, c: number): boolean {
-  const u = c >>> 0;
-  return ((u & bits.ones) >>> 0) !== bits.ones || (u & bits.zeros) !== 0;
-}
-
-/** The result of `a op b` for every a in ra and b in rb, when it is the same for all. */
-function intervalCmp(op: string, [alo, ahi]: [number, number], [blo, bhi]: [number, number]): boolean | undefined {
-  switch (op) {
-    case '<': return ahi < blo ? true : alo >= bhi ? false : undefined;
-    case '<=': return ahi <= blo ? true : alo > bhi ? false : undefined;
-    case '>': return alo > bhi ? true : ahi <= blo ? false : undefined;
-    case '>=': return alo >= bhi ? true : ahi < blo ? false : undefined;
-    case '==': return ahi < blo || bhi < alo ? false : alo === ahi && blo === bhi && alo === blo ? true : undefined;
-    default: return ahi < blo || bhi < alo ? true : alo === ahi && blo === bhi && alo === blo ? false : undefined;
-  }
-}
-
-/** Range of `a + b`, `a - b`, `a * b` on non-negative operands, when uint32_t cannot wrap. */
-function arithRange(op: '+' | '-' | '*', a: CExpr, b: CExpr): [number, number] | undefined {
-  const ra = a.lit !== undefined ? [a.lit, a.lit] : rangeOfC(a);
-  const rb = b.lit !== undefined ? [b.lit, b.lit] : rangeOfC(b);
-  if (!ra || !rb || ra[0] < 0 || rb[0] < 0) return undefined;
-  const r: [number, number] = op === '+' ? [ra[0] + rb[0], ra[1] + rb[1]] : op === '-' ? [ra[0] - rb[1], ra[1] - rb[0]] : [ra[0] * rb[0], ra[1] * rb[1]];
-  return r[0] >= 0 && r[1] <= 0xffffffff ? r : undefined;
-}
-
-/** Range of `a & b`, `a | b`, `a ^ b` on non-negative operands (as the C compilers narrow it). */
-function bitRange(op: '&' | '|' | '^', a: CExpr, b: CExpr): [number, number] | undefined {
-  const ra = a.lit !== undefined ? [a.lit, a.lit] : rangeOfC(a);
-  const rb = b.lit !== undefined ? [b.lit, b.lit] : rangeOfC(b);
-  if (!ra || !rb || ra[0] < 0 || rb[0] < 0) return undefined;
-  if (op === '&') return [0, Math.min(ra[1], rb[1])];
-  const bits = Math.max(ra[1], rb[1]).toString(2).length;
-  return [0, 2 ** bits - 1];
-}
-
-const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
-
-function evalCmp(op: string, a: number, b: number): boolean {
-  switch (op) {
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '==': return a === b;
-    default: return a !== b;
-  }
-}
-
-/** The values of [lo, hi] at which comparisons with these constants can change their result. */
-function cmpCandidates([lo, hi]: [number, number], consts: readonly number[]): number[] {
-  const out = new Set<number>([lo, hi]);
-  for (const c of consts) for (const v of [c - 1, c, c + 1]) if (v >= lo && v <= hi) out.add(v);
-  return [...out];
 }
 
 function fwI32(v: number): number {
