@@ -1,0 +1,107 @@
+// The whole device stack of one link, composed: session over framing (bytes in and out), the
+// MinRPC server over the session (one request packet per Normal message), tensor memory from the
+// page allocator. Board-independent: the board's top-level module (firmware/device.ts) gives it
+// the static pool, the byte output and the platform services.
+//
+//   bytes in -> feed() -> Session (Unframer) -> message() -> RpcServer.handle()
+//   RpcServer -> send() (PacketSink) -> Session.sendMessage(Normal) -> Framer -> out.write()
+//
+// The device never initiates a session: boot() sends the Terminate (with the FE prefix of a fresh
+// framer, spec §3.5) and then only answers. Each new session (a host Init) resets the server:
+// every tensor is freed and the time evaluator forgotten. Logs go out as session Log messages
+// (id 0), allowed before and after a session exists (§3.4).
+
+import { u8, u16, u32, log, type Bytes } from '../lib/prelude.ts';
+import { Err } from '../lib/errors.ts';
+import type { WriteStream } from '../framing/framer.ts';
+import { Session, MessageType, type RandomSource, type SessionListener } from '../session/session.ts';
+import { PageAllocator } from '../memory/page_allocator.ts';
+import type { PacketSink, Platform } from './ports.ts';
+import { PageMemory } from './memory_adapter.ts';
+import { RpcServer } from './server.ts';
+
+/** Page size of the tensor pool: 2^8 = 256 bytes, as the CRT's host template. */
+export const DEVICE_PAGE_LOG2 = 8;
+
+export class DeviceStack implements PacketSink, SessionListener, RandomSource {
+  private readonly plat: Platform;
+  private readonly pages: PageAllocator;
+  private readonly mem: PageMemory;
+  private readonly session: Session;
+  private readonly server: RpcServer;
+  /** Framing errors met in received bytes (diagnostics). */
+  rxErrors: u32 = u32(0);
+  /** Sessions established since boot. */
+  sessions: u32 = u32(0);
+
+  constructor(pool: Bytes, sizes: Bytes, out: WriteStream, plat: Platform) {
+    this.plat = plat;
+    this.pages = new PageAllocator(pool, u8(DEVICE_PAGE_LOG2));
+    this.mem = new PageMemory(this.pages, sizes);
+    this.session = new Session(out, this, this);
+    this.server = new RpcServer(this, this.mem, plat);
+  }
+
+  /** Sends the boot Terminate (any peer drops its old session) and announces the device. */
+  boot(): Err {
+    const e: Err = this.session.initialize();
+    log('urpc device ready: pool bytes, max packet', this.mem.capacity(), 2048);
+    return e;
+  }
+
+  /** Bytes from the link (any chunking). Returns the first framing error met; the stream goes on. */
+  feed(data: Bytes): Err {
+    const e: Err = this.session.receive(data);
+    if (e !== Err.Ok) {
+      this.rxErrors = u32(this.rxErrors + 1);
+    }
+    return e;
+  }
+
+  /** One log line (already formatted text) as a session Log message. */
+  sendLog(text: Bytes): Err {
+    return this.session.sendLog(text);
+  }
+
+  sessionId(): u16 {
+    return this.session.sessionId();
+  }
+
+  requests(): u32 {
+    return this.server.requests;
+  }
+
+  // ---- PacketSink: replies of the RPC server ----
+
+  send(packet: Bytes): Err {
+    return this.session.sendMessage(u8(MessageType.Normal), packet);
+  }
+
+  // ---- SessionListener ----
+
+  established(): void {
+    this.server.reset();
+    this.sessions = u32(this.sessions + 1);
+    log('urpc session established: id', this.session.sessionId());
+  }
+
+  terminated(): void {
+    // The host ended the session; the next Init starts a new one (and resets the server).
+  }
+
+  message(type: u8, body: Bytes): void {
+    if (type === MessageType.Normal) {
+      this.server.handle(body);
+    }
+  }
+
+  log(text: Bytes): void {
+    // Logs sent to the device are ignored (TVM devices never expect them, spec §3.7).
+  }
+
+  // ---- RandomSource: the session's initial nonce ----
+
+  randomByte(): u8 {
+    return u8(this.plat.random32());
+  }
+}
