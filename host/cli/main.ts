@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCodegenCommands } from './codegen.ts';
 import { registerDemoCommand } from './demo.ts';
+import { registerBuildCommands } from './build.ts';
 
 const program = new Command();
 program
@@ -14,6 +15,7 @@ program
 
 registerCodegenCommands(program);
 registerDemoCommand(program);
+registerBuildCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,121 @@
+// Board builds (host/board/build.ts): lower the device entry (and everything it imports) to C with the FwTS transpiler,
+// then compile the generated C and the board's own sources with the board's compiler and flags.
+// A board is described by boards/<name>/board.json; the QEMU boards reuse this with a cross
+// compiler and a linker script in their ldflags.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { transpile } from '../../codegen/src/index.ts';
+
+const run = promisify(execFile);
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BoardConfig {
+  name: string;
+  description?: string;
+  /** FwTS entry module(s), relative to the repository. */
+  entry: string | string[];
+  /** Hand-written C of the board (main loop, platform hooks), relative to the repository. */
+  sources: string[];
+  cc: string;
+  cflags: string[];
+  ldflags: string[];
+  /** Executable name inside build/<board>/. */
+  output: string;
+}
+
+export interface BuildOptions {
+  /** Repository root (default: this checkout). */
+  repo?: string;
+  /** Output directory (default build/<board>). */
+  outDir?: string;
+  /** Overrides the board's compiler (also $CC). */
+  cc?: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+export interface BuildResult {
+  board: string;
+  /** Absolute path of the executable / image. */
+  output: string;
+  genDir: string;
+  cFiles: number;
+  transpileMs: number;
+  compileMs: number;
+}
+
+export class BuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BuildError';
+  }
+}
+
+export function boardNames(repo = REPO): string[] {
+  const dir = path.join(repo, 'boards');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'board.json'))).sort();
+}
+
+export function loadBoard(name: string, repo = REPO): BoardConfig {
+  const file = path.join(repo, 'boards', name, 'board.json');
+  if (!fs.existsSync(file)) {
+    throw new BuildError(`unknown board '${name}' (no ${path.relative(process.cwd(), file)}); boards: ${boardNames(repo).join(', ') || 'none'}`);
+  }
+  const b = JSON.parse(fs.readFileSync(file, 'utf8')) as BoardConfig;
+  for (const k of ['entry', 'sources', 'cc', 'cflags', 'output'] as const) {
+    if (b[k] === undefined) throw new BuildError(`${file}: missing "${k}"`);
+  }
+  return { ...b, name: b.name ?? name, ldflags: b.ldflags ?? [] };
+}
+
+/** Lowers and compiles a board. Objects are compiled in parallel; any compiler output fails the build. */
+export async function buildBoard(board: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const repo = opts.repo ?? REPO;
+  const cfg = loadBoard(board, repo);
+  const log = opts.log ?? (() => undefined);
+  const out = opts.outDir ?? path.join(repo, 'build', board);
+  const gen = path.join(out, 'gen');
+  const obj = path.join(out, 'obj');
+  const entries = (Array.isArray(cfg.entry) ? cfg.entry : [cfg.entry]).map((e) => path.join(repo, e));
+
+  const t0 = Date.now();
+  fs.rmSync(gen, { recursive: true, force: true });
+  const r = transpile(entries, { outDir: gen });
+  if (!r.ok) throw new BuildError(`urpc ts2c failed:\n${r.format(false)}`);
+  const transpileMs = Date.now() - t0;
+  const genC = [...r.files.keys()].filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f));
+  log(`ts2c: ${entries.map((e) => path.relative(repo, e)).join(' ')} -> ${genC.length} C files in ${path.relative(repo, gen)} (${transpileMs} ms)`);
+
+  const cc = opts.cc ?? process.env.CC ?? cfg.cc;
+  const t1 = Date.now();
+  fs.rmSync(obj, { recursive: true, force: true });
+  fs.mkdirSync(obj, { recursive: true });
+  const boardC = cfg.sources.map((s) => path.join(repo, s));
+  const units = [...genC.map((f) => ({ src: f, o: path.join(obj, path.basename(f, '.c') + '.o') })),
+    ...boardC.map((f) => ({ src: f, o: path.join(obj, `board_${path.basename(f, '.c')}.o`) }))];
+  await Promise.all(units.map(async (u) => {
+    try {
+      const { stderr } = await run(cc, [...cfg.cflags, '-I', gen, '-c', u.src, '-o', u.o]);
+      if (stderr.trim() !== '') throw new BuildError(`${cc} ${path.relative(repo, u.src)}:\n${stderr}`);
+    } catch (e) {
+      if (e instanceof BuildError) throw e;
+      const err = e as { stderr?: string; message: string };
+      throw new BuildError(`${cc} failed on ${path.relative(repo, u.src)}:\n${err.stderr || err.message}`);
+    }
+  }));
+  const output = path.join(out, cfg.output);
+  try {
+    await run(cc, [...cfg.cflags, ...units.map((u) => u.o), ...cfg.ldflags, '-o', output]);
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new BuildError(`link failed:\n${err.stderr || err.message}`);
+  }
+  const compileMs = Date.now() - t1;
+  log(`${cc} ${cfg.cflags.join(' ')}: ${units.length} files -> ${path.relative(repo, output)} (${compileMs} ms)`);
+  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs };
+}

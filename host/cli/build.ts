@@ -1,0 +1,30 @@
+// urpc build --board <name>: lower the device code to C and build the board's firmware.
+import type { Command } from 'commander';
+import * as path from 'node:path';
+import { buildBoard, boardNames, BuildError } from '../board/build.ts';
+
+export function registerBuildCommands(program: Command): void {
+  program
+    .command('build')
+    .description('lower firmware/ to C and build the firmware of a board (build/<board>/)')
+    .requiredOption('-b, --board <name>', `board (${boardNames().join(', ')})`)
+    .option('-o, --out <dir>', 'output directory (default build/<board>)')
+    .option('--cc <compiler>', "override the board's C compiler")
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  urpc build --board native && echo | build/native/firmware | xxd | head -1')
+    .action(async (opts: { board: string; out?: string; cc?: string; json?: boolean }) => {
+      try {
+        const r = await buildBoard(opts.board, {
+          outDir: opts.out === undefined ? undefined : path.resolve(opts.out),
+          cc: opts.cc,
+          log: opts.json ? undefined : (l) => console.log(l),
+        });
+        if (opts.json) console.log(JSON.stringify(r, null, 2));
+        else console.log(`built ${path.relative(process.cwd(), r.output)}`);
+      } catch (e) {
+        if (!(e instanceof BuildError)) throw e;
+        console.error(`urpc build: ${e.message}`);
+        process.exitCode = 1;
+      }
+    });
+}
