@@ -14,10 +14,11 @@ export const Fn = {
   Info: 6,
   Add: 7,
   Sum: 8,
+  Log: 9,
 } as const;
 export type Fn = (typeof Fn)[keyof typeof Fn];
 
-export const FN_COUNT = 9;
+export const FN_COUNT = 10;
 
 /** Wire names in Fn order, each ended by a 0 byte. */
 export const FN_NAMES: readonly u8[] = [
@@ -48,6 +49,8 @@ export const FN_NAMES: readonly u8[] = [
   u8(0x75), u8(0x72), u8(0x70), u8(0x63), u8(0x2e), u8(0x61), u8(0x64), u8(0x64), u8(0x00),
   // Sum: "urpc.sum"
   u8(0x75), u8(0x72), u8(0x70), u8(0x63), u8(0x2e), u8(0x73), u8(0x75), u8(0x6d), u8(0x00),
+  // Log: "urpc.log"
+  u8(0x75), u8(0x72), u8(0x70), u8(0x63), u8(0x2e), u8(0x6c), u8(0x6f), u8(0x67), u8(0x00),
 ];
 
 /** Signatures for urpc.info in Fn order, each ended by a 0 byte. */
@@ -98,4 +101,7 @@ export const FN_SIGS: readonly u8[] = [
   // Sum: "(tensor a) -> int"
   u8(0x28), u8(0x74), u8(0x65), u8(0x6e), u8(0x73), u8(0x6f), u8(0x72), u8(0x20), u8(0x61), u8(0x29), u8(0x20), u8(0x2d),
   u8(0x3e), u8(0x20), u8(0x69), u8(0x6e), u8(0x74), u8(0x00),
+  // Log: "(int...) -> void"
+  u8(0x28), u8(0x69), u8(0x6e), u8(0x74), u8(0x2e), u8(0x2e), u8(0x2e), u8(0x29), u8(0x20), u8(0x2d), u8(0x3e), u8(0x20),
+  u8(0x76), u8(0x6f), u8(0x69), u8(0x64), u8(0x00),
 ];

@@ -11,6 +11,7 @@ import { fnTimeEvaluator } from '../functions/timeeval.ts';
 import { fnEcho } from '../functions/echo.ts';
 import { fnInfo } from '../functions/info.ts';
 import { fnRandomFill, fnAdd, fnSum } from '../functions/tensor_ops.ts';
+import { fnLog } from '../functions/device_log.ts';
 
 export const HANDLERS: readonly FnHandler[] = [
   fnSystemLib,
@@ -22,6 +23,7 @@ export const HANDLERS: readonly FnHandler[] = [
   fnInfo,
   fnAdd,
   fnSum,
+  fnLog,
 ];
 
 /** Calls function k (k < FN_COUNT) on the parsed arguments c.args. */

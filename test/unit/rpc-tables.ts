@@ -71,6 +71,7 @@ export const FUNCTIONS: readonly (readonly [string, string, string])[] = [
   ['Info', 'urpc.info', '() -> str'],
   ['Add', 'urpc.add', '(tensor a, tensor b, tensor out) -> void'],
   ['Sum', 'urpc.sum', '(tensor a) -> int'],
+  ['Log', 'urpc.log', '(int...) -> void'],
 ];
 
 const HEADER = (what: string) =>
