@@ -14,15 +14,10 @@ import { u8, u32, bytes, copy, view, type Bytes } from './lib/prelude.ts';
 import { Err } from './lib/errors.ts';
 import type { WriteStream } from './framing/framer.ts';
 import type { Platform } from './rpc/ports.ts';
-import { DeviceStack } from './rpc/device_stack.ts';
-
-/** Tensor pool: 1008 pages of 256 bytes after the allocator's 8-byte entry per page. */
-export const DEVICE_POOL_BYTES = 266112;
-/** One u32 per page for the requested sizes. */
-const SIZE_TABLE_BYTES = 4032;
+import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from './rpc/device_stack.ts';
 
 const pool = bytes(DEVICE_POOL_BYTES);
-const sizes = bytes(SIZE_TABLE_BYTES);
+const sizes = bytes(DEVICE_SIZE_TABLE_BYTES);
 
 /** Node stand-ins for the hooks: the last bytes written, a clock and a random generator. */
 const nodeOut = bytes(4096);

@@ -22,6 +22,10 @@ import { RpcServer } from './server.ts';
 
 /** Page size of the tensor pool: 2^8 = 256 bytes, as the CRT's host template. */
 export const DEVICE_PAGE_LOG2 = 8;
+/** Default tensor pool: 1008 pages of 256 bytes after the allocator's 8-byte entry per page. */
+export const DEVICE_POOL_BYTES = 266112;
+/** Its size table: one u32 per page. */
+export const DEVICE_SIZE_TABLE_BYTES = 4032;
 
 export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   private readonly plat: Platform;

@@ -46,7 +46,12 @@ export interface RpcClientOptions {
   timeoutMs?: number;
   /** Names the link in timeout messages, e.g. "serial:/dev/ttyACM0". */
   linkName?: string;
+  /** Deadline of the first request (and the first after armFirstCall()), in ms (default 3 x timeoutMs). */
+  firstTimeoutMs?: number;
 }
+
+/** Progress of a chunked copy: bytes done so far and the total. */
+export type ProgressCallback = (done: number, total: number) => void;
 
 export interface DeviceInfo {
   version: string;
@@ -95,8 +100,10 @@ export function dtypeBytes(d: DLDataType): number {
 
 export class RpcClient {
   private readonly sendPacket: (p: Uint8Array) => Promise<void>;
-  readonly timeoutMs: number;
+  timeoutMs: number;
+  firstTimeoutMs: number;
   readonly linkName: string;
+  private firstCall = true;
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private maxPacket: number | undefined;
@@ -106,7 +113,13 @@ export class RpcClient {
   constructor(sendPacket: (p: Uint8Array) => Promise<void>, options: RpcClientOptions = {}) {
     this.sendPacket = sendPacket;
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.firstTimeoutMs = options.firstTimeoutMs ?? 3 * this.timeoutMs;
     this.linkName = options.linkName ?? 'device';
+  }
+
+  /** The next request gets the longer first-call deadline (e.g. after a session (re)start). */
+  armFirstCall(): void {
+    this.firstCall = true;
   }
 
   /** Feed every received RPC packet here. */
@@ -135,8 +148,13 @@ export class RpcClient {
   }
 
   /** Sends a request packet and waits for its reply (in order with other requests). */
-  request(packet: Uint8Array, what: string, timeoutMs = this.timeoutMs): Promise<Reply> {
+  request(packet: Uint8Array, what: string, timeoutMsArg?: number): Promise<Reply> {
     const run = (): Promise<Reply> => new Promise<Reply>((resolve, reject) => {
+      let timeoutMs = timeoutMsArg ?? this.timeoutMs;
+      if (this.firstCall) {
+        this.firstCall = false;
+        timeoutMs = Math.max(timeoutMs, this.firstTimeoutMs);
+      }
       const timer = setTimeout(() => {
         if (this.pending?.timer === timer) this.pending = undefined;
         reject(new TimeoutError(`${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
@@ -284,19 +302,20 @@ export class RpcClient {
   }
 
   /** CopyToRemote in blocks: block i goes to byte_offset = t.byteOffset + i * block. */
-  async copyToRemote(t: DLTensor, data: Uint8Array): Promise<void> {
+  async copyToRemote(t: DLTensor, data: Uint8Array, onProgress?: ProgressCallback): Promise<void> {
     const block = await this.copyBlock(t.shape.length);
     for (let at = 0; at < data.length || at === 0; at += block) {
       const part = data.subarray(at, Math.min(at + block, data.length));
       const r = await this.request(copyToRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, part), 'CopyToRemote');
       const v = RpcClient.values(r, 'CopyToRemote');
       if (v.length !== 1 || v[0]?.type !== 'null') throw new ProtocolError('CopyToRemote: expected ReturnVoid');
+      onProgress?.(at + part.length, data.length);
       if (data.length === 0) break;
     }
   }
 
   /** CopyFromRemote of nbytes in blocks. */
-  async copyFromRemote(t: DLTensor, nbytes: number): Promise<Uint8Array> {
+  async copyFromRemote(t: DLTensor, nbytes: number, onProgress?: ProgressCallback): Promise<Uint8Array> {
     const block = await this.copyBlock(t.shape.length);
     const out = new Uint8Array(nbytes);
     for (let at = 0; at < nbytes; at += block) {
@@ -305,6 +324,7 @@ export class RpcClient {
       if (r.code === RPCCode.Exception) throw new RemoteError('CopyFromRemote', r.message);
       if (r.code !== RPCCode.CopyAck || r.data.length !== n) throw new ProtocolError(`CopyFromRemote: expected CopyAck with ${n} bytes`);
       out.set(r.data, at);
+      onProgress?.(at + n, nbytes);
     }
     return out;
   }
@@ -400,14 +420,15 @@ export class NDArray {
   /** As a call argument (type code 7). */
   get arg(): Value { return { type: 'tensor', value: this.tensor }; }
   /** Host -> device (chunked by GetCRTMaxPacketSize). */
-  async copyFrom(data: Uint8Array): Promise<this> {
-    if (data.length !== this.nbytes) throw new RangeError(`copyFrom: ${data.length} bytes for an array of ${this.nbytes}`);
-    await this.client.copyToRemote(this.tensor, data);
+  async copyFrom(data: Uint8Array | ArrayBufferView, opts: { onProgress?: ProgressCallback } = {}): Promise<this> {
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (bytes.length !== this.nbytes) throw new RangeError(`copyFrom: ${bytes.length} bytes for an array of ${this.nbytes}`);
+    await this.client.copyToRemote(this.tensor, bytes, opts.onProgress);
     return this;
   }
-  /** Device -> host. */
-  copyTo(): Promise<Uint8Array> {
-    return this.client.copyFromRemote(this.tensor, this.nbytes);
+  /** Device -> host (chunked by GetCRTMaxPacketSize). */
+  copyTo(opts: { onProgress?: ProgressCallback } = {}): Promise<Uint8Array> {
+    return this.client.copyFromRemote(this.tensor, this.nbytes, opts.onProgress);
   }
   async free(): Promise<void> {
     if (this.freed) return;

@@ -1,0 +1,48 @@
+// connect(uri): one entry point for every kind of device.
+//
+//   native                  build/native/firmware as a child process (wire on stdin/stdout)
+//   native:<path>           another firmware executable
+//   local                   the FwTS device code in this process (LocalSession)
+//   tcp:host:port, serial:/dev/tty...?baud=..., qemu:<board>   not yet supported
+//
+// Transports that need Node are loaded on demand from host/transport, so this module stays
+// browser-safe; others can be added with registerTransport().
+import { RpcError } from './client.ts';
+import type { RpcSession } from './rpc-session.ts';
+import { RemoteSession, type RemoteSessionOptions } from './remote.ts';
+import { LocalSession } from './local.ts';
+import type { Transport } from './transport.ts';
+
+export interface ConnectOptions extends RemoteSessionOptions {
+  /** native: copy the firmware's stderr to ours. */
+  deviceStderr?: boolean;
+  /** native: extra environment for the firmware (e.g. URPC_SEED). */
+  env?: Record<string, string>;
+}
+
+export type TransportFactory = (uri: string, opts: ConnectOptions) => Promise<Transport>;
+
+const factories = new Map<string, TransportFactory>([
+  ['native', async (uri, opts) => (await import('../transport/process.ts')).openNative(uri, { stderr: opts.deviceStderr, env: opts.env })],
+]);
+const PLANNED = ['tcp', 'serial', 'qemu'];
+
+/** Adds (or replaces) the transport of a URI scheme. */
+export function registerTransport(scheme: string, factory: TransportFactory): void {
+  factories.set(scheme, factory);
+}
+
+export async function connect(uri: string, opts: ConnectOptions = {}): Promise<RpcSession> {
+  if (uri === 'local') return new LocalSession({ timeoutMs: opts.timeoutMs });
+  const scheme = uri.includes(':') ? uri.slice(0, uri.indexOf(':')) : uri;
+  const factory = factories.get(scheme);
+  if (factory === undefined) {
+    if (PLANNED.includes(scheme)) {
+      throw new RpcError(`connect('${uri}'): the ${scheme} transport is not yet supported; use 'native' or 'local'`);
+    }
+    throw new RpcError(`connect('${uri}'): unknown device URI; expected native, native:<path>, local, ` +
+      'tcp:<host>:<port>, serial:<device>?baud=<n> or qemu:<board>');
+  }
+  const transport = await factory(uri, opts);
+  return RemoteSession.open(uri, transport, opts);
+}

@@ -1,0 +1,56 @@
+// RemoteSession: RpcClient over the host session over a transport (a board, the native firmware
+// process). The session opens on connect (deadline startTimeoutMs, retries every retryMs); every
+// reply has a deadline (timeoutMs; firstTimeoutMs for the first call after a session opens). A
+// device reset fails the waiting call with SessionResetError and the next call re-opens the session.
+import { RpcClient } from './client.ts';
+import { BaseSession } from './rpc-session.ts';
+import { HostSession, type HostSessionOptions } from './session.ts';
+import type { Transport } from './transport.ts';
+
+export interface RemoteSessionOptions extends HostSessionOptions {
+  /** Reply deadline in ms (default 5000). */
+  timeoutMs?: number;
+  /** Deadline of the first call after a session opens (default 3 x timeoutMs). */
+  firstTimeoutMs?: number;
+}
+
+export class RemoteSession extends BaseSession {
+  readonly uri: string;
+  readonly session: HostSession;
+
+  constructor(uri: string, transport: Transport, opts: RemoteSessionOptions = {}) {
+    const hs = new HostSession(transport, opts);
+    const client = new RpcClient(async (p) => {
+      if (!hs.isEstablished) client.armFirstCall();
+      await hs.ensureOpen();
+      await hs.sendPacket(p);
+    }, { timeoutMs: opts.timeoutMs, firstTimeoutMs: opts.firstTimeoutMs, linkName: transport.name });
+    super(client);
+    this.uri = uri;
+    this.session = hs;
+    hs.onPacket = (p) => client.onPacket(p);
+    hs.onLog = (t) => this.emitLog(t);
+    hs.onReset = (e) => {
+      client.abort(e);
+      this.forgetHandles();
+    };
+    hs.onClosed = (e) => client.abort(e);
+  }
+
+  /** Opens the session over `transport` (waits for the handshake). */
+  static async open(uri: string, transport: Transport, opts: RemoteSessionOptions = {}): Promise<RemoteSession> {
+    const s = new RemoteSession(uri, transport, opts);
+    try {
+      await s.session.ensureOpen();
+    } catch (e) {
+      await transport.close().catch(() => undefined);
+      throw e;
+    }
+    return s;
+  }
+
+  /** Ends the session (Terminate) and closes the transport; the firmware process exits. */
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}

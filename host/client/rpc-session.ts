@@ -1,0 +1,289 @@
+// The API users touch: an RpcSession calls device functions and moves tensors, the same way
+// whether the device is a board (RemoteSession over a transport), the native firmware process
+// (RemoteSession too) or the FwTS device code in this process (LocalSession).
+//
+//   const s = await connect('native');
+//   await s.functions.echo(1, 'two');             // urpc.echo
+//   const a = await s.array(new Float32Array([1, 2, 3]));
+//   await a.copyTo({ onProgress: (done, total) => ... });
+//   s.on('log', (text) => console.log('device:', text));
+//   await s.close();
+//
+// JavaScript values map to wire values: integer numbers and bigints -> int (0), other numbers ->
+// float (2), strings -> str (11), booleans -> bool (15), null -> null (4), Uint8Array -> bytes
+// (12), NDArray -> DLTensor (7), DeviceFunction -> func (10); a `{ type, value }` Value passes
+// as is. Replies map back (ints as numbers when they are safe integers, else bigints).
+// No Node imports here.
+
+import { RpcClient, NDArray, DType, ProtocolError, RpcError, type DeviceInfo, type ProgressCallback } from './client.ts';
+import { RPCCode, TypeCode, callFuncPacket, type Value, type DLDataType } from './packet.ts';
+
+export { NDArray, DType };
+export type { DeviceInfo, ProgressCallback, DLDataType };
+
+/** What a device function accepts. */
+export type Arg = number | bigint | string | boolean | null | Uint8Array | NDArray | DeviceFunction | Value;
+/** What a device function returns (undefined for void). */
+export type Ret = number | bigint | string | boolean | null | undefined | Uint8Array | DeviceFunction | Value;
+
+/** A device function: call it like a JS function. */
+export interface DeviceFunction {
+  (...args: Arg[]): Promise<Ret>;
+  readonly functionName: string;
+  readonly handle: bigint;
+}
+
+/** urpc's built-in device functions, typed (other names are reached through the index signature). */
+export interface BuiltinFunctions {
+  /** urpc.echo: returns its arguments. */
+  echo(...args: Arg[]): Promise<Ret[]>;
+  /** urpc.info: the device description text. */
+  info(): Promise<string>;
+  /** urpc.add: out = a + b elementwise (same element count and dtype). */
+  add(a: NDArray, b: NDArray, out: NDArray): Promise<void>;
+  /** urpc.sum: the sum of the elements of an integer tensor. */
+  sum(a: NDArray): Promise<number | bigint>;
+  /** urpc.log: the device logs "urpc.log v0 v1 ..." (at most 4 ints). */
+  log(...values: number[]): Promise<void>;
+}
+export type DeviceFunctions = BuiltinFunctions & Record<string, (...args: Arg[]) => Promise<Ret | Ret[]>>;
+
+export interface TimeEvaluatorOpts {
+  /** Calls per repeat (default 1). */
+  number?: number;
+  /** Repeats, one result each (default 1). */
+  repeat?: number;
+  /** Grow `number` until one repeat takes at least this long (ms, default 0). */
+  minRepeatMs?: number;
+}
+export interface TimeResult {
+  /** Seconds per call, one per repeat. */
+  results: number[];
+  mean: number;
+}
+
+export type SessionEvent = 'log';
+
+export interface RpcSession {
+  /** What was connected to, e.g. "native" or "local". */
+  readonly uri: string;
+  /** The packet-level client underneath (every syscall and copy). */
+  readonly client: RpcClient;
+  /** Device functions by short name (`echo` for urpc.echo) or full name (`functions['urpc.echo']`). */
+  readonly functions: DeviceFunctions;
+  getFunction(name: string): Promise<DeviceFunction>;
+  call(name: string, ...args: Arg[]): Promise<Ret>;
+  /** A tensor allocated on the device (contents undefined until copyFrom). */
+  empty(shape: readonly number[], dtype?: DLDataType): Promise<NDArray>;
+  /** A device tensor holding `data` (dtype from the typed array unless given). */
+  array(data: ArrayBufferView | readonly number[], opts?: { shape?: readonly number[]; dtype?: DLDataType; onProgress?: ProgressCallback }): Promise<NDArray>;
+  /** runtime.RPCTimeEvaluator over a device function. */
+  timeEvaluator(fn: string, opts?: TimeEvaluatorOpts): Promise<(...args: Arg[]) => Promise<TimeResult>>;
+  info(): Promise<DeviceInfo>;
+  on(event: SessionEvent, handler: (text: string) => void): this;
+  off(event: SessionEvent, handler: (text: string) => void): this;
+  close(): Promise<void>;
+}
+
+export function toValue(a: Arg): Value {
+  if (a === null) return { type: 'null' };
+  if (a instanceof NDArray) return a.arg;
+  if (a instanceof Uint8Array) return { type: 'bytes', value: a };
+  switch (typeof a) {
+    case 'number':
+      return Number.isInteger(a) ? { type: 'int', value: BigInt(a) } : { type: 'float', value: a };
+    case 'bigint':
+      return { type: 'int', value: a };
+    case 'string':
+      return { type: 'str', value: a };
+    case 'boolean':
+      return { type: 'bool', value: a };
+    case 'function':
+      return { type: 'func', value: a.handle };
+    default:
+      if (typeof a === 'object' && 'type' in a) return a;
+      throw new TypeError(`cannot send ${String(a)} to the device`);
+  }
+}
+
+const isDtype = (d: DLDataType, e: DLDataType): boolean => d.code === e.code && d.bits === e.bits && d.lanes === e.lanes;
+
+function dtypeOf(data: ArrayBufferView | readonly number[]): DLDataType {
+  if (data instanceof Int8Array) return DType.int8;
+  if (data instanceof Int16Array) return DType.int16;
+  if (data instanceof Int32Array) return DType.int32;
+  if (data instanceof Uint16Array) return DType.uint16;
+  if (data instanceof Uint32Array) return DType.uint32;
+  if (data instanceof Float32Array || Array.isArray(data)) return DType.float32;
+  return DType.uint8;
+}
+
+function toBytes(data: ArrayBufferView | readonly number[], dtype: DLDataType): Uint8Array {
+  if (!Array.isArray(data)) {
+    const v = data as ArrayBufferView;
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+  const arr = data as readonly number[];
+  const ctor = isDtype(dtype, DType.float32) ? Float32Array : isDtype(dtype, DType.int32) ? Int32Array
+    : isDtype(dtype, DType.uint32) ? Uint32Array : isDtype(dtype, DType.int16) ? Int16Array
+      : isDtype(dtype, DType.uint16) ? Uint16Array : isDtype(dtype, DType.int8) ? Int8Array : Uint8Array;
+  const t = ctor.from(arr);
+  return new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+}
+
+/** Everything common to the session kinds: they differ only in how packets reach a server. */
+export abstract class BaseSession implements RpcSession {
+  abstract readonly uri: string;
+  readonly client: RpcClient;
+  readonly functions: DeviceFunctions;
+  /** The last 100 device log lines (including those from before a handler was added). */
+  readonly logs: string[] = [];
+  private readonly handlers = new Set<(text: string) => void>();
+  private readonly handles = new Map<string, bigint>();
+
+  protected constructor(client: RpcClient) {
+    this.client = client;
+    this.functions = new Proxy({} as DeviceFunctions, {
+      get: (_t, key) => {
+        if (typeof key !== 'string' || key === 'then') return undefined;
+        if (key === 'echo' || key === 'urpc.echo') return (...args: Arg[]) => this.echo(...args);
+        return (...args: Arg[]) => this.callResolved(key, args);
+      },
+    });
+  }
+
+  /** Delivers a device log line. */
+  protected emitLog(text: string): void {
+    this.logs.push(text);
+    if (this.logs.length > 100) this.logs.shift();
+    for (const h of this.handlers) h(text);
+  }
+
+  /** Forgets cached function handles (after the device reset they may differ for user apps). */
+  protected forgetHandles(): void {
+    this.handles.clear();
+  }
+
+  on(event: SessionEvent, handler: (text: string) => void): this {
+    if (event !== 'log') throw new TypeError(`unknown event '${String(event)}'`);
+    this.handlers.add(handler);
+    return this;
+  }
+
+  off(event: SessionEvent, handler: (text: string) => void): this {
+    if (event === 'log') this.handlers.delete(handler);
+    return this;
+  }
+
+  private async handleOf(name: string): Promise<bigint | undefined> {
+    const cached = this.handles.get(name);
+    if (cached !== undefined) return cached;
+    const h = await this.client.getGlobalFunc(name);
+    if (h !== undefined) this.handles.set(name, h);
+    return h;
+  }
+
+  /** `name` as given, else `urpc.<name>`. */
+  private async resolve(name: string): Promise<{ name: string; handle: bigint }> {
+    const candidates = name.includes('.') ? [name] : [name, `urpc.${name}`];
+    for (const n of candidates) {
+      const h = await this.handleOf(n);
+      if (h !== undefined) return { name: n, handle: h };
+    }
+    throw new RpcError(`${this.uri}: the device has no function '${name}'${candidates.length > 1 ? ` (nor '${candidates[1]}')` : ''}`);
+  }
+
+  private wrap(name: string, handle: bigint): DeviceFunction {
+    const f = ((...args: Arg[]) => this.invoke(name, handle, args)) as DeviceFunction;
+    Object.defineProperty(f, 'functionName', { value: name });
+    Object.defineProperty(f, 'handle', { value: handle });
+    return f;
+  }
+
+  fromValue(v: Value | undefined): Ret {
+    if (v === undefined) return undefined;
+    switch (v.type) {
+      case 'int':
+      case 'uint':
+        return v.value >= BigInt(Number.MIN_SAFE_INTEGER) && v.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v.value) : v.value;
+      case 'float':
+      case 'str':
+      case 'bytes':
+      case 'bool':
+        return v.value;
+      case 'null':
+        return null;
+      case 'func':
+        return this.wrap(`function 0x${v.value.toString(16)}`, v.value);
+      default:
+        return v;
+    }
+  }
+
+  private async invoke(name: string, handle: bigint, args: readonly Arg[]): Promise<Ret> {
+    return this.fromValue(await this.client.call(handle, args.map(toValue), name));
+  }
+
+  private async callResolved(name: string, args: readonly Arg[]): Promise<Ret> {
+    const f = await this.resolve(name);
+    return this.invoke(f.name, f.handle, args);
+  }
+
+  async getFunction(name: string): Promise<DeviceFunction> {
+    const f = await this.resolve(name);
+    return this.wrap(f.name, f.handle);
+  }
+
+  call(name: string, ...args: Arg[]): Promise<Ret> {
+    if (name === 'urpc.echo' || name === 'echo') return this.echo(...args).then((r) => r[0]);
+    return this.callResolved(name, args);
+  }
+
+  /** urpc.echo: every argument back, converted. */
+  async echo(...args: Arg[]): Promise<Ret[]> {
+    const f = await this.resolve('urpc.echo');
+    const v = await this.client.callAll(f.handle, args.map(toValue), 'urpc.echo');
+    return v.map((x) => this.fromValue(x));
+  }
+
+  empty(shape: readonly number[], dtype: DLDataType = DType.float32): Promise<NDArray> {
+    return this.client.empty(shape, dtype);
+  }
+
+  async array(data: ArrayBufferView | readonly number[], opts: { shape?: readonly number[]; dtype?: DLDataType; onProgress?: ProgressCallback } = {}): Promise<NDArray> {
+    const dtype = opts.dtype ?? dtypeOf(data);
+    const bytes = toBytes(data, dtype);
+    const elem = Math.ceil((dtype.bits * dtype.lanes) / 8);
+    const shape = opts.shape ?? [bytes.length / elem];
+    const t = await this.client.empty(shape, dtype);
+    try {
+      await t.copyFrom(bytes, { onProgress: opts.onProgress });
+    } catch (e) {
+      await t.free().catch(() => undefined);
+      throw e;
+    }
+    return t;
+  }
+
+  async timeEvaluator(fn: string, opts: TimeEvaluatorOpts = {}): Promise<(...args: Arg[]) => Promise<TimeResult>> {
+    const f = await this.resolve(fn);
+    const run = await this.client.timeEvaluator(f.name, { number: opts.number, repeat: opts.repeat, minRepeatMs: opts.minRepeatMs });
+    return async (...args: Arg[]) => {
+      const results = await run(...args.map(toValue));
+      return { results, mean: results.reduce((a, b) => a + b, 0) / Math.max(1, results.length) };
+    };
+  }
+
+  info(): Promise<DeviceInfo> {
+    return this.client.info();
+  }
+
+  abstract close(): Promise<void>;
+}
+
+/** The raw bytes of a CallFunc request, for tools that log the wire (urpc call --json). */
+export function callRequestBytes(handle: bigint, args: readonly Arg[]): Uint8Array {
+  return callFuncPacket(handle, args.map(toValue));
+}
+
+export { RPCCode, TypeCode, ProtocolError };

@@ -1,0 +1,96 @@
+// A firmware process as a transport: the wire on its stdin/stdout (the native board, spec §6.9).
+// Its stderr is kept (last 4 KiB) for error messages and optionally passed through.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TransportClosedError, type Transport } from '../client/transport.ts';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where `urpc build --board native` puts the executable. */
+export const NATIVE_FIRMWARE = path.join(REPO, 'build', 'native', 'firmware');
+
+export interface ProcessTransportOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  /** Copy the firmware's stderr to ours. */
+  stderr?: boolean;
+  name?: string;
+}
+
+export class ProcessTransport implements Transport {
+  readonly name: string;
+  readonly child: ChildProcessWithoutNullStreams;
+  private dataHandler: (d: Uint8Array) => void = () => undefined;
+  private closeHandler: (reason: string) => void = () => undefined;
+  private closed = false;
+  private exited: Promise<void>;
+  /** The tail of the firmware's stderr. */
+  stderrTail = '';
+
+  constructor(file: string, opts: ProcessTransportOptions = {}) {
+    if (!fs.existsSync(file)) {
+      throw new TransportClosedError(`${file} does not exist; build it with: urpc build --board native`);
+    }
+    this.name = opts.name ?? `process ${path.relative(process.cwd(), file) || file}`;
+    this.child = spawn(file, opts.args ?? [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    this.child.stdout.on('data', (b: Buffer) => this.dataHandler(new Uint8Array(b.buffer, b.byteOffset, b.length)));
+    this.child.stderr.on('data', (b: Buffer) => {
+      this.stderrTail = (this.stderrTail + b.toString('utf8')).slice(-4096);
+      if (opts.stderr) process.stderr.write(b);
+    });
+    this.child.stdin.on('error', () => undefined); // EPIPE after the process died: reported by 'exit'
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        const was = this.closed;
+        this.closed = true;
+        if (!was) {
+          const why = signal !== null ? `signal ${signal}` : `exit status ${code}`;
+          const tail = this.stderrTail.trim();
+          this.closeHandler(`${this.name} ended (${why})${tail ? `: ${tail.split('\n').slice(-3).join(' | ')}` : ''}`);
+        }
+        resolve();
+      });
+      this.child.on('error', (e) => {
+        if (!this.closed) {
+          this.closed = true;
+          this.closeHandler(`${this.name}: ${e.message}`);
+        }
+        resolve();
+      });
+    });
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportClosedError(`${this.name} is closed`));
+    return new Promise((resolve, reject) => {
+      this.child.stdin.write(data, (e) => (e ? reject(new TransportClosedError(`${this.name}: write failed: ${e.message}`)) : resolve()));
+    });
+  }
+
+  onData(handler: (data: Uint8Array) => void): void {
+    this.dataHandler = handler;
+  }
+
+  onClose(handler: (reason: string) => void): void {
+    this.closeHandler = handler;
+  }
+
+  /** Closes stdin (the firmware exits on EOF); kills it if it is still running after 1 s. */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.child.stdin.end();
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 1000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    await this.exited;
+  }
+}
+
+/** `native` or `native:/path/to/firmware`. */
+export function openNative(uri: string, opts: ProcessTransportOptions = {}): ProcessTransport {
+  const file = uri.startsWith('native:') ? path.resolve(uri.slice('native:'.length)) : NATIVE_FIRMWARE;
+  return new ProcessTransport(file, { name: uri === 'native' ? 'native' : uri, ...opts });
+}
