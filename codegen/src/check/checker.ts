@@ -143,8 +143,12 @@ class FileChecker {
   private interfaceDecl(d: ts.InterfaceDeclaration): void {
     if (d.typeParameters?.length) this.report(d.typeParameters[0], 1022);
     if (d.heritageClauses?.length) this.report(d.heritageClauses[0], 1015);
+    const seen = new Set<string>();
     for (const m of d.members) {
       if (ts.isMethodSignature(m)) {
+        const name = m.name.getText(this.sf);
+        if (seen.has(name)) this.report(m, 1001, ['overloaded interface methods']);
+        seen.add(name);
         if (m.questionToken) this.report(m, 1005);
         this.signature(m);
       } else {
@@ -408,13 +412,23 @@ class FileChecker {
     const clauses = s.caseBlock.clauses;
     // Fallthrough into a non-empty case is TS7029 (noFallthroughCasesInSwitch), so each C case
     // can stay a block of its own.
+    const values = new Set<number>();
     for (const cl of clauses) {
       if (ts.isCaseClause(cl)) {
         const ct = this.sema.exprType(cl.expression);
-        if (ct.k !== 'lit' && !(ct.k === 'enum' && ts.isPropertyAccessExpression(cl.expression))) this.report(cl.expression, 3006, ['a case label']);
+        const v = ct.k === 'lit' ? ct.value : this.enumMemberValue(cl.expression);
+        if (v === undefined) this.report(cl.expression, 3006, ['a case label']);
+        else if (values.has(v)) this.report(cl.expression, 1001, ['a repeated case value (JS never reaches it; C rejects it)']);
+        else values.add(v);
       }
       for (const st of cl.statements) this.stmt(st);
     }
+  }
+
+  private enumMemberValue(e: ts.Expression): number | undefined {
+    if (!ts.isPropertyAccessExpression(e) || !ts.isIdentifier(e.expression)) return undefined;
+    const obj = this.sema.enumObject(this.sema.declOf(e.expression));
+    return obj ? enumMembers(obj).get(e.name.text) : undefined;
   }
 
   private exprStatement(e: ts.Expression): void {

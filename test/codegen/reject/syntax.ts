@@ -53,3 +53,16 @@ later = u8(1); // FW1018
 export function nothing(x: Bytes | null): void {} // FW1010
 
 export function generic<T>(x: T): void {} // FW1022
+
+export interface Twice {
+  get(): u8;
+  get(): u8; // FW1001
+}
+
+export function twiceCase(a: u8): u8 {
+  switch (a) {
+    case 1: return u8(1);
+    case 1: return u8(2); // FW1001
+  }
+  return a;
+}
