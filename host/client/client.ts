@@ -46,7 +46,7 @@ export interface RpcClientOptions {
   timeoutMs?: number;
   /** Names the link in timeout messages, e.g. "serial:/dev/ttyACM0". */
   linkName?: string;
-  /** Deadline of the first request (and the first after armFirstCall()), in ms (default 3 x timeoutMs). */
+  /** Deadline of the first request (and the first after armFirstCall()), in ms (default timeoutMs). */
   firstTimeoutMs?: number;
 }
 
@@ -113,7 +113,7 @@ export class RpcClient {
   constructor(sendPacket: (p: Uint8Array) => Promise<void>, options: RpcClientOptions = {}) {
     this.sendPacket = sendPacket;
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.firstTimeoutMs = options.firstTimeoutMs ?? 3 * this.timeoutMs;
+    this.firstTimeoutMs = options.firstTimeoutMs ?? this.timeoutMs;
     this.linkName = options.linkName ?? 'device';
   }
 

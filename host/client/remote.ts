@@ -24,7 +24,7 @@ export class RemoteSession extends BaseSession {
       if (!hs.isEstablished) client.armFirstCall();
       await hs.ensureOpen();
       await hs.sendPacket(p);
-    }, { timeoutMs: opts.timeoutMs, firstTimeoutMs: opts.firstTimeoutMs, linkName: transport.name });
+    }, { timeoutMs: opts.timeoutMs, firstTimeoutMs: opts.firstTimeoutMs ?? 3 * (opts.timeoutMs ?? 5000), linkName: transport.name });
     super(client);
     this.uri = uri;
     this.session = hs;
