@@ -3,7 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerCodegenCommands } from './codegen.ts';
 import { registerDemoCommand } from './demo.ts';
+import { registerInspectCommands } from './inspect.ts';
 import { registerBuildCommands } from './build.ts';
+import { registerCallCommand } from './call.ts';
 
 const program = new Command();
 program
@@ -15,7 +17,9 @@ program
 
 registerCodegenCommands(program);
 registerDemoCommand(program);
+registerInspectCommands(program);
 registerBuildCommands(program);
+registerCallCommand(program);
 
 try {
   await program.parseAsync(process.argv);
