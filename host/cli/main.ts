@@ -5,6 +5,7 @@ import { registerCodegenCommands } from './codegen.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerInspectCommands } from './inspect.ts';
 import { registerBuildCommands } from './build.ts';
+import { registerCallCommand } from './call.ts';
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ registerCodegenCommands(program);
 registerDemoCommand(program);
 registerInspectCommands(program);
 registerBuildCommands(program);
+registerCallCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,6 +35,8 @@ export interface HostSessionOptions {
   retryMs?: number;
   /** Give up opening the session after this long (ms, default 10000). */
   startTimeoutMs?: number;
+  /** Source of the initial nonce (default: crypto random); tests fix it to reproduce spec vectors. */
+  randomByte?: () => number;
 }
 
 const textDecoder = new TextDecoder();
@@ -50,6 +52,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   readonly retryMs: number;
   readonly startTimeoutMs: number;
   private readonly session: Session;
+  private readonly nonceSource: () => number;
   /** Framer output of the current operation, sent as one transport write. */
   private out: Uint8Array[] = [];
   private writeChain: Promise<void> = Promise.resolve();
@@ -75,6 +78,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.transport = transport;
     this.retryMs = opts.retryMs ?? 1000;
     this.startTimeoutMs = opts.startTimeoutMs ?? 10000;
+    this.nonceSource = opts.randomByte ?? randomByte;
     this.session = new Session(this, this, this);
     transport.onData((d) => {
       if (this.session.receive(asBytes(d)) !== Err.Ok) this.rxErrors++;
@@ -102,7 +106,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   randomByte(): u8 {
-    return u8(randomByte());
+    return u8(this.nonceSource());
   }
 
   /** Sends what the framer produced since the last flush as one transport write. */

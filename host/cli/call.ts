@@ -1,0 +1,82 @@
+// urpc call <uri> <fn> [args...] [--json]: one call on a device, then close.
+//   urpc call native urpc.echo 1 2.5 '"text"' true null
+// Arguments are JSON when they parse as JSON (numbers, true/false, null, "strings"), else plain
+// strings. Integers become int, other numbers float. Exit: 0 ok, 1 the device answered an
+// exception or has no such function, 2 usage or link problems (no firmware, timeout).
+import type { Command } from 'commander';
+import { connect } from '../client/connect.ts';
+import { TimeoutError } from '../client/client.ts';
+import { LinkClosedError } from '../client/session.ts';
+import type { Arg, Ret } from '../client/rpc-session.ts';
+
+export function parseCliArg(text: string): Arg {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) {
+      if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return BigInt(text);
+      return v;
+    }
+  } catch {
+    if (/^-?\d+$/.test(text)) return BigInt(text);
+  }
+  return text;
+}
+
+function toJson(v: Ret | Ret[]): unknown {
+  if (Array.isArray(v)) return v.map(toJson);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return { bytes: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
+  if (typeof v === 'function') return { function: v.functionName, handle: `0x${v.handle.toString(16)}` };
+  if (v !== null && typeof v === 'object') return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
+  return v === undefined ? null : v;
+}
+
+function show(v: Ret | Ret[]): string {
+  if (Array.isArray(v)) return v.map(show).join('\n');
+  if (v === undefined) return '(void)';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(toJson(v));
+}
+
+export function registerCallCommand(program: Command): void {
+  program
+    .command('call')
+    .description('call one device function and print the result')
+    .argument('<uri>', 'device: native, native:<path>, local (tcp:, serial:, qemu: not yet supported)')
+    .argument('<fn>', 'function name (urpc.echo, or echo for urpc.*)')
+    .argument('[args...]', 'arguments (JSON values; anything else is a string)')
+    .option('--json', 'print {uri, function, args, result, ms, logs} as JSON')
+    .option('--timeout <ms>', 'reply deadline', (v) => Number(v), 5000)
+    .addHelpText('after', '\nExamples:\n  urpc call native urpc.echo 1 2.5 \'"text"\' true\n  urpc call native info\n  urpc call local urpc.log 7 --json')
+    .action(async (uri: string, fn: string, rawArgs: string[], opts: { json?: boolean; timeout: number }) => {
+      const args = rawArgs.map(parseCliArg);
+      let s;
+      try {
+        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(2 * opts.timeout, 2000) });
+      } catch (e) {
+        console.error(`urpc call: ${(e as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const logs: string[] = [];
+      s.on('log', (t) => {
+        logs.push(t);
+        if (!opts.json) console.error(`device: ${t}`);
+      });
+      try {
+        const t0 = performance.now();
+        const short = fn.replace(/^urpc\./, '');
+        const result: Ret | Ret[] = short === 'echo' ? await s.functions.echo(...args) : await s.call(fn, ...args);
+        const ms = performance.now() - t0;
+        // Logs sent during the call arrive before its reply; give stragglers a moment.
+        await new Promise((r) => setTimeout(r, 20));
+        if (opts.json) console.log(JSON.stringify({ uri, function: fn, args: args.map((a) => toJson(a as Ret)), result: toJson(result), ms, logs }, null, 2));
+        else console.log(show(result));
+      } catch (e) {
+        console.error(`urpc call: ${(e as Error).message}`);
+        process.exitCode = e instanceof TimeoutError || e instanceof LinkClosedError ? 2 : 1;
+      } finally {
+        await s.close();
+      }
+    });
+}
