@@ -8,7 +8,7 @@ import { RemoteError, DType } from '../../host/client/client.ts';
 import type { RpcSession } from '../../host/client/rpc-session.ts';
 import {
   RPCCode, TypeCode, syscallPacket, callFuncPacket, copyToRemotePacket, copyFromRemotePacket, packet,
-  decodeReply, str, int, handle, cpu, dtypeValue, type Value, type Reply, type DLTensor,
+  str, int, handle, cpu, dtypeValue, type Value, type Reply, type DLTensor,
 } from '../../host/client/packet.ts';
 import { ensureNative } from './helpers.ts';
 

@@ -1,0 +1,105 @@
+// Device resets and deadlines, with the FwTS DeviceStack (the same composition the boards run)
+// in this process behind an in-memory transport: a reboot mid-call fails the call with
+// SessionResetError and the next call re-opens the session by itself; a silent device gives
+// TimeoutError for the handshake and for a reply.
+import assert from 'node:assert/strict';
+import { asBytes, bytes, type Bytes } from '../../firmware/lib/prelude.ts';
+import { Err } from '../../firmware/lib/errors.ts';
+import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
+import { HostPlatform } from '../../host/client/local.ts';
+import { RemoteSession } from '../../host/client/remote.ts';
+import { SessionResetError } from '../../host/client/session.ts';
+import { TimeoutError } from '../../host/client/client.ts';
+import { connect } from '../../host/client/connect.ts';
+import type { Transport } from '../../host/client/transport.ts';
+
+/** A device in this process: bytes from the host are fed to a DeviceStack; its output comes back. */
+class InProcessDevice implements Transport {
+  readonly name = 'in-process device';
+  stack!: DeviceStack;
+  /** Drop the device's output (a wedged or busy device). */
+  mute = false;
+  private data: (d: Uint8Array) => void = () => undefined;
+  constructor() {
+    this.reboot();
+  }
+  reboot(): void {
+    const out = {
+      write: (b: Bytes): Err => {
+        const copy = new Uint8Array(b as unknown as Uint8Array);
+        if (!this.mute) setImmediate(() => this.data(copy));
+        return Err.Ok;
+      },
+    };
+    this.stack = new DeviceStack(bytes(DEVICE_POOL_BYTES), bytes(DEVICE_SIZE_TABLE_BYTES), out, new HostPlatform());
+    this.stack.boot();
+  }
+  async write(d: Uint8Array): Promise<void> {
+    const copy = new Uint8Array(d);
+    setImmediate(() => this.stack.feed(asBytes(copy)));
+  }
+  onData(h: (d: Uint8Array) => void): void { this.data = h; }
+  onClose(): void {}
+  async close(): Promise<void> {}
+}
+
+describe('sessions: device reset and deadlines', function () {
+  this.timeout(30_000);
+
+  it('a reboot mid-call gives SessionResetError; the next call re-opens the session', async () => {
+    const dev = new InProcessDevice();
+    const s = await RemoteSession.open('in-process', dev, { timeoutMs: 2000, retryMs: 200 });
+    assert.deepEqual(await s.functions.echo(1, 'x'), [1, 'x']);
+    const t = await s.array(new Uint8Array(10).fill(1));
+    const first = s.session.sessionId;
+    dev.mute = true;
+    const pending = s.functions.sum(t);
+    await new Promise((r) => setTimeout(r, 20));
+    dev.mute = false;
+    dev.reboot(); // the boot Terminate reaches the host while it waits
+    await assert.rejects(pending, (e: unknown) => e instanceof SessionResetError && /ended the session/.test(e.message));
+    assert.equal(await s.functions.sum(await s.array(new Uint8Array(4).fill(2))), 8);
+    assert.notEqual(s.session.sessionId, 0);
+    assert.equal(s.session.resets, 1);
+    assert.equal(s.session.established_, 2);
+    assert.ok(first !== 0);
+    await s.close();
+  });
+
+  it('a silent device: the handshake fails with TimeoutError after startTimeoutMs (retrying meanwhile)', async () => {
+    const dev = new InProcessDevice();
+    dev.mute = true;
+    const t0 = Date.now();
+    await assert.rejects(RemoteSession.open('in-process', dev, { retryMs: 100, startTimeoutMs: 450 }),
+      (e: unknown) => e instanceof TimeoutError && /handshake failed after 450 ms \(\d attempts/.test(e.message));
+    assert.ok(Date.now() - t0 < 2000);
+  });
+
+  it('a device that stops answering: the call fails with TimeoutError, the next one works', async () => {
+    const dev = new InProcessDevice();
+    const s = await RemoteSession.open('in-process', dev, { timeoutMs: 300, firstTimeoutMs: 300 });
+    assert.equal(await s.call('tvm.rpc.server.GetCRTMaxPacketSize'), 2037);
+    dev.mute = true;
+    await assert.rejects(s.functions.log(1), TimeoutError);
+    dev.mute = false;
+    assert.equal(await s.call('tvm.rpc.server.GetCRTMaxPacketSize'), 2037);
+    await s.close();
+  });
+
+  it('the native firmware exiting fails the call with a link error naming it', async () => {
+    const { ensureNative } = await import('./helpers.ts');
+    await ensureNative();
+    const s = await connect('native', { timeoutMs: 3000 });
+    const { ProcessTransport } = await import('../../host/transport/process.ts');
+    ((s as RemoteSession).session.transport as InstanceType<typeof ProcessTransport>).child.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    await assert.rejects(s.functions.log(), /native ended \(signal SIGKILL\)/);
+    await s.close();
+  });
+
+  it('connect: other schemes are named as not yet supported; unknown ones listed', async () => {
+    await assert.rejects(connect('serial:/dev/ttyACM0?baud=115200'), /connect\('serial:\/dev\/ttyACM0\?baud=115200'\): the serial transport is not yet supported/);
+    await assert.rejects(connect('qemu:mps2-an385'), /qemu transport is not yet supported/);
+    await assert.rejects(connect('bogus'), /unknown device URI/);
+  });
+});
