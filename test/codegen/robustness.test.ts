@@ -10,7 +10,7 @@ import { transpile } from '../../codegen/src/index.ts';
 import { fwCode } from '../../codegen/src/check/report.ts';
 import { REPO, buildDir, compileAll } from './helpers.ts';
 
-const SOURCES = ['firmware/framing/crc16.ts', 'firmware/memory/page_allocator.ts', 'test/codegen/fixtures/shapes.ts'];
+const SOURCES = process.env.URPC_MUTANT_SOURCES?.split(',') ?? ['firmware/framing/crc16.ts', 'firmware/memory/page_allocator.ts', 'test/codegen/fixtures/shapes.ts'];
 const OPERATORS = ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>', '>>>', '<', '<=', '===', '!==', '==', '&&', '||', '?', '=', '+='];
 
 type Mutation =
