@@ -17,6 +17,8 @@ export interface CExpr {
   lit?: number;
   /** The literal as written in the .ts (keeps 0xFF readable). */
   litText?: string;
+  /** The named constant it came from (written as a comment next to the value). */
+  litName?: string;
   /** True when evaluating it twice, or later, gives the same value with no effect. */
   stable: boolean;
   /** Values it can take, when narrower than its C type says (a widening cast of a narrow value). */

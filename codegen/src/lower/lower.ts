@@ -778,7 +778,11 @@ export class ModuleLowering {
     e = skipParens(e);
     const t = this.sema.exprType(e);
     if (t.k === 'lit' && !ts.isCallExpression(e)) {
-      return { c: String(t.value), t: 'lit', lit: t.value, litText: ts.isNumericLiteral(e) ? e.getText(this.sf) : undefined, stable: true };
+      // A named constant (const N = 0x40) is inlined, spelled as written and named in a comment.
+      const named = ts.isIdentifier(e) ? this.sema.declOf(e) : undefined;
+      const init = named && ts.isVariableDeclaration(named) ? named.initializer : undefined;
+      const litText = ts.isNumericLiteral(e) ? e.getText(this.sf) : init && ts.isNumericLiteral(init) ? init.getText(init.getSourceFile()) : undefined;
+      return { c: String(t.value), t: 'lit', lit: t.value, litText, litName: init ? e.getText(this.sf) : undefined, stable: true };
     }
     switch (e.kind) {
       case ts.SyntaxKind.TrueKeyword: return { c: 'true', t: 'bool', stable: true };
@@ -1063,7 +1067,7 @@ export class ModuleLowering {
 
   /** The operand as uint32_t: intermediates are computed there (JS ring ops agree mod 2^32). */
   private u32(x: CExpr): string {
-    if (x.lit !== undefined) return `${x.lit >>> 0}u`;
+    if (x.lit !== undefined) return this.litFor(x, 'uint32_t');
     if (x.t === 'uint32_t') return x.c;
     if (SIGNED_CTYPES.has(x.t)) return `fw_u32(${bare(x.c)})`;
     return `(uint32_t)${x.c}`;
@@ -1078,7 +1082,11 @@ export class ModuleLowering {
   /** A literal spelled for a C type (unsigned gets `u`, INT32_MIN is spelled portably). */
   litFor(x: CExpr, ctype: string): string {
     if (x.lit === undefined) return x.c;
-    const v = x.lit;
+    const text = this.litText(x.lit, x.litText, ctype);
+    return x.litName ? `${text} /* ${x.litName} */` : text;
+  }
+
+  private litText(v: number, written: string | undefined, ctype: string): string {
     if (SIGNED_CTYPES.has(ctype)) {
       const s = ctype === 'int32_t' ? fwI32(v) : v;
       if (s === -2147483648) return '(-2147483647 - 1)';
@@ -1086,7 +1094,7 @@ export class ModuleLowering {
     }
     if (ctype === 'bool') return v !== 0 ? 'true' : 'false';
     const u = v >>> 0;
-    if (x.litText && /^0[xX]/.test(x.litText) && Number(x.litText) === u) return `${x.litText}u`;
+    if (written && /^0[xX]/.test(written) && Number(written) === u) return `${written}u`;
     return `${u}u`;
   }
 
@@ -1255,7 +1263,9 @@ export class ModuleLowering {
     const t = intType(name);
     if (x.lit !== undefined) {
       const v = wrapJs(name, x.lit);
-      return { c: this.litFor({ ...x, lit: v, litText: x.litText && Number(x.litText) === v ? x.litText : undefined }, ct), t: ct, lit: v, litText: x.litText, stable: true };
+      const same = v === x.lit;
+      const y = { ...x, lit: v, litText: same ? x.litText : undefined, litName: same ? x.litName : undefined };
+      return { ...y, c: this.litFor(y, ct), t: ct, stable: true };
     }
     if (x.t === ct) return x;
     const bits = t.k === 'int' ? t.bits : 32;

@@ -20,7 +20,7 @@ void Counter_init(Counter *self) {
 
 #line 16 "../../../test/codegen/fixtures/sample.ts"
 Err Counter_put(Counter *self, uint8_t b) {
-  if (self->count >= 64u) {
+  if (self->count >= 64u /* MAX */) {
 #line 17 "../../../test/codegen/fixtures/sample.ts"
     return Err_Full;
   }

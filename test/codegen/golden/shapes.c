@@ -128,7 +128,7 @@ uint32_t shapes_main(fw_bytes input, fw_bytes output) {
     return 0u;
   }
 #line 79 "../../../test/codegen/fixtures/shapes.ts"
-  int32_t a = fw_i32((uint32_t)fw_rd16be(input, 0) - 32768u);
+  int32_t a = fw_i32((uint32_t)fw_rd16be(input, 0) - 0x8000u);
   int8_t b = fw_i8((uint32_t)fw_rd8(input, 2));
   Op op = opOf(fw_rd8(input, 3));
   Combine f = COMBINE[op];
