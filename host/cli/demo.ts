@@ -1,54 +1,56 @@
-// urpc demo (npm start): the main job on this machine, no hardware needed. It lowers the whole
-// device stack in firmware/ to C, compiles it warning-free with the host compiler, and runs the
-// protocol core (framer, unframer, session, allocator) in Node and as C on the same inputs.
-// (When the native board lands, this becomes: build it, open a session, call functions.)
+// urpc demo (npm start): the main job on the embedded default, no hardware. It builds the native
+// board (firmware/ lowered to C, compiled warning-free into build/native/firmware), opens a
+// session to it over its stdin/stdout, and shows echo, device info, tensors, device logs and the
+// time evaluator.
 import type { Command } from 'commander';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { transpile } from '../../codegen/src/index.ts';
-import { resourceReport, formatResourceReport } from '../../codegen/src/report.ts';
-import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const STRICT = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror'];
-
-function firmwareSources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'lib' ? [] : firmwareSources(p);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
-  });
-}
+import { buildBoard } from '../board/build.ts';
+import { connect } from '../client/connect.ts';
+import { DType } from '../client/rpc-session.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('lower firmware/ to C, compile it, and check Node and C agree on the protocol core (npm start)')
-    .option('--cases <n>', 'random inputs for the Node-vs-C check', (v) => Number(v), 300)
-    .action(async (opts: { cases: number }) => {
-      const out = path.join(REPO, 'build', 'native', 'gen');
-      fs.rmSync(out, { recursive: true, force: true });
-      const entries = firmwareSources(path.join(REPO, 'firmware')).sort();
-      console.log(`1. urpc ts2c: ${entries.length} FwTS modules -> ${path.relative(process.cwd(), out)}`);
+    .description('build the native board, open a session and call device functions (npm start)')
+    .addHelpText('after', '\nExample:\n  npm start')
+    .action(async () => {
       const t0 = Date.now();
-      const r = transpile(entries, { outDir: out });
-      if (!r.ok) {
-        process.stderr.write(r.format(!!process.stderr.isTTY));
-        process.exitCode = 1;
-        return;
+      const built = await buildBoard('native');
+      console.log(`1. urpc build --board native -> ${path.relative(process.cwd(), built.output)} (${Date.now() - t0} ms)`);
+
+      const s = await connect('native');
+      try {
+        s.on('log', (text) => console.log(`   device log: ${text}`));
+        console.log('2. connect("native"): session open');
+        const info = await s.info();
+        console.log(`   urpc.info: board ${info.board}, ${info.maxPacket}-byte packets, ${info.memTotal} bytes of tensor memory, ` +
+          `${info.functions.length} functions: ${info.functions.map((f) => f.name).join(', ')}`);
+
+        const echoed = await s.functions.echo(42, 'hello', Uint8Array.of(1, 2, 3));
+        console.log(`3. urpc.echo(42, "hello", [1, 2, 3]) -> ${JSON.stringify(echoed, (_k, v) => (v instanceof Uint8Array ? [...v] : v))}`);
+
+        const data = new Uint8Array(64 * 1024).map((_, i) => (i * 7 + 3) & 0xff);
+        const t1 = Date.now();
+        const big = await s.array(data);
+        const back = await big.copyTo();
+        const same = back.length === data.length && back.every((b, i) => b === data[i]);
+        console.log(`4. 64 KiB tensor to the device and back in ${Date.now() - t1} ms: ${same ? 'byte-exact' : 'MISMATCH'}`);
+        await big.free();
+
+        const a = await s.array(new Int32Array([1, 2, 3, 4]));
+        const b = await s.array(new Int32Array([10, 20, 30, 40]));
+        const out = await s.empty([4], DType.int32);
+        await s.functions.add(a, b, out);
+        const sum = await s.functions.sum(out);
+        console.log(`5. urpc.add([1,2,3,4], [10,20,30,40]) -> [${[...new Int32Array((await out.copyTo()).buffer)]}], urpc.sum -> ${sum}`);
+
+        await s.functions.log(7, 8, 9);
+        const timed = await s.timeEvaluator('urpc.echo', { number: 100, repeat: 3, minRepeatMs: 20 });
+        const r = await timed(1);
+        console.log(`6. time evaluator, urpc.echo, 3 repeats of at least 20 ms: ${r.results.map((x) => `${(x * 1e6).toFixed(2)} us`).join(', ')} per call (device clock)`);
+        if (!same) process.exitCode = 1;
+      } finally {
+        await s.close();
       }
-      console.log(`   ${r.files.size} files in ${Date.now() - t0} ms`);
-      console.log(formatResourceReport(resourceReport(r.reports)).replace(/^/gm, '   '));
-      const cc = process.env.CC ?? 'gcc';
-      const cFiles = [...r.files.keys()].filter((f) => f.endsWith('.c'));
-      console.log(`2. ${cc} ${STRICT.join(' ')}: ${cFiles.length} files`);
-      for (const f of cFiles) execFileSync(cc, [...STRICT, '-Os', '-c', path.join(out, f), '-o', path.join(out, f.replace(/\.c$/, '.o'))], { stdio: 'inherit' });
-      console.log('   clean');
-      console.log('3. the protocol core in Node and as C (gcc/clang -O0/-O2, ASan+UBSan), byte for byte');
-      const d = await difftest(path.join(REPO, 'test/unit/fixtures/protocol_diff.ts'), { cases: opts.cases, seed: 1 });
-      console.log('   ' + formatDifftest(d).split('\n').join('\n   '));
-      process.exitCode = d.ok ? 0 : 1;
     });
 }
