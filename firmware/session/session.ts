@@ -18,7 +18,7 @@
 
 import { u8, u16, u32, bytes, view, copy, rd8, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
-import { Framer, type WriteStream } from '../framing/framer.ts';
+import { Framer, FramerState, type WriteStream } from '../framing/framer.ts';
 import { Unframer, type FrameSink } from '../framing/unframer.ts';
 
 export const MessageType = {
@@ -107,6 +107,7 @@ export class Session implements FrameSink {
 
   /** Picks a fresh nonce, drops any session and tells the peer so (a Terminate with id 0). */
   initialize(): Err {
+    this.abortMessage();
     this.nonce = this.rng.randomByte();
     this.sid = u16(0);
     this.initiator = false;
@@ -139,6 +140,14 @@ export class Session implements FrameSink {
       e = this.finishMessage();
     }
     return e;
+  }
+
+  /** Gives up a streamed message that cannot be finished. The next frame starts with the FE
+   * prefix, and the receiver drops the partial frame when the next FF FD arrives. */
+  abortMessage(): void {
+    if (this.framer.getState() === FramerState.Transmitting) {
+      this.framer.reset();
+    }
   }
 
   sendLog(text: Bytes): Err {

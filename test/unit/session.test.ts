@@ -291,6 +291,31 @@ describe('session: rules and robustness (spec §3.4, §3.6, §3.7, §9.3)', () =
     void bob;
   });
 
+  it('a streamed message that is never finished does not block later sends; the peer drops it', () => {
+    const { alice, bob } = established();
+    assert.equal(alice.s.startMessage(u8(0x10), u32(10)), Err.Ok);
+    assert.equal(alice.s.writeMessageBody(b(ascii('abc'))), Err.Ok);
+    // Abandoned: without an abort every send would now fail with FramingInvalidState.
+    assert.equal(alice.s.sendMessage(u8(0x10), b(ascii('x'))), Err.FramingInvalidState);
+    alice.s.abortMessage();
+    assert.equal(alice.s.sendMessage(u8(0x10), b(ascii('next'))), Err.Ok);
+    bob.s.receive(b(alice.out.take()));
+    assert.deepEqual(bob.rec.take(), [{ kind: 'message', type: 0x10, body: ascii('next') }]);
+  });
+
+  it('a stream failing part-way resets the framer (as in TVM), and initialize() gives up an unfinished message', () => {
+    const { alice, bob } = established();
+    alice.out.failWith = Err.WriteStreamShortWrite;
+    assert.equal(alice.s.sendMessage(u8(0x10), b(new Uint8Array(300))), Err.WriteStreamShortWrite);
+    alice.out.failWith = Err.Ok;
+    alice.out.take();
+    assert.equal(alice.s.sendMessage(u8(0x10), b(ascii('ok'))), Err.Ok);
+    bob.s.receive(b(alice.out.take()));
+    assert.deepEqual(bob.rec.take(), [{ kind: 'message', type: 0x10, body: ascii('ok') }]);
+    assert.equal(alice.s.startMessage(u8(0x10), u32(5)), Err.Ok);
+    assert.equal(alice.s.initialize(), Err.Ok, 'initialize() gives up the unfinished message');
+  });
+
   it('a duplicate Init (lost Reply) gets a new Reply; the host follows only replies to its current nonce', () => {
     const { alice, bob } = established();
     // alice's Init arrives again at an established bob: new responder nonce regen(0x66) = 0xC4.
