@@ -98,6 +98,10 @@ export function dtypeBytes(d: DLDataType): number {
   return Math.ceil((d.bits * d.lanes) / 8);
 }
 
+/** Requests up to this size are sent without knowing the device's packet limit (every device
+ * accepts them); a larger one first asks for the limit, once. */
+const SMALL_PACKET = 256;
+
 export class RpcClient {
   private readonly sendPacket: (p: Uint8Array) => Promise<void>;
   timeoutMs: number;
@@ -147,8 +151,15 @@ export class RpcClient {
     w.reject(reason);
   }
 
-  /** Sends a request packet and waits for its reply (in order with other requests). */
-  request(packet: Uint8Array, what: string, timeoutMsArg?: number): Promise<Reply> {
+  /** Sends a request packet and waits for its reply (in order with other requests). A packet
+   * larger than the device accepts is refused here: the device would drop it unanswered. */
+  async request(packet: Uint8Array, what: string, timeoutMsArg?: number): Promise<Reply> {
+    const body = packet.length - 8; // after the u64 length: what GetCRTMaxPacketSize bounds
+    if (body > SMALL_PACKET && this.maxPacket === undefined) await this.maxPacketSize();
+    if (this.maxPacket !== undefined && body > this.maxPacket) {
+      throw new RpcError(`${what}: the request is ${body} bytes but ${this.linkName} accepts at most ${this.maxPacket} ` +
+        '(tvm.rpc.server.GetCRTMaxPacketSize); send large data as a tensor (copyFrom), which is split into packets');
+    }
     const run = (): Promise<Reply> => new Promise<Reply>((resolve, reject) => {
       let timeoutMs = timeoutMsArg ?? this.timeoutMs;
       if (this.firstCall) {

@@ -4,7 +4,7 @@
 // (kException, then a successful call), a 64 KiB tensor round trip, logs, the time evaluator.
 import assert from 'node:assert/strict';
 import { connect } from '../../host/client/connect.ts';
-import { RemoteError, DType } from '../../host/client/client.ts';
+import { RemoteError, TimeoutError, DType } from '../../host/client/client.ts';
 import type { RpcSession } from '../../host/client/rpc-session.ts';
 import {
   RPCCode, TypeCode, syscallPacket, callFuncPacket, copyToRemotePacket, copyFromRemotePacket, packet,
@@ -158,6 +158,11 @@ function suite(kind: string, open: () => Promise<RpcSession>): void {
         const q = packet(RPCCode.CallFunc, new Uint8Array(16));
         q[0] = 30;
         await exc(s, q, /packet length mismatch: header says 30 bytes, packet holds 20/);
+        await stillWorks(s);
+      });
+      it('a request past the packet limit is refused by the client at once, not left to time out', async () => {
+        await assert.rejects(s.functions.echo(new Uint8Array(4000)), (e: Error) =>
+          !(e instanceof TimeoutError) && /the request is \d+ bytes but .* accepts at most 2037/.test(e.message));
         await stillWorks(s);
       });
       it('unknown handle (function and memory)', async () => {
