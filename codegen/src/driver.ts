@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createFrontEnd, ts, FW_RT_H } from './program.ts';
-import { formatDiagnostics } from './check/report.ts';
+import { formatDiagnostics, makeDiagnostic } from './check/report.ts';
 import { Sema } from './sema.ts';
 import { checkProgram } from './check/checker.ts';
-import { ModuleLowering } from './lower/lower.ts';
+import { ModuleLowering, LoweringError } from './lower/lower.ts';
 import { emitLines } from './emit/emit.ts';
 import type { ModuleIR } from './lower/ir.ts';
 import type { TranspileOptions, TranspileResult } from './index.ts';
@@ -31,7 +31,16 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
   if (ok) {
     const rel = (f: string): string => path.relative(options.outDir ?? process.cwd(), f);
     for (const sf of sources) {
-      const ir = new ModuleLowering(sf, sema).lower();
+      let ir: ModuleIR;
+      try {
+        ir = new ModuleLowering(sf, sema).lower();
+      } catch (err) {
+        // A codegen bug, never the user's: report it (FW9001) rather than crash or emit bad C.
+        const node = err instanceof LoweringError ? err.node : undefined;
+        const what = err instanceof Error ? err.message : String(err);
+        diagnostics.push(makeDiagnostic(node ?? sf.statements[0] ?? sf, 9001, [what]));
+        return failed(diagnostics);
+      }
       irs.push(ir);
       modules.set(path.resolve(sf.fileName), ir.prefix);
       files.set(`${ir.prefix}.h`, emitLines(ir.header, rel(sf.fileName), `${ir.prefix}.h`));
@@ -51,4 +60,8 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
     modules,
     reports: irs.map((ir) => ({ module: ir.prefix, ram: ir.ram, frames: ir.frames, impls: ir.impls })),
   };
+}
+
+function failed(diagnostics: ts.Diagnostic[]): TranspileResult {
+  return { ok: false, diagnostics, format: (color) => formatDiagnostics(diagnostics, color), files: new Map(), modules: new Map(), reports: [] };
 }
