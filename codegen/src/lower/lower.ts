@@ -1203,7 +1203,8 @@ export class ModuleLowering {
     if ((INT_NAMES as readonly string[]).includes(p)) return this.wrap(p as IntName, this.expr(e.arguments[0], out, depth));
     const bytesOf = (x: CExpr): string => (x.t.startsWith('array:') ? `fw_view(${x.c}, ${x.t.split(':')[1]}u)` : bare(x.c));
     const idx = (x: CExpr): string => (x.lit !== undefined ? `${x.lit}` : bare(x.c));
-    const a = this.inOrder(e.arguments, out, depth);
+    // log's first argument is its constant message, not a value.
+    const a = this.inOrder(p === 'log' ? e.arguments.slice(1) : e.arguments, out, depth);
     const stable = a.every((x) => x.stable);
     // All-constant arguments of a pure prelude function: fold with the prelude itself (the
     // reference semantics), unless it would panic (division by zero stays a run-time panic).
@@ -1234,7 +1235,7 @@ export class ModuleLowering {
       case 'panic': return this.effect(`fw_panic(${this.u32(a[0])})`, out, I, e, statement);
       case 'log': {
         const msg = (e.arguments[0] as ts.StringLiteral).text;
-        const vals = a.slice(1).map((x) => this.i32(x));
+        const vals = a.map((x) => this.i32(x));
         const cmsg = JSON.stringify(msg);
         if (vals.length === 0) return this.effect(`fw_platform_log(${cmsg}, (const int32_t *)0, 0u)`, out, I, e, statement);
         out.push(this.line(`${I}{`, e));
