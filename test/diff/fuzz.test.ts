@@ -12,15 +12,6 @@ import { transpile } from '../../codegen/src/index.ts';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DIR = path.join(REPO, 'build', `test-diff-gen-${process.pid}`);
 
-function transpilerReady(): boolean {
-  try {
-    transpile([path.join(REPO, 'test/diff/fixtures/sample.ts')], {});
-    return true;
-  } catch (e) {
-    return !/not implemented/.test(String(e));
-  }
-}
-
 describe('fuzz: program generator', function () {
   this.timeout(300_000);
   before(() => {
@@ -65,7 +56,6 @@ describe('fuzz: program generator', function () {
   });
 
   it('the checker accepts every generated program (seeds 1..30)', function () {
-    if (!transpilerReady()) this.skip();
     const rejected: string[] = [];
     for (let s = 1; s <= 30; s++) {
       const r = transpile([path.join(DIR, `g${s}.ts`)], {});
@@ -90,7 +80,6 @@ describe('fuzz: shrinker', () => {
 describe('fuzz-codegen: a fixed-seed slice', function () {
   this.timeout(600_000);
   it('8 programs: accepted by the checker, built, run, compared (gcc -O0, clang -O2)', async function () {
-    if (!transpilerReady()) this.skip();
     const r = await fuzzCodegen({ programs: 8, seed: 100, casesPerProgram: 16, batch: 4, compilers: ['gcc', 'clang'], optLevels: ['-O0'], shrink: false, regressionsDir: null, workDir: path.join(REPO, 'build', `test-diff-fuzz-${process.pid}`) });
     assert.equal(r.programs, 8);
     assert.equal(r.checker_rejections, 0, r.rejections.map((x) => x.diagnostics).join('\n'));

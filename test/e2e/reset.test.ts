@@ -72,7 +72,7 @@ describe('sessions: device reset and deadlines', function () {
     const t0 = Date.now();
     await assert.rejects(RemoteSession.open('in-process', dev, { retryMs: 100, startTimeoutMs: 450 }),
       (e: unknown) => e instanceof TimeoutError && /handshake failed after 450 ms \(\d attempts/.test(e.message));
-    assert.ok(Date.now() - t0 < 2000);
+    assert.ok(Date.now() - t0 < 5000, 'the handshake deadline was honoured');
   });
 
   it('a device that stops answering: the call fails with TimeoutError, the next one works', async () => {
