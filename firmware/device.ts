@@ -5,6 +5,7 @@
 //   device_deviceBoot();                  sends the boot Terminate and the ready log
 //   device_deviceFeed(bytes);             every chunk read from the link (UART, stdin, ...)
 //   device_deviceLog(text);               from fw_platform_log: a formatted log line
+//   device_deviceTick();                  in the main loop: async replies; true while one is pending
 //
 // The board supplies the @extern hooks below in C (device_platformWrite, ...). Their TypeScript
 // bodies are what runs in Node: they keep a byte log and a fake clock so the module can be
@@ -104,6 +105,13 @@ export function deviceFeed(data: Bytes): Err {
 
 export function deviceLog(text: Bytes): Err {
   return stack.sendLog(text);
+}
+
+/** Call from the main loop, between reads: completes pending async device functions (their
+ * replies go out from here). Returns true while one is pending: then poll the link instead of
+ * blocking on it, so the next tick comes soon. */
+export function deviceTick(): boolean {
+  return stack.tick();
 }
 
 /** Node: the bytes written since the last call (a view, valid until the next write). */

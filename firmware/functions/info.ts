@@ -34,6 +34,13 @@ export function fnInfo(c: Ctx, a: Args): Msg {
     putFunctionSig(w, k);
     w.put8(u8(0x0a));
   }
+  for (let k = u32(0); k < c.app.count(); k++) {
+    w.putMsg(Msg.InfoFn, c.err);
+    c.app.putName(w, k);
+    w.put8(u8(0x20));
+    c.app.putSig(w, k);
+    w.put8(u8(0x0a));
+  }
   w.endStr();
   return Msg.Ok;
 }

@@ -5,8 +5,7 @@ import { u32 } from '../lib/prelude.ts';
 import type { Ctx } from '../rpc/ctx.ts';
 import type { Args } from '../rpc/wire.ts';
 import { Msg } from '../rpc/messages.ts';
-import { FN_COUNT } from '../rpc/names.ts';
-import { findFunction } from '../rpc/lookup.ts';
+import { lookupFunction, FN_NONE } from '../rpc/lookup.ts';
 import { TypeCode, HANDLE_SYSTEM_LIB, HANDLE_MODULE_FN } from '../rpc/codes.ts';
 import { RPC_MAX_PAYLOAD } from '../rpc/config.ts';
 
@@ -48,8 +47,8 @@ export function fnModuleGetFunction(c: Ctx, a: Args): Msg {
   if (m !== Msg.Ok) {
     return m;
   }
-  const k: u32 = findFunction(a.str(u32(1)));
-  if (k === FN_COUNT) {
+  const k: u32 = lookupFunction(c, a.str(u32(1)));
+  if (k === FN_NONE) {
     c.out.retVoid();
   } else {
     c.out.retHandle(u32(TypeCode.PackedFuncHandle), u32(HANDLE_MODULE_FN | k));

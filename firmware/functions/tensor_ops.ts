@@ -8,10 +8,10 @@ import type { Ctx } from '../rpc/ctx.ts';
 import type { Args } from '../rpc/wire.ts';
 import { Msg } from '../rpc/messages.ts';
 import { TypeCode, DTypeCode } from '../rpc/codes.ts';
-import { type Tensor, tensorDecode, tensorBind, tensorView } from '../rpc/tensor.ts';
+import { type TensorRecord, tensorDecode, tensorBind, tensorView } from '../rpc/tensor.ts';
 
 /** Decodes tensor argument i into t and binds its whole extent. */
-function loadTensor(c: Ctx, a: Args, i: u32, t: Tensor): Msg {
+function loadTensor(c: Ctx, a: Args, i: u32, t: TensorRecord): Msg {
   let m: Msg = a.want(i, u32(TypeCode.DLTensor));
   if (m === Msg.Ok) {
     m = tensorDecode(t, a.pkt, a.at(i), i, c.err);
@@ -22,7 +22,7 @@ function loadTensor(c: Ctx, a: Args, i: u32, t: Tensor): Msg {
   return m;
 }
 
-function intDType(c: Ctx, t: Tensor): Msg {
+function intDType(c: Ctx, t: TensorRecord): Msg {
   const okCode: bool = t.dcode === DTypeCode.Int || t.dcode === DTypeCode.UInt;
   const okBits: bool = t.bits === 8 || t.bits === 16 || t.bits === 32;
   if (!okCode || !okBits || t.lanes !== 1) {

@@ -14,8 +14,8 @@ import { u32, divu } from '../lib/prelude.ts';
 import type { Ctx } from '../rpc/ctx.ts';
 import type { Args } from '../rpc/wire.ts';
 import { Msg } from '../rpc/messages.ts';
-import { Fn, FN_COUNT } from '../rpc/names.ts';
-import { findFunction } from '../rpc/lookup.ts';
+import { Fn } from '../rpc/names.ts';
+import { lookupFunction, FN_NONE } from '../rpc/lookup.ts';
 import { TypeCode, HANDLE_TIME_EVAL, HANDLE_INDEX_MASK } from '../rpc/codes.ts';
 import { RPC_PACKET_LIMIT } from '../rpc/config.ts';
 import { checkModule } from './system.ts';
@@ -61,11 +61,11 @@ export function fnTimeEvaluator(c: Ctx, a: Args): Msg {
   if (repeat > maxRepeat) {
     return c.err.set2(Msg.EvalRepeat, repeat, maxRepeat);
   }
-  const k: u32 = findFunction(a.str(u32(1)));
-  if (k === FN_COUNT) {
+  const k: u32 = lookupFunction(c, a.str(u32(1)));
+  if (k === FN_NONE) {
     return c.err.set0(Msg.FnNotFound);
   }
-  if (k === Fn.TimeEvaluator) {
+  if (k === Fn.TimeEvaluator || k === Fn.Sleep) {
     return c.err.set1(Msg.EvalTarget, k);
   }
   c.evalFn = k;

@@ -11,7 +11,7 @@
 // every tensor is freed and the time evaluator forgotten. Logs go out as session Log messages
 // (id 0), allowed before and after a session exists (§3.4).
 
-import { u8, u16, u32, log, type Bytes } from '../lib/prelude.ts';
+import { u8, u16, u32, log, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import type { WriteStream } from '../framing/framer.ts';
 import { Session, MessageType, type RandomSource, type SessionListener } from '../session/session.ts';
@@ -65,6 +65,13 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   /** One log line (already formatted text) as a session Log message. */
   sendLog(text: Bytes): Err {
     return this.session.sendLog(text);
+  }
+
+  /** Polls a pending async device function (urpc.sleep, ...) and sends its reply when it
+   * completes. Call it from the main loop; returns true while a call is pending, so a board can
+   * sleep until the next byte only when it returns false. */
+  tick(): bool {
+    return this.server.tick();
   }
 
   sessionId(): u16 {

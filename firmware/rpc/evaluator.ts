@@ -10,13 +10,25 @@
 // The target's own return values are written after the results (Writer.base) and dropped.
 
 import { u32, mul32, divu, modu } from '../lib/prelude.ts';
-import type { Ctx } from './ctx.ts';
+import type { Ctx, CancelFn } from './ctx.ts';
 import { Msg } from './messages.ts';
 import { TypeCode } from './codes.ts';
 import { callFunction } from './registry.ts';
 import { putF64Ratio, mulHi32 } from './f64.ts';
 
 export const EVAL_MAX_NUMBER = 0x100000;
+
+/** One call of the target; an async target (it deferred) is cancelled and refused. */
+function timedCall(c: Ctx, fn: u32): Msg {
+  const m: Msg = callFunction(c, fn);
+  if (m === Msg.Pending && c.pending) {
+    const cancel: CancelFn = c.pendingCancel;
+    c.pending = false;
+    cancel(c);
+    return c.err.set1(Msg.EvalTarget, fn);
+  }
+  return m;
+}
 export const EVAL_MAX_ROUNDS = 64;
 
 /** Timer ticks in ms milliseconds, saturating at 2^32 - 1. */
@@ -68,7 +80,7 @@ export function runEvaluator(c: Ctx): Msg {
   const end: u32 = w.pos;
   w.base = end;
   w.rewind();
-  let m: Msg = callFunction(c, fn);
+  let m: Msg = timedCall(c, fn);
   if (m !== Msg.Ok) {
     return m;
   }
@@ -87,7 +99,7 @@ export function runEvaluator(c: Ctx): Msg {
       const start: u32 = c.plat.ticks();
       for (let j = u32(0); j < number; j++) {
         w.rewind();
-        m = callFunction(c, fn);
+        m = timedCall(c, fn);
         if (m !== Msg.Ok) {
           return m;
         }

@@ -3,8 +3,30 @@
 import { u8, u32, rd8, type Bytes, type bool } from '../lib/prelude.ts';
 import { FN_COUNT, FN_NAMES, FN_SIGS } from './names.ts';
 import type { Writer } from './wire.ts';
+import type { Ctx } from './ctx.ts';
 
-/** Registry index of the function called `name`, or FN_COUNT if there is none. */
+/** Returned by lookupFunction for an unknown name. */
+export const FN_NONE = 0xffffffff;
+
+/** Functions in the registry: the built-ins, then the app's. */
+export function functionCount(c: Ctx): u32 {
+  return u32(FN_COUNT + c.app.count());
+}
+
+/** Registry index of `name` among the built-ins and then the app's functions, or FN_NONE. */
+export function lookupFunction(c: Ctx, name: Bytes): u32 {
+  const k: u32 = findFunction(name);
+  if (k !== FN_COUNT) {
+    return k;
+  }
+  const j: u32 = c.app.find(name);
+  if (j < c.app.count()) {
+    return u32(FN_COUNT + j);
+  }
+  return u32(FN_NONE);
+}
+
+/** Index of the built-in function called `name`, or FN_COUNT if there is none. */
 export function findFunction(name: Bytes): u32 {
   let k: u32 = u32(0);
   let j: u32 = u32(0);

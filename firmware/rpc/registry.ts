@@ -1,7 +1,8 @@
 // The function registry: HANDLERS[i] implements the function named by entry i of FN_NAMES
 // (names.ts). Global handle of function i: HANDLE_GLOBAL_FN | i; through the system library:
 // HANDLE_MODULE_FN | i. To add a function: append it to FUNCTIONS in test/unit/rpc-tables.ts,
-// regenerate names.ts, and append its handler here in the same position.
+// regenerate names.ts, and append its handler here in the same position. The app's functions
+// (ctx.ts AppTable) follow: app function k has index FN_COUNT + k.
 
 import { u32 } from '../lib/prelude.ts';
 import type { Ctx, FnHandler } from './ctx.ts';
@@ -12,6 +13,8 @@ import { fnEcho } from '../functions/echo.ts';
 import { fnInfo } from '../functions/info.ts';
 import { fnRandomFill, fnAdd, fnSum } from '../functions/tensor_ops.ts';
 import { fnLog } from '../functions/device_log.ts';
+import { fnSleep } from '../functions/sleep.ts';
+import { FN_COUNT } from './names.ts';
 
 export const HANDLERS: readonly FnHandler[] = [
   fnSystemLib,
@@ -24,15 +27,20 @@ export const HANDLERS: readonly FnHandler[] = [
   fnAdd,
   fnSum,
   fnLog,
+  fnSleep,
 ];
 
-/** Calls function k (k < FN_COUNT) on the parsed arguments c.args. */
+/** Calls function k on the parsed arguments c.args: built-in k (k < FN_COUNT), else app
+ * function k - FN_COUNT. */
 export function callFunction(c: Ctx, k: u32): Msg {
   for (let i = u32(0); i < HANDLERS.length; i++) {
     if (i === k) {
       const h: FnHandler = HANDLERS[i];
       return h(c, c.args);
     }
+  }
+  if (k >= FN_COUNT && u32(k - FN_COUNT) < c.app.count()) {
+    return c.app.call(c, u32(k - FN_COUNT));
   }
   return c.err.set1(Msg.UnknownFnHandle, k);
 }

@@ -12,7 +12,7 @@ import { DEVICE_CPU } from './codes.ts';
 export const TENSOR_HEAD_BYTES = 24;
 
 /** A decoded DLTensor record. */
-export class Tensor {
+export class TensorRecord {
   handle: u32 = u32(0);
   /** High word of `data`; non-zero never names an allocation. */
   handleHi: u32 = u32(0);
@@ -44,7 +44,7 @@ export function tensorRecordSize(pkt: Bytes, at: u32, end: u32): u32 {
 
 /** Decodes a record whose size was already checked (Args.parse or tensorRecordSize). `arg`
  * names the argument in error texts. Checks the shape and the size arithmetic only. */
-export function tensorDecode(t: Tensor, pkt: Bytes, at: u32, arg: u32, d: Detail): Msg {
+export function tensorDecode(t: TensorRecord, pkt: Bytes, at: u32, arg: u32, d: Detail): Msg {
   t.handle = rd32le(pkt, at);
   t.handleHi = rd32le(pkt, u32(at + 4));
   t.devType = rd32le(pkt, u32(at + 8));
@@ -79,7 +79,7 @@ export function tensorDecode(t: Tensor, pkt: Bytes, at: u32, arg: u32, d: Detail
 }
 
 /** Checks that [offset, offset + nbytes) of the tensor lies inside a live CPU allocation. */
-export function tensorBind(t: Tensor, mem: Memory, nbytes: u32, d: Detail): Msg {
+export function tensorBind(t: TensorRecord, mem: Memory, nbytes: u32, d: Detail): Msg {
   if (t.devType !== DEVICE_CPU) {
     return d.set1(Msg.Device, t.devType);
   }
@@ -94,6 +94,6 @@ export function tensorBind(t: Tensor, mem: Memory, nbytes: u32, d: Detail): Msg 
 }
 
 /** The bytes [offset, offset + nbytes) of a tensor that passed tensorBind with this nbytes. */
-export function tensorView(t: Tensor, mem: Memory, nbytes: u32): Bytes {
+export function tensorView(t: TensorRecord, mem: Memory, nbytes: u32): Bytes {
   return view(mem.data(t.handle), t.offset, u32(t.offset + nbytes));
 }

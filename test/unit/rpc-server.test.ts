@@ -329,7 +329,7 @@ describe('rpc server: functions', () => {
     const text = (v as { value: string }).value;
     assert.match(text, /^urpc=0\.1\.0\nwire=microtvm-0\.13\nboard=test-board\nmax_packet=2048\nmem_total=65536\nmem_free=65536\n/);
     assert.match(text, /\nfn=urpc\.add \(tensor a, tensor b, tensor out\) -> void\n/);
-    assert.equal(text.split('\n').filter((l) => l.startsWith('fn=')).length, 10);
+    assert.equal(text.split('\n').filter((l) => l.startsWith('fn=')).length, 11);
   });
   it('urpc.info truncates an over-long board name to its buffer', () => {
     const h = new Harness();

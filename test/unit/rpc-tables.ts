@@ -56,6 +56,18 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['InfoHead', 'urpc=0.1.0\nwire=microtvm-0.13\nboard='],
   ['InfoLimits', '\nmax_packet=%u\nmem_total=%u\nmem_free=%u\n'],
   ['InfoFn', 'fn='],
+  // Async device functions (ctx.ts defer()): Pending is a marker, never sent.
+  ['Pending', '(reply pending)'],
+  ['Busy', 'a call is still pending: the device serves one request at a time (MinRPC); wait for its reply'],
+  ['SleepLimit', 'urpc.sleep: %u ms is more than the limit of %u ms'],
+  // Argument checks of generated app function wrappers (firmware/app/glue.ts).
+  ['AppWantInt', 'argument %u: expected an integer (type code 0), got type code %u'],
+  ['AppWantBool', 'argument %u: expected a bool (type code 15) or the integer 0 or 1, got type code %u'],
+  ['AppIntRange', 'argument %u: integer out of range [%d, %u]'],
+  ['AppWantTensor', 'argument %u: expected a tensor (DLTensor, type code 7), got type code %u'],
+  ['AppTensorHandle', 'argument %u: tensor data %u is not memory allocated by this device (use session.empty or session.array)'],
+  ['AppTensorDims', 'argument %u: tensor has %u dimensions, at most %u are supported'],
+  ['AppFailed', 'device function failed with error %u'],
 ];
 
 /** [enum key, wire name, signature shown by urpc.info]. The order is the registry's: index i is
@@ -72,6 +84,7 @@ export const FUNCTIONS: readonly (readonly [string, string, string])[] = [
   ['Add', 'urpc.add', '(tensor a, tensor b, tensor out) -> void'],
   ['Sum', 'urpc.sum', '(tensor a) -> int'],
   ['Log', 'urpc.log', '(int...) -> void'],
+  ['Sleep', 'urpc.sleep', '(int ms) -> void [async]'],
 ];
 
 const HEADER = (what: string) =>

@@ -6,11 +6,14 @@
  *   device_platformWrite() -> stdout   (write(2), unbuffered; every byte is out before return)
  *   fw_platform_log()  -> a session Log message (stderr too with URPC_LOG_STDERR=1)
  *   fw_panic()         -> stderr, exit status 3
+ *   device_deviceTick() before every read; while it reports a pending async call, the read
+ *   waits at most 1 ms (poll) so the call completes on time
  *
  * Environment: URPC_SEED=<n> fixes the random seed (the session nonce; default time ^ pid). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +110,16 @@ int main(void) {
   device_deviceBoot();
   for (;;) {
     fw_bytes chunk;
-    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    ssize_t n;
+    /* While an async device function is pending, wake every millisecond to tick it. */
+    if (device_deviceTick()) {
+      struct pollfd pfd;
+      pfd.fd = STDIN_FILENO;
+      pfd.events = POLLIN;
+      pfd.revents = 0;
+      if (poll(&pfd, 1, 1) == 0) continue;
+    }
+    n = read(STDIN_FILENO, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     chunk.ptr = buf;
