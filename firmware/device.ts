@@ -7,18 +7,36 @@
 //   device_deviceLog(text);               from fw_platform_log: a formatted log line
 //   device_deviceTick();                  in the main loop: async replies; true while one is pending
 //
-// The board supplies the @extern hooks below in C (device_platformWrite, ...). Their TypeScript
+// The board supplies the @extern hooks below in C (device_platformWrite, ...), including its
+// tensor memory (device_platformPool: a static array sized for the board's RAM, split here into
+// pages and their size table, DEVICE_BYTES_PER_PAGE bytes per 256-byte page). Their TypeScript
 // bodies are what runs in Node: they keep a byte log and a fake clock so the module can be
 // exercised in-process (the host's LocalSession uses the stack directly instead).
 
-import { u8, u32, bytes, copy, view, type Bytes } from './lib/prelude.ts';
+import { u8, u32, bytes, copy, view, divu, mul32, type Bytes } from './lib/prelude.ts';
 import { Err } from './lib/errors.ts';
 import type { WriteStream } from './framing/framer.ts';
 import type { Platform } from './rpc/ports.ts';
-import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from './rpc/device_stack.ts';
+import { DeviceStack } from './rpc/device_stack.ts';
 
-const pool = bytes(DEVICE_POOL_BYTES);
-const sizes = bytes(DEVICE_SIZE_TABLE_BYTES);
+/** Tensor memory per page: the page, the allocator's 8-byte entry and the u32 of the size table. */
+export const DEVICE_BYTES_PER_PAGE = 268;
+
+/** Node stand-in of the board's tensor memory: DEVICE_POOL_BYTES + DEVICE_SIZE_TABLE_BYTES
+ * (1008 pages), the default pool (the native board's C uses the same). */
+const DEVICE_MEMORY_BYTES = 270144;
+const nodeMemory = bytes(DEVICE_MEMORY_BYTES);
+
+/** The board's tensor memory (a static array; its size is the board's choice). Called once. */
+/** @extern */
+export function platformPool(): Bytes {
+  return nodeMemory;
+}
+
+const memory: Bytes = platformPool();
+const pages: u32 = divu(memory.length, u32(DEVICE_BYTES_PER_PAGE));
+const pool: Bytes = view(memory, u32(0), mul32(pages, u32(264)));
+const sizes: Bytes = view(memory, mul32(pages, u32(264)), mul32(pages, u32(DEVICE_BYTES_PER_PAGE)));
 
 /** Node stand-ins for the hooks: the last bytes written, a clock and a random generator. */
 const nodeOut = bytes(4096);

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { transpile } from '../../codegen/src/index.ts';
+import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 
 const run = promisify(execFile);
 
@@ -25,6 +26,13 @@ export interface BoardConfig {
   ldflags: string[];
   /** Executable name inside build/<board>/. */
   output: string;
+  /** Cross boards: binutils `size`; when set, the link writes a map and the build reports sizes. */
+  size?: string;
+  cpu?: string;
+  memory?: { flash?: number; ram?: number };
+  uart?: { model: string; base?: string; irq?: number };
+  /** QEMU boards (urpc qemu, connect('qemu:<machine>')). */
+  qemu?: { binary: string; machine: string; args?: string[]; startTimeoutMs?: number };
 }
 
 export interface BuildOptions {
@@ -46,6 +54,8 @@ export interface BuildResult {
   cFiles: number;
   transpileMs: number;
   compileMs: number;
+  /** Cross boards: .text/.data/.bss and flash/RAM per module. */
+  sizes?: SizeReport;
 }
 
 export class BuildError extends Error {
@@ -100,7 +110,7 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
     ...boardC.map((f) => ({ src: f, o: path.join(obj, `board_${path.basename(f, '.c')}.o`) }))];
   await Promise.all(units.map(async (u) => {
     try {
-      const { stderr } = await run(cc, [...cfg.cflags, '-I', gen, '-c', u.src, '-o', u.o]);
+      const { stderr } = await run(cc, [...cfg.cflags, '-I', gen, '-c', u.src, '-o', u.o], { cwd: repo });
       if (stderr.trim() !== '') throw new BuildError(`${cc} ${path.relative(repo, u.src)}:\n${stderr}`);
     } catch (e) {
       if (e instanceof BuildError) throw e;
@@ -110,12 +120,15 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   }));
   const output = path.join(out, cfg.output);
   try {
-    await run(cc, [...cfg.cflags, ...units.map((u) => u.o), ...cfg.ldflags, '-o', output]);
+    const map = cfg.size ? [`-Wl,-Map=${output}.map`] : [];
+    await run(cc, [...cfg.cflags, ...units.map((u) => u.o), ...cfg.ldflags, ...map, '-o', output], { cwd: repo });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new BuildError(`link failed:\n${err.stderr || err.message}`);
   }
   const compileMs = Date.now() - t1;
   log(`${cc} ${cfg.cflags.join(' ')}: ${units.length} files -> ${path.relative(repo, output)} (${compileMs} ms)`);
-  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs };
+  const sizes = cfg.size ? await sizeReport(cfg.size, output, `${output}.map`, cfg.memory) : undefined;
+  if (sizes) formatSizeReport(sizes).forEach((l) => log(l));
+  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes };
 }

@@ -90,6 +90,15 @@ uint32_t device_platformRandom(void) {
   return x;
 }
 
+/* The tensor memory: 1008 pages of 256 bytes with their bookkeeping (firmware/device.ts). */
+fw_bytes device_platformPool(void) {
+  static uint8_t memory[1008u * 268u];
+  fw_bytes b;
+  b.ptr = memory;
+  b.len = (uint32_t)sizeof memory;
+  return b;
+}
+
 uint32_t device_platformBoardName(fw_bytes dst) {
   static const char name[] = "native";
   uint32_t n = (uint32_t)(sizeof name - 1u);

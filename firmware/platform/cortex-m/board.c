@@ -1,0 +1,153 @@
+/* urpc on a Cortex-M board: the main loop and the platform hooks of firmware/device.ts.
+ * Everything protocol-related is the generated C; this file moves bytes and keeps time.
+ *
+ *   UART RX ring -> device_deviceFeed()     (chunks, in the main loop; wfi when idle and no
+ *                                            async call is pending: device_deviceTick())
+ *   device_platformWrite() -> UART TX ring  (blocks with wfi while the ring is full)
+ *   device_platformTicks()                  SysTick at CPU_HZ, extended to 32 bits
+ *   fw_platform_log() -> a session Log message (integers formatted here: no printf)
+ *   fw_panic(code) -> exit status 16 + code (semihosting) or a system reset */
+#include "cm.h"
+#include "device.h"
+
+static uint32_t rng_state = 0x2545f491u;
+static volatile uint32_t ticks_base; /* ticks at the last SysTick wrap */
+static int booted;
+static int in_log;
+
+__attribute__((noreturn)) void board_exit(uint32_t status) {
+#if URPC_SEMIHOSTING
+  static uint32_t block[2];
+  uart_flush();
+  block[0] = 0x20026u; /* ADP_Stopped_ApplicationExit */
+  block[1] = status;
+  {
+    register uint32_t r0 __asm__("r0") = 0x20u; /* SYS_EXIT_EXTENDED: QEMU exits with status */
+    register uint32_t r1 __asm__("r1") = (uint32_t)(uintptr_t)block;
+    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+  }
+#else
+  (void)status;
+#endif
+  __asm__ volatile("dsb" ::: "memory");
+  REG32(SCB_AIRCR) = (0x05FAu << 16) | (1u << 2); /* SYSRESETREQ */
+  __asm__ volatile("dsb" ::: "memory");
+  for (;;) {
+  }
+}
+
+void fw_panic(uint32_t code) {
+  board_exit(16u + code);
+}
+
+void systick_isr(void) {
+  ticks_base = ticks_base + (uint32_t)SYSTICK_RELOAD + 1u;
+}
+
+uint32_t device_platformTicks(void) {
+  uint32_t base;
+  uint32_t val;
+  irq_off();
+  base = ticks_base;
+  val = REG32(SYST_CVR);
+  if ((REG32(SCB_ICSR) & ICSR_PENDSTSET) != 0u) { /* wrapped, its interrupt not yet taken */
+    val = REG32(SYST_CVR);
+    base += (uint32_t)SYSTICK_RELOAD + 1u;
+  }
+  irq_on();
+  return base + ((uint32_t)SYSTICK_RELOAD - val);
+}
+
+uint32_t device_platformTicksPerSecond(void) {
+  return CPU_HZ;
+}
+
+/* xorshift32 stirred with the SysTick count: the host's timing makes each boot's session
+ * nonces differ (no hardware RNG on these boards). */
+uint32_t device_platformRandom(void) {
+  uint32_t x = rng_state ^ REG32(SYST_CVR);
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  if (x == 0u) x = 0x2545f491u;
+  rng_state = x;
+  return x;
+}
+
+Err device_platformWrite(fw_bytes data) {
+  uart_write(data.ptr, data.len);
+  return Err_Ok;
+}
+
+fw_bytes device_platformPool(void) {
+  static uint8_t memory[URPC_MEMORY_BYTES];
+  fw_bytes b;
+  b.ptr = memory;
+  b.len = (uint32_t)sizeof memory;
+  return b;
+}
+
+uint32_t device_platformBoardName(fw_bytes dst) {
+  static const char name[] = URPC_BOARD_NAME;
+  uint32_t n = (uint32_t)(sizeof name - 1u);
+  uint32_t i;
+  for (i = 0; i < n && i < dst.len; i++) dst.ptr[i] = (uint8_t)name[i];
+  return n;
+}
+
+/* "message v1 v2 ..." (signed decimal), at most 255 bytes as TVMLogf. Before boot: dropped. */
+void fw_platform_log(const char *message, const int32_t *values, uint32_t count) {
+  uint8_t line[255];
+  uint32_t n = 0;
+  uint32_t i;
+  fw_bytes text;
+  if (!booted || in_log) return;
+  while (message[n] != '\0' && n < sizeof line) {
+    line[n] = (uint8_t)message[n];
+    n++;
+  }
+  for (i = 0; i < count; i++) {
+    char digits[11];
+    uint32_t k = 0;
+    uint32_t v = values[i] < 0 ? 0u - (uint32_t)values[i] : (uint32_t)values[i];
+    do {
+      digits[k++] = (char)('0' + v % 10u);
+      v /= 10u;
+    } while (v != 0u);
+    if (n + k + 2u > sizeof line) break;
+    line[n++] = ' ';
+    if (values[i] < 0) line[n++] = '-';
+    while (k > 0u) line[n++] = (uint8_t)digits[--k];
+  }
+  text.ptr = line;
+  text.len = n;
+  in_log = 1;
+  (void)device_deviceLog(text);
+  in_log = 0;
+}
+
+int main(void) {
+  static uint8_t chunk[64];
+  REG32(SYST_RVR) = (uint32_t)SYSTICK_RELOAD;
+  REG32(SYST_CVR) = 0u;
+  REG32(SYST_CSR) = 7u; /* processor clock, interrupt, enable */
+  uart_init();
+  device_module_init();
+  booted = 1;
+  device_deviceBoot();
+  for (;;) {
+    bool pending = device_deviceTick(); /* an async device function (urpc.sleep) in progress */
+    uint32_t n = uart_read(chunk, (uint32_t)sizeof chunk);
+    if (n > 0u) {
+      fw_bytes b;
+      b.ptr = chunk;
+      b.len = n;
+      (void)device_deviceFeed(b);
+      continue;
+    }
+    if (pending) continue; /* poll it: no sleep until it has replied */
+    irq_off();
+    if (uart_rx_empty()) wait_for_irq(); /* an RX interrupt after the check still wakes it */
+    irq_on();
+  }
+}

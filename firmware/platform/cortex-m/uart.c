@@ -1,0 +1,106 @@
+/* Interrupt-driven UART with back-pressure both ways; the register access is the model's
+ * (uart_pl011.c, uart_cmsdk.c).
+ *
+ * RX: the ISR moves bytes from the UART to the RX ring. When the ring is full it masks the RX
+ *     interrupt and leaves the bytes in the UART: the UART stops accepting (QEMU stops reading
+ *     the socket, a real link overruns only if the host ignores flow control). No byte is
+ *     dropped here. uart_read() unmasks once there is room again.
+ * TX: uart_write() queues into the TX ring and moves what the UART accepts at once; the TX
+ *     interrupt moves the rest. A full ring makes the writer sleep (wfi) until the ISR has made
+ *     room. */
+#include "cm.h"
+
+#define RX_RING 512u /* powers of two */
+#define TX_RING 512u
+#define RX_RESUME 64u /* free bytes in the RX ring before RX is unmasked again */
+
+static uint8_t rx_ring[RX_RING];
+static uint8_t tx_ring[TX_RING];
+static volatile uint32_t rx_head, rx_tail; /* head: ISR, tail: main */
+static volatile uint32_t tx_head, tx_tail; /* head: main, tail: ISR or main with irqs off */
+static volatile int rx_paused;
+
+static void rx_drain(void) {
+  while (uart_hw_rx_ready()) {
+    if (rx_head - rx_tail >= RX_RING) {
+      rx_paused = 1;
+      uart_hw_rx_irq(0);
+      return;
+    }
+    rx_ring[rx_head & (RX_RING - 1u)] = uart_hw_rx_byte();
+    rx_head = rx_head + 1u;
+  }
+}
+
+/* With irqs off (or in the ISR). */
+static void tx_pump(void) {
+  while (tx_tail != tx_head && uart_hw_tx_ready()) {
+    uart_hw_tx_byte(tx_ring[tx_tail & (TX_RING - 1u)]);
+    tx_tail = tx_tail + 1u;
+  }
+  uart_hw_tx_irq(tx_tail != tx_head);
+}
+
+void uart_isr(void) {
+  uart_hw_ack();
+  if (!rx_paused) rx_drain();
+  tx_pump();
+}
+
+void uart_init(void) {
+  uart_hw_init();
+  uart_hw_rx_irq(1);
+  nvic_enable((uint32_t)UART_RX_IRQn);
+  if (UART_TX_IRQn != UART_RX_IRQn) nvic_enable((uint32_t)UART_TX_IRQn);
+}
+
+uint32_t uart_read(uint8_t *dst, uint32_t max) {
+  uint32_t n = 0;
+  irq_off();
+  while (n < max && rx_tail != rx_head) {
+    dst[n++] = rx_ring[rx_tail & (RX_RING - 1u)];
+    rx_tail = rx_tail + 1u;
+  }
+  if (rx_paused && RX_RING - (rx_head - rx_tail) >= RX_RESUME) {
+    rx_paused = 0;
+    rx_drain();
+    if (!rx_paused) uart_hw_rx_irq(1);
+  }
+  irq_on();
+  return n;
+}
+
+int uart_rx_empty(void) {
+  return rx_head == rx_tail;
+}
+
+void uart_write(const uint8_t *p, uint32_t n) {
+  while (n > 0u) {
+    irq_off();
+    while (tx_head - tx_tail >= TX_RING) {
+      tx_pump();
+      if (tx_head - tx_tail < TX_RING) break;
+      wait_for_irq();
+      irq_on(); /* the pending TX interrupt runs here */
+      irq_off();
+    }
+    while (n > 0u && tx_head - tx_tail < TX_RING) {
+      tx_ring[tx_head & (TX_RING - 1u)] = *p++;
+      tx_head = tx_head + 1u;
+      n--;
+    }
+    tx_pump();
+    irq_on();
+  }
+}
+
+void uart_flush(void) {
+  irq_off();
+  while (tx_tail != tx_head) {
+    if (uart_hw_tx_ready()) {
+      uart_hw_tx_byte(tx_ring[tx_tail & (TX_RING - 1u)]);
+      tx_tail = tx_tail + 1u;
+    }
+  }
+  irq_on();
+}
