@@ -6,6 +6,7 @@ import { registerDemoCommand } from './demo.ts';
 import { registerInspectCommands } from './inspect.ts';
 import { registerBuildCommands } from './build.ts';
 import { registerCallCommand } from './call.ts';
+import { registerQemuCommand } from './qemu.ts';
 
 const program = new Command();
 program
@@ -20,6 +21,7 @@ registerDemoCommand(program);
 registerInspectCommands(program);
 registerBuildCommands(program);
 registerCallCommand(program);
+registerQemuCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,9 @@
 //   native                  build/native/firmware as a child process (wire on stdin/stdout)
 //   native:<path>           another firmware executable
 //   local                   the FwTS device code in this process (LocalSession)
-//   tcp:host:port, serial:/dev/tty...?baud=..., qemu:<board>   not yet supported
+//   qemu:<machine>          boards/qemu-<machine> in QEMU, its UART on a socket (QEMU killed by close())
+//   tcp:host:port           a TCP byte link (e.g. the one `urpc qemu --tcp <port>` prints)
+//   serial:/dev/tty...?baud=...   not yet supported
 //
 // Transports that need Node are loaded on demand from host/transport, so this module stays
 // browser-safe; others can be added with registerTransport().
@@ -25,7 +27,9 @@ export type TransportFactory = (uri: string, opts: ConnectOptions) => Promise<Tr
 const factories = new Map<string, TransportFactory>([
   ['native', async (uri, opts) => (await import('../transport/process.ts')).openNative(uri, { stderr: opts.deviceStderr, env: opts.env })],
 ]);
-const PLANNED = ['tcp', 'serial', 'qemu'];
+const PLANNED = ['serial'];
+registerTransport('qemu', async (uri, opts) => (await import('../transport/qemu.ts')).openQemu(uri, { stderr: opts.deviceStderr }));
+registerTransport('tcp', async (uri) => (await import('../transport/qemu.ts')).openTcp(uri));
 
 /** Adds (or replaces) the transport of a URI scheme. */
 export function registerTransport(scheme: string, factory: TransportFactory): void {

@@ -99,7 +99,7 @@ describe('sessions: device reset and deadlines', function () {
 
   it('connect: other schemes are named as not yet supported; unknown ones listed', async () => {
     await assert.rejects(connect('serial:/dev/ttyACM0?baud=115200'), /connect\('serial:\/dev\/ttyACM0\?baud=115200'\): the serial transport is not yet supported/);
-    await assert.rejects(connect('qemu:mps2-an385'), /qemu transport is not yet supported/);
+    await assert.rejects(connect('qemu:mps2-an385'), /unknown QEMU board 'mps2-an385'; QEMU boards: .*lm3s6965evb/);
     await assert.rejects(connect('bogus'), /unknown device URI/);
   });
 });
