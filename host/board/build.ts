@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { transpile } from '../../codegen/src/index.ts';
+import { lowerApp } from '../app/lower.ts';
 import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 
 const run = promisify(execFile);
@@ -44,6 +45,8 @@ export interface BuildOptions {
   cc?: string;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** An app folder: its exported FwTS functions become device functions (host/app/lower.ts). */
+  app?: string;
 }
 
 export interface BuildResult {
@@ -100,6 +103,11 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const transpileMs = Date.now() - t0;
   const genC = [...r.files.keys()].filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f));
   log(`ts2c: ${entries.map((e) => path.relative(repo, e)).join(' ')} -> ${genC.length} C files in ${path.relative(repo, gen)} (${transpileMs} ms)`);
+  const app = opts.app === undefined ? undefined : lowerApp(opts.app, out, gen);
+  if (app !== undefined) {
+    genC.push(...app.addedC.map((f) => path.join(gen, f)));
+    log(`app: ${app.functions.map((f) => f.name).join(', ')} from ${opts.app} -> ${path.relative(repo, app.registry)}, ${path.relative(repo, app.dts)} (${app.transpileMs} ms)`);
+  }
 
   const cc = opts.cc ?? process.env.CC ?? cfg.cc;
   const t1 = Date.now();

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { buildBoard, boardNames, BuildError } from '../board/build.ts';
+import { AppError } from '../app/generate.ts';
 
 export function registerBuildCommands(program: Command): void {
   program
@@ -10,19 +11,21 @@ export function registerBuildCommands(program: Command): void {
     .requiredOption('-b, --board <name>', `board (${boardNames().join(', ')})`)
     .option('-o, --out <dir>', 'output directory (default build/<board>)')
     .option('--cc <compiler>', "override the board's C compiler")
+    .option('--app <dir>', 'an app folder: its exported FwTS functions become device functions (host types: <dir>/app.d.ts)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  urpc build --board native && echo | build/native/firmware | xxd | head -1')
-    .action(async (opts: { board: string; out?: string; cc?: string; json?: boolean }) => {
+    .addHelpText('after', '\nExample:\n  urpc build --board native && echo | build/native/firmware | xxd | head -1\n  urpc build --board native --app examples/app')
+    .action(async (opts: { board: string; out?: string; cc?: string; app?: string; json?: boolean }) => {
       try {
         const r = await buildBoard(opts.board, {
           outDir: opts.out === undefined ? undefined : path.resolve(opts.out),
           cc: opts.cc,
+          app: opts.app,
           log: opts.json ? undefined : (l) => console.log(l),
         });
         if (opts.json) console.log(JSON.stringify(r, null, 2));
         else console.log(`built ${path.relative(process.cwd(), r.output)}`);
       } catch (e) {
-        if (!(e instanceof BuildError)) throw e;
+        if (!(e instanceof BuildError) && !(e instanceof AppError)) throw e;
         console.error(`urpc build: ${e.message}`);
         process.exitCode = 1;
       }

@@ -14,8 +14,11 @@ import type { RpcSession } from './rpc-session.ts';
 import { RemoteSession, type RemoteSessionOptions } from './remote.ts';
 import { LocalSession } from './local.ts';
 import type { Transport } from './transport.ts';
+import type { AppTable } from '../../firmware/rpc/ctx.ts';
 
 export interface ConnectOptions extends RemoteSessionOptions {
+  /** local: the app's device functions (host/app/load.ts loadApp(), or a generated AppRegistry). */
+  app?: AppTable;
   /** native: copy the firmware's stderr to ours. */
   deviceStderr?: boolean;
   /** native: extra environment for the firmware (e.g. URPC_SEED). */
@@ -36,8 +39,10 @@ export function registerTransport(scheme: string, factory: TransportFactory): vo
   factories.set(scheme, factory);
 }
 
-export async function connect(uri: string, opts: ConnectOptions = {}): Promise<RpcSession> {
-  if (uri === 'local') return new LocalSession({ timeoutMs: opts.timeoutMs });
+/** Opens a session. `F` types the app's functions: connect<AppFunctions>('native:build/x/firmware')
+ * with AppFunctions from the app.d.ts that `urpc build --app` generates. */
+export async function connect<F extends object = {}>(uri: string, opts: ConnectOptions = {}): Promise<RpcSession<F>> {
+  if (uri === 'local') return new LocalSession<F>({ timeoutMs: opts.timeoutMs, app: opts.app });
   const scheme = uri.includes(':') ? uri.slice(0, uri.indexOf(':')) : uri;
   const factory = factories.get(scheme);
   if (factory === undefined) {
@@ -48,5 +53,5 @@ export async function connect(uri: string, opts: ConnectOptions = {}): Promise<R
       'tcp:<host>:<port>, serial:<device>?baud=<n> or qemu:<board>');
   }
   const transport = await factory(uri, opts);
-  return RemoteSession.open(uri, transport, opts);
+  return RemoteSession.open<F>(uri, transport, opts);
 }

@@ -12,6 +12,7 @@ import { PageMemory } from '../../firmware/rpc/memory_adapter.ts';
 import { DEVICE_PAGE_LOG2, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
 import { RpcClient } from './client.ts';
 import { BaseSession } from './rpc-session.ts';
+import type { AppTable } from '../../firmware/rpc/ctx.ts';
 
 /** A log line as boards format it: the message, then each value in signed decimal. */
 export function formatLog(message: string, values: readonly number[]): string {
@@ -43,14 +44,20 @@ export interface LocalSessionOptions {
   timeoutMs?: number;
   /** Tensor pool bytes (default: the boards' DEVICE_POOL_BYTES). */
   poolBytes?: number;
+  /** The app's device functions (host/app/load.ts loadApp(), or a generated AppRegistry). */
+  app?: AppTable;
+  /** How often a pending async device function is polled, in ms (default 1). */
+  tickMs?: number;
 }
 
-export class LocalSession extends BaseSession {
+export class LocalSession<F extends object = {}> extends BaseSession<F> {
   readonly uri = 'local';
   readonly server: RpcServer;
   readonly platform = new HostPlatform();
   private readonly sink: LogSink;
   private closed = false;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly tickMs: number;
 
   constructor(opts: LocalSessionOptions = {}) {
     const poolBytes = opts.poolBytes ?? DEVICE_POOL_BYTES;
@@ -66,21 +73,48 @@ export class LocalSession extends BaseSession {
     };
     const platform = new HostPlatform();
     const server = new RpcServer(sink, mem, platform);
+    if (opts.app !== undefined) server.setApp(opts.app);
     const client = new RpcClient(async (p) => {
       if (this.closed) throw new Error('local session is closed');
-      server.handle(asBytes(new Uint8Array(p)));
+      this.handle(p);
     }, { timeoutMs: opts.timeoutMs ?? 5000, linkName: 'local' });
     super(client);
     holder.client = client;
     this.server = server;
     this.platform = platform;
+    this.tickMs = opts.tickMs ?? 1;
     this.sink = (message, values) => this.emitLog(formatLog(message, values));
     setLogSink(this.sink);
+  }
+
+  /** Serves one request packet, as the device's main loop would: an async device function
+   * (urpc.sleep, ...) is then polled every tickMs until it answers (RpcServer.tick()). */
+  handle(packet: Uint8Array): void {
+    this.server.handle(asBytes(new Uint8Array(packet)));
+    this.startTicking();
+  }
+
+  /** Drops the device state as a new session would (every tensor; a pending async call is
+   * cancelled without a reply). */
+  reset(): void {
+    this.server.reset();
+  }
+
+  private startTicking(): void {
+    if (this.ticker !== undefined || !this.server.busy()) return;
+    this.ticker = setInterval(() => {
+      if (this.closed || !this.server.tick()) {
+        clearInterval(this.ticker);
+        this.ticker = undefined;
+      }
+    }, this.tickMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.ticker = undefined;
     this.server.reset();
     setLogSink(null);
   }

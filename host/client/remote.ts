@@ -14,7 +14,7 @@ export interface RemoteSessionOptions extends HostSessionOptions {
   firstTimeoutMs?: number;
 }
 
-export class RemoteSession extends BaseSession {
+export class RemoteSession<F extends object = {}> extends BaseSession<F> {
   readonly uri: string;
   readonly session: HostSession;
 
@@ -38,8 +38,8 @@ export class RemoteSession extends BaseSession {
   }
 
   /** Opens the session over `transport` (waits for the handshake). */
-  static async open(uri: string, transport: Transport, opts: RemoteSessionOptions = {}): Promise<RemoteSession> {
-    const s = new RemoteSession(uri, transport, opts);
+  static async open<F extends object = {}>(uri: string, transport: Transport, opts: RemoteSessionOptions = {}): Promise<RemoteSession<F>> {
+    const s = new RemoteSession<F>(uri, transport, opts);
     try {
       await s.session.ensureOpen();
     } catch (e) {

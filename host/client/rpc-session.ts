@@ -45,8 +45,13 @@ export interface BuiltinFunctions {
   sum(a: NDArray): Promise<number | bigint>;
   /** urpc.log: the device logs "urpc.log v0 v1 ..." (at most 4 ints). */
   log(...values: number[]): Promise<void>;
+  /** urpc.sleep: answers after ms milliseconds (an async device function: the device keeps
+   * serving its link meanwhile). The reply deadline is extended by ms. */
+  sleep(ms: number): Promise<void>;
 }
-export type DeviceFunctions = BuiltinFunctions & Record<string, (...args: Arg[]) => Promise<Ret | Ret[]>>;
+/** Device functions: the built-ins, the app's `F` (the AppFunctions of a generated app.d.ts:
+ * `connect<AppFunctions>(...)`), and any other name untyped. */
+export type DeviceFunctions<F extends object = {}> = BuiltinFunctions & F & Record<string, (...args: Arg[]) => Promise<Ret | Ret[]>>;
 
 export interface TimeEvaluatorOpts {
   /** Calls per repeat (default 1). */
@@ -64,13 +69,13 @@ export interface TimeResult {
 
 export type SessionEvent = 'log';
 
-export interface RpcSession {
+export interface RpcSession<F extends object = {}> {
   /** What was connected to, e.g. "native" or "local". */
   readonly uri: string;
   /** The packet-level client underneath (every syscall and copy). */
   readonly client: RpcClient;
   /** Device functions by short name (`echo` for urpc.echo) or full name (`functions['urpc.echo']`). */
-  readonly functions: DeviceFunctions;
+  readonly functions: DeviceFunctions<F>;
   getFunction(name: string): Promise<DeviceFunction>;
   call(name: string, ...args: Arg[]): Promise<Ret>;
   /** A tensor allocated on the device (contents undefined until copyFrom). */
@@ -132,10 +137,10 @@ function toBytes(data: ArrayBufferView | readonly number[], dtype: DLDataType): 
 }
 
 /** Everything common to the session kinds: they differ only in how packets reach a server. */
-export abstract class BaseSession implements RpcSession {
+export abstract class BaseSession<F extends object = {}> implements RpcSession<F> {
   abstract readonly uri: string;
   readonly client: RpcClient;
-  readonly functions: DeviceFunctions;
+  readonly functions: DeviceFunctions<F>;
   /** The last 100 device log lines (including those from before a handler was added). */
   readonly logs: string[] = [];
   private readonly handlers = new Set<(text: string) => void>();
@@ -143,10 +148,11 @@ export abstract class BaseSession implements RpcSession {
 
   protected constructor(client: RpcClient) {
     this.client = client;
-    this.functions = new Proxy({} as DeviceFunctions, {
+    this.functions = new Proxy({} as DeviceFunctions<F>, {
       get: (_t, key) => {
         if (typeof key !== 'string' || key === 'then') return undefined;
         if (key === 'echo' || key === 'urpc.echo') return (...args: Arg[]) => this.echo(...args);
+        if (key === 'sleep' || key === 'urpc.sleep') return (ms: number) => this.sleep(ms);
         return (...args: Arg[]) => this.callResolved(key, args);
       },
     });
@@ -237,6 +243,12 @@ export abstract class BaseSession implements RpcSession {
   call(name: string, ...args: Arg[]): Promise<Ret> {
     if (name === 'urpc.echo' || name === 'echo') return this.echo(...args).then((r) => r[0]);
     return this.callResolved(name, args);
+  }
+
+  /** urpc.sleep(ms): the reply deadline is the client's plus ms. */
+  async sleep(ms: number): Promise<void> {
+    const f = await this.resolve('urpc.sleep');
+    await this.client.call(f.handle, [toValue(ms)], 'urpc.sleep', this.client.timeoutMs + Math.max(0, Number(ms) || 0));
   }
 
   /** urpc.echo: every argument back, converted. */

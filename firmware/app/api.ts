@@ -1,0 +1,131 @@
+// The FwTS API of user device functions: what the exported functions of an app (`urpc build
+// --app <dir>`) may take and return. See docs/device-functions.md.
+//
+//   import { i32, u32, type Bytes } from '../../firmware/lib/prelude.ts';
+//   import { Tensor, DType, fail } from '../../firmware/app/api.ts';
+//   export function scale(t: Tensor, k: i32): i32 { ... }
+//
+// Parameters: u8 u16 u32 i8 i16 i32 (range-checked integers), boolean, Tensor (a device tensor
+// passed by the host as an NDArray). Return types: void, u8 u16 u32 i8 i16 i32, boolean.
+// A Tensor is a view of memory the device allocated: bytes() is exactly the tensor's extent
+// (byte_offset .. byte_offset + nbytes), so every access is bounds-checked (rd*/wr* panic past
+// it). It is valid only during the call.
+
+import { u8, u16, u32, i32, bytes, mul32, rd8, wr8, rd32le, wr32le, type Bytes, type bool } from '../lib/prelude.ts';
+
+/** DLPack dtype codes (Tensor.dtypeCode()). */
+export const DType = { Int: 0, UInt: 1, Float: 2 } as const;
+export type DType = (typeof DType)[keyof typeof DType];
+
+/** Most dimensions a Tensor argument may have. */
+export const TENSOR_MAX_DIMS = 8;
+const SHAPE_BYTES = 32;
+
+/** Placeholder contents of an unbound Tensor (a zero-length top-level buffer is not valid C). */
+const UNBOUND = bytes(1);
+
+export class Tensor {
+  private data: Bytes = UNBOUND;
+  private readonly shape: Bytes = bytes(SHAPE_BYTES);
+  private nd: u32 = u32(0);
+  private elems: u32 = u32(0);
+  private code: u8 = u8(0);
+  private nbits: u8 = u8(0);
+  private nlanes: u16 = u16(0);
+
+  /** The tensor's bytes: a view of device memory, exactly nbytes() long. */
+  bytes(): Bytes {
+    return this.data;
+  }
+  nbytes(): u32 {
+    return this.data.length;
+  }
+  /** Element count (the product of the shape). */
+  count(): u32 {
+    return this.elems;
+  }
+  ndim(): u32 {
+    return this.nd;
+  }
+  /** Extent of dimension i; panics (Panic.Bounds) when i >= ndim(). */
+  dim(i: u32): u32 {
+    if (i >= this.nd) {
+      return rd32le(this.shape, SHAPE_BYTES);
+    }
+    return rd32le(this.shape, mul32(i, u32(4)));
+  }
+  /** DType.Int, DType.UInt or DType.Float (other DLPack codes pass through). */
+  dtypeCode(): u8 {
+    return this.code;
+  }
+  bits(): u8 {
+    return this.nbits;
+  }
+  lanes(): u16 {
+    return this.nlanes;
+  }
+  /** True for one-lane elements of this code and width, e.g. t.is(DType.Int, u32(32)). */
+  is(code: DType, bits: u32): bool {
+    return this.code === code && u32(this.nbits) === bits && this.nlanes === 1;
+  }
+  /** Element i as a little-endian 32-bit integer (bounds-checked: panics past the end). */
+  getI32(i: u32): i32 {
+    return i32(rd32le(this.data, mul32(i, u32(4))));
+  }
+  setI32(i: u32, v: i32): void {
+    wr32le(this.data, mul32(i, u32(4)), u32(v));
+  }
+  getU32(i: u32): u32 {
+    return rd32le(this.data, mul32(i, u32(4)));
+  }
+  setU32(i: u32, v: u32): void {
+    wr32le(this.data, mul32(i, u32(4)), v);
+  }
+  /** Byte i (bounds-checked). */
+  getU8(i: u32): u8 {
+    return rd8(this.data, i);
+  }
+  setU8(i: u32, v: u8): void {
+    wr8(this.data, i, v);
+  }
+
+  /** Used by the generated wrappers (firmware/app/glue.ts), which have checked every value. */
+  bind(data: Bytes, count: u32, code: u8, bits: u8, lanes: u16): void {
+    this.data = data;
+    this.elems = count;
+    this.code = code;
+    this.nbits = bits;
+    this.nlanes = lanes;
+    this.nd = u32(0);
+  }
+  /** Used by the generated wrappers: appends a dimension (at most TENSOR_MAX_DIMS). */
+  pushDim(extent: u32): void {
+    wr32le(this.shape, mul32(this.nd, u32(4)), extent);
+    this.nd = u32(this.nd + 1);
+  }
+}
+
+let failed: bool = false;
+let failCode: u32 = u32(0);
+
+/** Makes the current call answer kException "device function failed with error <code>" instead
+ * of its return value (which is then ignored). Return right after calling it. */
+export function fail(code: u32): void {
+  failed = true;
+  failCode = code;
+}
+
+/** Used by the generated wrappers: clears fail() before a call. */
+export function failureClear(): void {
+  failed = false;
+  failCode = u32(0);
+}
+
+/** Used by the generated wrappers: true if the call used fail(). */
+export function failureSet(): bool {
+  return failed;
+}
+
+export function failureCode(): u32 {
+  return failCode;
+}
