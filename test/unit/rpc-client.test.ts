@@ -91,7 +91,7 @@ describe('rpc client <-> FwTS server (in-process)', () => {
     assert.equal(info.memTotal, 65536);
     assert.deepEqual(info.functions.map((f) => f.name), ['runtime.SystemLib', 'tvm.rpc.server.ModuleGetFunction',
       'runtime.RPCTimeEvaluator', 'tvm.rpc.server.GetCRTMaxPacketSize', 'tvm.contrib.random.random_fill',
-      'urpc.echo', 'urpc.info', 'urpc.add', 'urpc.sum', 'urpc.log']);
+      'urpc.echo', 'urpc.info', 'urpc.add', 'urpc.sum', 'urpc.log', 'urpc.sleep']);
     assert.equal(info.functions[8]!.signature, '(tensor a) -> int');
   });
   it('timeEvaluator returns seconds per call for each repeat (all three argument forms)', async () => {
