@@ -7,6 +7,7 @@ import { registerInspectCommands } from './inspect.ts';
 import { registerBuildCommands } from './build.ts';
 import { registerCallCommand } from './call.ts';
 import { registerQemuCommand } from './qemu.ts';
+import { registerFlashCommand } from './flash.ts';
 
 const program = new Command();
 program
@@ -22,6 +23,7 @@ registerInspectCommands(program);
 registerBuildCommands(program);
 registerCallCommand(program);
 registerQemuCommand(program);
+registerFlashCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,137 @@
+// PlatformIO boards without PlatformIO (its registry is unreachable here): every env of
+// platformio.ini points at sources that exist; for each ARM env's CPU the generated C and the
+// portable platform core are cross-compiled with Debian's arm-none-eabi-gcc (strict warnings,
+// the env's -D flags), linked with --gc-sections, and .text/.data/.bss printed; `urpc flash`
+// drives a fake `pio` that records its arguments.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { transpile } from '../../codegen/src/index.ts';
+import { readEnvs, BOARD_CPUS, REPO } from '../../host/pio/ini.ts';
+import { sectionSizes } from '../../host/board/size.ts';
+import { requireTools } from '../qemu/helpers.ts';
+
+const run = promisify(execFile);
+const { ini, envs } = readEnvs();
+const STRICT = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-Os',
+  '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
+
+describe('platformio.ini', () => {
+  it('has envs for an STM32 Nucleo, the nRF52840 DK, the Pico and an ESP32, on the Arduino framework', () => {
+    assert.deepEqual(envs.map((e) => e.board).sort(), ['esp32dev', 'nrf52840_dk_adafruit', 'nucleo_f401re', 'pico']);
+    for (const e of envs) {
+      assert.equal(e.framework, 'arduino', e.name);
+      assert.ok(e.platform !== '', `${e.name}: platform`);
+      assert.ok(e.buildFlags.some((f) => f.startsWith('-DURPC_MEMORY_BYTES=')), `${e.name}: URPC_MEMORY_BYTES`);
+      assert.ok(e.name in BOARD_CPUS || e.board in BOARD_CPUS, `${e.name}: known board`);
+    }
+  });
+
+  it('every env points at sources that exist', () => {
+    const srcDir = path.join(REPO, ini.get('platformio')?.get('src_dir') ?? 'src');
+    for (const f of ['urpc_port.h', 'urpc_port.c', 'urpc_arduino.cpp']) assert.ok(fs.existsSync(path.join(srcDir, f)), f);
+    assert.ok(fs.existsSync(path.join(REPO, 'firmware/device.ts')));
+    for (const e of envs) {
+      assert.ok(e.extraScripts.length > 0, `${e.name}: extra_scripts`);
+      for (const s of e.extraScripts) assert.ok(fs.existsSync(path.join(REPO, s)), `${e.name}: ${s}`);
+    }
+    const script = fs.readFileSync(path.join(REPO, 'scripts/pio_urpc.py'), 'utf8');
+    assert.match(script, /bin", "urpc\.js"\), "ts2c"/);
+  });
+});
+
+describe('PlatformIO envs: CI cross-build of the firmware and the portable platform layer', function () {
+  this.timeout(180_000);
+  let gen: string;
+  let tmp: string;
+  before(function () {
+    requireTools(this, ['arm-none-eabi-gcc']);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-pio-'));
+    gen = path.join(tmp, 'gen');
+    const r = transpile([path.join(REPO, 'firmware/device.ts')], { outDir: gen });
+    assert.ok(r.ok, r.format(false));
+  });
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const e of envs) {
+    const cpu = BOARD_CPUS[e.board];
+    if (cpu === undefined) {
+      it(`${e.name} (${e.board}): not ARM, no cross compiler here; its sources are checked above`, () => undefined);
+      continue;
+    }
+    it(`${e.name} (${e.board}, ${cpu.cflags[0]}): compiles with -Werror, links, fits`, async () => {
+      const src = path.join(REPO, 'firmware/platform/arduino');
+      const defines = e.buildFlags.filter((f) => f.startsWith('-D'));
+      const cfiles = [...fs.readdirSync(gen).filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f)),
+        path.join(src, 'urpc_port.c'), path.join(REPO, 'test/pio/ci_main.c')];
+      const obj = path.join(tmp, e.name);
+      fs.mkdirSync(obj, { recursive: true });
+      const flags = [...cpu.cflags, ...STRICT, ...defines, '-I', gen, '-I', src];
+      await Promise.all(cfiles.map(async (c) => {
+        const { stderr } = await run('arm-none-eabi-gcc', [...flags, '-c', c, '-o', path.join(obj, path.basename(c, '.c') + '.o')]);
+        assert.equal(stderr.trim(), '', `${path.basename(c)}: ${stderr}`);
+      }));
+      const elf = path.join(obj, 'firmware.elf');
+      await run('arm-none-eabi-gcc', [...cpu.cflags, ...cfiles.map((c) => path.join(obj, path.basename(c, '.c') + '.o')),
+        '--specs=nano.specs', '--specs=nosys.specs', '-Wl,--gc-sections', '-o', elf]);
+      const s = await sectionSizes('arm-none-eabi-size', elf);
+      console.log(`      ${e.name}: .text ${s.text}  .data ${s.data}  .bss ${s.bss}  (flash ${s.text + s.data} of ${cpu.flash / 1024} KiB, RAM ${s.data + s.bss} of ${cpu.ram / 1024} KiB; startup code of the Arduino core not included)`);
+      assert.ok(s.text + s.data < cpu.flash && s.data + s.bss < cpu.ram);
+    });
+  }
+});
+
+describe('urpc flash (fake pio on PATH)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-fakepio-'));
+    fs.writeFileSync(path.join(dir, 'pio'), `#!/bin/sh\necho "$PWD|$*" >> "${dir}/calls.txt"\necho "fake pio: $*"\nexit \${FAKE_PIO_STATUS:-0}\n`, { mode: 0o755 });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const urpc = (args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> =>
+    new Promise((resolve) => {
+      const p = spawn(process.execPath, [path.join(REPO, 'bin/urpc.js'), 'flash', ...args], { env: { ...process.env, URPC_PIO: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+      p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+      p.once('exit', (code) => resolve({ code, out, err }));
+    });
+  const calls = (): string[] => (fs.existsSync(path.join(dir, 'calls.txt')) ? fs.readFileSync(path.join(dir, 'calls.txt'), 'utf8').trim().split('\n') : []);
+
+  it('runs pio run -e <env> -t upload --upload-port <port> in the repository, then the monitor', async () => {
+    const r = await urpc(['--board', 'pico', '--port', '/dev/ttyACM0', '--monitor'], { PATH: `${dir}${path.delimiter}${process.env.PATH}` });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(calls(), [`${REPO}|run -e pico -t upload --upload-port /dev/ttyACM0`, `${REPO}|device monitor -e pico -p /dev/ttyACM0 -b 115200`]);
+    assert.match(r.out, /fake pio: run -e pico -t upload/);
+  });
+
+  it("reports pio's failure with status 1 and skips the monitor", async () => {
+    fs.rmSync(path.join(dir, 'calls.txt'), { force: true });
+    const r = await urpc(['--board', 'nucleo_f401re', '--monitor'], { PATH: `${dir}${path.delimiter}${process.env.PATH}`, FAKE_PIO_STATUS: '3' });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /pio exited with status 3/);
+    assert.deepEqual(calls(), [`${REPO}|run -e nucleo_f401re -t upload`]);
+  });
+
+  it('a clear message when pio is missing, and for an unknown env', async () => {
+    const noPio = (process.env.PATH ?? '').split(path.delimiter).filter((d) => !onPathIn(d, 'pio') && !onPathIn(d, 'platformio')).join(path.delimiter);
+    const r = await urpc(['--board', 'pico'], { PATH: noPio });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /PlatformIO Core \(`pio`\) is not on PATH/);
+    const u = await urpc(['--board', 'uno'], { PATH: `${dir}${path.delimiter}${process.env.PATH}` });
+    assert.equal(u.code, 2);
+    assert.match(u.err, /no env 'uno' in platformio.ini; envs: nucleo_f401re, nrf52840_dk, pico, esp32dev/);
+  });
+});
+
+function onPathIn(dir: string, tool: string): boolean {
+  return dir !== '' && fs.existsSync(path.join(dir, tool));
+}
