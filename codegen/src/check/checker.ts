@@ -243,11 +243,10 @@ class FileChecker {
     this.expr(init);
   }
 
+  /** A compile-time integer: a literal, a named constant, or arithmetic on them (`N * 2 + 8`). */
   private constInt(e: ts.Expression): number | undefined {
-    const v = literalValue(e);
-    if (v !== undefined) return v;
-    if (ts.isIdentifier(e)) return this.sema.constValue(e);
-    return undefined;
+    const t = this.sema.exprType(e);
+    return t.k === 'lit' ? t.value : undefined;
   }
 
   private literalInRange(e: ts.Expression): void {
