@@ -127,7 +127,11 @@ export async function openTcp(uri: string, timeoutMs = 5000): Promise<SocketTran
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => { socket.destroy(); reject(new TransportClosedError(`${uri}: no connection after ${timeoutMs} ms`)); }, timeoutMs);
     socket.once('connect', () => { clearTimeout(t); resolve(); });
-    socket.once('error', (e) => { clearTimeout(t); reject(new TransportClosedError(`${uri}: ${e.message}`)); });
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(t);
+      const why = e.code === 'ECONNREFUSED' ? 'nothing is listening there (connection refused); is `urpc serve` or `urpc qemu` running?' : e.message;
+      reject(new TransportClosedError(`${uri}: ${why}`));
+    });
   });
   return new SocketTransport(uri, socket);
 }

@@ -45,8 +45,11 @@ describe('urpc call (subprocess)', function () {
     const m = urpc('call', 'native', 'no.such');
     assert.equal(m.code, 1);
     assert.match(m.err, /has no function 'no.such'/);
-    const u = urpc('call', 'tcp:localhost:9090', 'echo');
+    const u = urpc('call', 'serial:/dev/ttyUSB0', 'echo');
     assert.equal(u.code, 2);
-    assert.match(u.err, /connect\('tcp:localhost:9090'\): the tcp transport is not yet supported/);
+    assert.match(u.err, /connect\('serial:\/dev\/ttyUSB0'\): the serial transport is not yet supported/);
+    const r = urpc('call', 'tcp:127.0.0.1:9', 'echo');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /tcp:127\.0\.0\.1:9: nothing is listening there \(connection refused\)/);
   });
 });

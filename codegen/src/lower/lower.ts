@@ -39,6 +39,11 @@ export class LoweringError extends Error {
   }
 }
 
+/** C has no zero-length arrays: bytes(0) gets one byte of storage and keeps its length 0. */
+function storageLen(len: number): string {
+  return len === 0 ? '1 /* bytes(0): C has no empty arrays; its length stays 0 */' : String(len);
+}
+
 /** How a variable or field is stored in C. */
 type Storage =
   | { k: 'value' }
@@ -281,7 +286,7 @@ export class ModuleLowering {
     for (const f of fields) {
       const fname = cIdent(f.name);
       let text: string;
-      if (f.storage.k === 'array') text = `uint8_t ${fname}[${f.storage.len}];`;
+      if (f.storage.k === 'array') text = `uint8_t ${fname}[${storageLen(f.storage.len)}];`;
       else if (f.storage.k === 'object' && f.type.k === 'class') text = `${f.type.name} ${fname};`;
       else text = `${this.decl(f.type, fname)};`;
       dest.push(this.line('  ' + text, f.decl));
@@ -317,8 +322,8 @@ export class ModuleLowering {
     const type = this.sema.declType(d);
     if (ts.isCallExpression(init) && this.sema.preludeName(init.expression) === 'bytes') {
       const len = this.constInt(init.arguments[0]);
-      vars.push(this.line(`${storageClass}uint8_t ${name}[${len}];`, d));
-      if (exported) this.out.header.push(this.line(`extern uint8_t ${name}[${len}];`, d));
+      vars.push(this.line(`${storageClass}uint8_t ${name}[${storageLen(len)}];`, d));
+      if (exported) this.out.header.push(this.line(`extern uint8_t ${name}[${storageLen(len)}];`, d));
       this.out.ram.push({ name: tsName, bytes: len });
       return;
     }

@@ -2,11 +2,9 @@
 // field) is valid FwTS and a zero-length Uint8Array in Node, but it is lowered to a zero-length
 // C array, `static uint8_t EMPTY[0];`, which ISO C forbids (gcc -pedantic -Werror: "ISO C forbids
 // zero-size array"), so the module does not compile under the strict flags.
-// Workaround in firmware/app/api.ts: bytes(1). Fix idea: 1 byte of storage, fw_bytes length 0.
-// Kept in regressions/open/ (not run by regressions.test.ts) while it fails: move it up one
-// folder with the fix. Check: urpc difftest test/diff/regressions/open/zero-length-bytes.ts
+// Fixed: one byte of storage, length 0.
 // @difftest cases=4 seed=1 outSize=16
-import { u32, bytes, wr32le, type Bytes } from '../../../../firmware/lib/prelude.ts';
+import { u32, bytes, wr32le, type Bytes } from '../../../firmware/lib/prelude.ts';
 
 const EMPTY = bytes(0);
 
