@@ -21,8 +21,8 @@ export type DType = (typeof DType)[keyof typeof DType];
 export const TENSOR_MAX_DIMS = 8;
 const SHAPE_BYTES = 32;
 
-/** Placeholder contents of an unbound Tensor (a zero-length top-level buffer is not valid C). */
-const UNBOUND = bytes(1);
+/** The contents of an unbound Tensor: nothing. */
+const UNBOUND = bytes(0);
 
 export class Tensor {
   private data: Bytes = UNBOUND;

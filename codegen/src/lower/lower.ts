@@ -41,7 +41,7 @@ export class LoweringError extends Error {
 
 /** C has no zero-length arrays: bytes(0) gets one byte of storage and keeps its length 0. */
 function storageLen(len: number): string {
-  return len === 0 ? '1 /* bytes(0): C has no empty arrays; its length stays 0 */' : String(len);
+  return len === 0 ? '1 /* empty buffer: C has no empty arrays, its length stays 0 */' : String(len);
 }
 
 /** How a variable or field is stored in C. */

@@ -12,9 +12,11 @@ function staticDefs(lines: readonly Line[]): Def[] {
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i].text;
     if (!t.startsWith('static ')) continue;
-    const fn = /^static [^=(]*?\b(\w+)\(/.exec(t);
-    const v = /^static [^=(]*?\b(\w+)(\[\d+\])?( =|;)/.exec(t);
-    const name = fn?.[1] ?? v?.[1];
+    // A variable (`static T name[N];`, `static T name = ...;`) or a function (prototype or
+    // definition: the line ends with `);` or `) {`).
+    const v = /^static [^=(]*?\b(\w+)(\[[^\]]*\])?( =|;)/.exec(t);
+    const fn = /\)( \{|;)$/.test(t) ? /^static [^=(]*?\b(\w+)\(/.exec(t) : null;
+    const name = v?.[1] ?? fn?.[1];
     if (!name) continue;
     let to = i;
     if (t.endsWith('{')) {
