@@ -3,6 +3,7 @@
  * 268 bytes per 256-byte page; default 64 pages). */
 #include "urpc_port.h"
 #include "device.h"
+#include "../common/log_line.h"
 
 #ifndef URPC_BOARD_NAME
 #define URPC_BOARD_NAME "arduino"
@@ -24,29 +25,10 @@ void fw_panic(uint32_t code) {
 
 void fw_platform_log(const char *message, const int32_t *values, uint32_t count) {
   uint8_t line[255];
-  uint32_t n = 0;
-  uint32_t i;
   fw_bytes text;
   if (!booted || in_log) return;
-  while (message[n] != '\0' && n < sizeof line) {
-    line[n] = (uint8_t)message[n];
-    n++;
-  }
-  for (i = 0; i < count; i++) {
-    char digits[11];
-    uint32_t k = 0;
-    uint32_t v = values[i] < 0 ? 0u - (uint32_t)values[i] : (uint32_t)values[i];
-    do {
-      digits[k++] = (char)('0' + v % 10u);
-      v /= 10u;
-    } while (v != 0u);
-    if (n + k + 2u > sizeof line) break;
-    line[n++] = ' ';
-    if (values[i] < 0) line[n++] = '-';
-    while (k > 0u) line[n++] = (uint8_t)digits[--k];
-  }
+  text.len = urpc_log_line(line, (uint32_t)sizeof line, message, values, count);
   text.ptr = line;
-  text.len = n;
   in_log = 1;
   (void)device_deviceLog(text);
   in_log = 0;

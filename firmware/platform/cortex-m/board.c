@@ -9,6 +9,7 @@
  *   fw_panic(code) -> exit status 16 + code (semihosting) or a system reset */
 #include "cm.h"
 #include "device.h"
+#include "../common/log_line.h"
 
 static uint32_t rng_state = 0x2545f491u;
 static volatile uint32_t ticks_base; /* ticks at the last SysTick wrap */
@@ -98,29 +99,10 @@ uint32_t device_platformBoardName(fw_bytes dst) {
 /* "message v1 v2 ..." (signed decimal), at most 255 bytes as TVMLogf. Before boot: dropped. */
 void fw_platform_log(const char *message, const int32_t *values, uint32_t count) {
   uint8_t line[255];
-  uint32_t n = 0;
-  uint32_t i;
   fw_bytes text;
   if (!booted || in_log) return;
-  while (message[n] != '\0' && n < sizeof line) {
-    line[n] = (uint8_t)message[n];
-    n++;
-  }
-  for (i = 0; i < count; i++) {
-    char digits[11];
-    uint32_t k = 0;
-    uint32_t v = values[i] < 0 ? 0u - (uint32_t)values[i] : (uint32_t)values[i];
-    do {
-      digits[k++] = (char)('0' + v % 10u);
-      v /= 10u;
-    } while (v != 0u);
-    if (n + k + 2u > sizeof line) break;
-    line[n++] = ' ';
-    if (values[i] < 0) line[n++] = '-';
-    while (k > 0u) line[n++] = (uint8_t)digits[--k];
-  }
+  text.len = urpc_log_line(line, (uint32_t)sizeof line, message, values, count);
   text.ptr = line;
-  text.len = n;
   in_log = 1;
   (void)device_deviceLog(text);
   in_log = 0;
