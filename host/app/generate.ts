@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createFrontEnd, ts, REPO_ROOT } from '../../codegen/src/program.ts';
 import { FUNCTIONS } from '../../test/unit/rpc-tables.ts';
+import { byteTable } from './byte-table.ts';
 
 export class AppError extends Error {
   constructor(message: string) {
@@ -139,18 +140,6 @@ export function readApp(dir: string): { functions: AppFunction[]; modules: strin
 function rel(from: string, to: string): string {
   const r = path.relative(from, to).split(path.sep).join('/');
   return r.startsWith('.') ? r : `./${r}`;
-}
-
-function byteTable(name: string, doc: string, entries: [string, string][]): string {
-  let out = `/** ${doc} */\nconst ${name}: readonly u8[] = [\n`;
-  for (const [key, text] of entries) {
-    const b = [...Buffer.from(text, 'latin1'), 0];
-    out += `  // ${key}: ${JSON.stringify(text)}\n`;
-    for (let i = 0; i < b.length; i += 12) {
-      out += '  ' + b.slice(i, i + 12).map((x) => `u8(0x${x.toString(16).padStart(2, '0')})`).join(', ') + ',\n';
-    }
-  }
-  return out + '];\n';
 }
 
 const INT_KIND: Record<string, string> = { u8: 'U8', u16: 'U16', u32: 'U32', i8: 'I8', i16: 'I16', i32: 'I32' };

@@ -3,6 +3,7 @@
 // and signatures (firmware/rpc/names.ts). rpc-tables.test.ts checks that the generated files
 // match; regenerate with:  UPDATE_RPC_TABLES=1 npx mocha test/unit/rpc-tables.test.ts
 
+import { byteTable } from '../../host/app/byte-table.ts';
 /** [enum key, text]. In a text, `%u` takes the next detail value as unsigned decimal, `%d` as
  * signed decimal. Index 0 must be Ok. */
 export const MESSAGES: readonly (readonly [string, string])[] = [
@@ -91,18 +92,6 @@ const HEADER = (what: string) =>
   `// GENERATED from test/unit/rpc-tables.ts: ${what}\n` +
   `// Regenerate: UPDATE_RPC_TABLES=1 npx mocha test/unit/rpc-tables.test.ts. Do not edit by hand.\n`;
 
-function table(name: string, doc: string, entries: readonly (readonly [string, string])[]): string {
-  let out = `/** ${doc} */\nexport const ${name}: readonly u8[] = [\n`;
-  for (const [key, text] of entries) {
-    const b = [...Buffer.from(text, 'latin1'), 0];
-    out += `  // ${key}: ${JSON.stringify(text)}\n`;
-    for (let i = 0; i < b.length; i += 12) {
-      out += '  ' + b.slice(i, i + 12).map((x) => `u8(0x${x.toString(16).padStart(2, '0')})`).join(', ') + ',\n';
-    }
-  }
-  return out + '];\n';
-}
-
 function enumOf(name: string, doc: string, keys: readonly string[]): string {
   return `/** ${doc} */\nexport const ${name} = {\n` + keys.map((k, i) => `  ${k}: ${i},\n`).join('') +
     `} as const;\nexport type ${name} = (typeof ${name})[keyof typeof ${name}];\n`;
@@ -112,7 +101,7 @@ export function renderMessages(): string {
   return HEADER('exception texts of the RPC server.') + '\n' +
     `import { u8 } from '../lib/prelude.ts';\n\n` +
     enumOf('Msg', 'Exception text ids (index into MSG_TEXT). Ok = no error.', MESSAGES.map((m) => m[0])) + '\n' +
-    table('MSG_TEXT', "Texts in Msg order, each ended by a 0 byte. '%u' / '%d': the next detail value in decimal.", MESSAGES) +
+    byteTable('MSG_TEXT', "Texts in Msg order, each ended by a 0 byte. '%u' / '%d': the next detail value in decimal.", MESSAGES, true) +
     '\n' + `export const MSG_COUNT = ${MESSAGES.length};\n`;
 }
 
@@ -121,6 +110,6 @@ export function renderNames(): string {
     `import { u8 } from '../lib/prelude.ts';\n\n` +
     enumOf('Fn', 'Function ids: the index in the registry (and the low bits of its handle).', FUNCTIONS.map((f) => f[0])) + '\n' +
     `export const FN_COUNT = ${FUNCTIONS.length};\n\n` +
-    table('FN_NAMES', 'Wire names in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[1]] as const)) + '\n' +
-    table('FN_SIGS', 'Signatures for urpc.info in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[2]] as const));
+    byteTable('FN_NAMES', 'Wire names in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[1]] as const), true) + '\n' +
+    byteTable('FN_SIGS', 'Signatures for urpc.info in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[2]] as const), true);
 }
