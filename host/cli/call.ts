@@ -42,7 +42,7 @@ export function registerCallCommand(program: Command): void {
   program
     .command('call')
     .description('call one device function and print the result')
-    .argument('<uri>', 'device: native, native:<path>, local (tcp:, serial:, qemu: not yet supported)')
+    .argument('<uri>', 'device: native, native:<path>, local, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
     .argument('<fn>', 'function name (urpc.echo, or echo for urpc.*)')
     .argument('[args...]', 'arguments (JSON values; anything else is a string)')
     .option('--json', 'print {uri, function, args, result, ms, logs} as JSON')

@@ -5,7 +5,7 @@
 //   local                   the FwTS device code in this process (LocalSession)
 //   qemu:<machine>          boards/qemu-<machine> in QEMU, its UART on a socket (QEMU killed by close())
 //   tcp:host:port           a TCP byte link (e.g. the one `urpc qemu --tcp <port>` prints)
-//   serial:/dev/tty...?baud=...   not yet supported
+//   serial:/dev/tty...?baud=...   a serial port (host/transport/serial.ts)
 //
 // Transports that need Node are loaded on demand from host/transport, so this module stays
 // browser-safe; others can be added with registerTransport().
@@ -30,9 +30,10 @@ export type TransportFactory = (uri: string, opts: ConnectOptions) => Promise<Tr
 const factories = new Map<string, TransportFactory>([
   ['native', async (uri, opts) => (await import('../transport/process.ts')).openNative(uri, { stderr: opts.deviceStderr, env: opts.env })],
 ]);
-const PLANNED = ['serial'];
+const PLANNED: string[] = [];
 registerTransport('qemu', async (uri, opts) => (await import('../transport/qemu.ts')).openQemu(uri, { stderr: opts.deviceStderr }));
 registerTransport('tcp', async (uri) => (await import('../transport/qemu.ts')).openTcp(uri));
+registerTransport('serial', async (uri) => (await import('../transport/serial.ts')).openSerial(uri));
 
 /** Adds (or replaces) the transport of a URI scheme. */
 export function registerTransport(scheme: string, factory: TransportFactory): void {

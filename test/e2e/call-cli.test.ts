@@ -38,16 +38,16 @@ describe('urpc call (subprocess)', function () {
       assert.match(r.out, new RegExp(`^urpc=0\\.1\\.0\\nwire=microtvm-0\\.13\\nboard=${uri}\\n`));
     }
   });
-  it('exit 1 with the device text on an exception or a missing function; 2 for an unsupported URI', () => {
+  it('exit 1 with the device text on an exception or a missing function; 2 for a missing serial device', () => {
     const e = urpc('call', 'native', 'urpc.sum', '3');
     assert.equal(e.code, 1);
     assert.match(e.err, /urpc\.sum: device error: argument 0: type code 0, expected 7/);
     const m = urpc('call', 'native', 'no.such');
     assert.equal(m.code, 1);
     assert.match(m.err, /has no function 'no.such'/);
-    const u = urpc('call', 'serial:/dev/ttyUSB0', 'echo');
+    const u = urpc('call', 'serial:/dev/ttyNOPE0', 'echo');
     assert.equal(u.code, 2);
-    assert.match(u.err, /connect\('serial:\/dev\/ttyUSB0'\): the serial transport is not yet supported/);
+    assert.match(u.err, /serial:\/dev\/ttyNOPE0: no such device '\/dev\/ttyNOPE0'/);
     const r = urpc('call', 'tcp:127.0.0.1:9', 'echo');
     assert.equal(r.code, 2);
     assert.match(r.err, /tcp:127\.0\.0\.1:9: nothing is listening there \(connection refused\)/);
