@@ -8,6 +8,8 @@ import { registerBuildCommands } from './build.ts';
 import { registerCallCommand } from './call.ts';
 import { registerQemuCommand } from './qemu.ts';
 import { registerFlashCommand } from './flash.ts';
+import { registerLsCommand } from './ls.ts';
+import { registerLogsCommand } from './logs.ts';
 
 const program = new Command();
 program
@@ -24,6 +26,8 @@ registerBuildCommands(program);
 registerCallCommand(program);
 registerQemuCommand(program);
 registerFlashCommand(program);
+registerLsCommand(program);
+registerLogsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
