@@ -21,8 +21,9 @@ How each figure is taken:
   against the linked column.
 - **Work per byte**: valgrind callgrind instruction counts (Ir) of bench/harness/wpb.c built with the
   generated C at gcc -O2, only inside the measured region; 1 KiB payload frames.
-- **Latency / goodput**: wall clock over the native link (firmware process on pipes), next to /bin/cat on
-  the same kind of pipes (the link's own limit); these depend on the machine and its load.
+- **Latency / goodput**: wall clock over the native link (firmware process on pipes) next to /bin/cat on
+  the same kind of pipes, and over QEMU lm3s6965evb next to a byte-echo firmware in the same emulated
+  board (the link's own limit); these depend on the machine and its load.
 - **Wire**: the FwTS framer run in Node.
 
 `;
@@ -62,6 +63,7 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
   L.push('');
   L.push(`Linked lm3s6965evb image: .text ${lk.sections.text}, .data ${lk.sections.data}, .bss ${lk.sections.bss} ` +
     `(the .bss holds the tensor pool the board sizes for its RAM).`, '');
+  L.push('![flash per layer](sizes.svg)', '');
   L.push('Per layer, objects at -Os before linking (.text / .data / .bss), and the linked M3 image:', '');
   const cpus = Object.keys(r.size.perCpu);
   L.push(`| layer | ${cpus.join(' | ')} | linked M3 |`, `|---|${cpus.map(() => '---:').join('|')}|---:|`);
@@ -82,17 +84,19 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
   L.push(`| one CallFunc round trip, urpc.echo(1) (Ir per call; request ${c.requestWireBytes} B, reply ${c.replyWireBytes} B on the wire) | ${c.irPerCall} | ${c.baseline} | ${c.ratio} | ≤ ${c.goal} | ${ok(c.met)} |`, '');
 
   // ---- latency ----
-  const lt = r.latency;
-  L.push(`## 3. Latency and goodput (${lt.link}; raw: ${lt.raw})`, '');
-  L.push(`| echo payload | p50 ms | p99 ms | raw p50 ms | raw p99 ms | p50 / raw | goal | |`, '|---:|---:|---:|---:|---:|---:|---:|---|');
-  for (const e of lt.echo) {
-    L.push(`| ${e.payload} B | ${e.echoP50Ms} | ${e.echoP99Ms} | ${e.rawP50Ms} | ${e.rawP99Ms} | ${e.ratioP50} | ≤ ${e.goal} | ${ok(e.met)} |`);
+  L.push('## 3. Latency and goodput', '');
+  for (const lt of r.latency) {
+    L.push(`**${lt.link}**; raw link: ${lt.raw}. ${lt.samples} calls per size; the largest payload is the biggest bytes ` +
+      `argument one packet carries (max packet ${lt.goodput.maxPacket} B).`, '');
+    L.push(`| echo payload | p50 ms | p99 ms | raw p50 ms | raw p99 ms | p50 / raw | goal | |`, '|---:|---:|---:|---:|---:|---:|---:|---|');
+    for (const e of lt.echo) {
+      L.push(`| ${e.payload} B | ${e.echoP50Ms} | ${e.echoP99Ms} | ${e.rawP50Ms} | ${e.rawP99Ms} | ${e.ratioP50} | ≤ ${e.goal} | ${ok(e.met)} |`);
+    }
+    const g = lt.goodput;
+    L.push('', '| bulk transfer | KiB/s | raw link KiB/s | of raw | goal | |', '|---|---:|---:|---:|---:|---|');
+    L.push(`| copyFrom (CopyToRemote), ${g.bytes} B | ${g.copyFromKiBs} | ${g.rawKiBs} | ${g.copyFromOfRaw} | ≥ ${g.goal} | ${ok(g.copyFromOfRaw >= g.goal)} |`);
+    L.push(`| copyTo (CopyFromRemote), ${g.bytes} B | ${g.copyToKiBs} | ${g.rawKiBs} | ${g.copyToOfRaw} | ≥ ${g.goal} | ${ok(g.copyToOfRaw >= g.goal)} |`, '');
   }
-  const g = lt.goodput;
-  L.push('', `${lt.samples} calls per size; the largest payload is the biggest bytes argument one packet carries (max packet ${g.maxPacket} B).`, '');
-  L.push('| bulk transfer | KiB/s | raw link KiB/s | of raw | goal | |', '|---|---:|---:|---:|---:|---|');
-  L.push(`| copyFrom (CopyToRemote), ${g.bytes} B | ${g.copyFromKiBs} | ${g.rawKiBs} | ${g.copyFromOfRaw} | ≥ ${g.goal} | ${ok(g.copyFromOfRaw >= g.goal)} |`);
-  L.push(`| copyTo (CopyFromRemote), ${g.bytes} B | ${g.copyToKiBs} | ${g.rawKiBs} | ${g.copyToOfRaw} | ≥ ${g.goal} | ${ok(g.copyToOfRaw >= g.goal)} |`, '');
 
   // ---- wire ----
   L.push('## 4. Wire overhead (wire bytes per payload byte, framer only)', '');
@@ -122,4 +126,43 @@ function stackRamSansPool(r: any): number {
   const s = r.size.linked.stack;
   const u = r.size.linked.userBuffers;
   return s.data + s.bss - u.sessionRx - u.rpcPacket;
+}
+
+/** A bar chart of the linked Cortex-M3 flash per layer next to microTVM's (bench/sizes.svg). */
+export function renderSizeSvg(r: any): string {
+  const lk = r.size.linked;
+  const T = r.targets.size;
+  const f = (k: string): number => lk.layers[k].text + lk.layers[k].data;
+  const rows: [string, number, number | undefined][] = [
+    ['CRC-16 + framer + unframer', f('crc16') + f('framer') + f('unframer'), T.framing.baseline],
+    ['session', f('session'), T.session.baseline],
+    ['page allocator', f('page allocator'), T.allocator.baseline],
+    ['RPC server + wire + messages', f('rpc server + wire + messages'), T.rpc.baseline],
+    ['runtime (registry, functions, glue)', f('registry/functions') + f('fw_rt + device glue'), T.runtime.baseline],
+    ['board C', f('board C'), undefined],
+    ['libc + libgcc', f('libc + libgcc'), undefined],
+    ['whole firmware', lk.flash, T.firmware.baseline],
+  ];
+  const max = Math.max(...rows.map(([, a, b]) => Math.max(a, b ?? 0)));
+  const W = 720;
+  const x0 = 250;
+  const scale = (W - x0 - 70) / max;
+  const rowH = 34;
+  const H = 40 + rows.length * rowH + 20;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<text x="10" y="18" font-size="14" font-weight="bold">Flash bytes kept after linking, Cortex-M3 -Os (urpc ${r.meta.commit.slice(0, 7)} vs microTVM v0.13)</text>`,
+    `<rect x="${x0}" y="26" width="10" height="10" fill="#2b7bb9"/><text x="${x0 + 14}" y="35">urpc</text>`,
+    `<rect x="${x0 + 60}" y="26" width="10" height="10" fill="#bbbbbb"/><text x="${x0 + 74}" y="35">microTVM</text>`];
+  rows.forEach(([name, v, b], i) => {
+    const y = 44 + i * rowH;
+    out.push(`<text x="${x0 - 8}" y="${y + 14}" text-anchor="end">${name}</text>`);
+    out.push(`<rect x="${x0}" y="${y}" width="${(v * scale).toFixed(1)}" height="12" fill="#2b7bb9"/>`);
+    out.push(`<text x="${x0 + v * scale + 4}" y="${y + 10}">${v}</text>`);
+    if (b !== undefined) {
+      out.push(`<rect x="${x0}" y="${y + 14}" width="${(b * scale).toFixed(1)}" height="12" fill="#bbbbbb"/>`);
+      out.push(`<text x="${x0 + b * scale + 4}" y="${y + 24}">${b}</text>`);
+    }
+  });
+  out.push('</svg>', '');
+  return out.join('\n');
 }

@@ -5,15 +5,16 @@
 //                    qemu-lm3s6965evb firmware (GNU ld map, what --gc-sections kept)
 //   2. workPerByte   valgrind callgrind instruction counts (Ir) of the generated C at -O2 on the
 //                    host (bench/harness/wpb.c): frame / unframe per payload byte, one CallFunc
-//   3. latency       echo p50/p99 and bulk copyFrom/copyTo goodput over the native link, each
-//                    next to a raw byte echo (/bin/cat) over the same kind of link
+//   3. latency       echo p50/p99 and bulk copyFrom/copyTo goodput over the native link and QEMU
+//                    lm3s6965evb, each next to a raw byte echo over the same kind of link
+//                    (/bin/cat; the byte-echo spike firmware in the same QEMU board)
 //   4. wire          wire bytes per payload byte of the FwTS framer, run in Node
 //   5. transpile     ts2c time for firmware/device.ts and everything it imports
 //
 // Writes bench/results/<name>.json and refreshes the table in bench/README.md. Baselines and goals
 // are the microTVM figures of notes/targets.md, compared in the same run as ratios.
 //
-//   node --import tsx bench/run.ts [--quick] [--out <dir>] [--name <name>] [--no-readme]
+//   node --import tsx bench/run.ts [--quick] [--out <dir>] [--name <name>] [--no-readme] [--no-qemu]
 //
 // --quick: small counts (for the test: checks the shape of the report, not the figures).
 import * as fs from 'node:fs';
@@ -26,13 +27,15 @@ import { transpile } from '../codegen/src/index.ts';
 import { buildBoard } from '../host/board/build.ts';
 import { connect } from '../host/client/connect.ts';
 import { ProcessTransport } from '../host/transport/process.ts';
+import { openQemu } from '../host/transport/qemu.ts';
+import type { Transport } from '../host/client/transport.ts';
 import { Framer, type WriteStream } from '../firmware/framing/framer.ts';
 import { Err } from '../firmware/lib/errors.ts';
 import { asBytes, type Bytes } from '../firmware/lib/prelude.ts';
 import { DType } from '../host/client/client.ts';
 import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
 import { RPC_PACKET_LIMIT } from '../firmware/rpc/config.ts';
-import { renderReadme } from './report.ts';
+import { renderReadme, renderSizeSvg } from './report.ts';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +45,8 @@ export interface BenchOptions {
   out: string;
   name?: string;
   readme: boolean;
+  /** Also measure over QEMU lm3s6965evb (default on when qemu-system-arm is installed). */
+  qemu: boolean;
   log: (s: string) => void;
 }
 
@@ -250,17 +255,27 @@ async function benchWorkPerByte(gen: string, work: string, firmware: string, qui
 }
 
 // ---- 3. latency and goodput ----
+/** A raw byte echo on a transport: bytes sent come back (as is, or +1 for the QEMU spike
+ * firmware), nothing else in between. */
 class RawEcho {
-  private t: ProcessTransport;
   private got = 0;
   private want = 0;
   private done: () => void = () => undefined;
-  constructor() {
-    this.t = new ProcessTransport('/bin/cat', { name: 'cat' });
+  private t: Transport;
+  constructor(t: Transport) {
+    this.t = t;
     this.t.onData((d) => {
       this.got += d.length;
-      if (this.got >= this.want) this.done();
+      if (this.want > 0 && this.got >= this.want) this.done();
     });
+  }
+  /** Drops whatever the echo sent by itself (a banner) until it has been quiet for `ms`. */
+  async settle(ms: number): Promise<void> {
+    let last = -1;
+    while (last !== this.got) {
+      last = this.got;
+      await new Promise((r) => setTimeout(r, ms));
+    }
   }
   /** Sends `data` and resolves when as many bytes came back. */
   roundTrip(data: Uint8Array): Promise<void> {
@@ -281,12 +296,26 @@ async function timeIt(f: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-async function benchLatency(firmware: string, quick: boolean, log: (s: string) => void) {
-  const n = quick ? 5 : 300;
-  const warm = quick ? 1 : 20;
-  const s = await connect(`native:${firmware}`);
-  const raw = new RawEcho();
+interface LinkSpec {
+  link: string;
+  uri: string;
+  raw: string;
+  openRaw: () => Promise<Transport>;
+  samples: number;
+  warm: number;
+  bulk: number;
+  reps: number;
+}
+
+/** Payload bytes avoid 0x1B (the QEMU spike echo's escape) so one pattern serves every link. */
+const pattern = (n: number, k: number): Uint8Array => new Uint8Array(n).map((_, i) => ((i * k) & 0x7f) | 0x20);
+
+async function benchLatency(spec: LinkSpec, log: (s: string) => void) {
+  const n = spec.samples;
+  const s = await connect(spec.uri, { timeoutMs: 20_000 });
+  const raw = new RawEcho(await spec.openRaw());
   try {
+    await raw.settle(200);
     const maxPacket = await s.client.maxPacketSize();
     // The largest bytes argument urpc.echo takes in one packet (request and reply both fit).
     let limit = maxPacket;
@@ -301,11 +330,11 @@ async function benchLatency(firmware: string, quick: boolean, log: (s: string) =
     const sizes = [...new Set([0, 16, 64, 256, 1024, limit].filter((x) => x <= limit))];
     const echo = [];
     for (const size of sizes) {
-      const payload = new Uint8Array(size).map((_, i) => (i * 131) & 0xff);
-      const rawPayload = new Uint8Array(Math.max(1, size)).map((_, i) => (i * 131) & 0xff);
+      const payload = pattern(size, 131);
+      const rawPayload = pattern(Math.max(1, size), 131);
       const e: number[] = [];
       const r: number[] = [];
-      for (let i = 0; i < warm; i++) {
+      for (let i = 0; i < spec.warm; i++) {
         await s.functions.echo(payload);
         await raw.roundTrip(rawPayload);
       }
@@ -318,18 +347,17 @@ async function benchLatency(firmware: string, quick: boolean, log: (s: string) =
         ratioP50: r2(pct(e, 50) / pct(r, 50)), goal: TARGETS.latencyOfRaw, met: pct(e, 50) / pct(r, 50) <= TARGETS.latencyOfRaw,
       };
       echo.push(row);
-      log(`echo ${size} B: p50 ${row.echoP50Ms} ms p99 ${row.echoP99Ms} ms (raw p50 ${row.rawP50Ms} ms, x${row.ratioP50})`);
+      log(`${spec.link}: echo ${size} B: p50 ${row.echoP50Ms} ms p99 ${row.echoP99Ms} ms (raw p50 ${row.rawP50Ms} ms, x${row.ratioP50})`);
     }
     // Bulk: one tensor of `bulk` bytes (uint8), copyFrom (CopyToRemote) and copyTo (CopyFromRemote).
-    const bulk = quick ? 16 * 1024 : 192 * 1024;
-    const reps = quick ? 1 : 7;
-    const data = new Uint8Array(bulk).map((_, i) => (i * 7919) & 0xff);
+    const bulk = spec.bulk;
+    const data = pattern(bulk, 7919);
     const t = await s.empty([bulk], DType.uint8);
     await t.copyFrom(data);
     const up: number[] = [];
     const down: number[] = [];
     const rawMs: number[] = [];
-    for (let i = 0; i < reps; i++) {
+    for (let i = 0; i < spec.reps; i++) {
       up.push(await timeIt(() => t.copyFrom(data)));
       let back: Uint8Array = new Uint8Array(0);
       down.push(await timeIt(async () => { back = await t.copyTo(); }));
@@ -340,17 +368,29 @@ async function benchLatency(firmware: string, quick: boolean, log: (s: string) =
     const kib = (ms: number): number => r2(bulk / 1024 / (ms / 1000));
     const rawKiBs = kib(median(rawMs));
     const goodput = {
-      bytes: bulk, reps, maxPacket,
+      bytes: bulk, reps: spec.reps, maxPacket,
       copyFromKiBs: kib(median(up)), copyToKiBs: kib(median(down)), rawKiBs,
       copyFromOfRaw: r2(kib(median(up)) / rawKiBs), copyToOfRaw: r2(kib(median(down)) / rawKiBs), goal: TARGETS.goodputOfRaw,
       met: kib(median(up)) / rawKiBs >= TARGETS.goodputOfRaw && kib(median(down)) / rawKiBs >= TARGETS.goodputOfRaw,
     };
-    log(`bulk ${bulk} B: copyFrom ${goodput.copyFromKiBs} KiB/s, copyTo ${goodput.copyToKiBs} KiB/s, raw ${rawKiBs} KiB/s`);
-    return { link: 'native (firmware process, stdin/stdout pipes)', raw: '/bin/cat over the same kind of pipes', samples: n, echo, goodput };
+    log(`${spec.link}: bulk ${bulk} B: copyFrom ${goodput.copyFromKiBs} KiB/s, copyTo ${goodput.copyToKiBs} KiB/s, raw ${rawKiBs} KiB/s`);
+    return { link: spec.link, raw: spec.raw, samples: n, echo, goodput };
   } finally {
     await raw.close();
     await s.close();
   }
+}
+
+/** The QEMU raw echo: the spike firmware of notes/qemu-reference (every byte back, +1), built
+ * for lm3s6965evb with its own Makefile into the work directory. */
+async function buildQemuEcho(work: string): Promise<string | undefined> {
+  const src = '/work/shared/notes/qemu-reference/fw';
+  if (!fs.existsSync(path.join(src, 'Makefile'))) return undefined;
+  const dir = path.join(work, 'spike');
+  fs.cpSync(src, dir, { recursive: true });
+  fs.rmSync(path.join(dir, 'build'), { recursive: true, force: true });
+  await run('make', ['-C', dir, 'build/lm3s6965-irq.elf']);
+  return path.join(dir, 'build/lm3s6965-irq.elf');
 }
 const r2x = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -416,7 +456,23 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   const size = await benchSize(gen, work, log);
   const native = await buildBoard('native', { outDir: path.join(work, 'native') });
   const workPerByte = await benchWorkPerByte(gen, work, native.output, o.quick, log);
-  const latency = await benchLatency(native.output, o.quick, log);
+  const latency = [await benchLatency({
+    link: 'native (firmware process, stdin/stdout pipes)', uri: `native:${native.output}`,
+    raw: '/bin/cat on the same kind of pipes', openRaw: async () => new ProcessTransport('/bin/cat', { name: 'cat' }),
+    samples: o.quick ? 5 : 300, warm: o.quick ? 1 : 20, bulk: o.quick ? 16 * 1024 : 192 * 1024, reps: o.quick ? 1 : 7,
+  }, log)];
+  const spike = o.qemu && meta.versions.qemu !== 'not found' ? await buildQemuEcho(work) : undefined;
+  if (spike !== undefined) {
+    const elf = path.join(work, 'lm3s6965evb', 'firmware.elf');
+    latency.push(await benchLatency({
+      link: 'QEMU lm3s6965evb (PL011 UART on a socket)', uri: `qemu:lm3s6965evb?elf=${elf}`,
+      raw: 'the byte-echo spike firmware (notes/qemu-reference) in the same QEMU board',
+      openRaw: () => openQemu(`qemu:lm3s6965evb?elf=${spike}`),
+      samples: o.quick ? 3 : 40, warm: o.quick ? 1 : 5, bulk: o.quick ? 4 * 1024 : 32 * 1024, reps: o.quick ? 1 : 3,
+    }, log));
+  } else {
+    log('latency over QEMU skipped' + (o.qemu ? ' (no spike firmware)' : ' (--no-qemu)'));
+  }
   const wire = benchWire();
   const result = { meta, size, workPerByte, latency, wire, transpile: { entry: 'firmware/device.ts', ...tr }, targets: TARGETS };
   const name = o.name ?? `${date.slice(0, 10)}-${commit.slice(0, 7)}${o.quick ? '-quick' : ''}`;
@@ -427,7 +483,8 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   if (o.readme) {
     const readme = path.join(REPO, 'bench/README.md');
     fs.writeFileSync(readme, renderReadme(result, path.relative(path.join(REPO, 'bench'), file), fs.existsSync(readme) ? fs.readFileSync(readme, 'utf8') : ''));
-    log(`refreshed ${path.relative(process.cwd(), readme)}`);
+    fs.writeFileSync(path.join(REPO, 'bench/sizes.svg'), renderSizeSvg(result));
+    log(`refreshed ${path.relative(process.cwd(), readme)} and bench/sizes.svg`);
   }
   fs.rmSync(work, { recursive: true, force: true });
   return { file, result };
@@ -443,7 +500,7 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
   try {
     await runBench({
       quick, out: path.resolve(opt('--out') ?? path.join(REPO, 'bench/results')), name: opt('--name'),
-      readme: !args.includes('--no-readme'), log: (s) => console.log(s),
+      readme: !args.includes('--no-readme'), qemu: !args.includes('--no-qemu'), log: (s) => console.log(s),
     });
   } catch (e) {
     console.error(`bench: ${(e as Error).stack ?? e}`);

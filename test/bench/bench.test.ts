@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { renderReadme } from '../../bench/report.ts';
+import { renderReadme, renderSizeSvg } from '../../bench/report.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const has = (cmd: string): boolean => spawnSync(cmd, ['--version']).status === 0;
@@ -15,7 +15,7 @@ describe('bench (quick run)', function () {
   it('writes bench/results-style JSON with size, workPerByte, latency, wire and transpile', function () {
     if (!has('valgrind') || !has('arm-none-eabi-gcc')) this.skip();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-bench-test-'));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out, '--name', 'q', '--no-readme'],
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out, '--name', 'q', '--no-readme', '--no-qemu'],
       { cwd: REPO, encoding: 'utf8', timeout: 280_000 });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     const j = JSON.parse(fs.readFileSync(path.join(out, 'q.json'), 'utf8'));
@@ -36,10 +36,13 @@ describe('bench (quick run)', function () {
       num(j.workPerByte.runs[k].ratio, `${k} ratio`);
     }
     num(j.workPerByte.call.irPerCall, 'CallFunc Ir');
-    assert.ok(j.latency.echo.length >= 2 && j.latency.echo[0].payload === 0);
-    for (const e of j.latency.echo) num(e.ratioP50, `echo ${e.payload}`);
-    num(j.latency.goodput.copyFromOfRaw, 'copyFrom / raw');
-    num(j.latency.goodput.copyToOfRaw, 'copyTo / raw');
+    assert.ok(j.latency.length >= 1);
+    for (const lt of j.latency) {
+      assert.ok(lt.echo.length >= 2 && lt.echo[0].payload === 0);
+      for (const e of lt.echo) num(e.ratioP50, `${lt.link} echo ${e.payload}`);
+      num(lt.goodput.copyFromOfRaw, `${lt.link} copyFrom / raw`);
+      num(lt.goodput.copyToOfRaw, `${lt.link} copyTo / raw`);
+    }
     assert.equal(j.wire.rows.length, 8);
     num(j.transpile.medianMs, 'transpile');
     // The README table renders from it, and a second render replaces the generated block only.
@@ -48,6 +51,7 @@ describe('bench (quick run)', function () {
     const again = renderReadme(j, 'results/q.json', md.replace('# urpc benchmarks', '# urpc benchmarks (kept)'));
     assert.ok(again.startsWith('# urpc benchmarks (kept)'));
     assert.equal(again.split('bench:begin').length, 2);
+    assert.match(renderSizeSvg(j), /^<svg[\s\S]*<\/svg>\n$/);
     fs.rmSync(out, { recursive: true, force: true });
   });
 });
