@@ -186,7 +186,7 @@ async function benchSize(gen: string, work: string, log: (s: string) => void) {
 
 // ---- 2. work per byte ----
 async function callgrind(exe: string, args: string[], work: string): Promise<{ ir: number; bytes: number; wire: number }> {
-  const out = path.join(work, `cg.${args.join('_').replace(/[^\w]/g, '')}.out`);
+  const out = path.join(work, `cg.${path.basename(exe)}.${args.join('_').replace(/[^\w]/g, '')}.out`);
   const { stdout } = await run('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, '--collect-atstart=no',
     '--toggle-collect=bench_region*', exe, ...args], { maxBuffer: 1 << 24 });
   const cg = fs.readFileSync(out, 'utf8');
@@ -217,9 +217,12 @@ async function recordCall(firmware: string, work: string): Promise<{ file: strin
 
 async function benchWorkPerByte(gen: string, work: string, firmware: string, quick: boolean, log: (s: string) => void) {
   const exe = path.join(work, 'wpb');
-  const cflags = ['-std=c99', '-O2', '-I', gen];
-  await run('gcc', [...cflags, ...fs.readdirSync(gen).filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f)),
-    path.join(REPO, 'bench/harness/wpb.c'), '-o', exe]);
+  const lto = path.join(work, 'wpb-lto');
+  const srcs = [...fs.readdirSync(gen).filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f)), path.join(REPO, 'bench/harness/wpb.c')];
+  // The measured build (-O2, one object per module like the boards) and, for the notes, the same
+  // code with -flto: the difference is what calls across modules (crc16Update, ...) cost.
+  await Promise.all([run('gcc', ['-std=c99', '-O2', '-I', gen, ...srcs, '-o', exe]),
+    run('gcc', ['-std=c99', '-O2', '-flto', '-I', gen, ...srcs, '-o', lto])]);
   const frames = quick ? '4' : '64';
   const cases: [string, string[]][] = [
     ['frame random', ['frame', 'random', frames, '1024']],
@@ -229,17 +232,20 @@ async function benchWorkPerByte(gen: string, work: string, firmware: string, qui
     ['unframe ff whole', ['unframe', 'ff', frames, '1024', 'whole']],
     ['unframe ff byte', ['unframe', 'ff', frames, '1024', 'byte']],
   ];
-  const runs: Record<string, { ir: number; payloadBytes: number; irPerByte: number; baseline?: number; goal?: number; ratio?: number; met?: boolean }> = {};
+  const runs: Record<string, { ir: number; payloadBytes: number; irPerByte: number; irPerByteLto: number; baseline?: number; goal?: number; ratio?: number; met?: boolean }> = {};
   for (const [name, args] of cases) {
     const r = await callgrind(exe, args, work);
+    const rl = await callgrind(lto, args, work);
     const per = r2(r.ir / r.bytes);
     const t = TARGETS.irPerByte[name];
-    runs[name] = { ir: r.ir, payloadBytes: r.bytes, irPerByte: per, ...(t ? { baseline: t.baseline, goal: t.goal, ratio: r2(per / t.baseline), met: per <= t.goal } : {}) };
+    runs[name] = { ir: r.ir, payloadBytes: r.bytes, irPerByte: per, irPerByteLto: r2(rl.ir / rl.bytes),
+      ...(t ? { baseline: t.baseline, goal: t.goal, ratio: r2(per / t.baseline), met: per <= t.goal } : {}) };
     log(`callgrind ${name}: ${per} Ir/byte`);
   }
   const rec = await recordCall(firmware, work);
   const iters = quick ? 3 : 100;
   const c = await callgrind(exe, ['call', rec.file, String(rec.from), String(rec.to), String(iters)], work);
+  const cl = await callgrind(lto, ['call', rec.file, String(rec.from), String(rec.to), String(iters)], work);
   const perCall = Math.round(c.ir / iters);
   log(`callgrind CallFunc urpc.echo(1): ${perCall} Ir`);
   return {
@@ -248,7 +254,7 @@ async function benchWorkPerByte(gen: string, work: string, firmware: string, qui
     call: {
       what: 'urpc.echo(1): one CallFunc request fed in one device_deviceFeed, reply framed into a null sink',
       requestWireBytes: rec.to - rec.from, replyWireBytes: Math.round(c.wire / iters), iters,
-      irPerCall: perCall, baseline: TARGETS.callIr.baseline, goal: TARGETS.callIr.goal,
+      irPerCall: perCall, irPerCallLto: Math.round(cl.ir / iters), baseline: TARGETS.callIr.baseline, goal: TARGETS.callIr.goal,
       ratio: r2(perCall / TARGETS.callIr.baseline), met: perCall <= TARGETS.callIr.goal,
     },
   };
