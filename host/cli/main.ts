@@ -10,6 +10,7 @@ import { registerQemuCommand } from './qemu.ts';
 import { registerFlashCommand } from './flash.ts';
 import { registerLsCommand } from './ls.ts';
 import { registerLogsCommand } from './logs.ts';
+import { registerServeCommand } from './serve.ts';
 
 const program = new Command();
 program
@@ -28,6 +29,7 @@ registerQemuCommand(program);
 registerFlashCommand(program);
 registerLsCommand(program);
 registerLogsCommand(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@
 //   native:<path>           another firmware executable
 //   local                   the FwTS device code in this process (LocalSession)
 //   qemu:<machine>          boards/qemu-<machine> in QEMU, its UART on a socket (QEMU killed by close())
-//   tcp:host:port           a TCP byte link (e.g. the one `urpc qemu --tcp <port>` prints)
+//   tcp:host:port[?token=T] a TCP byte link (`urpc qemu --tcp <port>`, `urpc serve`; host/transport/tcp.ts)
 //   serial:/dev/tty...?baud=...   a serial port (host/transport/serial.ts)
 //
 // Transports that need Node are loaded on demand from host/transport, so this module stays
@@ -32,7 +32,7 @@ const factories = new Map<string, TransportFactory>([
 ]);
 const PLANNED: string[] = [];
 registerTransport('qemu', async (uri, opts) => (await import('../transport/qemu.ts')).openQemu(uri, { stderr: opts.deviceStderr }));
-registerTransport('tcp', async (uri) => (await import('../transport/qemu.ts')).openTcp(uri));
+registerTransport('tcp', async (uri) => (await import('../transport/tcp.ts')).openTcpLink(uri));
 registerTransport('serial', async (uri) => (await import('../transport/serial.ts')).openSerial(uri));
 
 /** Adds (or replaces) the transport of a URI scheme. */
@@ -44,6 +44,12 @@ export function registerTransport(scheme: string, factory: TransportFactory): vo
  * with AppFunctions from the app.d.ts that `urpc build --app` generates. */
 export async function connect<F extends object = {}>(uri: string, opts: ConnectOptions = {}): Promise<RpcSession<F>> {
   if (uri === 'local') return new LocalSession<F>({ timeoutMs: opts.timeoutMs, app: opts.app });
+  const transport = await openTransport(uri, opts);
+  return RemoteSession.open<F>(uri, transport, opts);
+}
+
+/** The byte link of a device URI, without a session (`urpc serve` relays it). */
+export async function openTransport(uri: string, opts: ConnectOptions = {}): Promise<Transport> {
   const scheme = uri.includes(':') ? uri.slice(0, uri.indexOf(':')) : uri;
   const factory = factories.get(scheme);
   if (factory === undefined) {
@@ -53,6 +59,5 @@ export async function connect<F extends object = {}>(uri: string, opts: ConnectO
     throw new RpcError(`connect('${uri}'): unknown device URI; expected native, native:<path>, local, ` +
       'tcp:<host>:<port>, serial:<device>?baud=<n> or qemu:<board>');
   }
-  const transport = await factory(uri, opts);
-  return RemoteSession.open<F>(uri, transport, opts);
+  return factory(uri, opts);
 }

@@ -12,19 +12,9 @@ import { Session } from '../../firmware/session/session.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { asBytes, u8, type Bytes } from '../../firmware/lib/prelude.ts';
 import { ensureNative } from '../e2e/helpers.ts';
+import { urpcAsync } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
-export function urpcAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [URPC, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-    const t = setTimeout(() => p.kill('SIGKILL'), 30_000);
-    p.on('close', (code) => { clearTimeout(t); resolve({ code, out, err }); });
-  });
-}
 
 /** A TCP "device": the session layer only (answers the handshake), one Log line every 100 ms. */
 export async function fakeLoggingDevice(): Promise<{ port: number; close(): void }> {

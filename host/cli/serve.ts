@@ -1,0 +1,141 @@
+// urpc serve <uri> --listen 127.0.0.1:PORT [--token T]: relay a device's byte link to urpc
+// clients over TCP, one client at a time, so `urpc call tcp:<host>:<port>[?token=T] ...` (or
+// connect() from another machine) reaches it. The session runs end to end between the client and
+// the device (client -> tcp -> this host -> uart -> MCU); this process only moves bytes, so a
+// client that leaves (its Terminate, or a dropped connection) frees the device for the next one.
+// The device link is opened at start and re-opened for the next client if it went away.
+// Loopback by default; listening on any other address requires --token. Token handshake: see
+// host/transport/tcp.ts. Exit: 0 on Ctrl-C/SIGTERM, 2 bad usage, device or port unavailable.
+import type { Command } from 'commander';
+import { timingSafeEqual } from 'node:crypto';
+import * as net from 'node:net';
+import { openTransport } from '../client/connect.ts';
+import type { Transport } from '../client/transport.ts';
+import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
+
+export function parseListen(spec: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec) ?? /^()(\d+)$/.exec(spec);
+  if (!m || Number(m[2]) > 65535) throw new Error(`bad --listen '${spec}'; expected <address>:<port>, e.g. 127.0.0.1:4560 (port 0: a free one)`);
+  return { host: (m[1] || '127.0.0.1').replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve a device to other urpc clients over TCP (one client at a time)')
+    .argument('<uri>', 'device: native, serial:<device>?baud=<n>, qemu:<board>, tcp:<host>:<port>')
+    .option('--listen <addr:port>', 'where to listen (loopback unless --token is set; port 0 picks one)', '127.0.0.1:4560')
+    .option('--token <token>', 'clients must send this token (tcp:<host>:<port>?token=<token>); required off loopback')
+    .option('-q, --quiet', 'do not report clients on stderr')
+    .addHelpText('after', '\nExamples:\n  urpc serve serial:/dev/ttyACM0?baud=115200 --listen 127.0.0.1:4560\n' +
+      '  urpc call tcp:127.0.0.1:4560 urpc.info\n' +
+      '  urpc serve native --listen 0.0.0.0:4560 --token s3cret   # then, elsewhere:\n' +
+      "  urpc call 'tcp:buildbox:4560?token=s3cret' urpc.echo 1\n" +
+      '\nToken handshake: the client sends "URPC-TOKEN <token>\\n" first; the server answers "URPC-OK\\n"\n' +
+      'or "URPC-DENIED <reason>\\n" and closes. Without ?token= the client sends wire bytes at once.')
+    .action(async (uri: string, opts: { listen: string; token?: string; quiet?: boolean }) => {
+      const fail = (msg: string): void => { console.error(`urpc serve: ${msg}`); process.exitCode = 2; };
+      let addr;
+      try {
+        addr = parseListen(opts.listen);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      if (!isLoopback(addr.host) && opts.token === undefined) {
+        return fail(`refusing to listen on ${addr.host} without --token (anyone who can reach it could drive the device); add --token <secret> or listen on 127.0.0.1`);
+      }
+      if (opts.token !== undefined && (opts.token === '' || /\s/.test(opts.token))) return fail('the token must be non-empty, without spaces');
+      const note = (m: string): void => { if (!opts.quiet) console.error(`urpc serve: ${m}`); };
+
+      let device: Transport | undefined;
+      let client: net.Socket | undefined;
+      const openDevice = async (): Promise<Transport> => {
+        if (device !== undefined) return device;
+        const d = await openTransport(uri, { deviceStderr: false });
+        d.onData((b) => { if (client !== undefined && !client.destroyed) client.write(b); });
+        d.onClose((reason) => {
+          note(`device link ended: ${reason}; it is re-opened for the next client`);
+          device = undefined;
+          client?.destroy();
+        });
+        device = d;
+        return d;
+      };
+      try {
+        await openDevice();
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+
+      const server = net.createServer((sock) => {
+        sock.setNoDelay(true);
+        sock.on('error', () => undefined);
+        const who = `${sock.remoteAddress}:${sock.remotePort}`;
+        const deny = (why: string): void => { note(`refused ${who}: ${why}`); sock.end(`URPC-DENIED ${why}\n`); };
+        if (client !== undefined) return deny('busy: another client is connected');
+        client = sock;
+        sock.once('close', () => { if (client === sock) client = undefined; note(`${who} left`); });
+        let buf = Buffer.alloc(0);
+        let bridged = false;
+        const timer = setTimeout(() => { if (!bridged) deny(`no token within ${TOKEN_DEADLINE_MS} ms`); }, TOKEN_DEADLINE_MS);
+        const bridge = async (rest: Buffer): Promise<void> => {
+          bridged = true;
+          clearTimeout(timer);
+          let d: Transport;
+          try {
+            d = await openDevice();
+          } catch (e) {
+            deny(`the device is unavailable: ${(e as Error).message}`);
+            return;
+          }
+          note(`${who} connected`);
+          sock.removeAllListeners('data');
+          sock.on('data', (b: Buffer) => { d.write(new Uint8Array(b)).catch(() => sock.destroy()); });
+          if (rest.length > 0) await d.write(new Uint8Array(rest)).catch(() => sock.destroy());
+        };
+        sock.on('data', (b: Buffer) => {
+          if (bridged) return;
+          buf = Buffer.concat([buf, b]);
+          if (buf[0] !== 0x55 /* 'U' */) {
+            if (opts.token !== undefined) return deny('token required (connect with tcp:<host>:<port>?token=<token>)');
+            void bridge(buf);
+            return;
+          }
+          const nl = buf.indexOf(10);
+          if (nl < 0) { if (buf.length > 256) deny('bad token line'); return; }
+          const line = buf.subarray(0, nl).toString('utf8');
+          if (!line.startsWith('URPC-TOKEN ')) return deny('bad token line');
+          if (opts.token !== undefined && !sameToken(line.slice('URPC-TOKEN '.length), opts.token)) return deny('wrong token');
+          bridged = true;
+          sock.write('URPC-OK\n');
+          void bridge(buf.subarray(nl + 1));
+        });
+      });
+      await new Promise<void>((resolve) => {
+        server.once('error', (e) => { fail(`cannot listen on ${opts.listen}: ${e.message}`); resolve(); });
+        server.listen(addr.port, addr.host, () => resolve());
+      });
+      if (!server.listening) { await device?.close(); return; }
+      const port = (server.address() as net.AddressInfo).port;
+      const h = addr.host.includes(':') ? `[${addr.host}]` : addr.host;
+      console.log(`serving ${uri} on tcp:${h}:${port}${opts.token !== undefined ? '?token=<token>' : ''}`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      server.close();
+      client?.destroy();
+      await device?.close().catch(() => undefined);
+      process.exit(process.exitCode ?? 0);
+    });
+}
