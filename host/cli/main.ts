@@ -11,6 +11,7 @@ import { registerFlashCommand } from './flash.ts';
 import { registerLsCommand } from './ls.ts';
 import { registerLogsCommand } from './logs.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerOpenCommand } from './open.ts';
 
 const program = new Command();
 program
@@ -30,6 +31,7 @@ registerFlashCommand(program);
 registerLsCommand(program);
 registerLogsCommand(program);
 registerServeCommand(program);
+registerOpenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,180 @@
+// urpc open <uri>: an interactive session on a device.
+//   functions                 the device's functions with signatures (from urpc.info)
+//   <fn> [args...]            call one (urpc.* may be written without the prefix); args as in `urpc call`
+//   let a = int32 [1,2,3]     a device tensor from values (int8/16/32, uint8/16/32, float32)
+//   let b = empty int32 3     an uninitialised one of that many elements
+//   show a                    copy a tensor back and print it; $a passes it as an argument
+//   tensors, info, help, quit (or Ctrl-D)
+// Device log lines are printed live above the prompt. History in ~/.urpc_history (URPC_HISTORY
+// overrides), tab completion of commands, functions and $tensors. Every call has the --timeout
+// reply deadline. Exit: 0 after quit, 2 when the session cannot open or the link ends.
+import type { Command } from 'commander';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { connect } from '../client/connect.ts';
+import { RemoteSession } from '../client/remote.ts';
+import { DType, NDArray, type Arg, type Ret } from '../client/rpc-session.ts';
+import { parseCliArg } from './call.ts';
+import { intOption } from './options.ts';
+
+const COMMANDS = ['functions', 'let', 'show', 'tensors', 'info', 'help', 'quit', 'exit'];
+const HELP = `commands:
+  functions                 list device functions with signatures
+  <fn> [args...]            call a function, e.g.  echo 1 2.5 "text"   add $a $b $c
+  let <name> = <dtype> [v, ...]   make a device tensor (dtypes: ${Object.keys(DType).join(', ')})
+  let <name> = empty <dtype> <n>  an uninitialised tensor of n elements
+  show <name>               copy a tensor back and print its values
+  tensors                   list tensors;  info: the device description;  quit (or Ctrl-D)`;
+
+/** Splits a line into words; "double quotes" keep spaces and stay part of the word (JSON strings). */
+export function splitWords(line: string): string[] {
+  const out: string[] = [];
+  const re = /"(?:[^"\\]|\\.)*"|\S+/g;
+  for (let m; (m = re.exec(line)) !== null;) out.push(m[0]);
+  return out;
+}
+
+const TYPED = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, float32: Float32Array } as const;
+type DTypeName = keyof typeof TYPED;
+
+function fmt(v: Ret | Ret[]): string {
+  if (Array.isArray(v)) return v.map(fmt).join(' ');
+  if (v === undefined) return '(void)';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return `bytes(${Buffer.from(v).toString('hex')})`;
+  if (typeof v === 'function') return `<function ${v.functionName}>`;
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+export function registerOpenCommand(program: Command): void {
+  program
+    .command('open')
+    .description('interactive session: list and call device functions, make tensors, see device logs live')
+    .argument('<uri>', 'device: native, local, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
+    .option('--timeout <ms>', 'reply deadline of each call', intOption, 5000)
+    .addHelpText('after', '\nExamples:\n  urpc open native\n  urpc open serial:/dev/ttyACM0?baud=115200\n\nIn the session:\n' + HELP.replace(/^commands:\n/, ''))
+    .action(async (uri: string, opts: { timeout: number }) => {
+      let s;
+      try {
+        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(2 * opts.timeout, 2000) });
+      } catch (e) {
+        console.error(`urpc open: ${(e as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const session = s;
+      const fns = new Map<string, string>();
+      let infoText = '';
+      try {
+        infoText = String(await session.functions.info());
+        for (const l of infoText.split('\n')) {
+          const m = /^fn=(\S+)\s*(.*)$/.exec(l);
+          if (m) fns.set(m[1]!, m[2]!);
+        }
+      } catch (e) {
+        console.error(`urpc open: urpc.info failed: ${(e as Error).message}`);
+      }
+      const tensors = new Map<string, NDArray>();
+      const historyFile = process.env.URPC_HISTORY ?? path.join(os.homedir(), '.urpc_history');
+      let history: string[] = [];
+      try { history = fs.readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500); } catch { /* none yet */ }
+      const names = (): string[] => [...COMMANDS, ...fns.keys(), ...[...fns.keys()].filter((n) => n.startsWith('urpc.')).map((n) => n.slice(5)), ...[...tensors.keys()].map((t) => `$${t}`)];
+      const rl = readline.createInterface({
+        input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY, history, historySize: 500,
+        completer: (line: string) => {
+          const word = line.split(/\s+/).pop() ?? '';
+          const hits = names().filter((n) => n.startsWith(word));
+          return [hits.length ? [...new Set(hits)].sort() : [], word];
+        },
+      });
+      rl.setPrompt('urpc> ');
+      let busy = false;
+      /** Prints a line; one that arrives while idle (a device log) is put above the prompt. */
+      const say = (text: string): void => {
+        if (process.stdout.isTTY && !busy) {
+          readline.clearLine(process.stdout, 0);
+          readline.cursorTo(process.stdout, 0);
+          process.stdout.write(`${text}\n`);
+          rl.prompt(true);
+        } else {
+          process.stdout.write(`${text}\n`);
+        }
+      };
+      session.on('log', (t) => say(`device: ${t}`));
+      let ended: string | undefined;
+      if (session instanceof RemoteSession) {
+        const prev = session.session.onClosed;
+        session.session.onClosed = (e) => { prev(e); ended = e.message; say(`urpc open: ${e.message}`); rl.close(); };
+      }
+      console.log(`connected to ${uri}: ${fns.size} functions (type help, or Tab to complete)`);
+
+      const arg = (w: string): Arg => {
+        if (w.startsWith('$')) {
+          const t = tensors.get(w.slice(1));
+          if (t === undefined) throw new Error(`no tensor '${w.slice(1)}' (tensors: ${[...tensors.keys()].join(', ') || 'none'})`);
+          return t;
+        }
+        return parseCliArg(w);
+      };
+      const run = async (line: string): Promise<void> => {
+        const words = splitWords(line);
+        const [cmd, ...rest] = words;
+        if (cmd === undefined) return;
+        if (cmd === 'help' || cmd === '?') return say(HELP);
+        if (cmd === 'functions') return say([...fns].map(([n, sig]) => `  ${n} ${sig}`).join('\n') || '(urpc.info listed none)');
+        if (cmd === 'info') return say(infoText.trimEnd());
+        if (cmd === 'tensors') return say([...tensors].map(([n, t]) => `  ${n}: ${Object.entries(DType).find(([, d]) => d.code === t.dtype.code && d.bits === t.dtype.bits)?.[0]} [${t.shape.join(', ')}]`).join('\n') || '(none)');
+        if (cmd === 'let') {
+          const m = /^let\s+([A-Za-z_]\w*)\s*=\s*(?:(empty)\s+(\w+)\s+(\d+)|(\w+)\s*(\[.*\]))\s*$/.exec(line.trim());
+          if (!m) throw new Error('usage: let <name> = <dtype> [v, ...]  or  let <name> = empty <dtype> <n>');
+          const dt = (m[3] ?? m[5]) as DTypeName;
+          if (!(dt in TYPED)) throw new Error(`unknown dtype '${dt}' (${Object.keys(TYPED).join(', ')})`);
+          await tensors.get(m[1]!)?.free().catch(() => undefined);
+          const t = m[2] ? await session.empty([Number(m[4])], DType[dt])
+            : await session.array(TYPED[dt].from(JSON.parse(m[6]!) as number[]), { dtype: DType[dt] });
+          tensors.set(m[1]!, t);
+          return say(`${m[1]}: ${dt} [${t.shape.join(', ')}]`);
+        }
+        if (cmd === 'show') {
+          const t = tensors.get((rest[0] ?? '').replace(/^\$/, ''));
+          if (t === undefined) throw new Error(`usage: show <tensor> (tensors: ${[...tensors.keys()].join(', ') || 'none'})`);
+          const b = await t.copyTo();
+          const dt = Object.entries(DType).find(([, d]) => d.code === t.dtype.code && d.bits === t.dtype.bits)?.[0] as DTypeName;
+          const copy = b.slice();
+          return say(`[${Array.from(new TYPED[dt](copy.buffer, 0, t.size) as ArrayLike<number>).join(', ')}]`);
+        }
+        const args = rest.map(arg);
+        const t0 = performance.now();
+        const short = cmd.replace(/^urpc\./, '');
+        const r: Ret | Ret[] = short === 'echo' ? await session.functions.echo(...args) : await session.call(cmd, ...args);
+        say(`${fmt(r)}   (${(performance.now() - t0).toFixed(2)} ms)`);
+      };
+
+      let queue = Promise.resolve();
+      rl.on('line', (line) => {
+        queue = queue.then(async () => {
+          const l = line.trim();
+          if (l === 'quit' || l === 'exit') { rl.close(); return; }
+          if (l !== '') fs.appendFileSync(historyFile, `${l}\n`);
+          busy = true;
+          try {
+            await run(l);
+          } catch (e) {
+            say(`error: ${(e as Error).message}`);
+          }
+          busy = false;
+          if (!ended) rl.prompt();
+        });
+      });
+      rl.prompt();
+      await new Promise<void>((resolve) => rl.once('close', () => resolve()));
+      await queue;
+      for (const t of tensors.values()) await t.free().catch(() => undefined);
+      await session.close().catch(() => undefined);
+      if (ended) process.exitCode = 2;
+      process.exit();
+    });
+}

@@ -1,0 +1,73 @@
+// `urpc open` (the REPL) through a real pty: util-linux `script` gives it a terminal, so readline
+// runs in terminal mode (tab completion, history keys, logs printed above the prompt).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureNative } from '../e2e/helpers.ts';
+import { urpcAsync } from './subprocess.ts';
+
+const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
+const strip = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+
+describe('urpc open (REPL through a pty)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(async () => {
+    await ensureNative();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-open-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lists functions, calls with tab completion and history, shows device logs live, makes tensors', async () => {
+    const hist = path.join(dir, 'history');
+    const p = spawn('script', ['-qfec', `${process.execPath} ${URPC} open native`, '/dev/null'], { env: { ...process.env, URPC_HISTORY: hist, TERM: 'xterm' } });
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    const waitFor = async (re: RegExp, what: string): Promise<void> => {
+      const t0 = Date.now();
+      while (!re.test(strip(out))) {
+        assert.ok(Date.now() - t0 < 10_000, `no ${what} within 10000 ms; screen:\n${strip(out)}`);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    };
+    const type = (s: string): void => { p.stdin.write(s); };
+    try {
+      await waitFor(/connected to native: 11 functions[\s\S]*urpc> /, 'prompt');
+      type('functions\r');
+      await waitFor(/urpc\.sum \(tensor a\) -> int/, 'function list');
+      type('urpc.ec'); // Tab completes urpc.echo (keys one at a time: readline completes only typed tabs, not pasted ones)
+      await new Promise((r) => setTimeout(r, 100));
+      type('\t');
+      await waitFor(/urpc> urpc\.echo$/, 'completion');
+      type(' 7 "x y"\r');
+      await waitFor(/urpc\.echo 7 "x y"\n7 "x y" {3}\(\d+\.\d+ ms\)/, 'echo via tab completion');
+      type('\x1b[A\r'); // Up arrow: the same line again
+      await waitFor(/(7 "x y" {3}\(\d+\.\d+ ms\)[\s\S]*){2}/, 'history recall');
+      type('log 4 2\r');
+      await waitFor(/device: urpc\.log 4 2/, 'a live device log');
+      type('let a = int32 [5,6,7]\r');
+      await waitFor(/a: int32 \[3\]/, 'tensor');
+      type('sum $a\r');
+      await waitFor(/\n18 {3}\(/, 'sum of the tensor');
+      type('show a\r');
+      await waitFor(/\[5, 6, 7\]/, 'tensor contents');
+      type('nosuch\r');
+      await waitFor(/error: native: the device has no function 'nosuch'/, 'error line');
+      type('quit\r');
+      const code = await new Promise((r) => p.on('close', r));
+      assert.equal(code, 0);
+      assert.match(fs.readFileSync(hist, 'utf8'), /^functions\nurpc\.echo 7 "x y"\nurpc\.echo 7 "x y"\nlog 4 2\n/);
+    } finally {
+      p.kill('SIGKILL');
+    }
+  });
+
+  it('exit 2 with the reason when the session cannot open', async () => {
+    const r = await urpcAsync(['open', 'tcp:127.0.0.1:9']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /urpc open: tcp:127\.0\.0\.1:9: nothing is listening there/);
+  });
+});
