@@ -12,6 +12,7 @@ import { registerLsCommand } from './ls.ts';
 import { registerLogsCommand } from './logs.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerOpenCommand } from './open.ts';
+import { registerBenchCommand } from './bench.ts';
 
 const program = new Command();
 program
@@ -32,6 +33,7 @@ registerLsCommand(program);
 registerLogsCommand(program);
 registerServeCommand(program);
 registerOpenCommand(program);
+registerBenchCommand(program);
 
 try {
   await program.parseAsync(process.argv);
