@@ -90,6 +90,7 @@ export function registerOpenCommand(program: Command): void {
           return [hits.length ? [...new Set(hits)].sort() : [], word];
         },
       });
+      process.stdout.on('error', () => process.exit()); // EPIPE: the reader went away (| head)
       rl.setPrompt('urpc> ');
       let busy = false;
       /** Prints a line; one that arrives while idle (a device log) is put above the prompt. */
