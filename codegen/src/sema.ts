@@ -86,7 +86,8 @@ export class Sema {
 
   /** C prefix of a module: its file name, made a C identifier. */
   modulePrefix(sf: ts.SourceFile): string {
-    return path.basename(sf.fileName, '.ts').replace(/[^A-Za-z0-9_]/g, '_');
+    const name = path.basename(sf.fileName, '.ts').replace(/[^A-Za-z0-9_]/g, '_');
+    return /^[0-9]/.test(name) ? `m${name}` : name; // a C identifier cannot start with a digit
   }
 
   /** The declaration an identifier (or property name) refers to, through import aliases. */

@@ -26,6 +26,9 @@ const PURE_PRELUDE: Record<string, (...xs: number[]) => number> = {
   modi: (a, b) => prelude.modi(a as prelude.i32, b as prelude.i32),
 };
 
+/** Prelude functions that can panic (bounds, division by zero). */
+const PANICKING = new Set(['rd8', 'rd16le', 'rd16be', 'rd32le', 'rd32be', 'view', 'divu', 'modu', 'divi', 'modi']);
+
 const INT_CTYPES = new Set(['uint8_t', 'uint16_t', 'uint32_t', 'int8_t', 'int16_t', 'int32_t']);
 const SIGNED_CTYPES = new Set(['int8_t', 'int16_t', 'int32_t']);
 
@@ -757,7 +760,7 @@ export class ModuleLowering {
       const rhsPre: Line[] = [];
       const v = this.expr(e.right, rhsPre, depth);
       out.push(...lhsPre);
-      if (rhsPre.length && !idx.stable) idx = this.spill(idx, out, depth);
+      if ((rhsPre.length || (this.mayPanic(left.argumentExpression) && this.mayPanic(e.right))) && !idx.stable) idx = this.spill(idx, out, depth);
       out.push(...rhsPre);
       out.push(this.line(`${I}${this.indexC(base, idx)} = ${this.coerce(v, { k: 'int', name: 'u8', bits: 8, signed: false })};`, e));
       return;
@@ -969,7 +972,7 @@ export class ModuleLowering {
     const rightPre: Line[] = [];
     const b = this.expr(e.right, rightPre, depth);
     out.push(...leftPre);
-    if (rightPre.length && !a.stable) a = this.spill(a, out, depth);
+    if ((rightPre.length || (this.mayPanic(e.left) && this.mayPanic(e.right))) && !a.stable) a = this.spill(a, out, depth);
     out.push(...rightPre);
     const stable = a.stable && b.stable;
     // Two constants: fold in JS semantics (C compilers warn on e.g. `10u ^ 3u` and `(36u & 7u) == 1u`).
@@ -1152,16 +1155,32 @@ export class ModuleLowering {
    * the earlier ones are spilled to temporaries so the call cannot change what they read. */
   private inOrder(args: readonly ts.Expression[], out: Line[], depth: number): CExpr[] {
     const lowered: CExpr[] = [];
-    for (const a of args) {
+    for (let k = 0; k < args.length; k++) {
       const pre: Line[] = [];
-      const x = this.expr(a, pre, depth);
+      const x = this.expr(args[k], pre, depth);
       if (pre.length) {
         for (let i = 0; i < lowered.length; i++) lowered[i] = this.spill(lowered[i], out, depth);
         out.push(...pre);
+      } else if (this.mayPanic(args[k])) {
+        // Two arguments that can panic (with different codes) must panic in JS order.
+        for (let i = 0; i < lowered.length; i++) if (this.mayPanic(args[i])) lowered[i] = this.spill(lowered[i], out, depth);
       }
       lowered.push(x);
     }
     return lowered;
+  }
+
+  /** Can evaluating e panic (a bounds check, a division by zero)? User calls are hoisted to
+   * statements anyway; this is about what stays inside one C expression. */
+  private mayPanic(e: ts.Node): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isCallExpression(n) && PANICKING.has(this.sema.preludeName(n.expression) ?? '')) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
   }
 
   /** A call. Calls of FwTS functions nested in an expression go to a temporary (JS order). */
