@@ -36,7 +36,7 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
   const m = r.meta;
   L.push(BEGIN, '');
   L.push(`Run ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit.slice(0, 10)}\`${m.dirty ? ' (uncommitted changes)' : ''}` +
-    `${m.quick ? ', **quick run (small counts)**' : ''}; ${m.machine.cpu}, ${m.machine.cores} cores, ${m.machine.os}; ` +
+    `${m.quick ? ', **quick run (small counts)**' : ''}; ${m.machine.cpu}, ${m.machine.cores} cores, load ${m.machine.loadAvg1m ?? '?'} at start, ${m.machine.os}; ` +
     `node ${m.versions.node}, ${m.versions.gcc}, ${m.versions.armGcc}, ${m.versions.valgrind}. Raw figures: [${resultFile}](${resultFile}).`, '');
 
   // ---- size ----

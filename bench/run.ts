@@ -204,11 +204,21 @@ async function recordCall(firmware: string, work: string): Promise<{ file: strin
   fs.writeFileSync(wrap, '#!/bin/sh\n# records what the host sends (bench/run.ts)\ntee "$URPC_BENCH_TAP" | exec "$URPC_BENCH_FW"\n', { mode: 0o755 });
   fs.rmSync(tap, { force: true });
   const s = await connect(`native:${wrap}`, { env: { URPC_SEED: '1', URPC_BENCH_TAP: tap, URPC_BENCH_FW: firmware } });
+  // tee forwards before it writes the file: wait until the file has stopped growing.
+  const settled = async (): Promise<number> => {
+    let n = -1;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 50));
+      const m = fs.statSync(tap).size;
+      if (m === n) return m;
+      n = m;
+    }
+  };
   try {
     await s.functions.echo(1);
-    const from = fs.statSync(tap).size;
+    const from = await settled();
     await s.functions.echo(1);
-    const to = fs.statSync(tap).size;
+    const to = await settled();
     return { file: tap, from, to };
   } finally {
     await s.close();
@@ -447,7 +457,7 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   const cpus = os.cpus();
   const meta = {
     date, commit, dirty, quick: o.quick,
-    machine: { host: os.hostname(), cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memGiB: r2(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()} ${os.arch()}` },
+    machine: { host: os.hostname(), cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memGiB: r2(os.totalmem() / 2 ** 30), loadAvg1m: r2(os.loadavg()[0]), os: `${os.type()} ${os.release()} ${os.arch()}` },
     versions: {
       node: process.version,
       gcc: await version('gcc', ['--version']),

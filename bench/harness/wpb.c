@@ -109,8 +109,10 @@ __attribute__((noinline)) static void bench_region(void) {
   } else {
     for (i = 0; i < iters; i++) {
       fw_bytes b; b.ptr = tx + tx_off; b.len = (uint32_t)(tx_end - tx_off);
+      unsigned long before = dev_out;
       if (device_deviceFeed(b) != Err_Ok) fw_panic(101);
       (void)device_deviceTick();
+      if (dev_out == before) fw_panic(104); /* no reply: not a request this session answers */
     }
   }
 }
