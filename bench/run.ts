@@ -103,6 +103,8 @@ function pct(xs: number[], p: number): number {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 const r2 = (x: number): number => Math.round(x * 100) / 100;
+/** Two significant digits (ratios far below 1). */
+const sig = (x: number): number => (Math.abs(x) >= 1 ? r2(x) : Number(x.toPrecision(2)));
 
 async function version(cmd: string, args: string[]): Promise<string> {
   try {
@@ -386,7 +388,7 @@ async function benchLatency(spec: LinkSpec, log: (s: string) => void) {
     const goodput = {
       bytes: bulk, reps: spec.reps, maxPacket,
       copyFromKiBs: kib(median(up)), copyToKiBs: kib(median(down)), rawKiBs,
-      copyFromOfRaw: r2(kib(median(up)) / rawKiBs), copyToOfRaw: r2(kib(median(down)) / rawKiBs), goal: TARGETS.goodputOfRaw,
+      copyFromOfRaw: sig(kib(median(up)) / rawKiBs), copyToOfRaw: sig(kib(median(down)) / rawKiBs), goal: TARGETS.goodputOfRaw,
       met: kib(median(up)) / rawKiBs >= TARGETS.goodputOfRaw && kib(median(down)) / rawKiBs >= TARGETS.goodputOfRaw,
     };
     log(`${spec.link}: bulk ${bulk} B: copyFrom ${goodput.copyFromKiBs} KiB/s, copyTo ${goodput.copyToKiBs} KiB/s, raw ${rawKiBs} KiB/s`);
