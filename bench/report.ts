@@ -159,10 +159,10 @@ export function renderSizeSvg(r: any): string {
     const y = 44 + i * rowH;
     out.push(`<text x="${x0 - 8}" y="${y + 14}" text-anchor="end">${name}</text>`);
     out.push(`<rect x="${x0}" y="${y}" width="${(v * scale).toFixed(1)}" height="12" fill="#2b7bb9"/>`);
-    out.push(`<text x="${x0 + v * scale + 4}" y="${y + 10}">${v}</text>`);
+    out.push(`<text x="${(x0 + v * scale + 4).toFixed(1)}" y="${y + 10}">${v}</text>`);
     if (b !== undefined) {
       out.push(`<rect x="${x0}" y="${y + 14}" width="${(b * scale).toFixed(1)}" height="12" fill="#bbbbbb"/>`);
-      out.push(`<text x="${x0 + b * scale + 4}" y="${y + 24}">${b}</text>`);
+      out.push(`<text x="${(x0 + b * scale + 4).toFixed(1)}" y="${y + 24}">${b}</text>`);
     }
   });
   out.push('</svg>', '');
