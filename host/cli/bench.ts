@@ -115,6 +115,14 @@ export function registerBenchCommand(program: Command): void {
           }
           echo.push(row(n, times));
         }
+        // The bulk tensor must fit in the device's free tensor memory.
+        const memFree = (await s.info()).memFree;
+        let note = '';
+        if (memFree > 0 && opts.bulk > memFree - 1024) {
+          const fit = Math.max(1024, Math.floor((memFree - 1024) / 4096) * 4096);
+          note = `  (bulk reduced from ${opts.bulk} B to ${fit} B: the device has ${memFree} B of tensor memory free)`;
+          opts.bulk = fit;
+        }
         bar?.update({ step: `bulk ${opts.bulk} B` });
         const data = new Uint8Array(opts.bulk).map((_, j) => (j * 7) & 0xff);
         const t = await s.empty([opts.bulk], DType.uint8);
@@ -166,6 +174,7 @@ export function registerBenchCommand(program: Command): void {
           lines.push(`  ${String(r.bytes).padStart(8)} B  ${r.p50Ms.toFixed(3).padStart(8)}  ${r.p99Ms.toFixed(3).padStart(8)}` +
             (b ? `   | ${b.p50Ms.toFixed(3).padStart(8)}  ${b.p99Ms.toFixed(3).padStart(8)}` : ''));
         });
+        if (note) lines.push('', note);
         lines.push('', `  bulk ${opts.bulk} B: to device ${result.bulk.toDeviceKiBps} KiB/s, from device ${result.bulk.fromDeviceKiBps} KiB/s`);
         if (result.baseline) lines.push(`  raw echo baseline (${result.baseline.uri}): ${result.baseline.bulk.echoKiBps} KiB/s each way`);
         else lines.push('  (no raw baseline: pass --baseline <uri of a link that echoes bytes>)');

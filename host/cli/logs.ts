@@ -30,11 +30,14 @@ export function registerLogsCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      s.on('log', (text) => {
+      const print = (text: string): void => {
         const now = new Date();
         if (opts.json) console.log(JSON.stringify({ time: now.toISOString(), uri, text }));
         else console.log(`${clock(now)}  ${text}`);
-      });
+      };
+      // Lines that came with the handshake (e.g. a board's "session established") first.
+      for (const text of (s as { logs?: string[] }).logs ?? []) print(text);
+      s.on('log', print);
       if (!opts.json) console.error(`urpc logs: ${uri}: session open; ${opts.duration !== undefined ? `stopping after ${opts.duration} ms` : 'Ctrl-C to stop'}`);
       const why = await new Promise<string | undefined>((resolve) => {
         if (opts.duration !== undefined) setTimeout(() => resolve(undefined), opts.duration);

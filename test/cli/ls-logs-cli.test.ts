@@ -119,10 +119,11 @@ describe('urpc logs (subprocess)', function () {
       dev.close();
     }
   });
-  it('native: nothing logged, stops at --duration; exit 2 when it cannot connect', async () => {
+  it('native: the handshake\'s log lines, then stops at --duration; exit 2 when it cannot connect', async () => {
     const r = await urpcAsync(['logs', 'native', '--duration', '300']);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.out, '');
+    // What the firmware logged while the session opened is shown too.
+    assert.match(r.out, /^\d\d:\d\d:\d\d\.\d{3}  urpc session established: id \d+$/m);
     const e = await urpcAsync(['logs', 'tcp:127.0.0.1:9']);
     assert.equal(e.code, 2);
     assert.match(e.err, /urpc logs: tcp:127\.0\.0\.1:9: nothing is listening there/);

@@ -53,7 +53,7 @@ describe('urpc serve (subprocess)', function () {
       assert.match(b.out, /^urpc=0\.1\.0\nwire=microtvm-0\.13\nboard=native\n/);
       const c = await urpcAsync(['call', s.uri, 'log', '3', '4', '--json']);
       assert.equal(c.code, 0, c.err);
-      assert.deepEqual((JSON.parse(c.out) as { logs: string[] }).logs, ['urpc.log 3 4']);
+      assert.ok((JSON.parse(c.out) as { logs: string[] }).logs.includes('urpc.log 3 4'), c.out);
       const sess = await connect(s.uri);
       try {
         const data = new Uint8Array(20_000).map((_, i) => (i * 13) & 0xff);
