@@ -10,7 +10,7 @@ const HEAD = `# urpc benchmarks
 \`npm run bench\` (bench/run.ts) measures urpc's size, work per byte, latency, goodput, wire overhead and
 transpile time the same way every run, writes bench/results/<date>-<commit>.json (machine, tool versions,
 commit) and refreshes the table below. Every figure stands next to its baseline (microTVM v0.13 CRT,
-measured with the same compiler: /work/shared/notes/targets.md) and its goal from issue 8, as a ratio
+measured with the same compiler: ../shared/notes/targets.md) and its goal from issue 8, as a ratio
 where a baseline exists. Tests never assert these figures; test/bench/bench.test.ts only checks that
 \`--quick\` writes a well-formed report.
 

@@ -405,7 +405,7 @@ async function benchLatency(spec: LinkSpec, log: (s: string) => void) {
 /** The QEMU raw echo: the spike firmware of notes/qemu-reference (every byte back, +1), built
  * for lm3s6965evb with its own Makefile into the work directory. */
 async function buildQemuEcho(work: string): Promise<string | undefined> {
-  const src = '/work/shared/notes/qemu-reference/fw';
+  const src = path.resolve(REPO, '../shared/notes/qemu-reference/fw'); // shared/ sits beside the checkout
   if (!fs.existsSync(path.join(src, 'Makefile'))) return undefined;
   const dir = path.join(work, 'spike');
   fs.cpSync(src, dir, { recursive: true });
