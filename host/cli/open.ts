@@ -7,7 +7,9 @@
 //   tensors, info, help, quit (or Ctrl-D)
 // Device log lines are printed live above the prompt. History in ~/.urpc_history (URPC_HISTORY
 // overrides), tab completion of commands, functions and $tensors. Every call has the --timeout
-// reply deadline. Exit: 0 after quit, 2 when the session cannot open or the link ends.
+// reply deadline. When the link ends (board unplugged, device process gone) the prompt stays and
+// the next command reconnects (tensors from before are gone). Exit: 0 after quit (or Ctrl-D), 2
+// when the first session cannot open.
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -65,7 +67,7 @@ export function registerOpenCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const session = s;
+      let session = s;
       const fns = new Map<string, string>();
       let infoText = '';
       try {
@@ -104,12 +106,28 @@ export function registerOpenCommand(program: Command): void {
           process.stdout.write(`${text}\n`);
         }
       };
-      session.on('log', (t) => say(`device: ${t}`));
-      let ended: string | undefined;
-      if (session instanceof RemoteSession) {
-        const prev = session.session.onClosed;
-        session.session.onClosed = (e) => { prev(e); ended = e.message; say(`urpc open: ${e.message}`); rl.close(); };
-      }
+      let lost: string | undefined;
+      const attach = (x: typeof session): void => {
+        x.on('log', (t) => say(`device: ${t}`));
+        if (x instanceof RemoteSession) {
+          const prev = x.session.onClosed;
+          x.session.onClosed = (e) => { prev(e); if (x !== session) return; lost = e.message; say(`link lost: ${e.message}; the next command reconnects`); };
+        }
+      };
+      attach(session);
+      const reconnect = async (): Promise<void> => {
+        await session.close().catch(() => undefined);
+        try {
+          session = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(2 * opts.timeout, 2000) });
+        } catch (e) {
+          throw new Error(`reconnect failed: ${(e as Error).message}`);
+        }
+        lost = undefined;
+        attach(session);
+        const gone = [...tensors.keys()];
+        tensors.clear();
+        say(`reconnected to ${uri}${gone.length ? ` (tensors ${gone.join(', ')} are gone)` : ''}`);
+      };
       console.log(`connected to ${uri}: ${fns.size} functions (type help, or Tab to complete)`);
 
       const arg = (w: string): Arg => {
@@ -124,6 +142,7 @@ export function registerOpenCommand(program: Command): void {
         const words = splitWords(line);
         const [cmd, ...rest] = words;
         if (cmd === undefined) return;
+        if (lost !== undefined) await reconnect();
         if (cmd === 'help' || cmd === '?') return say(HELP);
         if (cmd === 'functions') return say([...fns].map(([n, sig]) => `  ${n} ${sig}`).join('\n') || '(urpc.info listed none)');
         if (cmd === 'info') return say(infoText.trimEnd());
@@ -167,7 +186,7 @@ export function registerOpenCommand(program: Command): void {
             say(`error: ${(e as Error).message}`);
           }
           busy = false;
-          if (!ended) rl.prompt();
+          rl.prompt();
         });
       });
       rl.prompt();
@@ -175,7 +194,6 @@ export function registerOpenCommand(program: Command): void {
       await queue;
       for (const t of tensors.values()) await t.free().catch(() => undefined);
       await session.close().catch(() => undefined);
-      if (ended) process.exitCode = 2;
       process.exit();
     });
 }

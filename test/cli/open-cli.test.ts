@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNative } from '../e2e/helpers.ts';
+import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import { urpcAsync } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
@@ -62,6 +63,49 @@ describe('urpc open (REPL through a pty)', function () {
       assert.match(fs.readFileSync(hist, 'utf8'), /^functions\nurpc\.echo 7 "x y"\nurpc\.echo 7 "x y"\nlog 4 2\n/);
     } finally {
       p.kill('SIGKILL');
+    }
+  });
+
+  it('a serial device that goes away: the prompt stays, the next command reconnects', async () => {
+    const tty = path.join(dir, 'tty');
+    const board = (): ReturnType<typeof spawn> => spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${NATIVE_FIRMWARE}`], { stdio: 'ignore' });
+    const linked = async (): Promise<void> => {
+      const t0 = Date.now();
+      while (!fs.existsSync(tty)) {
+        assert.ok(Date.now() - t0 < 5000, 'socat made no pty within 5000 ms');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    let dev = board();
+    await linked();
+    const p = spawn('script', ['-qfec', `${process.execPath} ${URPC} open serial:${tty}`, '/dev/null'], { env: { ...process.env, URPC_HISTORY: '/dev/null', TERM: 'xterm' } });
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    const waitFor = async (re: RegExp, what: string): Promise<void> => {
+      const t0 = Date.now();
+      while (!re.test(strip(out))) {
+        assert.ok(Date.now() - t0 < 10_000, `no ${what} within 10000 ms; screen:\n${strip(out)}`);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    };
+    try {
+      await waitFor(/urpc> $/, 'prompt');
+      p.stdin.write('echo 11\r');
+      await waitFor(/\n11 {3}\(/, 'first echo');
+      const gone = new Promise((r) => dev.on('close', r));
+      dev.kill('SIGTERM'); // the board goes away (socat removes the link)
+      await gone;
+      await waitFor(/link lost: serial:\S+: (the device went away|port closed)[^\n]*; the next command reconnects/, 'link lost');
+      dev = board();
+      await linked();
+      p.stdin.write('echo 22\r');
+      await waitFor(/reconnected to serial:\S+\n22 {3}\(/, 'reconnect and echo');
+      const closed = new Promise((r) => p.on('close', r));
+      p.stdin.write('quit\r');
+      assert.equal(await closed, 0);
+    } finally {
+      p.kill('SIGKILL');
+      dev.kill('SIGKILL');
     }
   });
 
