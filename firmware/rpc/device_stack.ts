@@ -49,7 +49,7 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   /** Sends the boot Terminate (any peer drops its old session) and announces the device. */
   boot(): Err {
     const e: Err = this.session.initialize();
-    log('urpc device ready: pool bytes, max packet', this.mem.capacity(), 2048);
+    log('urpc device ready (tensor pool bytes, max packet):', this.mem.capacity(), 2048);
     return e;
   }
 

@@ -68,7 +68,7 @@ describe('native firmware: wire bytes equal the spec (§3.5, §7.2, §7.3)', fun
     await wait(100);
     const boot = tap.take();
     assert.ok(boot.rx.startsWith(hex('FE FF FD 03 00 00 00 00 00 02 66 77')), boot.rx);
-    assert.ok(boot.rx.includes(logFrame('urpc device ready: pool bytes, max packet')), boot.rx);
+    assert.ok(boot.rx.includes(logFrame('urpc device ready (tensor pool bytes, max packet):')), boot.rx);
     await s.session.ensureOpen();
     assert.equal(s.session.sessionId, 0x6682);
     await wait(50);
