@@ -97,8 +97,8 @@ describe('sessions: device reset and deadlines', function () {
     await s.close();
   });
 
-  it('connect: other schemes are named as not yet supported; unknown ones listed', async () => {
-    await assert.rejects(connect('serial:/dev/ttyACM0?baud=115200'), /connect\('serial:\/dev\/ttyACM0\?baud=115200'\): the serial transport is not yet supported/);
+  it('connect: a missing serial device, an unknown QEMU board and an unknown scheme are named', async () => {
+    await assert.rejects(connect('serial:/dev/urpc-no-such-tty?baud=115200'), /no such device '\/dev\/urpc-no-such-tty'; is the board plugged in\?/);
     await assert.rejects(connect('qemu:mps2-an385'), /unknown QEMU board 'mps2-an385'; QEMU boards: .*lm3s6965evb/);
     await assert.rejects(connect('bogus'), /unknown device URI/);
   });
