@@ -99,7 +99,8 @@ describe('urpc open (REPL through a pty)', function () {
       dev = board();
       await linked();
       p.stdin.write('echo 22\r');
-      await waitFor(/reconnected to serial:\S+\n22 {3}\(/, 'reconnect and echo');
+      // The device's 'session established' log line may come before the reply: allow lines between.
+      await waitFor(/reconnected to serial:\S+\n(?:[^\n]*\n)*22 {3}\(/, 'reconnect and echo');
       const closed = new Promise((r) => p.on('close', r));
       p.stdin.write('quit\r');
       assert.equal(await closed, 0);
