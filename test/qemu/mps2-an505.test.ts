@@ -14,7 +14,8 @@ describe('qemu: mps2-an505 (Cortex-M33, CMSDK UART) smoke', function () {
     requireTools(this, QEMU_TOOLS);
     await ensureBoard('qemu-mps2-an505');
     const t0 = Date.now();
-    s = await connect('qemu:mps2-an505', { startTimeoutMs: 10_000 });
+    // The CMSDK UART model can miss the first bytes after boot; the handshake retries meanwhile.
+    s = await connect('qemu:mps2-an505', { startTimeoutMs: 30_000 });
     console.log(`      mps2-an505: session open ${Date.now() - t0} ms after spawning QEMU`);
   });
   after(async () => {
