@@ -15,6 +15,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransportClosedError, type Transport } from '../client/transport.ts';
+import { Inbox } from './inbox.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -74,16 +75,13 @@ export class SocketTransport implements Transport {
   readonly name: string;
   readonly socket: net.Socket;
   protected closed = false;
-  /** Bytes that arrived before onData() (the boot Terminate). */
-  private early: Uint8Array[] | undefined = [];
-  private dataHandler: (d: Uint8Array) => void = (d) => this.early?.push(d);
-  private closeHandler: (reason: string) => void = () => undefined;
+  private readonly inbox = new Inbox();
 
   constructor(name: string, socket: net.Socket) {
     this.name = name;
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (b: Buffer) => this.dataHandler(new Uint8Array(b.buffer, b.byteOffset, b.length)));
+    socket.on('data', (b: Buffer) => this.inbox.data(b));
     socket.on('error', () => undefined); // reported by 'close'
     socket.on('close', () => this.ended(`${this.name}: connection closed`));
   }
@@ -91,7 +89,7 @@ export class SocketTransport implements Transport {
   protected ended(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.closeHandler(reason);
+    this.inbox.end(reason);
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -102,14 +100,11 @@ export class SocketTransport implements Transport {
   }
 
   onData(handler: (data: Uint8Array) => void): void {
-    this.dataHandler = handler;
-    const early = this.early ?? [];
-    this.early = undefined;
-    for (const d of early) handler(d);
+    this.inbox.onData(handler);
   }
 
   onClose(handler: (reason: string) => void): void {
-    this.closeHandler = handler;
+    this.inbox.onClose(handler);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { TransportClosedError, type Transport } from '../client/transport.ts';
+import { Inbox } from './inbox.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -76,15 +77,13 @@ export class SerialTransport implements Transport {
   readonly name: string;
   readonly port: Port;
   private closed = false;
-  private early: Uint8Array[] | undefined = [];
-  private dataHandler: (d: Uint8Array) => void = (d) => this.early?.push(d);
-  private closeHandler: (reason: string) => void = () => undefined;
+  private readonly inbox = new Inbox();
   private writes: Promise<void> = Promise.resolve();
 
   private constructor(name: string, port: Port) {
     this.name = name;
     this.port = port;
-    port.on('data', (b: Buffer) => this.dataHandler(new Uint8Array(b.buffer, b.byteOffset, b.length)));
+    port.on('data', (b: Buffer) => this.inbox.data(b));
     port.on('error', () => undefined); // reported by 'close'
     port.on('close', (e?: Error & { disconnected?: boolean }) => this.ended(
       e?.disconnected ? `${this.name}: the device went away (unplugged or reset)` : `${this.name}: port closed${e ? `: ${e.message}` : ''}`));
@@ -112,7 +111,7 @@ export class SerialTransport implements Transport {
   private ended(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.closeHandler(reason);
+    this.inbox.end(reason);
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -130,14 +129,11 @@ export class SerialTransport implements Transport {
   }
 
   onData(handler: (data: Uint8Array) => void): void {
-    this.dataHandler = handler;
-    const early = this.early ?? [];
-    this.early = undefined;
-    for (const d of early) handler(d);
+    this.inbox.onData(handler);
   }
 
   onClose(handler: (reason: string) => void): void {
-    this.closeHandler = handler;
+    this.inbox.onClose(handler);
   }
 
   async close(): Promise<void> {
