@@ -2,8 +2,8 @@
 // `number` calls each, growing `number` while a measurement is shorter than min_repeat_ms. The
 // reply is bytes holding repeat x f64 (seconds per call), built from integer ticks by f64.ts.
 //
-// Termination is guaranteed even with a broken or very slow timer: `number` is capped at
-// EVAL_MAX_NUMBER, and a repeat stops growing once it has made EVAL_MAX_NUMBER calls in total or
+// Termination is guaranteed even with a broken or very slow timer: `number` (the host's, and
+// every grown one) is capped at EVAL_MAX_NUMBER, and a repeat stops growing once it has made EVAL_MAX_NUMBER calls in total or
 // EVAL_MAX_ROUNDS measurements (TVM loops until the time is reached), so one repeat makes at most
 // 2 * EVAL_MAX_NUMBER calls.
 //
@@ -85,7 +85,12 @@ export function runEvaluator(c: Ctx): Msg {
     return m;
   }
   const minTicks: u32 = msToTicks(c.evalMinMs, hz);
+  // The host's number is capped like the grown one: an uncapped first round could make up to
+  // 2^31 calls per repeat (found while bounding the evaluator for test/fuzz).
   let number: u32 = c.evalNumber;
+  if (number > EVAL_MAX_NUMBER) {
+    number = u32(EVAL_MAX_NUMBER);
+  }
   for (let r = u32(0); r < repeat; r++) {
     let elapsed: u32 = u32(0);
     let zeros: u32 = u32(0);

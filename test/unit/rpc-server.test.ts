@@ -390,6 +390,20 @@ describe('rpc server: time evaluator', () => {
     assert.equal(r.value.length, 8);
     assert.ok(calls <= 2 * 0x100000 + 2, `calls ${calls}`);
   });
+  it("the host's number is capped too: number 2^20 + 5 makes at most 2^20 calls per repeat", () => {
+    // Before the cap, the first round ran the host's number as given (up to 2^31 - 1 calls, and
+    // 250 repeats of that): a device busy for days.
+    const h = new Harness();
+    h.plat.step = 1000;
+    ret(h, FN.TimeEvaluator, args11('urpc.echo', 0x100005, 1, 0));
+    let calls = 0;
+    const run = h.server.ctx.out.rewind.bind(h.server.ctx.out);
+    h.server.ctx.out.rewind = () => { calls++; run(); };
+    const r = ret(h, 0xffff8001n, []) as { value: Uint8Array };
+    assert.equal(r.value.length, 8);
+    assert.equal(calls, 0x100000 + 1); // the warm-up call, then one capped round
+    assert.equal(new DataView(r.value.buffer, r.value.byteOffset).getFloat64(0, true), 1000 / (1e6 * 0x100000));
+  });
   it('a timer that never moves stops after limit_zero_time_iterations', () => {
     const h = new Harness();
     h.plat.step = 0;
