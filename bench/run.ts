@@ -1,18 +1,22 @@
 // `npm run bench`: urpc's size and performance report (issue 8), measured the same way every run.
 //
-//   1. size          .text/.data/.bss per layer for Cortex-M0+/M3/M4 at -Os (arm-none-eabi-size on
-//                    per-module objects of the generated C) and per module of the linked
-//                    qemu-lm3s6965evb firmware (GNU ld map, what --gc-sections kept)
+//   1. size          .text/.data/.bss per layer for Cortex-M0+/M3/M4 at -Os: arm-none-eabi-size on
+//                    per-module objects of the generated C, and what --gc-sections kept per module
+//                    (GNU ld map) of three linked images: qemu-lm3s6965evb (M3, the board urpc runs
+//                    on in QEMU) and the CI cross-builds of the PlatformIO envs pico (M0+) and
+//                    nucleo_f401re (M4) (host/pio/ci_build.ts, as test/pio)
 //   2. workPerByte   valgrind callgrind instruction counts (Ir) of the generated C at -O2 on the
 //                    host (bench/harness/wpb.c): frame / unframe per payload byte, one CallFunc
 //   3. latency       echo p50/p99 and bulk copyFrom/copyTo goodput over the native link and QEMU
-//                    lm3s6965evb, each next to a raw byte echo over the same kind of link
-//                    (/bin/cat; the byte-echo spike firmware in the same QEMU board)
+//                    lm3s6965evb, each next to the raw link (bench/harness/rawlink.c, over the same
+//                    transport): a byte echo for the round trip, one-way streams for goodput
 //   4. wire          wire bytes per payload byte of the FwTS framer, run in Node
 //   5. transpile     ts2c time for firmware/device.ts and everything it imports
 //
-// Writes bench/results/<name>.json and refreshes the table in bench/README.md. Baselines and goals
-// are the microTVM figures of notes/targets.md, compared in the same run as ratios.
+// Writes bench/results/<name>.json (figures, the goals with their verdicts, machine, versions,
+// commit), refreshes the table in bench/README.md and the plots bench/{sizes,latency,goodput}.svg.
+// Goals are those of issue 8 and ../shared/notes/targets.md (microTVM baselines), each compared in
+// the same run as a ratio.
 //
 //   node --import tsx bench/run.ts [--quick] [--out <dir>] [--name <name>] [--no-readme] [--no-qemu]
 //
@@ -25,7 +29,10 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { transpile } from '../codegen/src/index.ts';
 import { buildBoard } from '../host/board/build.ts';
-import { connect } from '../host/client/connect.ts';
+import type { ModuleSize } from '../host/board/size.ts';
+import { readEnvs } from '../host/pio/ini.ts';
+import { ciBuild } from '../host/pio/ci_build.ts';
+import { connect, type ConnectOptions } from '../host/client/connect.ts';
 import { ProcessTransport } from '../host/transport/process.ts';
 import { openQemu } from '../host/transport/qemu.ts';
 import type { Transport } from '../host/client/transport.ts';
@@ -35,7 +42,7 @@ import { asBytes, type Bytes } from '../firmware/lib/prelude.ts';
 import { DType } from '../host/client/client.ts';
 import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
 import { RPC_PACKET_LIMIT } from '../firmware/rpc/config.ts';
-import { renderReadme, renderSizeSvg } from './report.ts';
+import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from './report.ts';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,7 +57,8 @@ export interface BenchOptions {
   log: (s: string) => void;
 }
 
-// ---- baselines and goals (notes/targets.md) ----
+// ---- baselines and goals ----
+/** microTVM v0.13 CRT figures and urpc's goals of ../shared/notes/targets.md. */
 export const TARGETS = {
   size: {
     framing: { baseline: 536 + 1251, goal: 1024 },
@@ -58,9 +66,8 @@ export const TARGETS = {
     allocator: { baseline: 1422, goal: 1422 },
     rpc: { baseline: 5241, goal: 5241 },
     runtime: { baseline: 3824, goal: 3824 },
-    stackText: { goal: 8192 },
-    stackRam: { goal: 1024 },
     firmware: { baseline: 28808, goal: 14400 },
+    firmwareM0plus: { baseline: 35464 },
   },
   irPerByte: {
     'frame random': { baseline: 27.15, goal: 27 },
@@ -74,21 +81,38 @@ export const TARGETS = {
   latencyOfRaw: 1.5,
 };
 
+/** The goals issue 8 holds the report against. */
+export const ISSUE_GOALS = {
+  /** CRC-16 + framer (+ unframer) .text, Cortex-M3 -Os, linked. */
+  framingText: 1024,
+  /** The whole device stack's .text, linked Cortex-M3. */
+  stackText: 8192,
+  /** Its .data + .bss beyond the user-sized buffers (tensor pool, size table, packet buffers). */
+  stackRam: 1024,
+  /** Bulk goodput as a fraction of the raw link's one-way throughput. */
+  goodputOfRaw: 0.8,
+  /** Echo p50 as a multiple of the raw round trip of as many bytes. */
+  latencyOfRaw: 2,
+};
+
 /** Generated module -> layer. Modules not listed are the device glue (device, device_stack, ...). */
 const LAYER_OF: Record<string, string> = {
   crc16: 'crc16', framer: 'framer', unframer: 'unframer', session: 'session', page_allocator: 'page allocator',
-  server: 'rpc server + wire + messages', wire: 'rpc server + wire + messages', messages: 'rpc server + wire + messages',
-  codes: 'rpc server + wire + messages',
-  registry: 'registry/functions', lookup: 'registry/functions', names: 'registry/functions', app_registry: 'registry/functions',
-  echo: 'registry/functions', info: 'registry/functions', system: 'registry/functions', device_log: 'registry/functions',
-  sleep: 'registry/functions', tensor_ops: 'registry/functions', timeeval: 'registry/functions', evaluator: 'registry/functions',
-  f64: 'registry/functions', tensor: 'registry/functions', memory_adapter: 'registry/functions', ctx: 'registry/functions',
+  server: 'rpc server', wire: 'rpc server', messages: 'rpc server', codes: 'rpc server',
+  registry: 'registry + runtime', lookup: 'registry + runtime', names: 'registry + runtime', app_registry: 'registry + runtime',
+  system: 'registry + runtime', ctx: 'registry + runtime', tensor: 'registry + runtime', memory_adapter: 'registry + runtime',
+  echo: 'built-in device functions', info: 'built-in device functions', device_log: 'built-in device functions',
+  sleep: 'built-in device functions', tensor_ops: 'built-in device functions', timeeval: 'built-in device functions',
+  evaluator: 'built-in device functions', f64: 'built-in device functions',
   errors: 'fw_rt + device glue', config: 'fw_rt + device glue', ports: 'fw_rt + device glue', device_stack: 'fw_rt + device glue',
   device: 'fw_rt + device glue',
 };
-export const LAYERS = ['crc16', 'framer', 'unframer', 'session', 'page allocator', 'rpc server + wire + messages',
-  'registry/functions', 'fw_rt + device glue'];
+export const LAYERS = ['crc16', 'framer', 'unframer', 'session', 'page allocator', 'rpc server', 'registry + runtime',
+  'built-in device functions', 'fw_rt + device glue'];
+/** What each layer holds (for the README). */
+export const LAYER_MODULES: Record<string, string[]> = Object.fromEntries(LAYERS.map((l) => [l, Object.keys(LAYER_OF).filter((m) => LAYER_OF[m] === l)]));
 const CPUS = ['cortex-m0plus', 'cortex-m3', 'cortex-m4'];
+const BOARD_LAYERS = ['board C', 'libc + libgcc + crt'];
 
 interface Sec { text: number; data: number; bss: number }
 const add = (a: Sec, b: Sec): Sec => ({ text: a.text + b.text, data: a.data + b.data, bss: a.bss + b.bss });
@@ -103,7 +127,8 @@ function pct(xs: number[], p: number): number {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 const r2 = (x: number): number => Math.round(x * 100) / 100;
-/** Two significant digits (ratios far below 1). */
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** Two significant digits below 1, two decimals above (ratios). */
 const sig = (x: number): number => (Math.abs(x) >= 1 ? r2(x) : Number(x.toPrecision(2)));
 
 async function version(cmd: string, args: string[]): Promise<string> {
@@ -113,6 +138,33 @@ async function version(cmd: string, args: string[]): Promise<string> {
   } catch {
     return 'not found';
   }
+}
+const loadAvg = (): number[] => os.loadavg().map(r2);
+
+// ---- goals ----
+/** One goal with its figure and verdict. `on` says which number the limit applies to: the
+ * figure itself, or its ratio to the baseline (link goals). */
+export interface Goal {
+  id: string;
+  source: 'issue 8' | 'targets.md';
+  what: string;
+  figure: number;
+  unit: string;
+  baseline?: number;
+  baselineWhat?: string;
+  /** figure / baseline. */
+  ratio?: number;
+  op: '<=' | '>=';
+  limit: number;
+  on: 'figure' | 'ratio';
+  met: boolean;
+  /** More detail (where the worst case is, how many sizes meet it). */
+  detail?: string;
+}
+function goal(g: Omit<Goal, 'met' | 'ratio'>): Goal {
+  const ratio = g.baseline !== undefined && g.baseline !== 0 ? sig(g.figure / g.baseline) : undefined;
+  const v = g.on === 'ratio' ? ratio! : g.figure;
+  return { ...g, ...(ratio !== undefined ? { ratio } : {}), met: g.op === '<=' ? v <= g.limit : v >= g.limit };
 }
 
 // ---- 5. transpile ----
@@ -139,6 +191,59 @@ async function sizeOfObject(o: string): Promise<Sec> {
   return { text: f[0], data: f[1], bss: f[2] };
 }
 
+/** Data/bss symbols of an image with their sizes (arm-none-eabi-nm). */
+async function ramSymbols(elf: string): Promise<{ name: string; size: number }[]> {
+  const { stdout } = await run('arm-none-eabi-nm', ['-S', '--size-sort', '-t', 'd', elf], { maxBuffer: 1 << 24 });
+  return stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 4 && /^[bBdD]$/.test(f[2]))
+    .map((f) => ({ name: f[3], size: Number(f[1]) }));
+}
+
+interface Linked {
+  board: string;
+  cpu: string;
+  how: string;
+  sections: Sec;
+  flash: number;
+  modules: ModuleSize[];
+  layers: Record<string, Sec>;
+  stack: Sec;
+  /** The stack without its built-in device functions (framing, session, allocator, RPC server, registry, glue). */
+  protocol: Sec;
+  /** RAM sized by the user's choices: the tensor pool (with the allocator's entries and the size
+   * table: 268 bytes per 256-byte page, the board's static array) and the packet buffers. */
+  userBuffers: { tensorMemory: number; pages: number; sessionRx: number; rpcPacket: number };
+  /** The stack's .data + .bss minus the packet buffers (the tensor memory is the board's). */
+  stackRamBeyondUser: number;
+  /** The board C's .data + .bss minus the tensor memory (UART rings, ...). */
+  boardRamBeyondPool: number;
+}
+
+async function linkedReport(board: string, cpu: string, how: string, elf: string, sections: Sec, modules: ModuleSize[]): Promise<Linked> {
+  const layers: Record<string, Sec> = Object.fromEntries([...LAYERS, ...BOARD_LAYERS].map((l) => [l, zero()]));
+  let stack = zero();
+  let protocol = zero();
+  for (const m of modules) {
+    const s = { text: m.text, data: m.data, bss: m.bss };
+    const l = LAYER_OF[m.module] ?? (/^(board_|urpc_port$|ci_main$)/.test(m.module) ? 'board C'
+      : /^(lib|crt)/.test(m.module) ? 'libc + libgcc + crt' : 'fw_rt + device glue');
+    layers[l] = add(layers[l], s);
+    if (!BOARD_LAYERS.includes(l)) stack = add(stack, s);
+    if (!BOARD_LAYERS.includes(l) && l !== 'built-in device functions') protocol = add(protocol, s);
+  }
+  // The tensor memory: the board's static array (device_platformPool's `memory`), the largest
+  // RAM symbol of the image.
+  const syms = await ramSymbols(elf);
+  const pool = syms.filter((s) => /^memory(\.\d+)?$/.test(s.name)).sort((a, b) => b.size - a.size)[0];
+  if (pool === undefined) throw new Error(`${elf}: no tensor memory symbol (memory) found`);
+  const userBuffers = { tensorMemory: pool.size, pages: Math.floor(pool.size / 268), sessionRx: SESSION_MAX_MESSAGE, rpcPacket: RPC_PACKET_LIMIT };
+  const b = layers['board C'];
+  return {
+    board, cpu, how, sections, flash: sections.text + sections.data, modules, layers, stack, protocol, userBuffers,
+    stackRamBeyondUser: stack.data + stack.bss - userBuffers.sessionRx - userBuffers.rpcPacket,
+    boardRamBeyondPool: b.data + b.bss - userBuffers.tensorMemory,
+  };
+}
+
 async function benchSize(gen: string, work: string, log: (s: string) => void) {
   const cFiles = fs.readdirSync(gen).filter((f) => f.endsWith('.c')).sort();
   const perCpu: Record<string, { modules: Record<string, Sec>; layers: Record<string, Sec>; stack: Sec }> = {};
@@ -160,29 +265,32 @@ async function benchSize(gen: string, work: string, log: (s: string) => void) {
       stack = add(stack, s);
     }
     perCpu[cpu] = { modules: Object.fromEntries(Object.entries(modules).sort()), layers, stack };
-    log(`size ${cpu}: stack .text ${stack.text} .data ${stack.data} .bss ${stack.bss}`);
+    log(`size ${cpu} objects: stack .text ${stack.text} .data ${stack.data} .bss ${stack.bss}`);
   }
-  // The linked firmware (Cortex-M3): what the linker kept per module.
-  const b = await buildBoard('qemu-lm3s6965evb', { outDir: path.join(work, 'lm3s6965evb') });
-  const sz = b.sizes!;
-  const linkedLayers: Record<string, Sec> = Object.fromEntries([...LAYERS, 'board C', 'libc + libgcc'].map((l) => [l, zero()]));
-  let linkedStack = zero();
-  for (const m of sz.modules) {
-    const s = { text: m.text, data: m.data, bss: m.bss };
-    const l = m.module.startsWith('board_') ? 'board C' : /^lib/.test(m.module) ? 'libc + libgcc' : (LAYER_OF[m.module] ?? 'fw_rt + device glue');
-    linkedLayers[l] = add(linkedLayers[l], s);
-    if (l !== 'board C' && l !== 'libc + libgcc') linkedStack = add(linkedStack, s);
+  // Linked images: what --gc-sections kept per module.
+  const linked: Record<string, Linked> = {};
+  const { envs } = readEnvs();
+  for (const [cpu, envName] of [['cortex-m0plus', 'pico'], ['cortex-m4', 'nucleo_f401re']]) {
+    const env = envs.find((e) => e.name === envName);
+    if (env === undefined) throw new Error(`platformio.ini has no env ${envName}`);
+    const b = await ciBuild(env, gen, path.join(work, 'pio-' + envName));
+    linked[cpu] = await linkedReport(`${envName} (PlatformIO env, CI cross-build)`, cpu,
+      'urpc_port.c + test/pio/ci_main.c for the Arduino core, newlib-nano + nosys, --gc-sections; the Arduino core itself not included',
+      b.elf, b.size.sections, b.size.modules);
   }
-  log(`size linked lm3s6965evb: .text ${sz.sections.text} .data ${sz.sections.data} .bss ${sz.sections.bss}`);
+  const q = await buildBoard('qemu-lm3s6965evb', { outDir: path.join(work, 'lm3s6965evb') });
+  linked['cortex-m3'] = await linkedReport('qemu-lm3s6965evb', 'cortex-m3',
+    'boards/qemu-lm3s6965evb: startup, UART driver and main loop in C, newlib-nano, --gc-sections (the complete image QEMU runs)',
+    q.output, q.sizes!.sections, q.sizes!.modules);
+  for (const cpu of CPUS) {
+    const l = linked[cpu];
+    log(`size linked ${l.board}: .text ${l.sections.text} .data ${l.sections.data} .bss ${l.sections.bss}; stack .text ${l.stack.text}, RAM beyond user buffers ${l.stackRamBeyondUser}`);
+  }
   return {
     flags: '-mthumb -Os -std=c99 -ffreestanding -ffunction-sections -fdata-sections (objects, before linking)',
+    layerModules: LAYER_MODULES,
     perCpu,
-    linked: {
-      board: 'qemu-lm3s6965evb', cpu: 'cortex-m3', sections: sz.sections, flash: sz.flash, ram: sz.ram,
-      modules: sz.modules, layers: linkedLayers, stack: linkedStack,
-      /** RAM the stack holds for the user-sized packet (session rx message, RPC packet buffer). */
-      userBuffers: { sessionRx: SESSION_MAX_MESSAGE, rpcPacket: RPC_PACKET_LIMIT },
-    },
+    linked: Object.fromEntries(CPUS.map((c) => [c, linked[c]])),
   };
 }
 
@@ -246,8 +354,7 @@ async function benchWorkPerByte(gen: string, work: string, firmware: string, qui
   ];
   const runs: Record<string, { ir: number; payloadBytes: number; irPerByte: number; irPerByteLto: number; baseline?: number; goal?: number; ratio?: number; met?: boolean }> = {};
   for (const [name, args] of cases) {
-    const r = await callgrind(exe, args, work);
-    const rl = await callgrind(lto, args, work);
+    const [r, rl] = await Promise.all([callgrind(exe, args, work), callgrind(lto, args, work)]);
     const per = r2(r.ir / r.bytes);
     const t = TARGETS.irPerByte[name];
     runs[name] = { ir: r.ir, payloadBytes: r.bytes, irPerByte: per, irPerByteLto: r2(rl.ir / rl.bytes),
@@ -256,8 +363,8 @@ async function benchWorkPerByte(gen: string, work: string, firmware: string, qui
   }
   const rec = await recordCall(firmware, work);
   const iters = quick ? 3 : 100;
-  const c = await callgrind(exe, ['call', rec.file, String(rec.from), String(rec.to), String(iters)], work);
-  const cl = await callgrind(lto, ['call', rec.file, String(rec.from), String(rec.to), String(iters)], work);
+  const callArgs = ['call', rec.file, String(rec.from), String(rec.to), String(iters)];
+  const [c, cl] = await Promise.all([callgrind(exe, callArgs, work), callgrind(lto, callArgs, work)]);
   const perCall = Math.round(c.ir / iters);
   log(`callgrind CallFunc urpc.echo(1): ${perCall} Ir`);
   return {
@@ -273,34 +380,69 @@ async function benchWorkPerByte(gen: string, work: string, firmware: string, qui
 }
 
 // ---- 3. latency and goodput ----
-/** A raw byte echo on a transport: bytes sent come back (as is, or +1 for the QEMU spike
- * firmware), nothing else in between. */
-class RawEcho {
+/** The raw link (bench/harness/rawlink.c) on a transport: a byte echo, and one-way streams. */
+class RawLink {
   private got = 0;
   private want = 0;
   private done: () => void = () => undefined;
-  private t: Transport;
-  constructor(t: Transport) {
+  private readonly t: Transport;
+  private readonly timeoutMs: number;
+  constructor(t: Transport, timeoutMs: number) {
     this.t = t;
+    this.timeoutMs = timeoutMs;
     this.t.onData((d) => {
       this.got += d.length;
-      if (this.want > 0 && this.got >= this.want) this.done();
+      if (this.want > 0 && this.got >= this.want) {
+        this.want = 0;
+        this.done();
+      }
     });
   }
-  /** Drops whatever the echo sent by itself (a banner) until it has been quiet for `ms`. */
-  async settle(ms: number): Promise<void> {
-    let last = -1;
-    while (last !== this.got) {
-      last = this.got;
-      await new Promise((r) => setTimeout(r, ms));
-    }
+  /** Resolves when `n` bytes have come since the last reset. */
+  private expect(n: number, what: string): Promise<void> {
+    this.want = n;
+    return new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${this.t.name}: ${what}: ${this.got} of ${n} bytes after ${this.timeoutMs} ms`)), this.timeoutMs);
+      this.done = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      if (this.got >= n) {
+        this.want = 0;
+        this.done();
+      }
+    });
+  }
+  /** Waits for the "RAWLINK\n" banner. */
+  async ready(): Promise<void> {
+    await this.expect(8, 'banner');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  private static cmd(op: string, n: number): Uint8Array {
+    return new Uint8Array([0x1b, op.charCodeAt(0), n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
   }
   /** Sends `data` and resolves when as many bytes came back. */
   roundTrip(data: Uint8Array): Promise<void> {
     this.got = 0;
-    this.want = data.length;
-    const p = new Promise<void>((res) => { this.done = res; });
+    const p = this.expect(data.length, `echo of ${data.length} B`);
     void this.t.write(data);
+    return p;
+  }
+  /** Host -> device: `data` after a sink command; resolves on the device's one-byte answer. */
+  sink(data: Uint8Array): Promise<void> {
+    this.got = 0;
+    const p = this.expect(1, `sink of ${data.length} B`);
+    const m = new Uint8Array(6 + data.length);
+    m.set(RawLink.cmd('S', data.length));
+    m.set(data, 6);
+    void this.t.write(m);
+    return p;
+  }
+  /** Device -> host: `n` bytes the device sends when asked. */
+  source(n: number): Promise<void> {
+    this.got = 0;
+    const p = this.expect(n, `transmit of ${n} B`);
+    void this.t.write(RawLink.cmd('T', n));
     return p;
   }
   close(): Promise<void> {
@@ -323,97 +465,165 @@ interface LinkSpec {
   warm: number;
   bulk: number;
   reps: number;
+  /** Session variants measured side by side (the first is the plain session the goals apply to). */
+  variants: { variant: string; opts?: ConnectOptions }[];
 }
 
-/** Payload bytes avoid 0x1B (the QEMU spike echo's escape) so one pattern serves every link. */
+/** Payload bytes avoid 0x1B (the raw link's command byte) so one pattern serves both. */
 const pattern = (n: number, k: number): Uint8Array => new Uint8Array(n).map((_, i) => ((i * k) & 0x7f) | 0x20);
 
+/** Echo latency and bulk goodput over one link for each session variant, interleaved with the
+ * raw link: call i of every variant and raw round trip i run one after the other, so all of them
+ * see the same load. */
 async function benchLatency(spec: LinkSpec, log: (s: string) => void) {
   const n = spec.samples;
-  const s = await connect(spec.uri, { timeoutMs: 20_000 });
-  const raw = new RawEcho(await spec.openRaw());
+  const loadStart = loadAvg();
+  const raw = new RawLink(await spec.openRaw(), 60_000);
+  const sessions: Awaited<ReturnType<typeof connect>>[] = [];
   try {
-    await raw.settle(200);
-    const maxPacket = await s.client.maxPacketSize();
-    // The largest bytes argument urpc.echo takes in one packet (request and reply both fit).
+    for (const v of spec.variants) sessions.push(await connect(spec.uri, { timeoutMs: 30_000, ...v.opts }));
+    await raw.ready();
+    const tags = spec.variants.map((v) => (v.variant === 'plain' ? spec.link : `${spec.link} [${v.variant}]`));
+    const maxPacket = await sessions[0].client.maxPacketSize();
+    // The largest bytes argument urpc.echo takes in one packet (request and reply both fit), in
+    // every variant.
     let limit = maxPacket;
-    for (; limit > 0; limit -= 8) {
-      try {
-        await s.functions.echo(new Uint8Array(limit));
-        break;
-      } catch {
-        // too big for one packet
+    for (const s of sessions) {
+      for (; limit > 0; limit -= 8) {
+        try {
+          await s.functions.echo(new Uint8Array(limit));
+          break;
+        } catch {
+          // too big for one packet
+        }
       }
     }
     const sizes = [...new Set([0, 16, 64, 256, 1024, limit].filter((x) => x <= limit))];
-    const echo = [];
+    const echo: LatencyRow[][] = spec.variants.map(() => []);
     for (const size of sizes) {
       const payload = pattern(size, 131);
       const rawPayload = pattern(Math.max(1, size), 131);
-      const e: number[] = [];
+      const e: number[][] = sessions.map(() => []);
       const r: number[] = [];
       for (let i = 0; i < spec.warm; i++) {
-        await s.functions.echo(payload);
+        for (const s of sessions) await s.functions.echo(payload);
         await raw.roundTrip(rawPayload);
       }
       for (let i = 0; i < n; i++) {
-        e.push(await timeIt(() => s.functions.echo(payload)));
+        for (let k = 0; k < sessions.length; k++) e[k].push(await timeIt(() => sessions[k].functions.echo(payload)));
         r.push(await timeIt(() => raw.roundTrip(rawPayload)));
       }
-      const row = {
-        payload: size, echoP50Ms: r2x(pct(e, 50)), echoP99Ms: r2x(pct(e, 99)), rawP50Ms: r2x(pct(r, 50)), rawP99Ms: r2x(pct(r, 99)),
-        ratioP50: r2(pct(e, 50) / pct(r, 50)), goal: TARGETS.latencyOfRaw, met: pct(e, 50) / pct(r, 50) <= TARGETS.latencyOfRaw,
-      };
-      echo.push(row);
-      log(`${spec.link}: echo ${size} B: p50 ${row.echoP50Ms} ms p99 ${row.echoP99Ms} ms (raw p50 ${row.rawP50Ms} ms, x${row.ratioP50})`);
+      const rawP50 = r3(pct(r, 50));
+      sessions.forEach((_, k) => {
+        const p50 = r3(pct(e[k], 50));
+        const ratio = sig(p50 / rawP50);
+        const row = {
+          payload: size, rawBytes: rawPayload.length, echoP50Ms: p50, echoP99Ms: r3(pct(e[k], 99)), rawP50Ms: rawP50, rawP99Ms: r3(pct(r, 99)),
+          ratioP50: ratio, met: ratio <= ISSUE_GOALS.latencyOfRaw, metTargets: ratio <= TARGETS.latencyOfRaw,
+        };
+        echo[k].push(row);
+        log(`${tags[k]}: echo ${size} B: p50 ${row.echoP50Ms} ms p99 ${row.echoP99Ms} ms (raw p50 ${row.rawP50Ms} ms, x${row.ratioP50})`);
+      });
     }
-    // Bulk: one tensor of `bulk` bytes (uint8), copyFrom (CopyToRemote) and copyTo (CopyFromRemote).
+    // Bulk: one tensor of `bulk` bytes (uint8), copyFrom (CopyToRemote, host -> device) next to the
+    // raw link's one-way stream host -> device (timed to its one-byte answer, as the copy to its
+    // last reply), and copyTo (CopyFromRemote, device -> host) next to the one-way stream device ->
+    // host. The raw full-duplex echo of as many bytes is kept for reference.
     const bulk = spec.bulk;
     const data = pattern(bulk, 7919);
-    const t = await s.empty([bulk], DType.uint8);
-    await t.copyFrom(data);
-    const up: number[] = [];
-    const down: number[] = [];
-    const rawMs: number[] = [];
-    for (let i = 0; i < spec.reps; i++) {
-      up.push(await timeIt(() => t.copyFrom(data)));
-      let back: Uint8Array = new Uint8Array(0);
-      down.push(await timeIt(async () => { back = await t.copyTo(); }));
-      if (back.length !== bulk || back[bulk - 1] !== data[bulk - 1]) throw new Error('copyTo returned other bytes');
-      rawMs.push(await timeIt(() => raw.roundTrip(data)));
+    const tensors: Awaited<ReturnType<(typeof sessions)[number]['empty']>>[] = [];
+    for (const s of sessions) {
+      const t = await s.empty([bulk], DType.uint8);
+      await t.copyFrom(data);
+      tensors.push(t);
     }
-    await t.free();
-    // Best of the repeats for all three (the link's limit and ours, least disturbed by other load).
+    await raw.sink(data);
+    const up: number[][] = sessions.map(() => []);
+    const down: number[][] = sessions.map(() => []);
+    const rawUp: number[] = [];
+    const rawDown: number[] = [];
+    const rawEcho: number[] = [];
+    for (let i = 0; i < spec.reps; i++) {
+      for (let k = 0; k < sessions.length; k++) up[k].push(await timeIt(() => tensors[k].copyFrom(data)));
+      rawUp.push(await timeIt(() => raw.sink(data)));
+      for (let k = 0; k < sessions.length; k++) {
+        let back: Uint8Array = new Uint8Array(0);
+        down[k].push(await timeIt(async () => { back = await tensors[k].copyTo(); }));
+        if (back.length !== bulk || back[bulk - 1] !== data[bulk - 1]) throw new Error('copyTo returned other bytes');
+      }
+      rawDown.push(await timeIt(() => raw.source(bulk)));
+      rawEcho.push(await timeIt(() => raw.roundTrip(data)));
+    }
+    for (const t of tensors) await t.free();
+    // Best of the repeats (each side least disturbed by other load), medians kept alongside.
     const kib = (ms: number): number => r2(bulk / 1024 / (ms / 1000));
     const best = (xs: number[]): number => Math.min(...xs);
-    const rawKiBs = kib(best(rawMs));
-    const goodput = {
-      bytes: bulk, reps: spec.reps, maxPacket, of: 'best of reps',
-      copyFromKiBs: kib(best(up)), copyToKiBs: kib(best(down)), rawKiBs,
-      copyFromMedianKiBs: kib(median(up)), copyToMedianKiBs: kib(median(down)), rawMedianKiBs: kib(median(rawMs)),
-      copyFromOfRaw: sig(kib(best(up)) / rawKiBs), copyToOfRaw: sig(kib(best(down)) / rawKiBs), goal: TARGETS.goodputOfRaw,
-      met: kib(best(up)) / rawKiBs >= TARGETS.goodputOfRaw && kib(best(down)) / rawKiBs >= TARGETS.goodputOfRaw,
+    const dir = (urpc: number[], rawMs: number[], rawWhat: string) => {
+      const k = kib(best(urpc));
+      const rk = kib(best(rawMs));
+      const ofRaw = sig(k / rk);
+      return {
+        kibs: k, medianKibs: kib(median(urpc)), rawKibs: rk, rawMedianKibs: kib(median(rawMs)), raw: rawWhat,
+        ofRaw, met: ofRaw >= ISSUE_GOALS.goodputOfRaw, metTargets: ofRaw >= TARGETS.goodputOfRaw,
+      };
     };
-    log(`${spec.link}: bulk ${bulk} B: copyFrom ${goodput.copyFromKiBs} KiB/s, copyTo ${goodput.copyToKiBs} KiB/s, raw ${rawKiBs} KiB/s`);
-    return { link: spec.link, raw: spec.raw, samples: n, echo, goodput };
+    return spec.variants.map((v, k) => {
+      const goodput = {
+        bytes: bulk, reps: spec.reps, maxPacket, of: 'best of reps (median alongside)',
+        copyFrom: dir(up[k], rawUp, 'one-way host -> device (sink, timed to its 1-byte answer)'),
+        copyTo: dir(down[k], rawDown, 'one-way device -> host (transmit on request)'),
+        rawEcho: { kibs: kib(best(rawEcho)), medianKibs: kib(median(rawEcho)), what: 'full-duplex byte echo of the same bytes (reference only)' },
+      };
+      log(`${tags[k]}: bulk ${bulk} B: copyFrom ${goodput.copyFrom.kibs} KiB/s (raw one-way ${goodput.copyFrom.rawKibs}, x${goodput.copyFrom.ofRaw}), ` +
+        `copyTo ${goodput.copyTo.kibs} KiB/s (raw one-way ${goodput.copyTo.rawKibs}, x${goodput.copyTo.ofRaw}); raw echo ${goodput.rawEcho.kibs} KiB/s`);
+      // Reliable mode: the session says whether the device accepted it.
+      const reliable = (sessions[k] as unknown as { session?: { reliable?: boolean } }).session?.reliable === true;
+      return {
+        link: spec.link, variant: v.variant, reliable, raw: spec.raw, samples: n, loadAvgStart: loadStart,
+        echo: echo[k], goodput,
+      };
+    });
   } finally {
     await raw.close();
-    await s.close();
+    for (const s of sessions) await s.close();
   }
 }
 
-/** The QEMU raw echo: the spike firmware of notes/qemu-reference (every byte back, +1), built
- * for lm3s6965evb with its own Makefile into the work directory. */
-async function buildQemuEcho(work: string): Promise<string | undefined> {
-  const src = path.resolve(REPO, '../shared/notes/qemu-reference/fw'); // shared/ sits beside the checkout
-  if (!fs.existsSync(path.join(src, 'Makefile'))) return undefined;
-  const dir = path.join(work, 'spike');
-  fs.cpSync(src, dir, { recursive: true });
-  fs.rmSync(path.join(dir, 'build'), { recursive: true, force: true });
-  await run('make', ['-C', dir, 'build/lm3s6965-irq.elf']);
-  return path.join(dir, 'build/lm3s6965-irq.elf');
+interface LatencyRow {
+  payload: number;
+  rawBytes: number;
+  echoP50Ms: number;
+  echoP99Ms: number;
+  rawP50Ms: number;
+  rawP99Ms: number;
+  ratioP50: number;
+  met: boolean;
+  metTargets: boolean;
 }
-const r2x = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The raw link firmware for the QEMU board: bench/harness/rawlink.c on urpc's own Cortex-M
+ * board layer (startup, interrupt-driven UART with the same rings), built like the board. */
+async function buildRawLinkQemu(work: string): Promise<string> {
+  const elf = path.join(work, 'rawlink-lm3s6965evb.elf');
+  const cm = path.join(REPO, 'firmware/platform/cortex-m');
+  await run('arm-none-eabi-gcc', ['-mcpu=cortex-m3', '-mthumb', '-std=c99', '-Os', '-ffreestanding', '-ffunction-sections', '-fdata-sections',
+    '-I', path.join(REPO, 'boards/qemu-lm3s6965evb'), '-I', cm, '-DRAWLINK_CORTEX_M',
+    path.join(REPO, 'bench/harness/rawlink.c'), path.join(cm, 'startup.c'), path.join(cm, 'uart.c'), path.join(cm, 'uart_pl011.c'),
+    '-nostartfiles', '-Wl,--gc-sections', '-L', cm, '-T', path.join(REPO, 'boards/qemu-lm3s6965evb/lm3s6965.ld'), '-o', elf]);
+  return elf;
+}
+
+async function buildRawLinkNative(work: string): Promise<string> {
+  const exe = path.join(work, 'rawlink');
+  await run('gcc', ['-std=c99', '-O2', '-DRAWLINK_POSIX', path.join(REPO, 'bench/harness/rawlink.c'), '-o', exe]);
+  return exe;
+}
+
+/** Whether the host session offers reliable mode (`connect(uri, { reliable: true })`). */
+export function hasReliableMode(): boolean {
+  const src = path.join(REPO, 'host/client/session.ts');
+  return fs.existsSync(src) && /\breliable\?: boolean/.test(fs.readFileSync(src, 'utf8'));
+}
 
 // ---- 4. wire overhead ----
 function benchWire() {
@@ -445,67 +655,165 @@ function benchWire() {
   return { what: 'FwTS Framer in Node: wire bytes (start, length, escaping, CRC) per payload byte, steady state', rows };
 }
 
+// ---- goals, from the figures ----
+type SizeResult = Awaited<ReturnType<typeof benchSize>>;
+type WpbResult = Awaited<ReturnType<typeof benchWorkPerByte>>;
+type LatencyResult = Awaited<ReturnType<typeof benchLatency>>[number];
+
+export function computeGoals(size: SizeResult, wpb: WpbResult, latency: LatencyResult[]): Goal[] {
+  const G: Goal[] = [];
+  const m3 = size.linked['cortex-m3'];
+  const m0 = size.linked['cortex-m0plus'];
+  const L = (k: string): Sec => m3.layers[k];
+  const flash = (s: Sec): number => s.text + s.data;
+  const framingText = L('crc16').text + L('framer').text + L('unframer').text;
+  const T = TARGETS.size;
+  // issue 8
+  G.push(goal({ id: 'framing-text', source: 'issue 8', what: 'CRC-16 + framer + unframer, .text, linked Cortex-M3 -Os', figure: framingText, unit: 'B',
+    baseline: T.framing.baseline, baselineWhat: 'microTVM CRC + framing (flash)', op: '<=', limit: ISSUE_GOALS.framingText, on: 'figure',
+    detail: `framer + CRC alone (no unframer): ${L('crc16').text + L('framer').text} B` }));
+  G.push(goal({ id: 'stack-text', source: 'issue 8', what: 'whole device stack, .text, linked Cortex-M3 (every generated module: framing, session, allocator, RPC server, registry, built-in functions, fw_rt + glue)',
+    figure: m3.stack.text, unit: 'B', op: '<=', limit: ISSUE_GOALS.stackText, on: 'figure',
+    detail: `M0+ ${size.linked['cortex-m0plus'].stack.text} B, M4 ${size.linked['cortex-m4'].stack.text} B` }));
+  G.push(goal({ id: 'protocol-text', source: 'issue 8', what: 'device stack without the built-in device functions (echo, info, add/sum, log, sleep, time evaluator), .text, linked Cortex-M3',
+    figure: m3.protocol.text, unit: 'B', op: '<=', limit: ISSUE_GOALS.stackText, on: 'figure',
+    detail: `M0+ ${size.linked['cortex-m0plus'].protocol.text} B, M4 ${size.linked['cortex-m4'].protocol.text} B` }));
+  G.push(goal({ id: 'stack-ram', source: 'issue 8', what: `whole device stack, .data + .bss beyond the user-sized buffers (session rx ${m3.userBuffers.sessionRx} + RPC packet ${m3.userBuffers.rpcPacket}; the tensor pool and size table are the board's array), linked Cortex-M3`,
+    figure: m3.stackRamBeyondUser, unit: 'B', op: '<=', limit: ISSUE_GOALS.stackRam, on: 'figure',
+    detail: `M0+ ${size.linked['cortex-m0plus'].stackRamBeyondUser} B, M4 ${size.linked['cortex-m4'].stackRamBeyondUser} B` }));
+  // Link goals apply to the plain session (reliable mode is reported as its cost, not a goal).
+  for (const lt of latency.filter((x) => x.variant === 'plain')) {
+    const short = lt.link.replace(/ \(.*$/, '');
+    for (const [k, name] of [['copyFrom', 'copyFrom (CopyToRemote)'], ['copyTo', 'copyTo (CopyFromRemote)']] as const) {
+      const d = lt.goodput[k];
+      for (const [src, lim] of [['issue 8', ISSUE_GOALS.goodputOfRaw], ['targets.md', TARGETS.goodputOfRaw]] as const) {
+        G.push(goal({ id: `goodput-${k}-${short}-${src}`, source: src, what: `${short}: bulk ${name} goodput, ${lt.goodput.bytes} B`, figure: d.kibs, unit: 'KiB/s',
+          baseline: d.rawKibs, baselineWhat: `raw link ${d.raw}`, op: '>=', limit: lim, on: 'ratio' }));
+      }
+    }
+    const worst = [...lt.echo].sort((a, b) => b.ratioP50 - a.ratioP50)[0];
+    for (const [src, lim] of [['issue 8', ISSUE_GOALS.latencyOfRaw], ['targets.md', TARGETS.latencyOfRaw]] as const) {
+      const ok = lt.echo.filter((e) => e.ratioP50 <= lim);
+      G.push(goal({ id: `echo-${short}-${src}`, source: src, what: `${short}: echo p50 vs the raw round trip, every payload 0..${lt.echo[lt.echo.length - 1].payload} B (the worst size)`,
+        figure: worst.echoP50Ms, unit: 'ms', baseline: worst.rawP50Ms, baselineWhat: `raw round trip of ${worst.rawBytes} B`, op: '<=', limit: lim, on: 'ratio',
+        detail: `worst at ${worst.payload} B; within the limit at ${ok.length} of ${lt.echo.length} sizes${ok.length ? ` (${ok.map((e) => e.payload + ' B').join(', ')})` : ''}` }));
+    }
+  }
+  // targets.md: per layer against microTVM (flash kept after linking on Cortex-M3), firmware, work per byte
+  const layerGoal = (id: string, what: string, v: number, t: { baseline: number; goal: number }): void => {
+    G.push(goal({ id, source: 'targets.md', what: `${what}, flash, linked Cortex-M3`, figure: v, unit: 'B', baseline: t.baseline, baselineWhat: 'microTVM', op: '<=', limit: t.goal, on: 'figure' }));
+  };
+  layerGoal('framing-flash', 'CRC-16 + framer + unframer', flash(L('crc16')) + flash(L('framer')) + flash(L('unframer')), T.framing);
+  layerGoal('session', 'session', flash(L('session')), T.session);
+  layerGoal('allocator', 'page allocator', flash(L('page allocator')), T.allocator);
+  layerGoal('rpc', 'RPC server (server, wire, messages, codes)', flash(L('rpc server')), T.rpc);
+  layerGoal('runtime', 'runtime support (registry + runtime, built-in functions, fw_rt + glue)',
+    flash(L('registry + runtime')) + flash(L('built-in device functions')) + flash(L('fw_rt + device glue')), T.runtime);
+  G.push(goal({ id: 'firmware', source: 'targets.md', what: 'whole linked firmware, flash (libc, libgcc and board C included), qemu-lm3s6965evb Cortex-M3', figure: m3.flash, unit: 'B',
+    baseline: T.firmware.baseline, baselineWhat: 'microTVM', op: '<=', limit: T.firmware.goal, on: 'figure',
+    detail: `Cortex-M0+ (pico CI build): ${m0.flash} B vs microTVM ${T.firmwareM0plus.baseline} B (${sig(m0.flash / T.firmwareM0plus.baseline)}×)` }));
+  for (const [k, v] of Object.entries(wpb.runs)) {
+    const t = TARGETS.irPerByte[k];
+    if (t === undefined) continue;
+    G.push(goal({ id: `ir-${k.replace(/ /g, '-')}`, source: 'targets.md', what: `${k} (${wpb.frames} × ${wpb.payload} B frames), callgrind Ir per payload byte, gcc -O2`, figure: v.irPerByte, unit: 'Ir/B',
+      baseline: t.baseline, baselineWhat: 'microTVM', op: '<=', limit: t.goal, on: 'figure' }));
+  }
+  G.push(goal({ id: 'ir-call', source: 'targets.md', what: 'one CallFunc round trip, urpc.echo(1), callgrind Ir per call', figure: wpb.call.irPerCall, unit: 'Ir',
+    baseline: TARGETS.callIr.baseline, baselineWhat: 'microTVM', op: '<=', limit: TARGETS.callIr.goal, on: 'figure' }));
+  return G;
+}
+
 // ---- main ----
 export async function runBench(o: BenchOptions): Promise<{ file: string; result: Record<string, unknown> }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-bench-'));
   const gen = path.join(work, 'gen');
   const log = o.log;
+  const t0 = performance.now();
   let commit = 'unknown';
   let dirty = false;
+  let dirtyFiles: string[] = [];
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO, encoding: 'utf8' }).trim() !== '';
+    dirtyFiles = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO, encoding: 'utf8' })
+      .split('\n').filter((l) => l.trim() !== '').map((l) => l.slice(3));
+    dirty = dirtyFiles.length > 0;
   } catch {
     // not a checkout
   }
   const date = new Date().toISOString();
   const cpus = os.cpus();
+  let tsVersion = 'not found';
+  try {
+    tsVersion = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/typescript/package.json'), 'utf8')).version;
+  } catch {
+    // not installed
+  }
   const meta = {
-    date, commit, dirty, quick: o.quick,
-    machine: { host: os.hostname(), cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memGiB: r2(os.totalmem() / 2 ** 30), loadAvg1m: r2(os.loadavg()[0]), os: `${os.type()} ${os.release()} ${os.arch()}` },
+    date, commit, dirty, dirtyFiles, quick: o.quick,
+    machine: {
+      host: os.hostname(), cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memGiB: r2(os.totalmem() / 2 ** 30),
+      loadAvg1m: loadAvg()[0], loadAvgStart: loadAvg(), loadAvgEnd: [] as number[], os: `${os.type()} ${os.release()} ${os.arch()}`,
+    },
     versions: {
       node: process.version,
+      typescript: tsVersion,
       gcc: await version('gcc', ['--version']),
+      clang: await version('clang', ['--version']),
       armGcc: await version('arm-none-eabi-gcc', ['--version']),
       valgrind: await version('valgrind', ['--version']),
       qemu: await version('qemu-system-arm', ['--version']),
     },
+    durationS: 0,
   };
-  log(`bench: ${meta.machine.cpu} x${meta.machine.cores}, commit ${commit.slice(0, 10)}${dirty ? ' (dirty)' : ''}${o.quick ? ', quick' : ''}`);
+  log(`bench: ${meta.machine.cpu} x${meta.machine.cores}, load ${meta.machine.loadAvgStart.join(' ')}, commit ${commit.slice(0, 10)}${dirty ? ' (dirty)' : ''}${o.quick ? ', quick' : ''}`);
   const tr = benchTranspile(gen, o.quick ? 1 : 5);
   log(`transpile: ${tr.medianMs} ms median, ${tr.cFiles} C files`);
   const size = await benchSize(gen, work, log);
   const native = await buildBoard('native', { outDir: path.join(work, 'native') });
   const workPerByte = await benchWorkPerByte(gen, work, native.output, o.quick, log);
-  const latency = [await benchLatency({
+  const rawNative = await buildRawLinkNative(work);
+  const reliable = hasReliableMode();
+  const reliableOpts: ConnectOptions & { reliable?: boolean } = { reliable: true };
+  const variants: { variant: string; opts?: ConnectOptions }[] = [{ variant: 'plain' }];
+  if (reliable) variants.push({ variant: 'reliable', opts: reliableOpts });
+  else log('reliable mode: not in host/client/session.ts yet; only the plain session is measured');
+  const latency: LatencyResult[] = [...await benchLatency({
     link: 'native (firmware process, stdin/stdout pipes)', uri: `native:${native.output}`,
-    raw: '/bin/cat on the same kind of pipes', openRaw: async () => new ProcessTransport('/bin/cat', { name: 'cat' }),
-    samples: o.quick ? 5 : 300, warm: o.quick ? 1 : 20, bulk: o.quick ? 16 * 1024 : 192 * 1024, reps: o.quick ? 1 : 7,
+    raw: 'bench/harness/rawlink.c as a process on the same kind of pipes', openRaw: async () => new ProcessTransport(rawNative, { name: 'rawlink' }),
+    samples: o.quick ? 5 : 500, warm: o.quick ? 1 : 20, bulk: o.quick ? 16 * 1024 : 192 * 1024, reps: o.quick ? 1 : 11, variants,
   }, log)];
-  const spike = o.qemu && meta.versions.qemu !== 'not found' ? await buildQemuEcho(work) : undefined;
-  if (spike !== undefined) {
+  if (o.qemu && meta.versions.qemu !== 'not found') {
     const elf = path.join(work, 'lm3s6965evb', 'firmware.elf');
-    latency.push(await benchLatency({
+    const rawElf = await buildRawLinkQemu(work);
+    latency.push(...await benchLatency({
       link: 'QEMU lm3s6965evb (PL011 UART on a socket)', uri: `qemu:lm3s6965evb?elf=${elf}`,
-      raw: 'the byte-echo spike firmware (notes/qemu-reference) in the same QEMU board',
-      openRaw: () => openQemu(`qemu:lm3s6965evb?elf=${spike}`),
-      samples: o.quick ? 3 : 40, warm: o.quick ? 1 : 5, bulk: o.quick ? 4 * 1024 : 32 * 1024, reps: o.quick ? 1 : 5,
+      raw: 'bench/harness/rawlink.c on the same board layer and UART driver in the same QEMU board',
+      openRaw: () => openQemu(`qemu:lm3s6965evb?elf=${rawElf}`),
+      samples: o.quick ? 3 : 100, warm: o.quick ? 1 : 5, bulk: o.quick ? 4 * 1024 : 32 * 1024, reps: o.quick ? 1 : 9, variants,
     }, log));
   } else {
-    log('latency over QEMU skipped' + (o.qemu ? ' (no spike firmware)' : ' (--no-qemu)'));
+    log('latency over QEMU skipped' + (o.qemu ? ' (no qemu-system-arm)' : ' (--no-qemu)'));
   }
   const wire = benchWire();
-  const result = { meta, size, workPerByte, latency, wire, transpile: { entry: 'firmware/device.ts', ...tr }, targets: TARGETS };
+  const goals = computeGoals(size, workPerByte, latency);
+  meta.machine.loadAvgEnd = loadAvg();
+  meta.durationS = Math.round((performance.now() - t0) / 1000);
+  const result = {
+    meta, goals, size, workPerByte, latency, wire, transpile: { entry: 'firmware/device.ts', ...tr },
+    targets: TARGETS, issueGoals: ISSUE_GOALS, reliableMode: reliable ? 'measured' : 'not available (no reliable option in host/client/session.ts)',
+  };
   const name = o.name ?? `${date.slice(0, 10)}-${commit.slice(0, 7)}${o.quick ? '-quick' : ''}`;
   fs.mkdirSync(o.out, { recursive: true });
   const file = path.join(o.out, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  log(`wrote ${path.relative(process.cwd(), file)}`);
+  log(`wrote ${path.relative(process.cwd(), file)} (${meta.durationS} s)`);
   if (o.readme) {
     const readme = path.join(REPO, 'bench/README.md');
     fs.writeFileSync(readme, renderReadme(result, path.relative(path.join(REPO, 'bench'), file), fs.existsSync(readme) ? fs.readFileSync(readme, 'utf8') : ''));
     fs.writeFileSync(path.join(REPO, 'bench/sizes.svg'), renderSizeSvg(result));
-    log(`refreshed ${path.relative(process.cwd(), readme)} and bench/sizes.svg`);
+    fs.writeFileSync(path.join(REPO, 'bench/latency.svg'), renderLatencySvg(result));
+    fs.writeFileSync(path.join(REPO, 'bench/goodput.svg'), renderGoodputSvg(result));
+    log(`refreshed ${path.relative(process.cwd(), readme)} and bench/{sizes,latency,goodput}.svg`);
   }
   fs.rmSync(work, { recursive: true, force: true });
   return { file, result };

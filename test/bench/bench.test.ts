@@ -1,57 +1,198 @@
-// `npm run bench --quick` writes a well-formed report with every section. Figures are not
-// asserted (they depend on the machine); only that each one is there and is a number.
+// `npm run bench --quick` writes a well-formed, self-consistent report with every section: each
+// figure is there and is a number, every ratio is its figure over its baseline, every goal has a
+// verdict that follows from its figure and limit, the README table and the SVG plots render from
+// it. Figures are never asserted (they depend on the machine and its load).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { renderReadme, renderSizeSvg } from '../../bench/report.ts';
+import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from '../../bench/report.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const has = (cmd: string): boolean => spawnSync(cmd, ['--version']).status === 0;
+const num = (x: unknown, what: string): void => assert.ok(typeof x === 'number' && Number.isFinite(x), `${what}: ${x}`);
+/** A ratio as the bench rounds it: two decimals from 1 up, two significant digits below. */
+const ratioOf = (r: number, figure: number, base: number, what: string): void => {
+  const x = figure / base;
+  assert.ok(Math.abs(r - x) <= Math.max(0.0051, 0.051 * Math.abs(x)), `${what}: ratio ${r} but ${figure} / ${base} = ${x}`);
+};
+/** Tags balance (every opened element is closed), so the SVG parses. */
+function wellFormedSvg(svg: string, what: string): void {
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>[\s\S]*<\/svg>\n$/, what);
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    if (m[3] === '/') continue;
+    if (m[1] === '/') assert.equal(stack.pop(), m[2], `${what}: </${m[2]}> closes another element`);
+    else stack.push(m[2]);
+  }
+  assert.deepEqual(stack, [], `${what}: unclosed ${stack.join(', ')}`);
+  assert.ok(!/NaN|undefined|Infinity/.test(svg), `${what}: NaN/undefined/Infinity in the plot`);
+}
 
 describe('bench (quick run)', function () {
   this.timeout(300_000);
-  it('writes bench/results-style JSON with size, workPerByte, latency, wire and transpile', function () {
+  let j: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let out: string;
+  before(function () {
     if (!has('valgrind') || !has('arm-none-eabi-gcc')) this.skip();
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-bench-test-'));
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-bench-test-'));
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out, '--name', 'q', '--no-readme', '--no-qemu'],
       { cwd: REPO, encoding: 'utf8', timeout: 280_000 });
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    const j = JSON.parse(fs.readFileSync(path.join(out, 'q.json'), 'utf8'));
-    const num = (x: unknown, what: string): void => assert.ok(typeof x === 'number' && Number.isFinite(x), `${what}: ${x}`);
+    j = JSON.parse(fs.readFileSync(path.join(out, 'q.json'), 'utf8'));
+  });
+  after(() => {
+    if (out) fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it('records the machine (cpu, cores, load average), the tool versions and the commit', () => {
     assert.match(j.meta.commit, /^[0-9a-f]{40}$|^unknown$/);
-    assert.ok(j.meta.machine.cpu && j.meta.versions.node && j.meta.date);
+    assert.equal(typeof j.meta.dirty, 'boolean');
+    assert.ok(Array.isArray(j.meta.dirtyFiles) && j.meta.dirtyFiles.length > 0 === j.meta.dirty);
+    assert.ok(j.meta.machine.cpu && j.meta.date);
+    num(j.meta.machine.cores, 'cores');
+    for (const k of ['loadAvgStart', 'loadAvgEnd']) {
+      assert.equal(j.meta.machine[k].length, 3, k);
+      for (const x of j.meta.machine[k]) num(x, k);
+    }
+    for (const k of ['node', 'typescript', 'gcc', 'clang', 'armGcc', 'valgrind', 'qemu']) assert.equal(typeof j.meta.versions[k], 'string', k);
+    assert.match(j.meta.versions.node, /^v\d+/);
+    assert.match(j.meta.versions.typescript, /^\d+\.\d+/);
+  });
+
+  it('sizes: every layer on M0+/M3/M4, objects and linked images; totals add up; RAM beyond the user-sized buffers', () => {
+    const layers = ['crc16', 'framer', 'unframer', 'session', 'page allocator', 'rpc server', 'registry + runtime', 'built-in device functions', 'fw_rt + device glue'];
+    const sum = (ls: Record<string, { text: number }>, ks: string[]): number => ks.reduce((a, k) => a + ls[k].text, 0);
     for (const cpu of ['cortex-m0plus', 'cortex-m3', 'cortex-m4']) {
       const s = j.size.perCpu[cpu];
-      for (const l of ['crc16', 'framer', 'unframer', 'session', 'page allocator', 'rpc server + wire + messages', 'registry/functions']) {
+      for (const l of layers) {
         num(s.layers[l].text, `${cpu} ${l}`);
         assert.ok(s.layers[l].text > 0, `${cpu} ${l} has code`);
       }
-      num(s.stack.text, `${cpu} stack`);
+      assert.equal(s.stack.text, sum(s.layers, layers), `${cpu} objects: stack = sum of layers`);
+      const k = j.size.linked[cpu];
+      assert.ok(k, `linked image for ${cpu}`);
+      assert.equal(k.cpu, cpu);
+      for (const l of layers) assert.ok(k.layers[l].text > 0, `${cpu} linked ${l}`);
+      assert.equal(k.stack.text, sum(k.layers, layers), `${cpu} linked: stack = sum of layers`);
+      assert.equal(k.protocol.text, k.stack.text - k.layers['built-in device functions'].text);
+      assert.ok(k.stack.text + k.layers['board C'].text + k.layers['libc + libgcc + crt'].text <= k.sections.text, `${cpu}: modules fit the image`);
+      assert.equal(k.flash, k.sections.text + k.sections.data);
+      const u = k.userBuffers;
+      assert.ok(u.tensorMemory > 0 && u.pages === Math.floor(u.tensorMemory / 268) && u.sessionRx > 0 && u.rpcPacket > 0, JSON.stringify(u));
+      assert.equal(k.stackRamBeyondUser, k.stack.data + k.stack.bss - u.sessionRx - u.rpcPacket);
+      assert.ok(k.stackRamBeyondUser >= 0);
+      assert.equal(k.boardRamBeyondPool, k.layers['board C'].data + k.layers['board C'].bss - u.tensorMemory);
     }
-    num(j.size.linked.flash, 'linked flash');
+  });
+
+  it('work per byte: every run counted, ratios are figure / microTVM', () => {
     for (const k of ['frame random', 'frame ff', 'unframe random whole', 'unframe random byte', 'unframe ff whole']) {
-      num(j.workPerByte.runs[k].irPerByte, k);
-      num(j.workPerByte.runs[k].ratio, `${k} ratio`);
+      const x = j.workPerByte.runs[k];
+      num(x.irPerByte, k);
+      ratioOf(x.ratio, x.irPerByte, x.baseline, k);
+      assert.equal(x.met, x.irPerByte <= x.goal, k);
     }
-    num(j.workPerByte.call.irPerCall, 'CallFunc Ir');
+    const c = j.workPerByte.call;
+    num(c.irPerCall, 'CallFunc Ir');
+    ratioOf(c.ratio, c.irPerCall, c.baseline, 'CallFunc');
+  });
+
+  it('latency and goodput: each next to the raw link, ratios are figure / raw, verdicts follow', () => {
     assert.ok(j.latency.length >= 1);
     for (const lt of j.latency) {
+      assert.ok(['plain', 'reliable'].includes(lt.variant));
       assert.ok(lt.echo.length >= 2 && lt.echo[0].payload === 0);
-      for (const e of lt.echo) num(e.ratioP50, `${lt.link} echo ${e.payload}`);
-      num(lt.goodput.copyFromOfRaw, `${lt.link} copyFrom / raw`);
-      num(lt.goodput.copyToOfRaw, `${lt.link} copyTo / raw`);
+      for (const e of lt.echo) {
+        for (const k of ['echoP50Ms', 'echoP99Ms', 'rawP50Ms', 'rawP99Ms']) num(e[k], `${lt.link} ${e.payload} ${k}`);
+        ratioOf(e.ratioP50, e.echoP50Ms, e.rawP50Ms, `${lt.link} echo ${e.payload}`);
+        assert.equal(e.met, e.ratioP50 <= j.issueGoals.latencyOfRaw);
+        assert.equal(e.metTargets, e.ratioP50 <= j.targets.latencyOfRaw);
+        assert.equal(e.rawBytes, Math.max(1, e.payload));
+      }
+      for (const d of [lt.goodput.copyFrom, lt.goodput.copyTo]) {
+        num(d.kibs, 'goodput');
+        num(d.rawKibs, 'raw one-way');
+        ratioOf(d.ofRaw, d.kibs, d.rawKibs, `${lt.link} goodput`);
+        assert.equal(d.met, d.ofRaw >= j.issueGoals.goodputOfRaw);
+        assert.equal(d.metTargets, d.ofRaw >= j.targets.goodputOfRaw);
+        assert.match(d.raw, /one-way/);
+      }
     }
-    assert.equal(j.wire.rows.length, 8);
-    num(j.transpile.medianMs, 'transpile');
-    // The README table renders from it, and a second render replaces the generated block only.
+    // The plain session and, when the host has it, reliable mode over the same raw link.
+    const plain = j.latency.filter((lt: { variant: string }) => lt.variant === 'plain');
+    assert.equal(plain.length, j.latency.length / (j.reliableMode === 'measured' ? 2 : 1));
+  });
+
+  it('goals: every goal of issue 8 is there with a verdict that follows from its figure, baseline and limit', () => {
+    const ids = j.goals.map((g: { id: string }) => g.id);
+    for (const id of ['framing-text', 'stack-text', 'protocol-text', 'stack-ram']) assert.ok(ids.includes(id), id);
+    assert.ok(ids.some((id: string) => /^goodput-copyFrom-native-issue 8$/.test(id)), 'copyFrom goodput goal');
+    assert.ok(ids.some((id: string) => /^goodput-copyTo-native-issue 8$/.test(id)), 'copyTo goodput goal');
+    assert.ok(ids.some((id: string) => /^echo-native-issue 8$/.test(id)), 'echo latency goal');
+    assert.equal(new Set(ids).size, ids.length, 'goal ids are unique');
+    for (const g of j.goals) {
+      assert.ok(['issue 8', 'targets.md'].includes(g.source), g.id);
+      assert.equal(typeof g.met, 'boolean', g.id);
+      num(g.figure, g.id);
+      num(g.limit, g.id);
+      if (g.baseline !== undefined) ratioOf(g.ratio, g.figure, g.baseline, g.id);
+      const v = g.on === 'ratio' ? g.ratio : g.figure;
+      assert.equal(g.met, g.op === '<=' ? v <= g.limit : v >= g.limit, `${g.id}: verdict`);
+    }
+    const lk = j.size.linked['cortex-m3'];
+    const goal = (id: string): { figure: number } => j.goals.find((g: { id: string }) => g.id === id);
+    assert.equal(goal('framing-text').figure, lk.layers.crc16.text + lk.layers.framer.text + lk.layers.unframer.text);
+    assert.equal(goal('stack-text').figure, lk.stack.text);
+    assert.equal(goal('stack-ram').figure, lk.stackRamBeyondUser);
+  });
+
+  it('the README block and the three plots render from it; a second render replaces the block only', () => {
     const md = renderReadme(j, 'results/q.json', '');
-    for (const h of ['## 1. Size', '## 2. Work per byte', '## 3. Latency', '## 4. Wire', '## 5. Transpile']) assert.ok(md.includes(h), h);
-    const again = renderReadme(j, 'results/q.json', md.replace('# urpc benchmarks', '# urpc benchmarks (kept)'));
+    for (const h of ['## Goals', '## 1. Size', '## 2. Work per byte', '## 3. Latency', '## 4. Wire', '## 5. Transpile', 'Reliable mode cost on a clean link']) assert.ok(md.includes(h), h);
+    for (const g of j.goals) {
+      const row = md.split('\n').find((l) => l.startsWith(`| ${g.what}`));
+      assert.ok(row, `goal row for ${g.id}`);
+      assert.ok(row.endsWith(g.met ? '| met |' : '| **missed** |'), `${g.id}: ${row}`);
+      assert.ok(row.includes(`| ${g.figure} ${g.unit} |`), `${g.id}: figure in its row`);
+    }
+    for (const k of ['node', 'typescript', 'clang', 'armGcc', 'qemu', 'valgrind']) assert.ok(md.includes(j.meta.versions[k]), k);
+    assert.ok(md.includes(j.meta.commit.slice(0, 10)));
+    const again = renderReadme(j, 'results/q.json', md.replace('# urpc benchmarks', '# urpc benchmarks (kept)') + '\nnotes kept\n');
     assert.ok(again.startsWith('# urpc benchmarks (kept)'));
+    assert.ok(again.endsWith('\nnotes kept\n'));
     assert.equal(again.split('bench:begin').length, 2);
-    assert.match(renderSizeSvg(j), /^<svg[\s\S]*<\/svg>\n$/);
-    fs.rmSync(out, { recursive: true, force: true });
+    wellFormedSvg(renderSizeSvg(j), 'sizes.svg');
+    const lat = renderLatencySvg(j);
+    wellFormedSvg(lat, 'latency.svg');
+    assert.equal((lat.match(/<path /g) ?? []).length, 4 * j.latency.length, 'four lines per link panel');
+    const gp = renderGoodputSvg(j);
+    wellFormedSvg(gp, 'goodput.svg');
+    for (const lt of j.latency) assert.ok(gp.includes(`${lt.goodput.copyFrom.kibs} of ${lt.goodput.copyFrom.rawKibs} KiB/s`));
+  });
+});
+
+describe('bench raw link (bench/harness/rawlink.c)', () => {
+  it('echoes, sinks n bytes then answers K, transmits n bytes on request', function () {
+    if (!has('gcc')) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-rawlink-'));
+    try {
+      const exe = path.join(dir, 'rawlink');
+      const cc = spawnSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-pedantic', '-Werror', '-DRAWLINK_POSIX',
+        path.join(REPO, 'bench/harness/rawlink.c'), '-o', exe], { encoding: 'utf8' });
+      assert.equal(cc.status, 0, cc.stderr);
+      const cmd = (op: string, n: number): Buffer => Buffer.from([0x1b, op.charCodeAt(0), n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+      const input = Buffer.concat([Buffer.from('hello'), cmd('S', 5000), Buffer.alloc(5000, 0x41), Buffer.from('xy'), cmd('T', 5000), Buffer.from('z')]);
+      const r = spawnSync(exe, { input });
+      assert.equal(r.status, 0);
+      const o = r.stdout as Buffer;
+      assert.equal(o.subarray(0, 16).toString(), 'RAWLINK\nhelloKxy');
+      assert.equal(o.length, 8 + 5 + 1 + 2 + 5000 + 1);
+      assert.ok(o.subarray(16, 16 + 5000).every((b) => b >= 0x20 && b < 0x80 && b !== 0x1b));
+      assert.equal(o.subarray(-1).toString(), 'z');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,20 +4,16 @@
 // the env's -D flags), linked with --gc-sections, and .text/.data/.bss printed; `urpc flash`
 // drives a fake `pio` that records its arguments.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { transpile } from '../../codegen/src/index.ts';
 import { readEnvs, BOARD_CPUS, REPO } from '../../host/pio/ini.ts';
-import { sectionSizes } from '../../host/board/size.ts';
+import { ciBuild } from '../../host/pio/ci_build.ts';
 import { requireTools } from '../qemu/helpers.ts';
 
-const run = promisify(execFile);
 const { ini, envs } = readEnvs();
-const STRICT = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-Os',
-  '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
 
 describe('platformio.ini', () => {
   it('has envs for an STM32 Nucleo, the nRF52840 DK, the Pico and an ESP32, on the Arduino framework', () => {
@@ -65,23 +61,12 @@ describe('PlatformIO envs: CI cross-build of the firmware and the portable platf
       continue;
     }
     it(`${e.name} (${e.board}, ${cpu.cflags[0]}): compiles with -Werror, links, fits`, async () => {
-      const src = path.join(REPO, 'firmware/platform/arduino');
-      const defines = e.buildFlags.filter((f) => f.startsWith('-D'));
-      const cfiles = [...fs.readdirSync(gen).filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f)),
-        path.join(src, 'urpc_port.c'), path.join(REPO, 'test/pio/ci_main.c')];
-      const obj = path.join(tmp, e.name);
-      fs.mkdirSync(obj, { recursive: true });
-      const flags = [...cpu.cflags, ...STRICT, ...defines, '-I', gen, '-I', src];
-      await Promise.all(cfiles.map(async (c) => {
-        const { stderr } = await run('arm-none-eabi-gcc', [...flags, '-c', c, '-o', path.join(obj, path.basename(c, '.c') + '.o')]);
-        assert.equal(stderr.trim(), '', `${path.basename(c)}: ${stderr}`);
-      }));
-      const elf = path.join(obj, 'firmware.elf');
-      await run('arm-none-eabi-gcc', [...cpu.cflags, ...cfiles.map((c) => path.join(obj, path.basename(c, '.c') + '.o')),
-        '--specs=nano.specs', '--specs=nosys.specs', '-Wl,--gc-sections', '-o', elf]);
-      const s = await sectionSizes('arm-none-eabi-size', elf);
+      const b = await ciBuild(e, gen, path.join(tmp, e.name));
+      for (const [file, err] of Object.entries(b.stderr)) assert.equal(err, '', `${file}: ${err}`);
+      const s = b.size.sections;
       console.log(`      ${e.name}: .text ${s.text}  .data ${s.data}  .bss ${s.bss}  (flash ${s.text + s.data} of ${cpu.flash / 1024} KiB, RAM ${s.data + s.bss} of ${cpu.ram / 1024} KiB; startup code of the Arduino core not included)`);
       assert.ok(s.text + s.data < cpu.flash && s.data + s.bss < cpu.ram);
+      assert.ok(b.size.modules.some((m) => m.module === 'session' && m.text > 0), 'per-module sizes from the map');
     });
   }
 });
