@@ -3,6 +3,7 @@
 //
 //   device_module_init();                 once, before anything else
 //   device_deviceBoot();                  sends the boot Terminate and the ready log
+//   device_deviceReboot();                the same after a warm reset (state dropped first)
 //   device_deviceFeed(bytes);             every chunk read from the link (UART, stdin, ...)
 //   device_deviceLog(text);               from fw_platform_log: a formatted log line
 //   device_deviceTick();                  in the main loop: async replies; true while one is pending
@@ -114,6 +115,12 @@ const stack = new DeviceStack(pool, sizes, port, port);
 
 export function deviceBoot(): void {
   stack.boot();
+}
+
+/** A reboot in place (a board's reset without one, e.g. the native board's SIGUSR1): every
+ * tensor and the session are dropped and the boot Terminate goes out again. */
+export function deviceReboot(): void {
+  stack.reboot();
 }
 
 /** Returns the first framing error met in `data` (Err.Ok if none); later bytes are still used. */

@@ -10,11 +10,24 @@
 // framer, spec §3.5) and then only answers. Each new session (a host Init) resets the server:
 // every tensor is freed and the time evaluator forgotten. Logs go out as session Log messages
 // (id 0), allowed before and after a session exists (§3.4).
+//
+// Reliable mode (session version 2, docs/protocol.md): requests and replies travel as Reliable
+// messages, a sequence byte before the packet. The host retransmits a request until its reply
+// arrives; the device runs each sequence number once and answers a repeat with the reply it
+// already sent (still in the server's reply buffer: nothing else writes it before the next
+// request), so a lost reply costs no second execution (no double allocation, no double call).
+// A repeat of a request still running (async) or one with no reply is ignored.
 
-import { u8, u16, u32, log, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u16, u32, bytes, view, rd8, log, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import type { WriteStream } from '../framing/framer.ts';
-import { Session, MessageType, type RandomSource, type SessionListener } from '../session/session.ts';
+import {
+  Session,
+  MessageType,
+  SESSION_VERSION_RELIABLE,
+  type RandomSource,
+  type SessionListener,
+} from '../session/session.ts';
 import { PageAllocator } from '../memory/page_allocator.ts';
 import type { PacketSink, Platform } from './ports.ts';
 import { PageMemory } from './memory_adapter.ts';
@@ -27,6 +40,9 @@ export const DEVICE_POOL_BYTES = 266112;
 /** Its size table: one u32 per page. */
 export const DEVICE_SIZE_TABLE_BYTES = 4032;
 
+/** lastReply before any reply (a view field needs a view to start from). */
+const NO_REPLY = bytes(0);
+
 export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   private readonly plat: Platform;
   private readonly pages: PageAllocator;
@@ -37,12 +53,23 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   rxErrors: u32 = u32(0);
   /** Sessions established since boot. */
   sessions: u32 = u32(0);
+  /** Reliable mode: the sequence number of the request being served or last served. */
+  private seq: u8 = u8(0);
+  /** Reliable mode: a request has been seen in this session (seq is meaningful). */
+  private seqValid: bool = false;
+  /** Reliable mode: the reply to `seq` has been sent and is `lastReply`. */
+  private replied: bool = false;
+  private lastReply: Bytes = NO_REPLY;
+  private readonly seqByte: Bytes = bytes(1);
+  /** Reliable mode: repeated requests answered from lastReply. */
+  repeats: u32 = u32(0);
 
   constructor(pool: Bytes, sizes: Bytes, out: WriteStream, plat: Platform) {
     this.plat = plat;
     this.pages = new PageAllocator(pool, u8(DEVICE_PAGE_LOG2));
     this.mem = new PageMemory(this.pages, sizes);
     this.session = new Session(out, this, this);
+    this.session.setMaxVersion(u8(SESSION_VERSION_RELIABLE));
     this.server = new RpcServer(this, this.mem, plat);
   }
 
@@ -51,6 +78,16 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     const e: Err = this.session.initialize();
     log('urpc device ready (tensor pool bytes, max packet):', this.mem.capacity(), 2048);
     return e;
+  }
+
+  /** A warm reboot: drops the session and every tensor, then boots again (as after a reset). */
+  reboot(): Err {
+    this.server.reset();
+    this.seqValid = false;
+    this.replied = false;
+    this.rxErrors = u32(0);
+    this.sessions = u32(0);
+    return this.boot();
   }
 
   /** Bytes from the link (any chunking). Returns the first framing error met; the stream goes on. */
@@ -85,13 +122,38 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   // ---- PacketSink: replies of the RPC server ----
 
   send(packet: Bytes): Err {
-    return this.session.sendMessage(u8(MessageType.Normal), packet);
+    if (this.session.sessionVersion() !== SESSION_VERSION_RELIABLE) {
+      return this.session.sendMessage(u8(MessageType.Normal), packet);
+    }
+    this.lastReply = packet;
+    this.replied = true;
+    return this.sendReliable();
+  }
+
+  /** lastReply as a Reliable message: the sequence byte, then the packet. */
+  private sendReliable(): Err {
+    let e: Err = this.session.startMessage(u8(MessageType.Reliable), u32(this.lastReply.length + 1));
+    this.seqByte[0] = this.seq;
+    if (e === Err.Ok) {
+      e = this.session.writeMessageBody(this.seqByte);
+    }
+    if (e === Err.Ok) {
+      e = this.session.writeMessageBody(this.lastReply);
+    }
+    if (e === Err.Ok) {
+      e = this.session.finishMessage();
+    } else {
+      this.session.abortMessage();
+    }
+    return e;
   }
 
   // ---- SessionListener ----
 
   established(): void {
     this.server.reset();
+    this.seqValid = false;
+    this.replied = false;
     this.sessions = u32(this.sessions + 1);
     log('urpc session established: id', this.session.sessionId());
   }
@@ -103,7 +165,28 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   message(type: u8, body: Bytes): void {
     if (type === MessageType.Normal) {
       this.server.handle(body);
+    } else if (
+      type === MessageType.Reliable &&
+      body.length >= 1 &&
+      this.session.sessionVersion() === SESSION_VERSION_RELIABLE
+    ) {
+      this.reliableRequest(body);
     }
+  }
+
+  private reliableRequest(body: Bytes): void {
+    const s: u8 = rd8(body, u32(0));
+    if (this.seqValid && s === this.seq) {
+      if (this.replied) {
+        this.repeats = u32(this.repeats + 1);
+        this.sendReliable();
+      }
+      return; // still running (async), or a request with no reply
+    }
+    this.seq = s;
+    this.seqValid = true;
+    this.replied = false;
+    this.server.handle(view(body, u32(1), body.length));
   }
 
   log(text: Bytes): void {

@@ -15,6 +15,12 @@
 // - A Reply arriving while established is ignored unless it answers our own current Init
 //   (then its responder nonce is adopted); TVM silently drops the session (§9.2.4).
 // - A Reply answering a nonce we did not send is ignored in every state.
+//
+// Version negotiation (a urpc extension, invisible to TVM peers): the Init carries the highest
+// version the initiator speaks; the responder answers with the highest version both speak
+// (never below 1). Version 1 is plain microTVM; version 2 adds reliable messages
+// (MessageType.Reliable, see firmware/rpc/device_stack.ts). A TVM host sends 1 and gets 1; a
+// TVM device answers 1 to anything, so a urpc host offering 2 falls back to plain mode.
 
 import { u8, u16, u32, bytes, view, copy, rd8, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
@@ -27,6 +33,8 @@ export const MessageType = {
   TerminateSession: 0x02,
   Log: 0x03,
   Normal: 0x10,
+  /** Version 2 sessions: a 1-byte sequence number, then one MinRPC packet (reliable mode). */
+  Reliable: 0x11,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -35,6 +43,8 @@ export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
 /** Session protocol version carried by Init and Reply (TVM's kVersion). */
 export const SESSION_VERSION = 0x01;
+/** The urpc version with reliable messages (sequence numbers and retransmission). */
+export const SESSION_VERSION_RELIABLE = 0x02;
 export const SESSION_HEADER_SIZE = 3;
 /** Largest message (header included) we accept: TVM_CRT_MAX_PACKET_SIZE_BYTES. */
 export const SESSION_MAX_MESSAGE = 2048;
@@ -76,8 +86,13 @@ export class Session implements FrameSink {
   private sid: u16 = u16(0);
   /** We sent the Init of the current attempt or session. */
   private initiator: bool = false;
+  /** The highest version we speak (offered in our Init, the cap of our Reply). */
+  private maxVersion: u8 = u8(SESSION_VERSION);
+  /** The version of the current session (1 until one is established). */
+  private version: u8 = u8(SESSION_VERSION);
   /** The message being received; emptied at every frame boundary. */
-  private readonly rx: Bytes = bytes(SESSION_MAX_MESSAGE);
+  /** One byte more than SESSION_MAX_MESSAGE: a Reliable message's sequence byte. */
+  private readonly rx: Bytes = bytes(SESSION_MAX_MESSAGE + 1);
   private rxLen: u32 = u32(0);
   /** Header (and version byte) of messages we send. */
   private readonly tx: Bytes = bytes(4);
@@ -105,11 +120,30 @@ export class Session implements FrameSink {
     return this.nonce;
   }
 
+  /** The version of the established session: 1 (plain microTVM) or 2 (reliable messages). */
+  sessionVersion(): u8 {
+    return this.version;
+  }
+
+  /** Sets the highest version we speak (1 or 2; anything else is clamped). Takes effect at the
+   * next Init or Reply. */
+  setMaxVersion(v: u8): void {
+    let m: u8 = v;
+    if (m < SESSION_VERSION) {
+      m = u8(SESSION_VERSION);
+    }
+    if (m > SESSION_VERSION_RELIABLE) {
+      m = u8(SESSION_VERSION_RELIABLE);
+    }
+    this.maxVersion = m;
+  }
+
   /** Picks a fresh nonce, drops any session and tells the peer so (a Terminate with id 0). */
   initialize(): Err {
     this.abortMessage();
     this.nonce = this.rng.randomByte();
     this.sid = u16(0);
+    this.version = u8(SESSION_VERSION);
     this.initiator = false;
     this.state = SessionState.NoSession;
     return this.sendControl(MessageType.TerminateSession);
@@ -199,16 +233,24 @@ export class Session implements FrameSink {
 
   // ---- FrameSink: the unframer delivers frames here ----
 
+  /** The largest message we take: TVM's limit, plus the sequence byte in a version 2 session. */
+  private rxLimit(): u32 {
+    if (this.version === SESSION_VERSION_RELIABLE) {
+      return u32(SESSION_MAX_MESSAGE + 1);
+    }
+    return u32(SESSION_MAX_MESSAGE);
+  }
+
   frameStart(len: u32): Err {
     this.rxLen = u32(0);
-    if (len > this.rx.length) {
+    if (len > this.rxLimit()) {
       return Err.SessionReceiveBufferShortWrite;
     }
     return Err.Ok;
   }
 
   frameData(data: Bytes): Err {
-    if (data.length > u32(this.rx.length - this.rxLen)) {
+    if (data.length > u32(this.rxLimit() - this.rxLen)) {
       return Err.SessionReceiveBufferShortWrite;
     }
     copy(this.rx, this.rxLen, data);
@@ -240,6 +282,7 @@ export class Session implements FrameSink {
       if (this.state === SessionState.Established) {
         this.state = SessionState.NoSession;
         this.sid = u16(0);
+        this.version = u8(SESSION_VERSION);
         this.listener.terminated();
       }
     } else if (type === MessageType.Log) {
@@ -255,13 +298,14 @@ export class Session implements FrameSink {
     if (peerNonce === 0 || body.length < 1) {
       return;
     }
+    const offered: u8 = rd8(body, u32(0));
     if (this.state !== SessionState.StartSent) {
       // TVM does not check the version here: a newer initiator learns ours from the Reply.
-      this.reply(peerNonce);
+      this.reply(peerNonce, offered);
     } else if (peerNonce < this.nonce) {
       // Both sides sent Init: the lower nonce wins, so we become the responder.
-      if (rd8(body, u32(0)) === SESSION_VERSION) {
-        this.reply(peerNonce);
+      if (offered >= SESSION_VERSION) {
+        this.reply(peerNonce, offered);
       }
     } else if (peerNonce === this.nonce) {
       // A tie: draw again.
@@ -274,34 +318,43 @@ export class Session implements FrameSink {
     if (responder === 0 || body.length < 1) {
       return;
     }
+    const v: u8 = rd8(body, u32(0));
     const ours: bool =
-      this.initiator && initiator === this.nonce && rd8(body, u32(0)) === SESSION_VERSION;
+      this.initiator && initiator === this.nonce && v >= SESSION_VERSION && v <= this.maxVersion;
     if (!ours) {
-      return; // a stale Reply to an earlier attempt, or not for us
+      return; // a stale Reply to an earlier attempt, not for us, or a version we did not offer
     }
     const sid: u16 = u16(this.nonce | (responder << 8));
     if (this.state === SessionState.StartSent) {
-      this.establish(sid);
+      this.establish(sid, v);
     } else if (this.state === SessionState.Established && sid !== this.sid) {
       // The peer answered a duplicate of our Init with a new nonce: follow it.
-      this.establish(sid);
+      this.establish(sid, v);
     }
   }
 
-  /** Answers an Init: we are the responder of the new session. */
-  private reply(peerNonce: u8): void {
+  /** Answers an Init offering version `offered`: we are the responder of the new session. */
+  private reply(peerNonce: u8, offered: u8): void {
+    let v: u8 = offered;
+    if (v > this.maxVersion) {
+      v = this.maxVersion;
+    }
+    if (v < SESSION_VERSION) {
+      v = u8(SESSION_VERSION);
+    }
     this.nonce = regenerateNonce(this.nonce);
     this.initiator = false;
     const sid: u16 = u16(peerNonce | (this.nonce << 8));
     this.putHeader(sid, u8(MessageType.StartSessionReply));
-    this.tx[3] = u8(SESSION_VERSION);
+    this.tx[3] = v;
     if (this.framer.writeFrame(this.tx) === Err.Ok) {
-      this.establish(sid);
+      this.establish(sid, v);
     }
   }
 
-  private establish(sid: u16): void {
+  private establish(sid: u16, version: u8): void {
     this.sid = sid;
+    this.version = version;
     this.state = SessionState.Established;
     this.listener.established();
   }
@@ -312,7 +365,7 @@ export class Session implements FrameSink {
     if (type === MessageType.TerminateSession) {
       return this.framer.writeFrame(view(this.tx, u32(0), u32(SESSION_HEADER_SIZE)));
     }
-    this.tx[3] = u8(SESSION_VERSION);
+    this.tx[3] = this.maxVersion;
     return this.framer.writeFrame(this.tx);
   }
 

@@ -48,7 +48,14 @@ export interface RpcClientOptions {
   linkName?: string;
   /** Deadline of the first request (and the first after armFirstCall()), in ms (default timeoutMs). */
   firstTimeoutMs?: number;
+  /** Called when a request times out, before its TimeoutError is thrown (the session then stops
+   * retransmitting it, or re-opens before the next request so a late reply cannot be taken for
+   * the next one's). */
+  onTimeout?: () => void;
 }
+
+/** Sends one request packet; `expectsReply` is false for a packet that gets no reply (Shutdown). */
+export type PacketSender = (packet: Uint8Array, expectsReply: boolean) => Promise<void>;
 
 /** Progress of a chunked copy: bytes done so far and the total. */
 export type ProgressCallback = (done: number, total: number) => void;
@@ -77,6 +84,7 @@ export interface TimeEvaluatorOptions {
 }
 
 interface Pending {
+  packet: Uint8Array;
   what: string;
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
@@ -103,7 +111,8 @@ export function dtypeBytes(d: DLDataType): number {
 const SMALL_PACKET = 256;
 
 export class RpcClient {
-  private readonly sendPacket: (p: Uint8Array) => Promise<void>;
+  private readonly sendPacket: PacketSender;
+  private readonly onTimeout: () => void;
   timeoutMs: number;
   firstTimeoutMs: number;
   readonly linkName: string;
@@ -114,8 +123,9 @@ export class RpcClient {
   /** Replies that arrived with no request waiting (late replies after a timeout). */
   unexpected = 0;
 
-  constructor(sendPacket: (p: Uint8Array) => Promise<void>, options: RpcClientOptions = {}) {
+  constructor(sendPacket: PacketSender, options: RpcClientOptions = {}) {
     this.sendPacket = sendPacket;
+    this.onTimeout = options.onTimeout ?? ((): void => undefined);
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.firstTimeoutMs = options.firstTimeoutMs ?? this.timeoutMs;
     this.linkName = options.linkName ?? 'device';
@@ -140,6 +150,13 @@ export class RpcClient {
     } catch (e) {
       w.reject(new ProtocolError(`${w.what}: ${(e as Error).message}`));
     }
+  }
+
+  /** True while `packet`'s request waits for its reply: a sender that had to wait (a session
+   * handshake) must not send a request that has already timed out, or its reply would be
+   * taken for the next request's. */
+  isWaitingFor(packet: Uint8Array): boolean {
+    return this.pending?.packet === packet;
   }
 
   /** Fails the outstanding request (e.g. the session ended). */
@@ -168,10 +185,11 @@ export class RpcClient {
       }
       const timer = setTimeout(() => {
         if (this.pending?.timer === timer) this.pending = undefined;
+        this.onTimeout();
         reject(new TimeoutError(`${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
       }, timeoutMs);
-      this.pending = { what, resolve, reject, timer };
-      this.sendPacket(packet).catch((e: unknown) => {
+      this.pending = { packet, what, resolve, reject, timer };
+      this.sendPacket(packet, true).catch((e: unknown) => {
         if (this.pending?.timer === timer) {
           this.pending = undefined;
           clearTimeout(timer);
@@ -187,7 +205,7 @@ export class RpcClient {
   /** Sends a packet that gets no reply (Shutdown). */
   async post(packet: Uint8Array): Promise<void> {
     await this.queue;
-    await this.sendPacket(packet);
+    await this.sendPacket(packet, false);
   }
 
   private static values(r: Reply, what: string): Value[] {

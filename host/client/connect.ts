@@ -15,6 +15,7 @@ import { RemoteSession, type RemoteSessionOptions } from './remote.ts';
 import { LocalSession } from './local.ts';
 import type { Transport } from './transport.ts';
 import type { AppTable } from '../../firmware/rpc/ctx.ts';
+import type { FaultSpec } from '../transport/faults.ts';
 
 export interface ConnectOptions extends RemoteSessionOptions {
   /** local: the app's device functions (host/app/load.ts loadApp(), or a generated AppRegistry). */
@@ -23,6 +24,8 @@ export interface ConnectOptions extends RemoteSessionOptions {
   deviceStderr?: boolean;
   /** native: extra environment for the firmware (e.g. URPC_SEED). */
   env?: Record<string, string>;
+  /** Inject faults into the link (host/transport/faults.ts), e.g. 'drop=0.01,flip=0.001,seed=7'. */
+  faults?: FaultSpec | string;
 }
 
 export type TransportFactory = (uri: string, opts: ConnectOptions) => Promise<Transport>;
@@ -59,5 +62,13 @@ export async function openTransport(uri: string, opts: ConnectOptions = {}): Pro
     throw new RpcError(`connect('${uri}'): unknown device URI; expected native, native:<path>, local, ` +
       'tcp:<host>:<port>, serial:<device>?baud=<n> or qemu:<board>');
   }
-  return factory(uri, opts);
+  if (opts.faults === undefined) return factory(uri, opts);
+  const { FaultyTransport, parseFaults } = await import('../transport/faults.ts');
+  let spec: FaultSpec;
+  try {
+    spec = typeof opts.faults === 'string' ? parseFaults(opts.faults) : opts.faults;
+  } catch (e) {
+    throw new RpcError((e as Error).message);
+  }
+  return new FaultyTransport(await factory(uri, opts), spec);
 }

@@ -20,11 +20,21 @@ export class RemoteSession<F extends object = {}> extends BaseSession<F> {
 
   constructor(uri: string, transport: Transport, opts: RemoteSessionOptions = {}) {
     const hs = new HostSession(transport, opts);
-    const client = new RpcClient(async (p) => {
+    const client = new RpcClient(async (p, expectsReply) => {
       if (!hs.isEstablished) client.armFirstCall();
       await hs.ensureOpen();
-      await hs.sendPacket(p);
-    }, { timeoutMs: opts.timeoutMs, firstTimeoutMs: opts.firstTimeoutMs ?? 3 * (opts.timeoutMs ?? 5000), linkName: transport.name });
+      if (expectsReply && !client.isWaitingFor(p)) return; // timed out during the handshake
+      await hs.sendPacket(p, expectsReply);
+    }, {
+      timeoutMs: opts.timeoutMs,
+      firstTimeoutMs: opts.firstTimeoutMs ?? 3 * (opts.timeoutMs ?? 5000),
+      linkName: transport.name,
+      onTimeout: () => {
+        // Plain mode re-opens the session before the next call (a fresh server: handles go).
+        if (!hs.reliable) this.forgetHandles();
+        hs.requestTimedOut();
+      },
+    });
     super(client);
     this.uri = uri;
     this.session = hs;

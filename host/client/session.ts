@@ -4,13 +4,29 @@
 // carries one RPC packet per Normal message, delivers device Logs, and notices a device reset (a
 // Terminate while established: the device rebooted) so the next request re-opens the session.
 //
+// Reliable mode (`reliable: true`): the Init offers session version 2; a device that answers 2
+// gets each request as a Reliable message (sequence byte + packet), re-sent with the current
+// session id after every retransmission timeout (rto.ts) until the reply with the same sequence
+// byte arrives; replies to other sequence numbers (late duplicates) are dropped. A device that
+// answers 1 (microTVM, older urpc) gets plain Normal messages. In plain mode a request that timed
+// out makes the next request re-open the session first, so its late reply (old session id) is
+// dropped instead of being taken for the next request's.
+//
 // Browser-safe: no Node imports (randomness from globalThis.crypto when present).
 
-import { asBytes, u8, type Bytes } from '../../firmware/lib/prelude.ts';
+import { asBytes, u8, u32, type Bytes } from '../../firmware/lib/prelude.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import type { WriteStream } from '../../firmware/framing/framer.ts';
-import { Session, MessageType, type RandomSource, type SessionListener } from '../../firmware/session/session.ts';
+import {
+  Session,
+  MessageType,
+  SESSION_VERSION,
+  SESSION_VERSION_RELIABLE,
+  type RandomSource,
+  type SessionListener,
+} from '../../firmware/session/session.ts';
 import { RpcError, TimeoutError } from './client.ts';
+import { RtoEstimator, type RtoOptions } from './rto.ts';
 import type { Transport } from './transport.ts';
 
 /** The device ended the session mid-call (it rebooted, or another host took over). The next
@@ -37,6 +53,19 @@ export interface HostSessionOptions {
   startTimeoutMs?: number;
   /** Source of the initial nonce (default: crypto random); tests fix it to reproduce spec vectors. */
   randomByte?: () => number;
+  /** Offer reliable mode (session version 2; default false: plain microTVM bytes). */
+  reliable?: boolean;
+  /** Reliable mode's retransmission timeout (rto.ts). */
+  rto?: RtoOptions;
+}
+
+/** A reliable-mode request waiting for its reply. */
+interface Outstanding {
+  seq: number;
+  packet: Uint8Array;
+  sentAt: number;
+  retries: number;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 const textDecoder = new TextDecoder();
@@ -66,6 +95,15 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   resets = 0;
   /** Framing errors met in received bytes. */
   rxErrors = 0;
+  /** Reliable mode: requests re-sent after a retransmission timeout. */
+  retransmissions = 0;
+  /** Reliable mode: replies dropped because they answer no waiting request (duplicates). */
+  duplicateReplies = 0;
+  private readonly rto: RtoEstimator;
+  private seq = 0;
+  private outstanding: Outstanding | undefined;
+  /** Plain mode: a request timed out, so its reply may still come; re-open before the next one. */
+  private stale = false;
 
   onPacket: (packet: Uint8Array) => void = () => undefined;
   onLog: (text: string) => void = () => undefined;
@@ -80,12 +118,19 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.startTimeoutMs = opts.startTimeoutMs ?? 10000;
     this.nonceSource = opts.randomByte ?? randomByte;
     this.session = new Session(this, this, this);
+    this.session.setMaxVersion(u8(opts.reliable === true ? SESSION_VERSION_RELIABLE : SESSION_VERSION));
+    this.rto = new RtoEstimator(opts.rto);
     transport.onData((d) => {
-      if (this.session.receive(asBytes(d)) !== Err.Ok) this.rxErrors++;
+      if (this.session.receive(asBytes(d)) !== Err.Ok) {
+        this.rxErrors++;
+        // A damaged frame while a request waits is most likely its reply: ask again now.
+        if (this.outstanding !== undefined) this.retransmit(this.outstanding);
+      }
       this.flush();
     });
     transport.onClose((reason) => {
       this.closedReason = reason;
+      this.stopRetransmitting();
       this.onClosed(new LinkClosedError(reason));
     });
   }
@@ -96,6 +141,11 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   get sessionId(): number {
     return this.session.sessionId();
+  }
+
+  /** The open session uses reliable mode (we offered it and the device accepted). */
+  get reliable(): boolean {
+    return this.session.isEstablished() && this.session.sessionVersion() === SESSION_VERSION_RELIABLE;
   }
 
   // ---- WriteStream (framer output) and RandomSource ----
@@ -121,6 +171,10 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       buf.set(p, at);
       at += p.length;
     }
+    return this.send(buf);
+  }
+
+  private send(buf: Uint8Array): Promise<void> {
     this.writeChain = this.writeChain.then(() => this.transport.write(buf)).catch((e: unknown) => {
       this.writeError = e instanceof Error ? e : new Error(String(e));
     });
@@ -141,11 +195,24 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   terminated(): void {
     this.resets++;
+    this.stopRetransmitting();
     this.onReset(new SessionResetError(`${this.transport.name}: the device ended the session (it rebooted or another host connected); the next call opens a new session`));
   }
 
   message(type: u8, body: Bytes): void {
     if (type === MessageType.Normal) this.onPacket(new Uint8Array(body as unknown as Uint8Array));
+    if (type === MessageType.Reliable && body.length >= 1) this.reliableReply(new Uint8Array(body as unknown as Uint8Array));
+  }
+
+  private reliableReply(body: Uint8Array): void {
+    const o = this.outstanding;
+    if (o === undefined || body[0] !== o.seq) {
+      this.duplicateReplies++;
+      return;
+    }
+    this.stopRetransmitting();
+    if (o.retries === 0) this.rto.sample(Date.now() - o.sentAt);
+    this.onPacket(body.subarray(1));
   }
 
   log(text: Bytes): void {
@@ -156,7 +223,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   /** Opens the session if it is not open (spec §6.2). Concurrent callers share one handshake. */
   ensureOpen(): Promise<void> {
-    if (this.session.isEstablished()) return Promise.resolve();
+    if (this.session.isEstablished() && !this.stale) return Promise.resolve();
     this.opening ??= this.handshake().finally(() => {
       this.opening = undefined;
     });
@@ -168,7 +235,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     const t0 = Date.now();
     const deadline = t0 + this.startTimeoutMs;
     let attempts = 0;
-    while (!this.session.isEstablished()) {
+    this.stale = false;
+    while (attempts === 0 || !this.session.isEstablished()) {
       const now = Date.now();
       if (now >= deadline) {
         throw new TimeoutError(`${this.transport.name}: session start handshake failed after ${this.startTimeoutMs} ms ` +
@@ -196,20 +264,74 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     }
   }
 
-  /** Sends one RPC packet as a Normal message. */
-  async sendPacket(packet: Uint8Array): Promise<void> {
+  /** Sends one RPC packet: a Normal message, or in reliable mode a Reliable message re-sent until
+   * its reply arrives (unless `expectsReply` is false), requestTimedOut() or the session ends. */
+  async sendPacket(packet: Uint8Array, expectsReply = true): Promise<void> {
     this.checkOpen();
-    const e = this.session.sendMessage(u8(MessageType.Normal), asBytes(packet));
-    if (e !== Err.Ok) {
-      this.out = [];
-      throw new RpcError(`${this.transport.name}: cannot send (session error 0x${e.toString(16)})`);
+    if (!this.reliable) {
+      this.frame(u8(MessageType.Normal), [packet]);
+    } else {
+      this.stopRetransmitting();
+      this.seq = (this.seq + 1) & 0xff;
+      const o: Outstanding = { seq: this.seq, packet, sentAt: Date.now(), retries: 0, timer: undefined! };
+      this.frame(u8(MessageType.Reliable), [Uint8Array.of(o.seq), packet]);
+      if (expectsReply) {
+        this.outstanding = o;
+        this.armRetransmit(o);
+      }
     }
     await this.flush();
     this.checkOpen();
   }
 
+  /** The request being waited for gave up (RpcClient's deadline): stop re-sending it; in plain
+   * mode re-open the session before the next request (see the top of this file). */
+  requestTimedOut(): void {
+    if (this.outstanding !== undefined) this.stopRetransmitting();
+    else this.stale = true;
+  }
+
+  /** Frames one message from parts into this.out. */
+  private frame(type: u8, parts: Uint8Array[]): void {
+    const n = parts.reduce((a, p) => a + p.length, 0);
+    let e = this.session.startMessage(type, u32(n));
+    for (const p of parts) if (e === Err.Ok) e = this.session.writeMessageBody(asBytes(p));
+    if (e === Err.Ok) e = this.session.finishMessage();
+    if (e !== Err.Ok) {
+      this.session.abortMessage();
+      this.out = [];
+      throw new RpcError(`${this.transport.name}: cannot send (session error 0x${e.toString(16)})`);
+    }
+  }
+
+  private armRetransmit(o: Outstanding): void {
+    o.timer = setTimeout(() => this.retransmit(o), o.retries === 0 ? this.rto.timeoutMs : this.rto.backoff(o.retries));
+  }
+
+  private retransmit(o: Outstanding): void {
+    clearTimeout(o.timer);
+    if (this.outstanding !== o) return;
+    if (!this.reliable) {
+      this.stopRetransmitting(); // the session ended; the caller hears it from onReset/onClosed
+      return;
+    }
+    o.retries++;
+    this.retransmissions++;
+    // Framed again, not replayed: the session id may have changed (a duplicated Init).
+    this.frame(u8(MessageType.Reliable), [Uint8Array.of(o.seq), o.packet]);
+    void this.flush();
+    this.armRetransmit(o);
+  }
+
+  private stopRetransmitting(): void {
+    if (this.outstanding === undefined) return;
+    clearTimeout(this.outstanding.timer);
+    this.outstanding = undefined;
+  }
+
   /** Sends a Terminate (the device drops the session) and closes the transport. */
   async close(): Promise<void> {
+    this.stopRetransmitting();
     if (this.closedReason === undefined) {
       this.session.initialize();
       await this.flush();

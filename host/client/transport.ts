@@ -12,6 +12,9 @@ export interface Transport {
   onClose(handler: (reason: string) => void): void;
   /** Closes the link; resolves when it is closed. Idempotent. */
   close(): Promise<void>;
+  /** Reboots the device, where the link can (native: SIGUSR1; QEMU: the monitor's system_reset).
+   * Resolves once the reset is requested; the device's boot Terminate follows. */
+  reset?(): Promise<void>;
 }
 
 export class TransportClosedError extends Error {

@@ -32,6 +32,14 @@ export class ProcessTransport implements Transport {
     if (!fs.existsSync(file)) {
       throw new TransportClosedError(`${file} does not exist; build it with: urpc build --board native`);
     }
+    if (fs.statSync(file).isDirectory()) {
+      throw new TransportClosedError(`${file} is a directory, not a firmware executable (native:<path> runs one, e.g. build/native/firmware)`);
+    }
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+    } catch {
+      throw new TransportClosedError(`${file} is not executable (chmod +x it, or build the firmware with: urpc build --board native)`);
+    }
     this.name = opts.name ?? `process ${path.relative(process.cwd(), file) || file}`;
     this.child = spawn(file, opts.args ?? [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     this.child.stdout.on('data', (b: Buffer) => this.dataHandler(new Uint8Array(b.buffer, b.byteOffset, b.length)));
@@ -74,6 +82,12 @@ export class ProcessTransport implements Transport {
 
   onClose(handler: (reason: string) => void): void {
     this.closeHandler = handler;
+  }
+
+  /** Reboots the firmware in place (SIGUSR1, firmware/platform/native/main.c). */
+  async reset(): Promise<void> {
+    if (this.closed) throw new TransportClosedError(`${this.name} is closed`);
+    this.child.kill('SIGUSR1');
   }
 
   /** Closes stdin (the firmware exits on EOF); kills it if it is still running after 1 s. */

@@ -9,11 +9,15 @@
  *   device_deviceTick() before every read; while it reports a pending async call, the read
  *   waits at most 1 ms (poll) so the call completes on time
  *
+ * SIGUSR1 reboots the device in place (device_deviceReboot: every tensor and the session are
+ * gone, the boot Terminate goes out), the native stand-in for a board's reset button.
+ *
  * Environment: URPC_SEED=<n> fixes the random seed (the session nonce; default time ^ pid). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,21 @@ static uint32_t rng_state;
 static int booted;
 static int in_log;
 static int log_stderr;
+static volatile sig_atomic_t reset_requested;
+
+static void on_reset_signal(int sig) {
+  (void)sig;
+  reset_requested = 1;
+}
+
+/* Without SA_RESTART: a blocked read() returns EINTR so the reset is served at once. */
+static void install_reset_signal(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_reset_signal;
+  sigemptyset(&sa.sa_mask);
+  (void)sigaction(SIGUSR1, &sa, NULL);
+}
 
 void fw_panic(uint32_t code) {
   fprintf(stderr, "urpc native firmware: panic %" PRIu32 "\n", code);
@@ -114,12 +133,17 @@ int main(void) {
   rng_state = seed != NULL ? (uint32_t)strtoul(seed, NULL, 0)
                            : (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
   if (rng_state == 0u) rng_state = 0x2545f491u;
+  install_reset_signal();
   device_module_init();
   booted = 1;
   device_deviceBoot();
   for (;;) {
     fw_bytes chunk;
     ssize_t n;
+    if (reset_requested) {
+      reset_requested = 0;
+      device_deviceReboot();
+    }
     /* While an async device function is pending, wake every millisecond to tick it. */
     if (device_deviceTick()) {
       struct pollfd pfd;

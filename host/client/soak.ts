@@ -1,0 +1,130 @@
+// A soak run: many seeded RPC operations (echo calls and tensor round trips) through a session,
+// each checked against what was sent and classified: right result, typed error (an RpcError:
+// TimeoutError, SessionResetError, RemoteError, ...), untyped error (a bug), wrong result
+// accepted as good (a bug), or no answer by the watchdog (a hang: a bug). `urpc soak` and the
+// fault-injection tests run it over a FaultyTransport. No Node imports.
+import { RpcError } from './client.ts';
+import type { RpcSession, Ret } from './rpc-session.ts';
+
+export interface SoakOptions {
+  /** Operations to run (default 1000). */
+  operations?: number;
+  /** Seed of the operation mix and payloads (default 1). */
+  seed?: number;
+  /** Share of operations that are tensor round trips (default 0.3); the rest are echo calls. */
+  tensorShare?: number;
+  /** Largest tensor in bytes (default 256) and echo byte argument (default 48). */
+  maxTensorBytes?: number;
+  maxEchoBytes?: number;
+  /** An operation still unsettled after this long is a hang (ms, default 30000). */
+  watchdogMs?: number;
+  /** Called after each operation (progress). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SoakResult {
+  operations: number;
+  /** RPC requests issued (an echo is 1; a tensor round trip 4: alloc, copy in, copy out, free). */
+  rpcs: number;
+  succeeded: number;
+  /** Typed errors by class name, and the first message of each. */
+  failedTyped: Record<string, number>;
+  typedExamples: Record<string, string>;
+  failedUntyped: number;
+  corruptedAccepted: number;
+  hung: number;
+  /** The slowest operation (ms), and the first few problems in words. */
+  slowestMs: number;
+  problems: string[];
+  ms: number;
+}
+
+class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = (seed >>> 0) || 1;
+  }
+  below(n: number): number {
+    let x = this.s;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.s = x >>> 0;
+    return Math.floor((this.s / 0x1_0000_0000) * n);
+  }
+  bytes(n: number): Uint8Array {
+    return Uint8Array.from({ length: n }, () => this.below(256));
+  }
+}
+
+const HUNG = Symbol('hung');
+
+function sameValue(a: Ret, b: Ret): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakResult> {
+  const total = opts.operations ?? 1000;
+  const rng = new Rng(opts.seed ?? 1);
+  const watchdogMs = opts.watchdogMs ?? 30_000;
+  const r: SoakResult = {
+    operations: 0, rpcs: 0, succeeded: 0, failedTyped: {}, typedExamples: {}, failedUntyped: 0, corruptedAccepted: 0, hung: 0, slowestMs: 0, problems: [], ms: 0,
+  };
+  const problem = (text: string): void => {
+    if (r.problems.length < 10) r.problems.push(`operation ${r.operations}: ${text}`);
+  };
+  const t0 = Date.now();
+  for (let i = 0; i < total; i++) {
+    const tensor = rng.below(1000) < (opts.tensorShare ?? 0.3) * 1000;
+    let op: () => Promise<boolean>;
+    if (tensor) {
+      const data = rng.bytes(1 + rng.below(opts.maxTensorBytes ?? 256));
+      r.rpcs += 4;
+      op = async () => {
+        const t = await s.array(data);
+        try {
+          const back = await t.copyTo();
+          return sameValue(back, data);
+        } finally {
+          await t.free().catch(() => undefined);
+        }
+      };
+    } else {
+      const args: Ret[] = [rng.below(1 << 30), 'x'.repeat(rng.below(24)), rng.bytes(rng.below((opts.maxEchoBytes ?? 48) + 1))];
+      r.rpcs += 1;
+      op = async () => {
+        const back = await s.functions.echo(...(args as (number | string | Uint8Array)[]));
+        return back.length === args.length && back.every((v, k) => sameValue(v, args[k]));
+      };
+    }
+    const start = Date.now();
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      op().then((ok) => (ok ? 'ok' : 'corrupt'), (e: unknown) => e),
+      new Promise<typeof HUNG>((resolve) => { watchdog = setTimeout(() => resolve(HUNG), watchdogMs); }),
+    ]);
+    clearTimeout(watchdog);
+    r.slowestMs = Math.max(r.slowestMs, Date.now() - start);
+    r.operations++;
+    if (outcome === 'ok') {
+      r.succeeded++;
+    } else if (outcome === 'corrupt') {
+      r.corruptedAccepted++;
+      problem(`${tensor ? 'tensor round trip' : 'echo'} returned a wrong result without an error`);
+    } else if (outcome === HUNG) {
+      r.hung++;
+      problem(`no answer and no error within ${watchdogMs} ms`);
+      break; // the session's request queue is stuck behind it
+    } else if (outcome instanceof RpcError) {
+      r.failedTyped[outcome.name] = (r.failedTyped[outcome.name] ?? 0) + 1;
+      r.typedExamples[outcome.name] ??= `operation ${r.operations - 1}: ${outcome.message}`;
+    } else {
+      r.failedUntyped++;
+      problem(`untyped error: ${outcome instanceof Error ? `${outcome.name}: ${outcome.message}` : String(outcome)}`);
+    }
+    opts.onProgress?.(r.operations, total);
+  }
+  r.ms = Date.now() - t0;
+  return r;
+}
