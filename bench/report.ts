@@ -139,7 +139,7 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
     L.push(`Not measured: ${r.reliableMode ?? 'no reliable mode'}.`, '');
   } else {
     L.push('`connect(uri, { reliable: true })` next to the plain session over the same link, in the same run (no faults injected):', '');
-    L.push('| link | echo p50 reliable / plain, per payload | copyFrom reliable / plain | copyTo reliable / plain |', '|---|---|---:|---:|');
+    L.push('| link | echo p50 reliable / plain, per payload | copyFrom reliable / plain | copyTo reliable / plain | retransmissions (echo sweep; whole run) | duplicate replies dropped |', '|---|---|---:|---:|---:|---:|');
     for (const lr of rel) {
       const lp = r.latency.find((x: any) => x.link === lr.link && x.variant === 'plain');
       if (!lp) continue;
@@ -147,7 +147,9 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
         const p = lp.echo.find((x: any) => x.payload === e.payload);
         return p ? `${e.payload} B: ${(e.echoP50Ms / p.echoP50Ms).toFixed(2)}` : '';
       }).filter((s: string) => s).join(', ');
-      L.push(`| ${short(lr.link)}${lr.reliable ? '' : ' (device refused reliable mode)'} | ${per} | ${(lr.goodput.copyFrom.kibs / lp.goodput.copyFrom.kibs).toFixed(2)} | ${(lr.goodput.copyTo.kibs / lp.goodput.copyTo.kibs).toFixed(2)} |`);
+      const c = lr.session ?? { echo: {}, total: {} };
+      L.push(`| ${short(lr.link)}${lr.reliable ? '' : ' (device refused reliable mode)'} | ${per} | ${(lr.goodput.copyFrom.kibs / lp.goodput.copyFrom.kibs).toFixed(2)} | ` +
+        `${(lr.goodput.copyTo.kibs / lp.goodput.copyTo.kibs).toFixed(2)} | ${n(c.echo.retransmissions)}; ${n(c.total.retransmissions)} | ${n(c.total.duplicateReplies)} |`);
     }
     L.push('');
   }

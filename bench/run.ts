@@ -516,6 +516,12 @@ async function benchLatency(spec: LinkSpec, log: (s: string) => void) {
         if (round >= 0) r[j].push(ms);
       }
     }
+    // Reliable mode's own counters (the host session has them from the reliable-mode commit on).
+    const counters = (k: number): { retransmissions: number; duplicateReplies: number } => {
+      const hs = (sessions[k] as unknown as { session?: { retransmissions?: number; duplicateReplies?: number } }).session;
+      return { retransmissions: hs?.retransmissions ?? 0, duplicateReplies: hs?.duplicateReplies ?? 0 };
+    };
+    const afterEcho = sessions.map((_, k) => counters(k));
     sizes.forEach((size, j) => {
       const rawP50 = r3(pct(r[j], 50));
       sessions.forEach((_, k) => {
@@ -585,6 +591,9 @@ async function benchLatency(spec: LinkSpec, log: (s: string) => void) {
       return {
         link: spec.link, variant: v.variant, reliable, raw: spec.raw, samples: n, loadAvgStart: loadStart,
         echo: echo[k], goodput,
+        /** Requests the host re-sent after a retransmission timeout, and duplicate replies it dropped
+         * (reliable mode; 0 in plain mode): during the echo sweep, and in the whole run. */
+        session: { echo: afterEcho[k], total: counters(k) },
       };
     });
   } finally {

@@ -120,6 +120,13 @@ describe('bench (quick run)', function () {
         assert.match(d.raw, /one-way/);
       }
     }
+    for (const lt of j.latency) {
+      for (const k of ['echo', 'total']) {
+        num(lt.session[k].retransmissions, `${lt.link} ${lt.variant} retransmissions`);
+        num(lt.session[k].duplicateReplies, `${lt.link} ${lt.variant} duplicate replies`);
+      }
+      if (lt.variant === 'plain') assert.equal(lt.session.total.retransmissions, 0, 'plain mode never retransmits');
+    }
     // The plain session and, when the host has it, reliable mode over the same raw link.
     const plain = j.latency.filter((lt: { variant: string }) => lt.variant === 'plain');
     assert.equal(plain.length, j.latency.length / (j.reliableMode === 'measured' ? 2 : 1));
