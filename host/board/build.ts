@@ -47,6 +47,10 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** An app folder: its exported FwTS functions become device functions (host/app/lower.ts). */
   app?: string;
+  /** Flags appended to the board's cflags (compile and link), e.g. -fstack-usage (host/board/stack.ts). */
+  extraCflags?: string[];
+  /** Blank the generated C's `#line` directives so compiler locations point into gen/ (stack.ts). */
+  noLineDirectives?: boolean;
 }
 
 export interface BuildResult {
@@ -59,6 +63,8 @@ export interface BuildResult {
   compileMs: number;
   /** Cross boards: .text/.data/.bss and flash/RAM per module. */
   sizes?: SizeReport;
+  /** Each compiled C file (absolute, as passed to the compiler) and its object. */
+  units: { src: string; o: string }[];
 }
 
 export class BuildError extends Error {
@@ -109,7 +115,13 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
     log(`app: ${app.functions.map((f) => f.name).join(', ')} from ${opts.app} -> ${path.relative(repo, app.registry)}, ${path.relative(repo, app.dts)} (${app.transpileMs} ms)`);
   }
 
+  if (opts.noLineDirectives) {
+    for (const f of fs.readdirSync(gen).filter((n) => /\.[ch]$/.test(n)).map((n) => path.join(gen, n))) {
+      fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/^#line .*$/gm, ''));
+    }
+  }
   const cc = opts.cc ?? process.env.CC ?? cfg.cc;
+  const cflags = [...cfg.cflags, ...(opts.extraCflags ?? [])];
   const t1 = Date.now();
   fs.rmSync(obj, { recursive: true, force: true });
   fs.mkdirSync(obj, { recursive: true });
@@ -118,7 +130,7 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
     ...boardC.map((f) => ({ src: f, o: path.join(obj, `board_${path.basename(f, '.c')}.o`) }))];
   await Promise.all(units.map(async (u) => {
     try {
-      const { stderr } = await run(cc, [...cfg.cflags, '-I', gen, '-c', u.src, '-o', u.o], { cwd: repo });
+      const { stderr } = await run(cc, [...cflags, '-I', gen, '-c', u.src, '-o', u.o], { cwd: repo });
       if (stderr.trim() !== '') throw new BuildError(`${cc} ${path.relative(repo, u.src)}:\n${stderr}`);
     } catch (e) {
       if (e instanceof BuildError) throw e;
@@ -129,14 +141,14 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const output = path.join(out, cfg.output);
   try {
     const map = cfg.size ? [`-Wl,-Map=${output}.map`] : [];
-    await run(cc, [...cfg.cflags, ...units.map((u) => u.o), ...cfg.ldflags, ...map, '-o', output], { cwd: repo });
+    await run(cc, [...cflags, ...units.map((u) => u.o), ...cfg.ldflags, ...map, '-o', output], { cwd: repo });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new BuildError(`link failed:\n${err.stderr || err.message}`);
   }
   const compileMs = Date.now() - t1;
-  log(`${cc} ${cfg.cflags.join(' ')}: ${units.length} files -> ${path.relative(repo, output)} (${compileMs} ms)`);
+  log(`${cc} ${cflags.join(' ')}: ${units.length} files -> ${path.relative(repo, output)} (${compileMs} ms)`);
   const sizes = cfg.size ? await sizeReport(cfg.size, output, `${output}.map`, cfg.memory) : undefined;
   if (sizes) formatSizeReport(sizes).forEach((l) => log(l));
-  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes };
+  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes, units };
 }

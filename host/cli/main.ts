@@ -13,6 +13,7 @@ import { registerLogsCommand } from './logs.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerOpenCommand } from './open.ts';
 import { registerBenchCommand } from './bench.ts';
+import { registerStackCommand } from './stack.ts';
 
 const program = new Command();
 program
@@ -34,6 +35,7 @@ registerLogsCommand(program);
 registerServeCommand(program);
 registerOpenCommand(program);
 registerBenchCommand(program);
+registerStackCommand(program);
 
 try {
   await program.parseAsync(process.argv);
