@@ -9,6 +9,9 @@ import { TimeoutError } from '../client/client.ts';
 import { LinkClosedError } from '../client/session.ts';
 import type { Arg, Ret } from '../client/rpc-session.ts';
 
+/** `urpc call --json` keeps at most this many device log lines (the last ones). */
+export const MAX_JSON_LOGS = 1000;
+
 export function parseCliArg(text: string): Arg {
   try {
     const v: unknown = JSON.parse(text);
@@ -58,10 +61,20 @@ export function registerCallCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // --json keeps the last MAX_JSON_LOGS lines (a device flooding logs during a long call must
+      // not grow this process without bound) and counts the rest.
       const logs: string[] = [];
+      let logsDropped = 0;
       s.on('log', (t) => {
+        if (!opts.json) {
+          console.error(`device: ${t}`);
+          return;
+        }
         logs.push(t);
-        if (!opts.json) console.error(`device: ${t}`);
+        if (logs.length > MAX_JSON_LOGS) {
+          logs.shift();
+          logsDropped++;
+        }
       });
       try {
         const t0 = performance.now();
@@ -70,7 +83,7 @@ export function registerCallCommand(program: Command): void {
         const ms = performance.now() - t0;
         // Logs sent during the call arrive before its reply; give stragglers a moment.
         await new Promise((r) => setTimeout(r, 20));
-        if (opts.json) console.log(JSON.stringify({ uri, function: fn, args: args.map((a) => toJson(a as Ret)), result: toJson(result), ms, logs }, null, 2));
+        if (opts.json) console.log(JSON.stringify({ uri, function: fn, args: args.map((a) => toJson(a as Ret)), result: toJson(result), ms, logs, ...(logsDropped > 0 ? { logsDropped } : {}) }, null, 2));
         else console.log(show(result));
       } catch (e) {
         console.error(`urpc call: ${(e as Error).message}`);

@@ -13,6 +13,11 @@ import { openTransport } from '../client/connect.ts';
 import type { Transport } from '../client/transport.ts';
 import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
 
+/** Bytes from the device waiting for a client that does not read before the client is dropped. */
+export const MAX_CLIENT_BACKLOG = 4 * 1024 * 1024;
+/** Bytes from the client waiting for the device link before the client is no longer read. */
+export const MAX_DEVICE_BACKLOG = 256 * 1024;
+
 export function parseListen(spec: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec) ?? /^()(\d+)$/.exec(spec);
   if (!m || Number(m[2]) > 65535) throw new Error(`bad --listen '${spec}'; expected <address>:<port>, e.g. 127.0.0.1:4560 (port 0: a free one)`);
@@ -62,7 +67,17 @@ export function registerServeCommand(program: Command): void {
       const openDevice = async (): Promise<Transport> => {
         if (device !== undefined) return device;
         const d = await openTransport(uri, { deviceStderr: false });
-        d.onData((b) => { if (client !== undefined && !client.destroyed) client.write(b); });
+        d.onData((b) => {
+          const c = client;
+          if (c === undefined || c.destroyed) return;
+          c.write(b);
+          // A client that does not read while the device keeps sending (logs) would make this
+          // process buffer without bound: drop it (the device cannot be paused).
+          if (c.writableLength > MAX_CLIENT_BACKLOG) {
+            note(`${c.remoteAddress}:${c.remotePort} is not reading (${c.writableLength} bytes from the device waiting); disconnected it`);
+            c.destroy();
+          }
+        });
         d.onClose((reason) => {
           note(`device link ended: ${reason}; it is re-opened for the next client`);
           device = undefined;
@@ -100,8 +115,19 @@ export function registerServeCommand(program: Command): void {
           }
           note(`${who} connected`);
           sock.removeAllListeners('data');
-          sock.on('data', (b: Buffer) => { d.write(new Uint8Array(b)).catch(() => sock.destroy()); });
-          if (rest.length > 0) await d.write(new Uint8Array(rest)).catch(() => sock.destroy());
+          // Back-pressure: stop reading the client while more than MAX_DEVICE_BACKLOG bytes wait
+          // for the device link (a slow UART), instead of queueing whatever the client sends.
+          let waiting = 0;
+          const toDevice = (b: Uint8Array): void => {
+            waiting += b.length;
+            if (waiting > MAX_DEVICE_BACKLOG) sock.pause();
+            d.write(b).then(() => {
+              waiting -= b.length;
+              if (waiting <= MAX_DEVICE_BACKLOG / 2 && sock.isPaused() && !sock.destroyed) sock.resume();
+            }, () => sock.destroy());
+          };
+          sock.on('data', (b: Buffer) => toDevice(new Uint8Array(b)));
+          if (rest.length > 0) toDevice(new Uint8Array(rest));
         };
         sock.on('data', (b: Buffer) => {
           if (bridged) return;

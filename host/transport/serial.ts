@@ -50,6 +50,15 @@ export function parseSerialUri(uri: string): SerialUri {
   return { path, baudRate };
 }
 
+/** The port's open error with what to do about the usual ones. */
+function openHint(message: string): string {
+  const m = message.replace(/^Error: /, '');
+  if (/Inappropriate ioctl|ENOTTY/.test(m)) return `${m} (it is not a tty: is this a serial port? urpc ls lists them)`;
+  if (/Permission denied|EACCES/.test(m)) return `${m} (no permission: join the port's group, e.g. dialout, or check its mode)`;
+  if (/busy|EBUSY|lock/i.test(m)) return `${m} (another program has it open)`;
+  return m;
+}
+
 let patched = false;
 /** The poller workaround (shared notes §7.1, qemu-reference/host/src/poller-fix.ts). Idempotent. */
 export function patchSerialportPoller(): void {
@@ -94,6 +103,9 @@ export class SerialTransport implements Transport {
     if (!fs.existsSync(path)) {
       throw new TransportClosedError(`${uri}: no such device '${path}'; is the board plugged in? (urpc ls lists serial ports)`);
     }
+    if (!fs.statSync(path).isCharacterDevice()) {
+      throw new TransportClosedError(`${uri}: '${path}' is not a serial port (not a character device); expected a tty such as /dev/ttyACM0 (urpc ls lists serial ports)`);
+    }
     patchSerialportPoller();
     const { SerialPort } = require('serialport') as { SerialPort: new (o: object) => Port };
     const port = new SerialPort({ path, baudRate, autoOpen: false, hupcl: false });
@@ -101,7 +113,7 @@ export class SerialTransport implements Transport {
       const t = setTimeout(() => reject(new TransportClosedError(`${uri}: the port did not open within ${timeoutMs} ms`)), timeoutMs);
       port.open((e) => {
         clearTimeout(t);
-        if (e) reject(new TransportClosedError(`${uri}: cannot open ${path}: ${e.message}`));
+        if (e) reject(new TransportClosedError(`${uri}: cannot open ${path}: ${openHint(e.message)}`));
         else resolve();
       });
     });

@@ -24,7 +24,13 @@ export interface TcpUri {
 export function parseTcpUri(uri: string): TcpUri {
   const usage = 'expected tcp:<host>:<port>[?token=<T>]';
   const m = /^tcp:(?:\/\/)?(\[[^\]]+\]|[^:/?]+):(\d+)(?:\?(.*))?$/.exec(uri);
-  if (!m) throw new TransportClosedError(`bad TCP URI '${uri}'; ${usage}`);
+  if (!m) {
+    // Say which part is wrong: no host, no port, a port that is not a number.
+    const hp = /^tcp:(?:\/\/)?(\[[^\]]*\]|[^:/?]*)(?::([^?]*))?/.exec(uri);
+    const why = hp === null || !uri.startsWith('tcp:') ? '' : hp[1] === '' ? ': no host'
+      : hp[2] === undefined || hp[2] === '' ? ': no port' : !/^\d+$/.test(hp[2]) ? `: port '${hp[2]}' is not a number` : '';
+    throw new TransportClosedError(`bad TCP URI '${uri}'${why}; ${usage}`);
+  }
   const port = Number(m[2]);
   if (port < 1 || port > 65535) throw new TransportClosedError(`bad TCP URI '${uri}': port ${m[2]} is not 1..65535`);
   const params = new URLSearchParams(m[3] ?? '');
