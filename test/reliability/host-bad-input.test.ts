@@ -17,7 +17,9 @@ import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../f
 import { HostPlatform } from '../../host/client/local.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
 import { LinkClosedError } from '../../host/client/session.ts';
-import { RpcError, TimeoutError } from '../../host/client/client.ts';
+import { ProtocolError, RpcError, TimeoutError } from '../../host/client/client.ts';
+import { Session, MessageType } from '../../firmware/session/session.ts';
+import { u8 } from '../../firmware/lib/prelude.ts';
 import { connect } from '../../host/client/connect.ts';
 import type { Transport } from '../../host/client/transport.ts';
 import { openNative, type ProcessTransport } from '../../host/transport/process.ts';
@@ -397,6 +399,60 @@ pump();
     for (let i = 0; i < 100; i++) dev.stack.sendLog(line);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(heard, 100);
+    await s.close();
+  });
+
+  it('a device whose session is right but whose RPC replies are garbage: ProtocolError at once, every time', async () => {
+    const MAX = 1 << 20;
+    const replies: [string, () => Uint8Array, RegExp][] = [
+      ['random bytes', () => new Uint8Array(crypto.randomBytes(64)), /packet length \d+ but 56 bytes follow/],
+      ['shorter than the length field', () => Uint8Array.of(1, 2, 3), /truncated: need 8 bytes at offset 0, 3 left/],
+      ['a length of 2^40', () => { const b = new Uint8Array(64); new DataView(b.buffer).setBigUint64(0, 1n << 40n, true); return b; }, /packet length 1099511627776 but 56 bytes follow/],
+      ['a return of 2^31 - 1 values', () => { const b = new Uint8Array(40); const v = new DataView(b.buffer); v.setBigUint64(0, 32n, true); v.setInt32(8, 4, true); v.setInt32(12, 0x7fffffff, true); return b; }, /bad argument count 2147483647/],
+    ];
+    for (const [what, make, re] of replies) {
+      // The device: the FwTS Session (a right handshake) answering every request with `make()`.
+      let toHost: (d: Uint8Array) => void = () => undefined;
+      const dev: Session = new Session(
+        { write: (b: Bytes): Err => { const c = new Uint8Array(b as unknown as Uint8Array); setImmediate(() => toHost(c)); return Err.Ok; } },
+        { randomByte: () => u8(7) },
+        { established() {}, terminated() {}, log() {}, message() { setImmediate(() => dev.sendMessage(u8(MessageType.Normal), asBytes(make()))); } });
+      dev.initialize();
+      const link: Transport = {
+        name: 'garbage-rpc device',
+        write: async (d) => { const c = new Uint8Array(d); setImmediate(() => dev.receive(asBytes(c))); },
+        onData: (h) => { toHost = h; }, onClose: () => undefined, close: async () => undefined,
+      };
+      const before = await hostBytes();
+      const s = await RemoteSession.open('garbage-rpc', link, { timeoutMs: 1000 });
+      for (let i = 0; i < 2; i++) {
+        const e = await failure(500, s.functions.echo(1));
+        assert.ok(e instanceof ProtocolError, `${what}: ${e.name}: ${e.message}`);
+        assert.match(e.message, re, what);
+      }
+      // Nothing was sized from the reply's claims.
+      assert.ok((await hostBytes()) - before < MAX, what);
+      await s.close();
+    }
+  });
+
+  it('a device reply larger than the session buffer is dropped: TimeoutError at the reply deadline', async () => {
+    let toHost: (d: Uint8Array) => void = () => undefined;
+    const dev: Session = new Session(
+      { write: (b: Bytes): Err => { const c = new Uint8Array(b as unknown as Uint8Array); setImmediate(() => toHost(c)); return Err.Ok; } },
+      { randomByte: () => u8(9) },
+      { established() {}, terminated() {}, log() {}, message() { setImmediate(() => dev.sendMessage(u8(MessageType.Normal), asBytes(new Uint8Array(4000)))); } });
+    dev.initialize();
+    const link: Transport = {
+      name: 'oversize-reply device',
+      write: async (d) => { const c = new Uint8Array(d); setImmediate(() => dev.receive(asBytes(c))); },
+      onData: (h) => { toHost = h; }, onClose: () => undefined, close: async () => undefined,
+    };
+    const s = await RemoteSession.open('oversize-reply', link, { timeoutMs: 400, firstTimeoutMs: 400 });
+    const e = await failure(400 + 1500, s.functions.echo(1));
+    assert.ok(e instanceof TimeoutError, `${e.name}: ${e.message}`);
+    assert.match(e.message, /no reply from oversize-reply device within 400 ms/);
+    assert.ok(s.session.rxErrors > 0, 'the dropped frame is counted');
     await s.close();
   });
 
