@@ -81,6 +81,8 @@ export interface SessionInfo {
   type_name: string;
   body_hex: string;
   version?: number;
+  /** Reliable messages (session version 2): the sequence byte before the packet. */
+  seq?: number;
   text?: string;
   rpc?: RpcInfo;
 }
@@ -230,6 +232,10 @@ export function decodeSession(p: Uint8Array): SessionInfo | undefined {
   if ((type === MessageType.StartSessionInit || type === MessageType.StartSessionReply) && body.length >= 1) s.version = body[0];
   if (type === MessageType.Log) s.text = utf8.decode(body);
   if (type === MessageType.Normal) s.rpc = decodeRpc(body);
+  if (type === MessageType.Reliable && body.length >= 1) {
+    s.seq = body[0];
+    s.rpc = decodeRpc(body.subarray(1));
+  }
   return s;
 }
 
@@ -299,6 +305,7 @@ function formatDecode(r: DecodeResult): string {
     if (s) {
       let extra = '';
       if (s.version !== undefined) extra = ` version ${s.version}`;
+      if (s.seq !== undefined) extra = ` seq ${s.seq}`;
       if (s.text !== undefined) extra = ` ${JSON.stringify(s.text)}`;
       lines.push(`  session ${s.session_id} (initiator 0x${s.initiator.toString(16)}, responder 0x${s.responder.toString(16)}) ${s.type_name} (0x${s.type.toString(16)})${extra}`);
       const p = s.rpc;

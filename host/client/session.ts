@@ -66,6 +66,8 @@ interface Outstanding {
   sentAt: number;
   retries: number;
   timer: ReturnType<typeof setTimeout>;
+  /** When the timer was last armed. */
+  armedAt: number;
 }
 
 const textDecoder = new TextDecoder();
@@ -104,6 +106,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   private outstanding: Outstanding | undefined;
   /** Plain mode: a request timed out, so its reply may still come; re-open before the next one. */
   private stale = false;
+  /** When bytes last came from the device (a long reply in transit is not a lost one). */
+  private lastRxAt = 0;
 
   onPacket: (packet: Uint8Array) => void = () => undefined;
   onLog: (text: string) => void = () => undefined;
@@ -121,6 +125,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.session.setMaxVersion(u8(opts.reliable === true ? SESSION_VERSION_RELIABLE : SESSION_VERSION));
     this.rto = new RtoEstimator(opts.rto);
     transport.onData((d) => {
+      this.lastRxAt = Date.now();
       if (this.session.receive(asBytes(d)) !== Err.Ok) {
         this.rxErrors++;
         // A damaged frame while a request waits is most likely its reply: ask again now.
@@ -211,7 +216,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       return;
     }
     this.stopRetransmitting();
-    if (o.retries === 0) this.rto.sample(Date.now() - o.sentAt);
+    if (o.retries === 0) this.rto.sample(Date.now() - o.sentAt, o.packet.length);
     this.onPacket(body.subarray(1));
   }
 
@@ -262,6 +267,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       this.wakeEstablished = undefined;
       this.checkOpen();
     }
+    // An Init answered at once is a round trip too: reliable mode's first RTO comes from it.
+    if (attempts === 1) this.rto.sample(Date.now() - t0, 0);
   }
 
   /** Sends one RPC packet: a Normal message, or in reliable mode a Reliable message re-sent until
@@ -273,7 +280,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     } else {
       this.stopRetransmitting();
       this.seq = (this.seq + 1) & 0xff;
-      const o: Outstanding = { seq: this.seq, packet, sentAt: Date.now(), retries: 0, timer: undefined! };
+      const o: Outstanding = { seq: this.seq, packet, sentAt: Date.now(), retries: 0, timer: undefined!, armedAt: 0 };
       this.frame(u8(MessageType.Reliable), [Uint8Array.of(o.seq), packet]);
       if (expectsReply) {
         this.outstanding = o;
@@ -305,7 +312,14 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   private armRetransmit(o: Outstanding): void {
-    o.timer = setTimeout(() => this.retransmit(o), o.retries === 0 ? this.rto.timeoutMs : this.rto.backoff(o.retries));
+    const n = o.packet.length;
+    o.armedAt = Date.now();
+    o.timer = setTimeout(() => {
+      // A frame still arriving (bytes since the timer was set, the unframer inside a frame) is
+      // probably the reply: wait one more period rather than ask again.
+      if (this.lastRxAt >= o.armedAt && this.session.bytesNeeded() > 1) this.armRetransmit(o);
+      else this.retransmit(o);
+    }, o.retries === 0 ? this.rto.timeoutMs(n) : this.rto.backoff(o.retries, n));
   }
 
   private retransmit(o: Outstanding): void {

@@ -27,6 +27,9 @@ export class ProcessTransport implements Transport {
   private exited: Promise<void>;
   /** The tail of the firmware's stderr. */
   stderrTail = '';
+  /** Resolves at the firmware's first output (its boot Terminate): its signal handler is set. */
+  private readonly booted: Promise<void>;
+  private markBooted: () => void = () => undefined;
 
   constructor(file: string, opts: ProcessTransportOptions = {}) {
     if (!fs.existsSync(file)) {
@@ -42,7 +45,13 @@ export class ProcessTransport implements Transport {
     }
     this.name = opts.name ?? `process ${path.relative(process.cwd(), file) || file}`;
     this.child = spawn(file, opts.args ?? [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
-    this.child.stdout.on('data', (b: Buffer) => this.dataHandler(new Uint8Array(b.buffer, b.byteOffset, b.length)));
+    this.booted = new Promise((resolve) => {
+      this.markBooted = resolve;
+    });
+    this.child.stdout.on('data', (b: Buffer) => {
+      this.markBooted();
+      this.dataHandler(new Uint8Array(b.buffer, b.byteOffset, b.length));
+    });
     this.child.stderr.on('data', (b: Buffer) => {
       this.stderrTail = (this.stderrTail + b.toString('utf8')).slice(-4096);
       if (opts.stderr) process.stderr.write(b);
@@ -86,6 +95,8 @@ export class ProcessTransport implements Transport {
 
   /** Reboots the firmware in place (SIGUSR1, firmware/platform/native/main.c). */
   async reset(): Promise<void> {
+    // Before boot the signal would kill the process instead (no handler yet).
+    await Promise.race([this.booted, this.exited]);
     if (this.closed) throw new TransportClosedError(`${this.name} is closed`);
     this.child.kill('SIGUSR1');
   }
