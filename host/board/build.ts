@@ -32,6 +32,8 @@ export interface BoardConfig {
   cpu?: string;
   memory?: { flash?: number; ram?: number };
   uart?: { model: string; base?: string; irq?: number };
+  /** Stack bytes the firmware gets, for `urpc stack` (default: STACK_SIZE of the -T linker script). */
+  stack?: number;
   /** QEMU boards (urpc qemu, connect('qemu:<machine>')). */
   qemu?: { binary: string; machine: string; args?: string[]; startTimeoutMs?: number };
 }

@@ -749,6 +749,8 @@ export async function disassemblyFrames(objdump: string, image: string, names: S
 // A board
 
 export interface BoardStackOptions {
+  /** Compare with this many bytes instead of the board's declared stack. */
+  stackBytes?: number;
   repo?: string;
   outDir?: string;
   cc?: string;
@@ -757,7 +759,7 @@ export interface BoardStackOptions {
 }
 
 /** The stack a board declares: board.json "stack" (bytes), else STACK_SIZE in its -T linker script. */
-export function boardStackSize(cfg: BoardConfig & { stack?: number }, repo = REPO): { bytes: number; source: string } | undefined {
+export function boardStackSize(cfg: BoardConfig, repo = REPO): { bytes: number; source: string } | undefined {
   if (typeof cfg.stack === 'number') return { bytes: cfg.stack, source: `boards/${cfg.name}/board.json "stack"` };
   const t = cfg.ldflags.indexOf('-T');
   const script = t >= 0 ? cfg.ldflags[t + 1] : cfg.ldflags.find((f) => f.startsWith('-T'))?.slice(2);
@@ -831,7 +833,7 @@ export async function boardStack(board: string, opts: BoardStackOptions = {}): P
   }
   const report = analyzeCallGraph({
     ciFiles, sources: built.units.map((u) => u.src), entries, interrupts,
-    exceptionFrame: cortexM ? CORTEX_M_EXCEPTION_FRAME : 0, library, handlerSources: cfg.sources.map((f) => path.join(repo, f)), stack: boardStackSize(cfg, repo), root: repo,
+    exceptionFrame: cortexM ? CORTEX_M_EXCEPTION_FRAME : 0, library, handlerSources: cfg.sources.map((f) => path.join(repo, f)), stack: opts.stackBytes !== undefined ? { bytes: opts.stackBytes, source: '--stack' } : boardStackSize(cfg, repo), root: repo,
   });
   return { ...report, board, compiler: cc, flags: [...cfg.cflags, ...STACK_FLAGS] };
 }

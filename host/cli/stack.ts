@@ -13,13 +13,14 @@ export function registerStackCommand(program: Command): void {
     .description("worst-case stack use of a board's firmware (gcc -fstack-usage, call graph, no recursion)")
     .requiredOption('-b, --board <name>', `board (${boardNames().join(', ')})`)
     .option('--top <n>', 'largest frames to list', intOption, 15)
+    .option('--stack <bytes>', "compare with this stack size instead of the board's", intOption)
     .option('--cc <compiler>', "override the board's C compiler (gcc 10 or later)")
     .option('--json', 'print the whole report as JSON')
     .addHelpText('after', '\nExamples:\n  urpc stack --board qemu-lm3s6965evb\n  urpc stack --board native --json | jq .worst')
-    .action(async (opts: { board: string; top: number; cc?: string; json?: boolean }) => {
+    .action(async (opts: { board: string; top: number; stack?: number; cc?: string; json?: boolean }) => {
       let r;
       try {
-        r = await boardStack(opts.board, { cc: opts.cc });
+        r = await boardStack(opts.board, { cc: opts.cc, stackBytes: opts.stack });
       } catch (e) {
         if (!(e instanceof BuildError) && !/callgraph|ENOENT/.test((e as Error).message)) throw e;
         console.error(`urpc stack: ${(e as Error).message}`);

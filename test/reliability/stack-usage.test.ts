@@ -84,6 +84,10 @@ describe('stack use: the real boards (gcc -fstack-usage -fcallgraph-info=su)', f
     assert.equal(json.code, 0, json.err);
     const r = JSON.parse(json.out) as StackReport;
     assert.equal(r.worst?.entry, 'main');
+    const tight = await urpcAsync(['stack', '--board', 'qemu-lm3s6965evb', '--stack', '1024', '--top', '1']);
+    assert.equal(tight.code, 1, 'exit 1 when the worst case does not fit');
+    assert.match(tight.out, /of the 1024-byte stack \(--stack\): DOES NOT FIT by \d+ bytes/);
+    assert.match(tight.out, /error: worst case \d+ bytes does not fit the 1024-byte stack/);
     const bad = await urpcAsync(['stack', '--board', 'no-such-board']);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /^urpc stack: unknown board 'no-such-board'.*boards: .*native/);
