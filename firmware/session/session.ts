@@ -90,6 +90,8 @@ export class Session implements FrameSink {
   private maxVersion: u8 = u8(SESSION_VERSION);
   /** The version of the current session (1 until one is established). */
   private version: u8 = u8(SESSION_VERSION);
+  /** We may answer an Init (become the responder). */
+  private answersInit: bool = true;
   /** The message being received; emptied at every frame boundary. */
   /** One byte more than SESSION_MAX_MESSAGE: a Reliable message's sequence byte. */
   private readonly rx: Bytes = bytes(SESSION_MAX_MESSAGE + 1);
@@ -123,6 +125,13 @@ export class Session implements FrameSink {
   /** The version of the established session: 1 (plain microTVM) or 2 (reliable messages). */
   sessionVersion(): u8 {
     return this.version;
+  }
+
+  /** Never answer an Init: for a side that only ever initiates (the host). On a link that echoes
+   * our bytes back, our own Init would otherwise look like a simultaneous open and start a storm
+   * of new Inits, or a session with ourselves. */
+  refuseInit(): void {
+    this.answersInit = false;
   }
 
   /** Sets the highest version we speak (1 or 2; anything else is clamped). Takes effect at the
@@ -295,7 +304,7 @@ export class Session implements FrameSink {
   }
 
   private onInit(peerNonce: u8, body: Bytes): void {
-    if (peerNonce === 0 || body.length < 1) {
+    if (peerNonce === 0 || body.length < 1 || !this.answersInit) {
       return;
     }
     const offered: u8 = rd8(body, u32(0));

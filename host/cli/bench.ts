@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { connect, openTransport } from '../client/connect.ts';
 import { DType, type RpcSession } from '../client/rpc-session.ts';
 import type { Transport } from '../client/transport.ts';
-import { intOption } from './options.ts';
+import { intOption, addLinkOptions, linkOptions, type LinkCliOptions } from './options.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -64,8 +64,8 @@ class RawEcho {
 }
 
 export function registerBenchCommand(program: Command): void {
-  program
-    .command('bench')
+  addLinkOptions(program
+    .command('bench'))
     .description('echo latency sweep (p50/p99), bulk goodput both ways, and a raw byte echo baseline')
     .argument('<uri>', 'device: native, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
     .option('--count <n>', 'round trips per echo size', intOption, 200)
@@ -75,11 +75,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--timeout <ms>', 'deadline of each call and round trip', intOption, 10000)
     .addHelpText('after', '\nExamples:\n  urpc bench native\n  urpc bench serial:/dev/ttyACM0?baud=921600 --count 50 --json\n' +
       '  urpc bench tcp:127.0.0.1:4555 --baseline tcp:127.0.0.1:4556   # an echo server on 4556')
-    .action(async (uri: string, opts: { count: number; bulk: number; baseline?: string; json?: boolean; timeout: number }) => {
+    .action(async (uri: string, opts: { count: number; bulk: number; baseline?: string; json?: boolean; timeout: number } & LinkCliOptions) => {
       const baselineUri = opts.baseline ?? (uri === 'native' ? 'native:/bin/cat' : undefined);
       let s: RpcSession;
       try {
-        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: opts.timeout });
+        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: opts.timeout, ...linkOptions(opts) });
       } catch (e) {
         console.error(`urpc bench: ${(e as Error).message}`);
         process.exitCode = 2;

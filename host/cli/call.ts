@@ -8,6 +8,7 @@ import { connect } from '../client/connect.ts';
 import { TimeoutError } from '../client/client.ts';
 import { LinkClosedError } from '../client/session.ts';
 import type { Arg, Ret } from '../client/rpc-session.ts';
+import { addLinkOptions, linkOptions, type LinkCliOptions } from './options.ts';
 
 /** `urpc call --json` keeps at most this many device log lines (the last ones). */
 export const MAX_JSON_LOGS = 1000;
@@ -42,8 +43,8 @@ function show(v: Ret | Ret[]): string {
 }
 
 export function registerCallCommand(program: Command): void {
-  program
-    .command('call')
+  addLinkOptions(program
+    .command('call'))
     .description('call one device function and print the result')
     .argument('<uri>', 'device: native, native:<path>, local, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
     .argument('<fn>', 'function name (urpc.echo, or echo for urpc.*)')
@@ -51,11 +52,11 @@ export function registerCallCommand(program: Command): void {
     .option('--json', 'print {uri, function, args, result, ms, logs} as JSON')
     .option('--timeout <ms>', 'reply deadline', (v) => Number(v), 5000)
     .addHelpText('after', '\nExamples:\n  urpc call native urpc.echo 1 2.5 \'"text"\' true\n  urpc call native info\n  urpc call local urpc.log 7 --json')
-    .action(async (uri: string, fn: string, rawArgs: string[], opts: { json?: boolean; timeout: number }) => {
+    .action(async (uri: string, fn: string, rawArgs: string[], opts: { json?: boolean; timeout: number } & LinkCliOptions) => {
       const args = rawArgs.map(parseCliArg);
       let s;
       try {
-        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(2 * opts.timeout, 2000) });
+        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(2 * opts.timeout, 2000), ...linkOptions(opts) });
       } catch (e) {
         console.error(`urpc call: ${(e as Error).message}`);
         process.exitCode = 2;

@@ -14,6 +14,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerOpenCommand } from './open.ts';
 import { registerBenchCommand } from './bench.ts';
 import { registerStackCommand } from './stack.ts';
+import { registerSoakCommand } from './soak.ts';
 
 const program = new Command();
 program
@@ -36,6 +37,7 @@ registerServeCommand(program);
 registerOpenCommand(program);
 registerBenchCommand(program);
 registerStackCommand(program);
+registerSoakCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,7 +35,7 @@ const factories = new Map<string, TransportFactory>([
 ]);
 const PLANNED: string[] = [];
 registerTransport('qemu', async (uri, opts) => (await import('../transport/qemu.ts')).openQemu(uri, { stderr: opts.deviceStderr }));
-registerTransport('tcp', async (uri) => (await import('../transport/tcp.ts')).openTcpLink(uri));
+registerTransport('tcp', async (uri, opts) => (await import('../transport/tcp.ts')).openTcpLink(uri, opts.startTimeoutMs));
 registerTransport('serial', async (uri) => (await import('../transport/serial.ts')).openSerial(uri));
 
 /** Adds (or replaces) the transport of a URI scheme. */

@@ -30,8 +30,8 @@ export class RemoteSession<F extends object = {}> extends BaseSession<F> {
       firstTimeoutMs: opts.firstTimeoutMs ?? 3 * (opts.timeoutMs ?? 5000),
       linkName: transport.name,
       onTimeout: () => {
-        // Plain mode re-opens the session before the next call (a fresh server: handles go).
-        if (!hs.reliable) this.forgetHandles();
+        // The session is re-opened before the next call (a fresh server: handles go).
+        this.forgetHandles();
         hs.requestTimedOut();
       },
     });

@@ -8,9 +8,10 @@
 // gets each request as a Reliable message (sequence byte + packet), re-sent with the current
 // session id after every retransmission timeout (rto.ts) until the reply with the same sequence
 // byte arrives; replies to other sequence numbers (late duplicates) are dropped. A device that
-// answers 1 (microTVM, older urpc) gets plain Normal messages. In plain mode a request that timed
-// out makes the next request re-open the session first, so its late reply (old session id) is
-// dropped instead of being taken for the next request's.
+// answers 1 (microTVM, older urpc) gets plain Normal messages. A request that timed out makes the
+// next request re-open the session first, so in plain mode its late reply (old session id) is
+// dropped instead of being taken for the next request's, and in reliable mode a device that
+// rebooted unheard gets a session again.
 //
 // Browser-safe: no Node imports (randomness from globalThis.crypto when present).
 
@@ -108,6 +109,10 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   private stale = false;
   /** When bytes last came from the device (a long reply in transit is not a lost one). */
   private lastRxAt = 0;
+  /** Bytes received in all, and whether some were our own last write coming back (a loopback). */
+  private rxBytes = 0;
+  private lastWrite: Uint8Array | undefined;
+  private echoSeen = false;
 
   onPacket: (packet: Uint8Array) => void = () => undefined;
   onLog: (text: string) => void = () => undefined;
@@ -123,9 +128,12 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.nonceSource = opts.randomByte ?? randomByte;
     this.session = new Session(this, this, this);
     this.session.setMaxVersion(u8(opts.reliable === true ? SESSION_VERSION_RELIABLE : SESSION_VERSION));
+    this.session.refuseInit(); // the device never initiates; an Init we receive is our own echo
     this.rto = new RtoEstimator(opts.rto);
     transport.onData((d) => {
       this.lastRxAt = Date.now();
+      this.rxBytes += d.length;
+      if (!this.echoSeen && this.lastWrite !== undefined && isEcho(d, this.lastWrite)) this.echoSeen = true;
       if (this.session.receive(asBytes(d)) !== Err.Ok) {
         this.rxErrors++;
         // A damaged frame while a request waits is most likely its reply: ask again now.
@@ -180,6 +188,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   private send(buf: Uint8Array): Promise<void> {
+    this.lastWrite = buf;
     this.writeChain = this.writeChain.then(() => this.transport.write(buf)).catch((e: unknown) => {
       this.writeError = e instanceof Error ? e : new Error(String(e));
     });
@@ -245,7 +254,12 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       const now = Date.now();
       if (now >= deadline) {
         throw new TimeoutError(`${this.transport.name}: session start handshake failed after ${this.startTimeoutMs} ms ` +
-          `(${attempts} attempts, no Reply); is the device running urpc firmware and is the link right?`);
+          `(${attempts} attempts, no Reply; ${this.rxBytes} bytes received, ${this.rxErrors} with framing errors); ` +
+          (this.echoSeen
+            ? 'the link sends our own bytes back (a loopback, or a terminal with echo on), which a urpc device never does'
+            : this.rxBytes > 0
+              ? 'bytes came but no urpc Reply: is it urpc firmware, at the right baud rate?'
+              : 'nothing came back: is the device running urpc firmware and is the link right?'));
       }
       attempts++;
       this.session.initialize();
@@ -291,11 +305,13 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.checkOpen();
   }
 
-  /** The request being waited for gave up (RpcClient's deadline): stop re-sending it; in plain
-   * mode re-open the session before the next request (see the top of this file). */
+  /** The request being waited for gave up (RpcClient's deadline): stop re-sending it and re-open
+   * the session before the next request (see the top of this file). */
   requestTimedOut(): void {
-    if (this.outstanding !== undefined) this.stopRetransmitting();
-    else this.stale = true;
+    this.stopRetransmitting();
+    // Plain mode: its reply may still come. Reliable mode: retransmissions got no answer for a
+    // whole deadline, so the device may have rebooted unheard (its Terminate lost).
+    this.stale = true;
   }
 
   /** Frames one message from parts into this.out. */
@@ -352,4 +368,12 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     }
     await this.transport.close();
   }
+}
+
+/** `d` begins with the first bytes of `sent` (at least 8, or all of it): our write came back. */
+function isEcho(d: Uint8Array, sent: Uint8Array): boolean {
+  const n = Math.min(sent.length, 8);
+  if (n === 0 || d.length < n) return false;
+  for (let i = 0; i < n; i++) if (d[i] !== sent[i]) return false;
+  return true;
 }

@@ -27,7 +27,7 @@ async function run(label: string, faults: string, mode: object, operations: numb
   const typed = Object.entries(r.failedTyped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   console.log(`      ${label}: ${r.operations} operations (${r.rpcs} RPCs), ${r.succeeded} succeeded ` +
     `(${((100 * r.succeeded) / r.operations).toFixed(1)}%), typed errors: ${typed}, untyped ${r.failedUntyped}, ` +
-    `hung ${r.hung}, corrupted accepted ${r.corruptedAccepted}; slowest ${r.slowestMs} ms, ${r.ms} ms in all; ` +
+    `hung ${r.hung}, corrupted accepted ${r.corruptedAccepted} (${JSON.stringify(r.typedExamples)}); slowest ${r.slowestMs} ms, ${r.ms} ms in all; ` +
     `retransmissions ${s.session.retransmissions}, sessions ${s.session.established_}, device resets ${s.session.resets}; ` +
     `link: ${JSON.stringify(link.stats)}`);
   return { r, s };

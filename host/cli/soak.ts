@@ -1,0 +1,68 @@
+// urpc soak <uri> [--operations N] [--reliable] [--faults spec]: many checked RPC operations
+// (echo calls and tensor round trips) on a device, to see how a link holds up; with --faults
+// the link is made lossy on purpose (host/transport/faults.ts). Prints the outcome counts.
+// Exit: 0 when nothing hung and no wrong result was accepted, 1 otherwise, 2 if the session
+// could not be opened.
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { connect } from '../client/connect.ts';
+import { soak } from '../client/soak.ts';
+import type { RemoteSession } from '../client/remote.ts';
+import { addLinkOptions, intOption, linkOptions, type LinkCliOptions } from './options.ts';
+
+interface SoakCliOptions extends LinkCliOptions {
+  operations: number;
+  seed: number;
+  timeout: number;
+  json?: boolean;
+}
+
+export function registerSoakCommand(program: Command): void {
+  addLinkOptions(program
+    .command('soak'))
+    .description('run many checked calls (echo and tensor round trips) and count right results, typed errors, hangs and wrong results')
+    .argument('<uri>', 'device: native, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
+    .option('--operations <n>', 'operations to run', intOption, 1000)
+    .option('--seed <n>', 'seed of the operation mix', intOption, 1)
+    .option('--timeout <ms>', 'reply deadline of each request', intOption, 2000)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  urpc soak native --faults drop=0.01,flip=0.001\n  urpc soak native --reliable --faults drop=0.01,flip=0.001 --operations 5000\n  urpc soak serial:/dev/ttyUSB0?baud=115200 --reliable')
+    .action(async (uri: string, opts: SoakCliOptions) => {
+      let s;
+      try {
+        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(opts.timeout, 2000), retryMs: 50, ...linkOptions(opts) });
+      } catch (e) {
+        console.error(`urpc soak: ${(e as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr }, Presets.shades_classic) : undefined;
+      bar?.start(opts.operations, 0);
+      try {
+        const r = await soak(s, { operations: opts.operations, seed: opts.seed, onProgress: (done) => bar?.update(done) });
+        bar?.stop();
+        const hs = (s as RemoteSession).session;
+        const link = hs === undefined ? {} : {
+          reliable: hs.reliable, retransmissions: hs.retransmissions, sessions: hs.established_, device_resets: hs.resets, rx_errors: hs.rxErrors,
+        };
+        if (opts.json) {
+          console.log(JSON.stringify({ uri, ...r, ...link }, null, 2));
+        } else {
+          const typed = Object.entries(r.failedTyped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+          console.log(`${r.operations} operations (${r.rpcs} RPCs) in ${(r.ms / 1000).toFixed(1)} s on ${uri}${'reliable' in link ? (link.reliable ? ', reliable mode' : ', plain mode') : ''}`);
+          console.log(`  succeeded          ${r.succeeded} (${((100 * r.succeeded) / Math.max(1, r.operations)).toFixed(1)}%)`);
+          console.log(`  typed errors       ${typed}`);
+          console.log(`  untyped errors     ${r.failedUntyped}`);
+          console.log(`  hung               ${r.hung}`);
+          console.log(`  wrong results      ${r.corruptedAccepted}`);
+          console.log(`  slowest operation  ${r.slowestMs} ms`);
+          if ('retransmissions' in link) console.log(`  retransmissions    ${link.retransmissions}, sessions opened ${link.sessions}, device resets ${link.device_resets}`);
+          for (const p of r.problems) console.log(`  problem: ${p}`);
+        }
+        if (r.hung > 0 || r.corruptedAccepted > 0 || r.failedUntyped > 0) process.exitCode = 1;
+      } finally {
+        bar?.stop();
+        await s.close().catch(() => undefined);
+      }
+    });
+}
