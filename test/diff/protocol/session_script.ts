@@ -243,6 +243,16 @@ function run(op: u8, x: Session, xs: Side, y: Session, ys: Side): Err {
     fillPayload(s, pay, n, u8(0));
     return x.sendLog(view(pay, u32(0), n));
   }
+  const v: u8 = s.next();
+  if (v >= 0xc0) {
+    // The versions offered and accepted (1, 2; 0 and 3 are clamped), or never answering an Init.
+    if (v === 0xff) {
+      x.refuseInit();
+    } else {
+      x.setMaxVersion(u8(v & 3));
+    }
+    return Err.Ok;
+  }
   // A whole handshake round: x starts, y hears it (and answers), x hears the answer.
   const e: Err = x.startSession();
   feed(y, view(xs.out, u32(0), xs.len), u32(0xffffffff));
@@ -256,6 +266,7 @@ function snapshot(x: Session): void {
   t.put(u8(x.getState()));
   t.put16(x.sessionId());
   t.put(x.localNonce());
+  t.put(x.sessionVersion());
   t.put32(x.bytesNeeded());
 }
 
