@@ -26,6 +26,15 @@ export class RemoteError extends RpcError {
     this.remoteMessage = remoteMessage;
   }
 }
+/** A tensor from before the device's session was reset (a reboot, or a re-open after a
+ * timeout): its memory is gone, so it cannot be used; make a new one. */
+export class StaleTensorError extends RpcError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StaleTensorError';
+  }
+}
+
 /** No reply within the deadline. */
 export class TimeoutError extends RpcError {
   constructor(message: string) {
@@ -122,6 +131,8 @@ export class RpcClient {
   private maxPacket: number | undefined;
   /** Replies that arrived with no request waiting (late replies after a timeout). */
   unexpected = 0;
+  /** Counts device sessions: a tensor made under another epoch is gone (StaleTensorError). */
+  epoch = 0;
 
   constructor(sendPacket: PacketSender, options: RpcClientOptions = {}) {
     this.sendPacket = sendPacket;
@@ -434,8 +445,11 @@ export class NDArray {
   readonly shape: readonly number[];
   readonly dtype: DLDataType;
   private freed = false;
+  /** The client's epoch when the tensor was made. */
+  readonly epoch: number;
   constructor(client: RpcClient, h: bigint, shape: readonly number[], dtype: DLDataType) {
     this.client = client;
+    this.epoch = client.epoch;
     this.handle = h;
     this.shape = shape;
     this.dtype = dtype;
@@ -447,21 +461,34 @@ export class NDArray {
     return { data: this.handle, device: { deviceType: 1, deviceId: 0 }, dtype: this.dtype, shape: this.shape.map(BigInt), byteOffset: 0n };
   }
   /** As a call argument (type code 7). */
-  get arg(): Value { return { type: 'tensor', value: this.tensor }; }
+  get arg(): Value {
+    this.checkLive();
+    return { type: 'tensor', value: this.tensor };
+  }
+  /** Throws StaleTensorError if the device session was reset since the tensor was made. */
+  checkLive(): void {
+    if (this.epoch !== this.client.epoch) {
+      throw new StaleTensorError(`tensor ${this.shape.join('x')} was lost: the device session was reset since it was made ` +
+        '(a reboot, or a re-open after a timeout); make it again');
+    }
+  }
   /** Host -> device (chunked by GetCRTMaxPacketSize). */
   async copyFrom(data: Uint8Array | ArrayBufferView, opts: { onProgress?: ProgressCallback } = {}): Promise<this> {
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (bytes.length !== this.nbytes) throw new RangeError(`copyFrom: ${bytes.length} bytes for an array of ${this.nbytes}`);
+    this.checkLive();
     await this.client.copyToRemote(this.tensor, bytes, opts.onProgress);
     return this;
   }
   /** Device -> host (chunked by GetCRTMaxPacketSize). */
-  copyTo(opts: { onProgress?: ProgressCallback } = {}): Promise<Uint8Array> {
+  async copyTo(opts: { onProgress?: ProgressCallback } = {}): Promise<Uint8Array> {
+    this.checkLive();
     return this.client.copyFromRemote(this.tensor, this.nbytes, opts.onProgress);
   }
   async free(): Promise<void> {
     if (this.freed) return;
     this.freed = true;
+    if (this.epoch !== this.client.epoch) return; // freed with its session
     await this.client.freeData(this.handle);
   }
 }

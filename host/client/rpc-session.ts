@@ -145,6 +145,8 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
   readonly logs: string[] = [];
   private readonly handlers = new Set<(text: string) => void>();
   private readonly handles = new Map<string, bigint>();
+  /** Names the device does not have (so `sum` finds `urpc.sum` without asking for `sum` again). */
+  private readonly missing = new Set<string>();
 
   protected constructor(client: RpcClient) {
     this.client = client;
@@ -166,8 +168,12 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
   }
 
   /** Forgets cached function handles (after the device reset they may differ for user apps). */
+  /** The device session was reset or re-opened: function handles are looked up again and
+   * tensors from before are stale (StaleTensorError). */
   protected forgetHandles(): void {
     this.handles.clear();
+    this.missing.clear();
+    this.client.epoch++;
   }
 
   on(event: SessionEvent, handler: (text: string) => void): this {
@@ -183,9 +189,10 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
 
   private async handleOf(name: string): Promise<bigint | undefined> {
     const cached = this.handles.get(name);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined || this.missing.has(name)) return cached;
     const h = await this.client.getGlobalFunc(name);
     if (h !== undefined) this.handles.set(name, h);
+    else this.missing.add(name);
     return h;
   }
 

@@ -9,7 +9,7 @@ import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../f
 import { HostPlatform } from '../../host/client/local.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
 import { SessionResetError } from '../../host/client/session.ts';
-import { TimeoutError } from '../../host/client/client.ts';
+import { StaleTensorError, TimeoutError } from '../../host/client/client.ts';
 import { connect } from '../../host/client/connect.ts';
 import type { Transport } from '../../host/client/transport.ts';
 
@@ -59,6 +59,12 @@ describe('sessions: device reset and deadlines', function () {
     dev.reboot(); // the boot Terminate reaches the host while it waits
     await assert.rejects(pending, (e: unknown) => e instanceof SessionResetError && /ended the session/.test(e.message));
     assert.equal(await s.functions.sum(await s.array(new Uint8Array(4).fill(2))), 8);
+    // The tensor from before the reboot is gone: using it fails here, before reaching the device.
+    const requests = dev.stack.requests();
+    await assert.rejects(s.functions.sum(t), (e: unknown) => e instanceof StaleTensorError && /was lost: the device session was reset/.test(e.message));
+    await assert.rejects(t.copyTo(), StaleTensorError);
+    await t.free();
+    assert.equal(dev.stack.requests(), requests, 'nothing was sent for the stale tensor');
     assert.notEqual(s.session.sessionId, 0);
     assert.equal(s.session.resets, 1);
     assert.equal(s.session.established_, 2);
