@@ -111,6 +111,11 @@ export class Sema {
     return ts.getJSDocTags(d).some((t) => t.tagName.text === 'extern');
   }
 
+  /** Is this declaration marked `/** @inline *\/` (a hint: emit it `static inline` in the header)? */
+  isInline(d: ts.Node): boolean {
+    return ts.getJSDocTags(d).some((t) => t.tagName.text === 'inline');
+  }
+
   /** The `as const` object behind an enum reference like Err (the value). */
   enumObject(d: ts.Declaration | undefined): ts.VariableDeclaration | undefined {
     if (!d || !ts.isVariableDeclaration(d) || !d.initializer) return undefined;

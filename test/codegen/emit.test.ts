@@ -35,6 +35,21 @@ describe('codegen: emitted C', () => {
     });
   }
 
+  it('@inline puts a header-safe exported function in the header as static inline, others stay in the .c', () => {
+    const out = buildDir('inline');
+    const r = transpile([path.join(REPO, 'test/codegen/inline/user.ts')], { outDir: out });
+    assert.ok(r.ok, r.format(false));
+    const h = r.files.get('mix.h')!;
+    const c = r.files.get('mix.c')!;
+    assert.match(h, /static inline uint32_t mix_twice\(uint32_t x\) \{/);
+    assert.doesNotMatch(c, /mix_twice\(/, 'no out-of-line copy');
+    for (const f of ['mix_scaled', 'mix_noisy']) {
+      assert.match(h, new RegExp(`^uint32_t ${f}\\(uint32_t x\\);`, 'm'), `${f} is only declared in the header`);
+      assert.match(c, new RegExp(`^uint32_t ${f}\\(uint32_t x\\) \\{`, 'm'), `${f} is defined in the .c`);
+    }
+    for (const cc of ['gcc', 'clang']) compileAll(out, cc, ['-O2']);
+  });
+
   it('#line directives point at the .ts line of each statement', () => {
     let mapped = 0;
     for (const name of GOLDEN) {

@@ -418,15 +418,42 @@ export class ModuleLowering {
       this.out.header.push(this.line(`/* Provided by the platform (@extern). */`), this.line(`${noret}${sig};`, d));
       return;
     }
-    if (exported) this.out.header.push(this.line(`${sig};`, d));
-    else protos.push(this.line(`static ${sig};`, d));
+    // `@inline` (a hint, as C's inline): the body goes into the header as `static inline`, so
+    // other modules' calls (a CRC step per wire byte) inline without LTO. Only for bodies that
+    // name nothing private to the module and no string literal (both would live in the .c).
+    const inline = exported && this.sema.isInline(d) && this.headerSafe(d);
+    if (exported && !inline) this.out.header.push(this.line(`${sig};`, d));
+    else if (!exported) protos.push(this.line(`static ${sig};`, d));
     this.startFunction();
     this.curClass = undefined;
     let body: Line[] = [];
     this.block(d.body!.statements, body, 1);
     body = this.markUnused(this.paramNames(d.parameters), body);
-    bodies.push(this.line(`${exported ? '' : 'static '}${sig} {`, d), ...body, { text: '}' }, { text: '' });
+    if (inline) this.out.header.push(this.line(`static inline ${sig} {`, d), ...body, { text: '}' });
+    else bodies.push(this.line(`${exported ? '' : 'static '}${sig} {`, d), ...body, { text: '}' }, { text: '' });
     this.out.frames.push({ name: cname, locals: this.localBytes, calls: [...this.calls] });
+  }
+
+  /** The function's body can be compiled in other modules: it names no module-private
+   * declaration and has no string literal. */
+  private headerSafe(d: ts.FunctionDeclaration): boolean {
+    const sf = d.getSourceFile();
+    let safe = true;
+    const visit = (n: ts.Node): void => {
+      if (!safe) return;
+      if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) safe = false;
+      if (ts.isIdentifier(n)) {
+        const decl = this.sema.declOf(n);
+        if (decl !== undefined && decl.getSourceFile() === sf) {
+          let top: ts.Node = decl;
+          while (top.parent !== undefined && !ts.isSourceFile(top.parent)) top = top.parent;
+          if (top !== d && ts.isSourceFile(top.parent) && !isExported(top)) safe = false;
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(d.body!);
+    return safe;
   }
 
   private lowerClassFunctions(cls: ts.ClassDeclaration, protos: Line[], bodies: Line[]): void {
