@@ -1,7 +1,8 @@
 // libFuzzer on the generated C of the three fuzz targets (test/fuzz/targets), bounded for CI:
 // every committed input (seed corpus and crash regressions) replays clean, then each target is
-// fuzzed for FUZZ_CI_SECONDS (15 s: 45 s for the three) from a scratch copy of that corpus, and
-// any crash, sanitizer report, timeout or OOM fails. The long runs are `npm run fuzz`.
+// fuzzed for FUZZ_CI_SECONDS (12 s; about 50 s for the three with corpus loading) from a scratch
+// copy of that corpus, and any crash, sanitizer report, timeout or OOM fails. The long runs are
+// `npm run fuzz`.
 //
 // Needs clang with the libFuzzer runtime (libclang-rt-14-dev, installed by scripts/setup.sh).
 // Without it the suite is skipped locally, but fails under CI=true: CI must fuzz.
@@ -13,7 +14,7 @@ import { buildFuzzer, committedInputs, haveLibFuzzer, TARGETS, type FuzzBuild, t
 import { runLibFuzzer, replayC, formatTable, type LibFuzzerStats } from './run.ts';
 import { REPO } from '../../host/board/build.ts';
 
-const SECONDS = Number(process.env.FUZZ_CI_SECONDS ?? 15);
+const SECONDS = Number(process.env.FUZZ_CI_SECONDS ?? 12);
 
 describe('fuzz: libFuzzer on the generated C (clang, ASan+UBSan)', function () {
   this.timeout(300_000);
