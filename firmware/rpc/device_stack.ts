@@ -63,6 +63,11 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   private readonly seqByte: Bytes = bytes(1);
   /** Reliable mode: repeated requests answered from lastReply. */
   repeats: u32 = u32(0);
+  /** Reliable mode: the sequence number of the request that went async (its reply comes from
+   * tick(), maybe after other requests were refused meanwhile). */
+  private asyncSeq: u8 = u8(0);
+  /** server.tick() is running: a reply sent now answers the async request. */
+  private inTick: bool = false;
 
   constructor(pool: Bytes, sizes: Bytes, out: WriteStream, plat: Platform) {
     this.plat = plat;
@@ -108,7 +113,10 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
    * completes. Call it from the main loop; returns true while a call is pending, so a board can
    * sleep until the next byte only when it returns false. */
   tick(): bool {
-    return this.server.tick();
+    this.inTick = true;
+    const busy: bool = this.server.tick();
+    this.inTick = false;
+    return busy;
   }
 
   sessionId(): u16 {
@@ -125,20 +133,25 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     if (this.session.sessionVersion() !== SESSION_VERSION_RELIABLE) {
       return this.session.sendMessage(u8(MessageType.Normal), packet);
     }
+    if (this.inTick && this.asyncSeq !== this.seq) {
+      // The async call's reply, after other requests came: tagged with its own number, and not
+      // cached (a repeat of the current request must get the current request's reply).
+      return this.sendReliable(this.asyncSeq, packet);
+    }
     this.lastReply = packet;
     this.replied = true;
-    return this.sendReliable();
+    return this.sendReliable(this.seq, this.lastReply);
   }
 
-  /** lastReply as a Reliable message: the sequence byte, then the packet. */
-  private sendReliable(): Err {
-    let e: Err = this.session.startMessage(u8(MessageType.Reliable), u32(this.lastReply.length + 1));
-    this.seqByte[0] = this.seq;
+  /** A Reliable message: the sequence byte, then the packet. */
+  private sendReliable(seq: u8, packet: Bytes): Err {
+    let e: Err = this.session.startMessage(u8(MessageType.Reliable), u32(packet.length + 1));
+    this.seqByte[0] = seq;
     if (e === Err.Ok) {
       e = this.session.writeMessageBody(this.seqByte);
     }
     if (e === Err.Ok) {
-      e = this.session.writeMessageBody(this.lastReply);
+      e = this.session.writeMessageBody(packet);
     }
     if (e === Err.Ok) {
       e = this.session.finishMessage();
@@ -179,14 +192,18 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     if (this.seqValid && s === this.seq) {
       if (this.replied) {
         this.repeats = u32(this.repeats + 1);
-        this.sendReliable();
+        this.sendReliable(this.seq, this.lastReply);
       }
       return; // still running (async), or a request with no reply
     }
+    const wasBusy: bool = this.server.busy();
     this.seq = s;
     this.seqValid = true;
     this.replied = false;
     this.server.handle(view(body, u32(1), body.length));
+    if (!wasBusy && this.server.busy()) {
+      this.asyncSeq = s;
+    }
   }
 
   log(text: Bytes): void {

@@ -99,12 +99,10 @@ let prevSeqValid: bool = false;
 let prevSeq: u8 = u8(0);
 let prevReplied: bool = false;
 let seq: u8 = u8(0);
-/** Known issue (reported, in firmware/rpc/device_stack.ts, not fixed here): when a request
- * arrives while an async call is pending, it is answered Busy and takes over the sequence
- * number, so the async call's reply goes out under the Busy request's number (answered twice),
- * never under its own. While that stands, only "a number some request used" is checked. Set
- * true once DeviceStack tags an async reply with its own request's number. */
-const STRICT_ASYNC_SEQ = false;
+/** An async call's reply goes out under its own request's sequence number, even when other
+ * requests were refused Busy meanwhile (regressions/rpc/reliable-async-reply-keeps-its-sequence;
+ * false checks only "a number some request used", the weaker property before the fix). */
+const STRICT_ASYNC_SEQ = true;
 /** Version 2: per sequence number, a request was taken / has been answered (this session). */
 const asked: Bytes = bytes(256);
 const answered: Bytes = bytes(256);
