@@ -370,10 +370,11 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 }
 
-/** `d` begins with the first bytes of `sent` (at least 8, or all of it): our write came back. */
+/** `d` begins with the whole of `sent` (Terminate + Init, so at least 20 bytes): our write came
+ * back. Not a prefix: a device's boot Terminate is byte for byte the Terminate we send. */
 function isEcho(d: Uint8Array, sent: Uint8Array): boolean {
-  const n = Math.min(sent.length, 8);
-  if (n === 0 || d.length < n) return false;
+  const n = Math.min(sent.length, 64);
+  if (n < 20 || d.length < n) return false;
   for (let i = 0; i < n; i++) if (d[i] !== sent[i]) return false;
   return true;
 }
