@@ -14,11 +14,13 @@
 // Reliable mode (session version 2, docs/protocol.md): requests and replies travel as Reliable
 // messages, a sequence byte before the packet. The host retransmits a request until its reply
 // arrives; the device runs each sequence number once and answers a repeat with the reply it
-// already sent (still in the server's reply buffer: nothing else writes it before the next
-// request), so a lost reply costs no second execution (no double allocation, no double call).
-// A repeat of a request still running (async) or one with no reply is ignored.
+// already sent, so a lost reply costs no second execution (no double allocation, no double
+// call). The cached reply is the server's reply buffer, untouched until the next request, except
+// for requests refused while an async call runs: tick() rewrites that buffer meanwhile, so their
+// (short) refusal is kept as a copy. A repeat of a request still running (async) or one with no
+// reply is ignored.
 
-import { u8, u16, u32, bytes, view, rd8, log, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u16, u32, bytes, view, copy, rd8, log, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import type { WriteStream } from '../framing/framer.ts';
 import {
@@ -39,6 +41,9 @@ export const DEVICE_PAGE_LOG2 = 8;
 export const DEVICE_POOL_BYTES = 266112;
 /** Its size table: one u32 per page. */
 export const DEVICE_SIZE_TABLE_BYTES = 4032;
+
+/** Room for a cached refusal: the 8-byte length, code, type codes and Busy's text. */
+const BUSY_REPLY_BYTES = 160;
 
 /** lastReply before any reply (a view field needs a view to start from). */
 const NO_REPLY = bytes(0);
@@ -61,6 +66,8 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   private replied: bool = false;
   private lastReply: Bytes = NO_REPLY;
   private readonly seqByte: Bytes = bytes(1);
+  /** Reliable mode: the cached copy of a Busy refusal (an exception packet with a short text). */
+  private readonly busyReply: Bytes = bytes(BUSY_REPLY_BYTES);
   /** Reliable mode: repeated requests answered from lastReply. */
   repeats: u32 = u32(0);
   /** Reliable mode: the sequence number of the request that went async (its reply comes from
@@ -139,6 +146,16 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
       return this.sendReliable(this.asyncSeq, packet);
     }
     this.lastReply = packet;
+    if (this.server.busy() && !this.inTick) {
+      // A refusal while an async call is pending: the server's reply buffer is rewritten by
+      // every tick() until the call completes, so the cache keeps its own copy.
+      if (packet.length > this.busyReply.length) {
+        this.replied = false; // cannot happen (refusals are short); a repeat is then ignored
+        return this.sendReliable(this.seq, packet);
+      }
+      copy(this.busyReply, u32(0), packet);
+      this.lastReply = view(this.busyReply, u32(0), packet.length);
+    }
     this.replied = true;
     return this.sendReliable(this.seq, this.lastReply);
   }
