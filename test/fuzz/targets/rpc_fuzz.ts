@@ -103,6 +103,16 @@ let seq: u8 = u8(0);
  * requests were refused Busy meanwhile (regressions/rpc/reliable-async-reply-keeps-its-sequence;
  * false checks only "a number some request used", the weaker property before the fix). */
 const STRICT_ASYNC_SEQ = true;
+/** Known issue (reported, firmware/rpc/device_stack.ts): the cached reply of a Reliable request
+ * is a view of the RPC server's reply buffer (ports.ts says a packet is valid only during
+ * send()), and every tick() while an async call is pending rewrites that buffer's head
+ * (RpcServer.tick starts a packet before polling). A request answered Busy meanwhile, then
+ * repeated, is answered with a damaged packet (u64 length 0, code Return). While that stands, a
+ * repeat answered after such a tick is checked for its session header only. Set true once the
+ * cached reply survives tick() (input: docs/robustness.md, Fuzzing). */
+const STRICT_REPLY_CACHE = true;
+/** A tick() ran while an async call was pending since the last request was taken. */
+let tickedBusy: bool = false;
 /** Version 2: per sequence number, a request was taken / has been answered (this session). */
 const asked: Bytes = bytes(256);
 const answered: Bytes = bytes(256);
@@ -115,6 +125,7 @@ let normalInV2: bool = false;
 function newSession(): void {
   prevSeqValid = false;
   normalInV2 = false;
+  tickedBusy = false;
   fill(asked, u8(0), u32(0), asked.length);
   fill(answered, u8(0), u32(0), answered.length);
 }
@@ -211,6 +222,13 @@ function checkPacket(p: Bytes): void {
 /** The data frame the device sent last: header of the current session, then a checked packet.
  * Returns the packet (after the sequence byte in version 2). */
 function replyPacket(): Bytes {
+  const p: Bytes = replyHeader();
+  checkPacket(p);
+  return p;
+}
+
+/** The header part of replyPacket(): returns the packet unchecked. */
+function replyHeader(): Bytes {
   const f: Bytes = frames.lastFrame();
   check(f.length >= 3, Inv.OutputMessage);
   check(rd8(f, 0) === u8(peer.sid) && rd8(f, 1) === u8(peer.sid >>> 8), Inv.OutputMessage);
@@ -221,9 +239,7 @@ function replyPacket(): Bytes {
   } else {
     check(rd8(f, 2) === T_NORMAL, Inv.OutputMessage);
   }
-  const p: Bytes = view(f, at, f.length);
-  checkPacket(p);
-  return p;
+  return view(f, at, f.length);
 }
 
 /** Lowers the settings of a time-evaluator request (CallFunc of runtime.RPCTimeEvaluator) so
@@ -322,6 +338,7 @@ function request(len: u32, ctl: u8): void {
       prevSeq = s;
       prevReplied = frames.data !== 0;
       taken(s, prevReplied);
+      tickedBusy = false;
     }
   }
 }
@@ -355,12 +372,18 @@ function anyMessage(ctl: u8): void {
     check(frames.data === 0, Inv.ReplyCount);
   }
   if (frames.data !== 0) {
-    const r: Bytes = replyPacket();
-    if (delivered && peer.version >= 2 && reliable && b.length >= 1 && prevSeqValid && rd8(b, 0) === prevSeq) {
-      // A repeat of the last request: the same reply again, or nothing if it had none.
-      check(prevReplied && same(r, view(prevReply, u32(0), prevReplyLen)), Inv.Repeat);
+    const repeat: bool = delivered && peer.version >= 2 && reliable && b.length >= 1 && prevSeqValid && rd8(b, 0) === prevSeq;
+    if (repeat && tickedBusy && !STRICT_REPLY_CACHE) {
+      // Known issue (see STRICT_REPLY_CACHE): only the header is checked.
+      replyHeader();
+    } else {
+      const r: Bytes = replyPacket();
+      if (repeat) {
+        // A repeat of the last request: the same reply again, or nothing if it had none.
+        check(prevReplied && same(r, view(prevReply, u32(0), prevReplyLen)), Inv.Repeat);
+      }
+      remember(r);
     }
-    remember(r);
   }
   if (delivered && peer.version >= 2 && reliable && b.length >= 1) {
     if (!(prevSeqValid && rd8(b, 0) === prevSeq)) {
@@ -368,8 +391,10 @@ function anyMessage(ctl: u8): void {
       prevSeq = rd8(b, 0);
       prevReplied = frames.data !== 0;
       taken(prevSeq, prevReplied);
+      tickedBusy = false;
     }
   } else if (delivered && peer.version >= 2 && type === T_NORMAL) {
+    tickedBusy = false;
     // A Normal request in a version 2 session: its reply goes out under the last sequence
     // number and becomes the reply a repeat of that number gets.
     normalInV2 = true;
@@ -427,9 +452,12 @@ function record(): void {
   // One turn of the board's main loop: at most one (async) reply.
   frames.clear();
   out.mark(u32(0xffffffff));
-  stack.tick();
+  if (stack.tick()) {
+    tickedBusy = true;
+  }
   check(frames.replies === 0 && frames.data <= 1 && out.idle(), Inv.ReplyCount);
   if (frames.data !== 0) {
+    tickedBusy = true;
     remember(replyPacket());
     prevReplied = true;
     if (peer.version >= 2 && peer.certain && !normalInV2) {
