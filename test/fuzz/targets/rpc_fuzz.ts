@@ -103,13 +103,11 @@ let seq: u8 = u8(0);
  * requests were refused Busy meanwhile (regressions/rpc/reliable-async-reply-keeps-its-sequence;
  * false checks only "a number some request used", the weaker property before the fix). */
 const STRICT_ASYNC_SEQ = true;
-/** Known issue (reported, firmware/rpc/device_stack.ts): the cached reply of a Reliable request
- * is a view of the RPC server's reply buffer (ports.ts says a packet is valid only during
- * send()), and every tick() while an async call is pending rewrites that buffer's head
- * (RpcServer.tick starts a packet before polling). A request answered Busy meanwhile, then
- * repeated, is answered with a damaged packet (u64 length 0, code Return). While that stands, a
- * repeat answered after such a tick is checked for its session header only. Set true once the
- * cached reply survives tick() (input: docs/robustness.md, Fuzzing). */
+/** A repeat is answered with exactly the reply its request got, also after tick() ran while an
+ * async call was pending (which rewrites the RPC server's reply buffer; fixed in 743c6f1: a
+ * refusal made meanwhile is cached as a copy; regressions/rpc/reliable-busy-reply-cache-
+ * survives-tick). false checks only such a repeat's session header, the weaker property before
+ * the fix. */
 const STRICT_REPLY_CACHE = true;
 /** A tick() ran while an async call was pending since the last request was taken. */
 let tickedBusy: bool = false;
