@@ -4,6 +4,7 @@
 // accepted as good (a bug), or no answer by the watchdog (a hang: a bug). `urpc soak` and the
 // fault-injection tests run it over a FaultyTransport. No Node imports.
 import { RpcError } from './client.ts';
+import { Xorshift32 } from './xorshift.ts';
 import type { RpcSession, Ret } from './rpc-session.ts';
 
 export interface SoakOptions {
@@ -39,22 +40,9 @@ export interface SoakResult {
   ms: number;
 }
 
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = (seed >>> 0) || 1;
-  }
-  below(n: number): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return Math.floor((this.s / 0x1_0000_0000) * n);
-  }
-  bytes(n: number): Uint8Array {
-    return Uint8Array.from({ length: n }, () => this.below(256));
-  }
+/** Seeded payloads. */
+function randomBytes(rng: Xorshift32, n: number): Uint8Array {
+  return Uint8Array.from({ length: n }, () => rng.below(256));
 }
 
 const HUNG = Symbol('hung');
@@ -66,7 +54,7 @@ function sameValue(a: Ret, b: Ret): boolean {
 
 export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakResult> {
   const total = opts.operations ?? 1000;
-  const rng = new Rng(opts.seed ?? 1);
+  const rng = new Xorshift32(opts.seed ?? 1);
   const watchdogMs = opts.watchdogMs ?? 30_000;
   const r: SoakResult = {
     operations: 0, rpcs: 0, succeeded: 0, failedTyped: {}, typedExamples: {}, failedUntyped: 0, corruptedAccepted: 0, hung: 0, slowestMs: 0, problems: [], ms: 0,
@@ -79,7 +67,7 @@ export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakR
     const tensor = rng.below(1000) < (opts.tensorShare ?? 0.3) * 1000;
     let op: () => Promise<boolean>;
     if (tensor) {
-      const data = rng.bytes(1 + rng.below(opts.maxTensorBytes ?? 256));
+      const data = randomBytes(rng, 1 + rng.below(opts.maxTensorBytes ?? 256));
       r.rpcs += 4;
       op = async () => {
         const t = await s.array(data);
@@ -91,7 +79,7 @@ export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakR
         }
       };
     } else {
-      const args: Ret[] = [rng.below(1 << 30), 'x'.repeat(rng.below(24)), rng.bytes(rng.below((opts.maxEchoBytes ?? 48) + 1))];
+      const args: Ret[] = [rng.below(1 << 30), 'x'.repeat(rng.below(24)), randomBytes(rng, rng.below((opts.maxEchoBytes ?? 48) + 1))];
       r.rpcs += 1;
       op = async () => {
         const back = await s.functions.echo(...(args as (number | string | Uint8Array)[]));

@@ -8,6 +8,7 @@
 // Rates are probabilities: per byte (drop, flip, duplicate), per chunk (garbage, delay) and per
 // host write (reset). No Node imports: usable wherever a Transport is.
 import type { Transport } from '../client/transport.ts';
+import { Xorshift32 } from '../client/xorshift.ts';
 
 export interface FaultSpec {
   /** PRNG seed (default 1). */
@@ -74,26 +75,6 @@ export function parseFaults(text: string): FaultSpec {
   return spec;
 }
 
-/** xorshift32: small, seedable, and the same sequence in every run. */
-class Prng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = (seed >>> 0) || 0x2545f491;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s / 0x1_0000_0000;
-  }
-  below(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-}
-
 export class FaultyTransport implements Transport {
   readonly name: string;
   readonly inner: Transport;
@@ -103,7 +84,7 @@ export class FaultyTransport implements Transport {
   };
   /** Faults can be paused (e.g. to check a session recovers on a clean link). */
   enabled = true;
-  private readonly rng: Prng;
+  private readonly rng: Xorshift32;
   private dataHandler: (d: Uint8Array) => void = () => undefined;
   /** Per direction, chunks held back by a delay, or queued behind one. */
   private readonly queueTo: DelayQueue = { items: [] };
@@ -113,7 +94,7 @@ export class FaultyTransport implements Transport {
     this.inner = inner;
     this.spec = spec;
     this.name = `${inner.name} (faults)`;
-    this.rng = new Prng(spec.seed ?? 1);
+    this.rng = new Xorshift32(spec.seed ?? 1);
     inner.onData((d) => {
       this.stats.bytesFromDevice += d.length;
       const out = this.applies('from-device') ? this.mangle(d) : d;

@@ -3,45 +3,12 @@
 // SessionResetError and the next call re-opens the session by itself; a silent device gives
 // TimeoutError for the handshake and for a reply.
 import assert from 'node:assert/strict';
-import { asBytes, bytes, type Bytes } from '../../firmware/lib/prelude.ts';
-import { Err } from '../../firmware/lib/errors.ts';
-import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
-import { HostPlatform } from '../../host/client/local.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
 import { SessionResetError } from '../../host/client/session.ts';
 import { StaleTensorError, TimeoutError } from '../../host/client/client.ts';
 import { connect } from '../../host/client/connect.ts';
-import type { Transport } from '../../host/client/transport.ts';
+import { InProcessDevice } from './in-process-device.ts';
 
-/** A device in this process: bytes from the host are fed to a DeviceStack; its output comes back. */
-class InProcessDevice implements Transport {
-  readonly name = 'in-process device';
-  stack!: DeviceStack;
-  /** Drop the device's output (a wedged or busy device). */
-  mute = false;
-  private data: (d: Uint8Array) => void = () => undefined;
-  constructor() {
-    this.reboot();
-  }
-  reboot(): void {
-    const out = {
-      write: (b: Bytes): Err => {
-        const copy = new Uint8Array(b as unknown as Uint8Array);
-        if (!this.mute) setImmediate(() => this.data(copy));
-        return Err.Ok;
-      },
-    };
-    this.stack = new DeviceStack(bytes(DEVICE_POOL_BYTES), bytes(DEVICE_SIZE_TABLE_BYTES), out, new HostPlatform());
-    this.stack.boot();
-  }
-  async write(d: Uint8Array): Promise<void> {
-    const copy = new Uint8Array(d);
-    setImmediate(() => this.stack.feed(asBytes(copy)));
-  }
-  onData(h: (d: Uint8Array) => void): void { this.data = h; }
-  onClose(): void {}
-  async close(): Promise<void> {}
-}
 
 describe('sessions: device reset and deadlines', function () {
   this.timeout(30_000);

@@ -4,40 +4,20 @@
 // server) sent end to end over the real link. Each case states the device's answer (an exception
 // with its text, or silence), and then a normal call must still work on the same link.
 import assert from 'node:assert/strict';
-import { asBytes, bytes, type Bytes } from '../../firmware/lib/prelude.ts';
+import { asBytes, type Bytes } from '../../firmware/lib/prelude.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { Framer } from '../../firmware/framing/framer.ts';
 import { MessageType } from '../../firmware/session/session.ts';
-import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
-import { HostPlatform } from '../../host/client/local.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
 import { connect } from '../../host/client/connect.ts';
-import type { Transport } from '../../host/client/transport.ts';
 import {
   RPCCode, ByteWriter, callFuncPacket, syscallPacket, copyToRemotePacket, copyFromRemotePacket, packet,
   int, cpu, handle, str, type DLTensor, type Reply,
 } from '../../host/client/packet.ts';
 import { ensureNative } from '../e2e/helpers.ts';
+import { InProcessDevice } from '../e2e/in-process-device.ts';
 import { ensureBoard, onPath, QEMU_TOOLS } from '../qemu/helpers.ts';
 
-/** The FwTS device stack in this process behind a Transport. */
-class InProcessDevice implements Transport {
-  readonly name = 'node device';
-  readonly stack: DeviceStack;
-  private data: (d: Uint8Array) => void = () => undefined;
-  constructor() {
-    const out = { write: (b: Bytes): Err => { const c = new Uint8Array(b as unknown as Uint8Array); setImmediate(() => this.data(c)); return Err.Ok; } };
-    this.stack = new DeviceStack(bytes(DEVICE_POOL_BYTES), bytes(DEVICE_SIZE_TABLE_BYTES), out, new HostPlatform());
-    this.stack.boot();
-  }
-  async write(d: Uint8Array): Promise<void> {
-    const c = new Uint8Array(d);
-    setImmediate(() => this.stack.feed(asBytes(c)));
-  }
-  onData(h: (d: Uint8Array) => void): void { this.data = h; }
-  onClose(): void {}
-  async close(): Promise<void> {}
-}
 
 /** One frame as the device's own Framer writes it (FE, FF FD, length, escaped payload, CRC). */
 function frame(payload: Uint8Array): Uint8Array {
@@ -77,7 +57,7 @@ interface Target {
 }
 
 const targets: Target[] = [
-  { name: 'FwTS device stack in Node', quietMs: 150, open: () => RemoteSession.open('node device', new InProcessDevice(), { timeoutMs: 3000 }) },
+  { name: 'FwTS device stack in Node', quietMs: 150, open: () => RemoteSession.open('node device', new InProcessDevice({ name: 'node device' }), { timeoutMs: 3000 }) },
   {
     name: 'native board (generated C, gcc -O2)', quietMs: 200,
     open: async () => {

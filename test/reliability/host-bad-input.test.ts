@@ -24,6 +24,7 @@ import { connect, openTransport } from '../../host/client/connect.ts';
 import type { Transport } from '../../host/client/transport.ts';
 import { openNative, type ProcessTransport } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
+import { InProcessDevice } from '../e2e/in-process-device.ts';
 import { urpcAsync } from '../cli/subprocess.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -89,26 +90,6 @@ function deviceOnSocket(sock: net.Socket): DeviceStack {
   return stack;
 }
 
-/** An in-process device: bytes from the host go to a DeviceStack; its output comes back. */
-class InProcessDevice implements Transport {
-  readonly name = 'in-process device';
-  readonly stack: DeviceStack;
-  private data: (d: Uint8Array) => void = () => undefined;
-  private closed: (reason: string) => void = () => undefined;
-  constructor() {
-    const out = { write: (b: Bytes): Err => { const c = new Uint8Array(b as unknown as Uint8Array); setImmediate(() => this.data(c)); return Err.Ok; } };
-    this.stack = new DeviceStack(bytes(DEVICE_POOL_BYTES), bytes(DEVICE_SIZE_TABLE_BYTES), out, new HostPlatform());
-    this.stack.boot();
-  }
-  async write(d: Uint8Array): Promise<void> {
-    const c = new Uint8Array(d);
-    setImmediate(() => this.stack.feed(asBytes(c)));
-  }
-  onData(h: (d: Uint8Array) => void): void { this.data = h; }
-  onClose(h: (reason: string) => void): void { this.closed = h; }
-  end(reason: string): void { this.closed(reason); }
-  async close(): Promise<void> {}
-}
 
 /** A device that answers nothing and sends `chunk()` over and over (garbage) until closed. */
 class GarbageDevice implements Transport {
