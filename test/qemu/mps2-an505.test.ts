@@ -16,15 +16,16 @@ describe('qemu: mps2-an505 (Cortex-M33, CMSDK UART) smoke', function () {
     // Known issue: now and then (about 1 boot in 6 on a loaded 2-core machine) this board sends
     // its boot output and then never answers any Init: its UART stops receiving. Not understood
     // yet (the CMSDK UART model or our IRQ handling; lm3s6965evb never does it); a reboot clears
-    // it, so the smoke test boots up to three times and says so.
+    // it, though in one CI run three boots in a row hit it, so the smoke test boots up to six
+    // times (a session normally opens within 200 ms of boot) and says so.
     for (let boot = 1; ; boot++) {
       const t0 = Date.now();
       try {
-        s = await connect('qemu:mps2-an505', { startTimeoutMs: 10_000 });
+        s = await connect('qemu:mps2-an505', { startTimeoutMs: 5_000 });
         console.log(`      mps2-an505: session open ${Date.now() - t0} ms after spawning QEMU (boot ${boot})`);
         break;
       } catch (e) {
-        if (boot === 3) throw e;
+        if (boot === 6) throw e;
         console.log(`      mps2-an505: no Reply after boot ${boot} (${(e as Error).message}); booting again`);
       }
     }
