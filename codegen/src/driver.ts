@@ -6,6 +6,7 @@ import { createFrontEnd, ts, FW_RT_H } from './program.ts';
 import { formatDiagnostics, makeDiagnostic } from './check/report.ts';
 import { Sema } from './sema.ts';
 import { checkProgram } from './check/checker.ts';
+import { tsGatedHints } from './check/ts-hints.ts';
 import { ModuleLowering, LoweringError } from './lower/lower.ts';
 import { emitLines } from './emit/emit.ts';
 import type { ModuleIR } from './lower/ir.ts';
@@ -23,6 +24,8 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
   // (pxt's gate order); it reports every problem it finds and never throws.
   if (!diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error && !UNUSED_CODES.has(d.code))) {
     diagnostics.push(...checkProgram(sema, sources));
+  } else {
+    diagnostics.push(...tsGatedHints(sources)); // the FwTS rule and fix next to TS's error
   }
   const ok = !diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error);
   const files = new Map<string, string>();

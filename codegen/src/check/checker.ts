@@ -7,6 +7,7 @@ import {
   type Sema, type FwType, describe, isIntLike, magOf, literalValue, stripAsConst, enumMembers, INT_NAMES,
 } from '../sema.ts';
 import { makeDiagnostic } from './report.ts';
+import { isCompoundAssignment } from './ts-hints.ts';
 import type { Code } from './catalogue.ts';
 
 const PRELUDE_HOST_ONLY = new Set(['FwPanic', 'setLogSink', 'asBytes', 'Panic']);
@@ -86,6 +87,7 @@ class FileChecker {
 
   private functionDecl(d: ts.FunctionDeclaration): void {
     if (!ts.isSourceFile(d.parent)) return this.report(d.name ?? d, 1016, ['nested functions']);
+    if (!d.body && d.name && isOverloaded(d)) return this.report(d, 1025, [d.name.text]);
     if (!d.body) return this.report(d, 1001, ['a function without a body (use /** @extern */ with a Node body)']);
     this.signature(d);
     if (this.sema.isExtern(d)) return; // The body is the Node implementation; C gets the platform's.
@@ -117,10 +119,11 @@ class FileChecker {
       case 'int': case 'bool': case 'bytes': case 'class': case 'iface': case 'enum': case 'fn': return true;
       case 'void': case 'never': if (isReturn) return true; break;
       case 'table': if (tableOk && isIntLike(t.elem) || (tableOk && t.elem.k === 'fn')) return true; break;
-      case 'num': this.report(at, 2001); return false;
-      case 'anyint': this.report(at, 2001); return false;
+      case 'num': this.report(at, 2001, ['number']); return false;
+      case 'anyint': this.report(at, 2001, ['number']); return false;
     }
-    if (t.k === 'bad' && /\b(null|undefined)\b/.test(t.text)) this.report(at, 1010, [t.text]);
+    if (t.k === 'bad' && t.text === 'bigint') this.report(at, 2001, ['bigint']);
+    else if (t.k === 'bad' && /\b(null|undefined)\b/.test(t.text)) this.report(at, 1010, [t.text]);
     else if (t.k === 'bad' && /\bstring\b/.test(t.text)) this.report(at, 1011);
     else if (t.k === 'table') this.report(at, 1023, ['array']);
     else this.report(at, 1001, [`type '${describe(t)}'`]);
@@ -147,7 +150,7 @@ class FileChecker {
     for (const m of d.members) {
       if (ts.isMethodSignature(m)) {
         const name = m.name.getText(this.sf);
-        if (seen.has(name)) this.report(m, 1001, ['overloaded interface methods']);
+        if (seen.has(name)) this.report(m, 1025, [name]);
         seen.add(name);
         if (m.questionToken) this.report(m, 1005);
         this.signature(m);
@@ -176,11 +179,11 @@ class FileChecker {
         if (m.initializer) this.initializer(m.initializer, 'field');
       } else if (ts.isMethodDeclaration(m)) {
         if (!ts.isIdentifier(m.name)) { this.report(m.name, 1001, ['computed or private (#) names']); continue; }
-        if (!m.body) { this.report(m, 1001, ['overloads']); continue; }
+        if (!m.body) { this.report(m, 1025, [m.name.text]); continue; }
         this.signature(m);
         this.block(m.body);
       } else if (ts.isConstructorDeclaration(m)) {
-        if (!m.body) { this.report(m, 1001, ['overloads']); continue; }
+        if (!m.body) { this.report(m, 1025, ['constructor']); continue; }
         this.signature(m);
         this.block(m.body);
       } else if (ts.isGetAccessor(m) || ts.isSetAccessor(m)) {
@@ -263,7 +266,8 @@ class FileChecker {
         continue;
       }
       const v = literalValue(p.initializer);
-      if (v === undefined || !Number.isInteger(v) || v < 0 || v > 0xffffffff) this.report(p.initializer, 2002, [p.initializer.getText(this.sf)]);
+      if (v !== undefined && Number.isInteger(v) && v < 0 && v >= -0x80000000) this.report(p.initializer, 2016, [p.initializer.getText(this.sf)]);
+      else if (v === undefined || !Number.isInteger(v) || v < 0 || v > 0xffffffff) this.report(p.initializer, 2002, [p.initializer.getText(this.sf)]);
     }
     if (enumMembers(d).size === 0) this.report(d, 1001, ['an empty enum']);
   }
@@ -272,7 +276,7 @@ class FileChecker {
     const init = stripAsConst(d.initializer!);
     if (!ts.isArrayLiteralExpression(init)) return this.report(d.initializer!, 3006, ['a table']);
     if (!(d.parent.flags & ts.NodeFlags.Const)) this.report(d, 3006, ['a table (declare it const)']);
-    if (!isIntLike(t.elem) && t.elem.k !== 'fn') return this.report(d.type ?? d.name, 1023, ['array']);
+    if (!isIntLike(t.elem) && t.elem.k !== 'fn') return this.report(d.type ?? d.name, 1024, [describeElem(t.elem)]);
     if (init.elements.length === 0) this.report(init, 3006, ['an empty table']);
     for (const el of init.elements) {
       if (t.elem.k === 'fn') {
@@ -347,7 +351,7 @@ class FileChecker {
         return;
       case ts.SyntaxKind.LabeledStatement: {
         const l = s as ts.LabeledStatement;
-        if (!isLoopNode(l.statement)) this.report(l.label, 1001, ['a label on something other than a loop']);
+        if (!isLoopNode(l.statement)) this.report(l.label, 1026, [l.label.text]);
         return this.stmt(l.statement);
       }
       case ts.SyntaxKind.ThrowStatement: return this.report(s, 1007, ['throw']);
@@ -394,11 +398,9 @@ class FileChecker {
     const want = op === '++' ? ts.SyntaxKind.LessThanToken : ts.SyntaxKind.GreaterThanToken;
     if (c.operatorToken.kind !== want || !ts.isIdentifier(c.left) || c.left.text !== inc.operand.text) return fail();
     const bound = this.sema.exprType(c.right);
-    const min = it.signed ? -(2 ** (it.bits - 1)) : 0;
-    const max = it.signed ? 2 ** (it.bits - 1) - 1 : 2 ** it.bits - 1;
     const boundOk =
       (bound.k === 'int' && bound.name === it.name) ||
-      (bound.k === 'lit' && bound.value >= min && bound.value <= max) ||
+      (bound.k === 'lit' && inRange(bound.value, it)) ||
       (it.name === 'u32' && isLengthOf(c.right));
     if (!boundOk) return fail();
     if (assigns(f.statement, inc.operand.text)) return fail();
@@ -417,6 +419,7 @@ class FileChecker {
         const ct = this.sema.exprType(cl.expression);
         const v = ct.k === 'lit' ? ct.value : this.enumMemberValue(cl.expression);
         if (v === undefined) this.report(cl.expression, 3006, ['a case label']);
+        else if (t.k === 'int' && !inRange(v, t)) this.report(cl.expression, 2015, [cl.expression.getText(this.sf), t.name]);
         else if (values.has(v)) this.report(cl.expression, 1001, ['a repeated case value (JS never reaches it; C rejects it)']);
         else values.add(v);
       }
@@ -592,7 +595,7 @@ class FileChecker {
     this.observed(e.argumentExpression);
     if (it.k === 'num') return;
     if (!this.indexProven(e, it, bt)) {
-      this.report(e.argumentExpression, 3003, [e.argumentExpression.getText(this.sf), e.expression.getText(this.sf)]);
+      this.report(e.argumentExpression, bt.k === 'table' ? 3007 : 3003, [e.argumentExpression.getText(this.sf), e.expression.getText(this.sf)]);
     }
   }
 
@@ -736,8 +739,9 @@ class FileChecker {
       case ts.SyntaxKind.EqualsEqualsToken: case ts.SyntaxKind.ExclamationEqualsToken:
         this.report(e.operatorToken, 1012, [opText]);
         break;
-      case ts.SyntaxKind.SlashToken: case ts.SyntaxKind.PercentToken: case ts.SyntaxKind.AsteriskAsteriskToken:
+      case ts.SyntaxKind.SlashToken: case ts.SyntaxKind.PercentToken:
         return this.report(e.operatorToken, 2005, [opText]);
+      case ts.SyntaxKind.AsteriskAsteriskToken: return this.report(e.operatorToken, 2014);
       case ts.SyntaxKind.CommaToken: return this.report(e.operatorToken, 1009, [',']);
       case ts.SyntaxKind.InKeyword: return this.report(e.operatorToken, 1009, ['in']);
       case ts.SyntaxKind.InstanceOfKeyword: return this.report(e.operatorToken, 1009, ['instanceof']);
@@ -761,7 +765,7 @@ class FileChecker {
     }
     if (op === ts.SyntaxKind.GreaterThanGreaterThanToken) {
       const unsigned = (a.k === 'int' && !a.signed) || (a.k === 'num' && a.ctype === 'uint32_t') || (a.k === 'lit' && a.value >= 0 && a.value > 0x7fffffff);
-      if (unsigned) this.report(e.left, 2006, [e.left.getText(this.sf)]);
+      if (unsigned) this.report(e.left, 2006, [stripParens(e.left).getText(this.sf), e.left.getText(this.sf)]);
     }
     const r = this.sema.exprType(e);
     if (r.k === 'num' && r.mag > 53) {
@@ -925,15 +929,26 @@ function stripParens(e: ts.Expression): ts.Expression {
   return e;
 }
 
+/** A signature without a body next to its implementation: `function f(a: u8): void;`. */
+function isOverloaded(d: ts.FunctionDeclaration): boolean {
+  return ts.isSourceFile(d.parent) && d.parent.statements.some((s) =>
+    s !== d && ts.isFunctionDeclaration(s) && s.name?.text === d.name?.text);
+}
+
+function describeElem(t: FwType): string {
+  return t.k === 'class' || t.k === 'iface' ? `objects (${t.name})` : describe(t);
+}
+
+/** Can a value of the integer type `t` equal `v`? */
+function inRange(v: number, t: Extract<FwType, { k: 'int' }>): boolean {
+  const min = t.signed ? -(2 ** (t.bits - 1)) : 0;
+  const max = t.signed ? 2 ** (t.bits - 1) - 1 : 2 ** t.bits - 1;
+  return v >= min && v <= max;
+}
+
 function isIncDec(e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression {
   return (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) &&
     (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
-}
-
-function isCompoundAssignment(k: ts.SyntaxKind): boolean {
-  return (k >= ts.SyntaxKind.FirstCompoundAssignment && k <= ts.SyntaxKind.LastCompoundAssignment) ||
-    k === ts.SyntaxKind.BarBarEqualsToken || k === ts.SyntaxKind.AmpersandAmpersandEqualsToken ||
-    k === ts.SyntaxKind.QuestionQuestionEqualsToken;
 }
 
 function isComparison(k: ts.SyntaxKind): boolean {

@@ -7,10 +7,12 @@ enum Color { Red } // TS1294
 
 export function ints(a: u8, b: u16, c: u32, s: i32): u8 {
   let k = u8(0);
-  k += u8(1); // TS2322
+  k += u8(1); // TS2322 FW1014
   const w: u8 = a + a; // TS2322
   if (c === s) return a; // TS2367
-  const m = Math.sqrt(4); // TS2339
+  const m = Math.sqrt(4); // TS2339 FW2011
+  const n = Math.max(a, k); // TS2339 FW2011
+  const big = b + 10n; // TS2365 FW2002
   console.log(a); // TS2584
   switch (a) {
     case 1: // TS7029
@@ -30,3 +32,8 @@ export function methods(b: Bytes): Bytes {
 }
 
 export function implicit(a) { return a; } // TS7006
+
+function logged(value: unknown, context: unknown): void {}
+
+@logged // FW1001
+export class Decorated {}

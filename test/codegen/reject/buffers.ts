@@ -1,5 +1,5 @@
 // Allocation and buffers. Expected diagnostics at the end of each line.
-import { u8, u32, bytes, type Bytes } from '../../../firmware/lib/prelude.ts';
+import { u8, u16, u32, bytes, type Bytes } from '../../../firmware/lib/prelude.ts';
 
 const N = 16;
 const rx = bytes(N);
@@ -8,6 +8,9 @@ const dyn = bytes(size); // FW3002
 let small = u8(1);
 const raw = new Uint8Array(4); // FW3004
 const TABLE: readonly u8[] = [u8(1), small]; // FW3006
+const T16: readonly u16[] = [u16(1), u16(2), u16(3)];
+export class Port {}
+const PORTS: readonly Port[] = [new Port(), new Port()]; // FW1024
 
 export class Holder {
   buf = bytes(8);
@@ -21,6 +24,10 @@ export function read(b: Bytes, i: u32): u8 {
   const x = b[i]; // FW3003
   const y = rx[17]; // FW3003
   const z = rx[u8(i)]; // FW3003
+  const w = T16[i]; // FW3007
+  if (i < T16.length) {
+    const ok3 = T16[i];
+  }
   for (let j = u32(0); j < b.length; j++) {
     const ok = b[j];
     const bad = rx[j]; // FW3003

@@ -11,6 +11,16 @@ export function widths(a: u8, b: u16, c: u32, s: i32, n: number): u32 { // FW200
   const sh = u32(c >> 1); // FW2006
   const p = u32(c * c); // FW2007
   const sum = u32(c * b * 31 + c * b * 31); // FW2012
+  const pw = u32(c ** 2); // FW2014
+  switch (s) {
+    case 0xffffffff: break; // FW2015
+    case -1: break;
+  }
+  switch (a) {
+    case 255: break;
+    case 256: break; // FW2015
+  }
+  const down = i32((i32(c) - c) >> 3); // FW2006
   let k = u8(0);
   k++; // FW2008
   for (let i = u8(0); i < b; i++) {} // FW2008
@@ -21,5 +31,11 @@ export function widths(a: u8, b: u16, c: u32, s: i32, n: number): u32 { // FW200
   switch (ok) { // FW2013
     case true: break;
   }
-  return u32(q + r + sh + p + sum);
+  return u32(q + r + sh + p + sum + pw + u32(down));
 }
+
+export const Level = { Low: -1, High: 1 } as const; // FW2016
+export type Level = (typeof Level)[keyof typeof Level];
+
+export function wide(x: bigint): void {} // FW2001
+

@@ -54,9 +54,24 @@ export function nothing(x: Bytes | null): void {} // FW1010
 
 export function generic<T>(x: T): void {} // FW1022
 
+export function send(a: u8): void; // FW1025
+export function send(a: u8): void {}
+
+export class Sender {
+  put(a: u8): void; // FW1025
+  put(a: u8): void {}
+}
+
+export function leave(a: u8): u8 {
+  block: { // FW1026
+    if (a === 0) break block;
+  }
+  return a;
+}
+
 export interface Twice {
   get(): u8;
-  get(): u8; // FW1001
+  get(): u8; // FW1025
 }
 
 export function twiceCase(a: u8): u8 {
