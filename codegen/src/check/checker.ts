@@ -8,6 +8,8 @@ import {
 } from '../sema.ts';
 import { makeDiagnostic } from './report.ts';
 import { isCompoundAssignment } from './ts-hints.ts';
+import { callFacts, callTargets, type Fn } from './callgraph.ts';
+import { checkInitOrder } from './init-order.ts';
 import type { Code } from './catalogue.ts';
 
 const PRELUDE_HOST_ONLY = new Set(['FwPanic', 'setLogSink', 'asBytes', 'Panic']);
@@ -27,6 +29,7 @@ export function checkProgram(sema: Sema, sources: readonly ts.SourceFile[]): ts.
   try {
     out.push(...checkRecursion(sema, sources));
     out.push(...checkNames(sema, sources));
+    out.push(...checkInitOrder(sema, sources));
   } catch (err) {
     if (sources[0]) out.push(makeDiagnostic(sources[0], 9001, [String((err as Error)?.message ?? err)]));
   }
@@ -822,50 +825,13 @@ class FileChecker {
 
 /** FW4001: no function may reach itself through calls (direct, method, interface or pointer). */
 function checkRecursion(sema: Sema, sources: readonly ts.SourceFile[]): ts.Diagnostic[] {
-  type Fn = ts.FunctionDeclaration | ts.MethodDeclaration | ts.ConstructorDeclaration;
-  const fns: Fn[] = [];
-  const addressTaken = new Set<ts.Node>();
-  const implementers = new Map<ts.InterfaceDeclaration, ts.ClassDeclaration[]>();
-  for (const sf of sources) {
-    const visit = (n: ts.Node): void => {
-      if ((ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n)) && n.body) fns.push(n);
-      if (ts.isClassDeclaration(n)) {
-        for (const h of n.heritageClauses ?? []) for (const t of h.types) {
-          const d = sema.declOf(t.expression);
-          if (d && ts.isInterfaceDeclaration(d)) implementers.set(d, [...(implementers.get(d) ?? []), n]);
-        }
-      }
-      const isImportName = !!n.parent && (ts.isImportSpecifier(n.parent) || ts.isExportSpecifier(n.parent) || ts.isImportClause(n.parent));
-      if (ts.isIdentifier(n) && !isImportName && !(ts.isCallExpression(n.parent) && n.parent.expression === n)) {
-        const d = sema.declOf(n);
-        if (d && ts.isFunctionDeclaration(d) && n !== d.name) addressTaken.add(d);
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
-  }
+  const facts = callFacts(sema, sources);
+  const fns = facts.fns;
   const edges = new Map<ts.Node, Set<ts.Node>>();
   for (const f of fns) {
     const out = new Set<ts.Node>();
     const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
-        const callee = n.expression;
-        const d = ts.isPropertyAccessExpression(callee) ? sema.declOf(callee.name) : sema.declOf(callee);
-        if (ts.isNewExpression(n)) {
-          const cls = d && ts.isClassDeclaration(d) ? d : undefined;
-          const ctor = cls?.members.find(ts.isConstructorDeclaration);
-          if (ctor) out.add(ctor);
-        } else if (d && (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d))) {
-          out.add(d);
-        } else if (d && ts.isMethodSignature(d) && ts.isInterfaceDeclaration(d.parent)) {
-          for (const cls of implementers.get(d.parent) ?? []) {
-            const m = cls.members.find((x) => ts.isMethodDeclaration(x) && x.name.getText() === d.name.getText());
-            if (m) out.add(m);
-          }
-        } else if (d && !sema.isPrelude(d.getSourceFile())) {
-          for (const a of addressTaken) out.add(a); // a call through a function pointer
-        }
-      }
+      if (ts.isCallExpression(n) || ts.isNewExpression(n)) for (const t of callTargets(sema, facts, n)) out.add(t);
       ts.forEachChild(n, visit);
     };
     if (f.body) visit(f.body);
