@@ -20,6 +20,7 @@
 #define SYST_RVR 0xE000E014u
 #define SYST_CVR 0xE000E018u
 #define NVIC_ISER0 0xE000E100u
+#define NVIC_ISPR0 0xE000E200u
 #define ICSR_PENDSTSET (1u << 26)
 
 static inline void irq_off(void) { __asm__ volatile("cpsid i" ::: "memory"); }
@@ -27,6 +28,8 @@ static inline void irq_on(void) { __asm__ volatile("cpsie i" ::: "memory"); }
 /* Sleeps until an interrupt is pending (wakes even with PRIMASK set: call it with irqs off). */
 static inline void wait_for_irq(void) { __asm__ volatile("dsb\n\twfi" ::: "memory"); }
 static inline void nvic_enable(uint32_t irq) { REG32(NVIC_ISER0 + 4u * (irq / 32u)) = 1u << (irq % 32u); }
+/* Marks an interrupt pending by software: its handler runs as if the device had raised it. */
+static inline void nvic_pend(uint32_t irq) { REG32(NVIC_ISPR0 + 4u * (irq / 32u)) = 1u << (irq % 32u); }
 
 /* The UART, interrupt-driven, with back-pressure both ways (uart.c). */
 void uart_init(void);

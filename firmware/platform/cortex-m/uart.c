@@ -7,7 +7,13 @@
  *     dropped here. uart_read() unmasks once there is room again.
  * TX: uart_write() queues into the TX ring and moves what the UART accepts at once; the TX
  *     interrupt moves the rest. A full ring makes the writer sleep (wfi) until the ISR has made
- *     room. */
+ *     room.
+ * Unmasking RX: the CMSDK UART (QEMU hw/char/cmsdk-apb-uart.c) raises its RX interrupt only when
+ *     a byte arrives while the interrupt is enabled (an event, not the level of RXFULL), and
+ *     takes no other byte while one waits. A byte that came while the interrupt was masked (the
+ *     host's first bytes between enabling RX and its interrupt at boot, or after a pause) would
+ *     wait forever and the board would never receive again. So rx_unmask() pends the interrupt
+ *     itself when a byte is already there. */
 #include "cm.h"
 
 #define RX_RING 512u /* powers of two */
@@ -41,6 +47,11 @@ static void tx_pump(void) {
   uart_hw_tx_irq(tx_tail != tx_head);
 }
 
+static void rx_unmask(void) {
+  uart_hw_rx_irq(1);
+  if (uart_hw_rx_ready()) nvic_pend((uint32_t)UART_RX_IRQn);
+}
+
 void uart_isr(void) {
   uart_hw_ack();
   if (!rx_paused) rx_drain();
@@ -49,9 +60,14 @@ void uart_isr(void) {
 
 void uart_init(void) {
   uart_hw_init();
-  uart_hw_rx_irq(1);
   nvic_enable((uint32_t)UART_RX_IRQn);
   if (UART_TX_IRQn != UART_RX_IRQn) nvic_enable((uint32_t)UART_TX_IRQn);
+#ifdef URPC_TEST_RX_UNMASK_DELAY
+  /* test/qemu: widens the window in which the host's first bytes meet RX enabled but masked. */
+  for (volatile uint32_t i = 0; i < (uint32_t)URPC_TEST_RX_UNMASK_DELAY; i++) {
+  }
+#endif
+  rx_unmask();
 }
 
 uint32_t uart_read(uint8_t *dst, uint32_t max) {
@@ -64,7 +80,7 @@ uint32_t uart_read(uint8_t *dst, uint32_t max) {
   if (rx_paused && RX_RING - (rx_head - rx_tail) >= RX_RESUME) {
     rx_paused = 0;
     rx_drain();
-    if (!rx_paused) uart_hw_rx_irq(1);
+    if (!rx_paused) rx_unmask();
   }
   irq_on();
   return n;
