@@ -35,7 +35,7 @@ import { ciBuild } from '../host/pio/ci_build.ts';
 import { connect, type ConnectOptions } from '../host/client/connect.ts';
 import { ProcessTransport } from '../host/transport/process.ts';
 import { openQemu } from '../host/transport/qemu.ts';
-import type { Transport } from '../host/client/transport.ts';
+import type { Transport } from '../host/transport/transport.ts';
 import { Framer, type WriteStream } from '../firmware/framing/framer.ts';
 import { Err } from '../firmware/lib/errors.ts';
 import { asBytes, type Bytes } from '../firmware/lib/prelude.ts';
@@ -43,9 +43,9 @@ import { DType } from '../host/client/client.ts';
 import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
 import { RPC_PACKET_LIMIT } from '../firmware/rpc/config.ts';
 import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from './report.ts';
+import { REPO } from '../host/repo.ts';
 
 const run = promisify(execFile);
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BenchOptions {
   quick: boolean;

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppTable } from '../../firmware/rpc/ctx.ts';
-import { REPO_ROOT } from '../../codegen/src/program.ts';
+import { REPO } from '../repo.ts';
 import { generateApp, type AppFunction } from './generate.ts';
 
 export interface LoadedApp extends AppTable {
@@ -16,7 +16,7 @@ export interface LoadedApp extends AppTable {
 
 /** outDir: where app_registry.ts and app.d.ts are written (default build/local/<app folder name>). */
 export async function loadApp(appDir: string, outDir?: string): Promise<LoadedApp> {
-  const out = outDir ?? path.join(REPO_ROOT, 'build', 'local', path.basename(path.resolve(appDir)));
+  const out = outDir ?? path.join(REPO, 'build', 'local', path.basename(path.resolve(appDir)));
   const g = generateApp(appDir, out);
   const mod = (await import(pathToFileURL(g.registry).href)) as { AppRegistry: new () => AppTable };
   return Object.assign(new mod.AppRegistry(), { functions: g.functions });

@@ -6,14 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { transpile } from '../../codegen/src/index.ts';
 import { lowerApp } from '../app/lower.ts';
 import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 
 const run = promisify(execFile);
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO } from '../repo.ts';
 
 export interface BoardConfig {
   name: string;

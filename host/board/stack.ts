@@ -25,7 +25,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { buildBoard, loadBoard, REPO, type BoardConfig } from './build.ts';
+import { REPO } from '../repo.ts';
+import { buildBoard, loadBoard, type BoardConfig } from './build.ts';
 
 const run = promisify(execFile);
 

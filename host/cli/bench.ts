@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { connect, openTransport } from '../client/connect.ts';
 import { DType, type RpcSession } from '../client/rpc-session.ts';
-import type { Transport } from '../client/transport.ts';
+import type { Transport } from '../transport/transport.ts';
 import { intOption, addLinkOptions, linkOptions, type LinkCliOptions } from './options.ts';
 
 const require = createRequire(import.meta.url);

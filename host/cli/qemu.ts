@@ -1,12 +1,13 @@
 // urpc qemu --board <qemu-board> [--tcp PORT]: run a QEMU board's firmware with its UART on a
 // TCP port (QEMU is the server), print the URI to connect to, and stay until Ctrl-C. QEMU is
 // reaped with SIGKILL whatever way this process ends (a QEMU blocked in a UART write ignores
-// SIGTERM).
+// SIGTERM; SIGKILL of this process: host/transport/child.ts).
 import type { Command } from 'commander';
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { spawnTied } from '../transport/child.ts';
 import { qemuBoard } from '../transport/qemu.ts';
 
 function freePort(): Promise<number> {
@@ -68,9 +69,16 @@ export function registerQemuCommand(program: Command): void {
       }
       const args = ['-M', board.machine, '-display', 'none', '-nodefaults', ...board.args, '-monitor', 'none',
         '-serial', `tcp:127.0.0.1:${port},server=on,wait=off,nodelay=on`, '-kernel', elf];
-      const qemu = spawn(board.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let qemu: ChildProcess;
+      try {
+        qemu = spawnTied(board.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (e) {
+        console.error(`urpc qemu: ${(e as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
       let stderr = '';
-      qemu.stderr.on('data', (b: Buffer) => {
+      qemu.stderr!.on('data', (b: Buffer) => {
         stderr = (stderr + b.toString('utf8')).slice(-4096);
         if (opts.verbose) process.stderr.write(b);
       });

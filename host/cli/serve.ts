@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { timingSafeEqual } from 'node:crypto';
 import * as net from 'node:net';
 import { openTransport } from '../client/connect.ts';
-import type { Transport } from '../client/transport.ts';
+import type { Transport } from '../transport/transport.ts';
 import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
 
 /** Bytes from the device waiting for a client that does not read before the client is dropped. */

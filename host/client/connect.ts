@@ -13,7 +13,7 @@ import { RpcError } from './client.ts';
 import type { RpcSession } from './rpc-session.ts';
 import { RemoteSession, type RemoteSessionOptions } from './remote.ts';
 import { LocalSession } from './local.ts';
-import type { Transport } from './transport.ts';
+import type { Transport } from '../transport/transport.ts';
 import type { AppTable } from '../../firmware/rpc/ctx.ts';
 import type { FaultSpec } from '../transport/faults.ts';
 

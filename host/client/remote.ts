@@ -5,7 +5,7 @@
 import { RpcClient } from './client.ts';
 import { BaseSession } from './rpc-session.ts';
 import { HostSession, type HostSessionOptions } from './session.ts';
-import type { Transport } from './transport.ts';
+import type { Transport } from '../transport/transport.ts';
 
 export interface RemoteSessionOptions extends HostSessionOptions {
   /** Reply deadline in ms (default 5000). */

@@ -28,7 +28,7 @@ import {
 } from '../../firmware/session/session.ts';
 import { RpcError, TimeoutError } from './client.ts';
 import { RtoEstimator, type RtoOptions } from './rto.ts';
-import type { Transport } from './transport.ts';
+import type { Transport } from '../transport/transport.ts';
 
 /** The device ended the session mid-call (it rebooted, or another host took over). The next
  * request opens a new session by itself; device memory (tensors) from before is gone. */

@@ -8,7 +8,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { BOARD_CPUS, REPO, type PioEnv } from './ini.ts';
+import { REPO } from '../repo.ts';
+import { BOARD_CPUS, type PioEnv } from './ini.ts';
 import { sizeReport, type SizeReport } from '../board/size.ts';
 
 const run = promisify(execFile);

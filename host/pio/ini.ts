@@ -3,9 +3,8 @@
 // and the CPU each ARM env cross-builds for in CI.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO } from '../repo.ts';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PLATFORMIO_INI = path.join(REPO, 'platformio.ini');
 
 export type Ini = Map<string, Map<string, string>>;

@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO, readEnvs } from './ini.ts';
+import { REPO } from '../repo.ts';
+import { readEnvs } from './ini.ts';
 
 export class PioError extends Error {
   constructor(message: string) {

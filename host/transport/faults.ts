@@ -7,7 +7,7 @@
 //
 // Rates are probabilities: per byte (drop, flip, duplicate), per chunk (garbage, delay) and per
 // host write (reset). No Node imports: usable wherever a Transport is.
-import type { Transport } from '../client/transport.ts';
+import type { Transport } from './transport.ts';
 import { Xorshift32 } from '../client/xorshift.ts';
 
 export interface FaultSpec {

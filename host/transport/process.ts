@@ -1,12 +1,14 @@
 // A firmware process as a transport: the wire on its stdin/stdout (the native board, spec §6.9).
 // Its stderr is kept (last 4 KiB) for error messages and optionally passed through.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+// It ends with this process however that ends (child.ts), even while it computes and does not
+// read its stdin.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TransportClosedError, type Transport } from '../client/transport.ts';
+import { REPO } from '../repo.ts';
+import { spawnTied } from './child.ts';
+import { TransportClosedError, type Transport } from './transport.ts';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where `urpc build --board native` puts the executable. */
 export const NATIVE_FIRMWARE = path.join(REPO, 'build', 'native', 'firmware');
 
@@ -44,7 +46,7 @@ export class ProcessTransport implements Transport {
       throw new TransportClosedError(`${file} is not executable (chmod +x it, or build the firmware with: urpc build --board native)`);
     }
     this.name = opts.name ?? `process ${path.relative(process.cwd(), file) || file}`;
-    this.child = spawn(file, opts.args ?? [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    this.child = spawnTied(path.resolve(file), opts.args ?? [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } }) as ChildProcessWithoutNullStreams;
     this.booted = new Promise((resolve) => {
       this.markBooted = resolve;
     });

@@ -4,20 +4,20 @@
 //   connect('qemu:lm3s6965evb')             this process listens on an ephemeral port first and
 //                                           QEMU connects to it as a client (no race, the boot
 //                                           Terminate is not lost); QEMU is started here and
-//                                           SIGKILLed by close() (and when this process exits)
+//                                           SIGKILLed by close(), and ends with this process
+//                                           however it ends, SIGKILL included (child.ts)
 //   connect('qemu:lm3s6965evb?elf=path')    another firmware image for that board
 //   connect('tcp:127.0.0.1:4555')           any TCP byte link, e.g. what `urpc qemu --tcp` prints
 //
 // SIGKILL because a QEMU whose vCPU is blocked in a UART write ignores SIGTERM (shared notes §7.2).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TransportClosedError, type Transport } from '../client/transport.ts';
-import { Inbox } from './inbox.ts';
-
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO } from '../repo.ts';
+import { spawnTied } from './child.ts';
+import { SocketTransport } from './socket.ts';
+import { TransportClosedError } from './transport.ts';
 
 export interface QemuBoard {
   /** Board directory name, e.g. qemu-lm3s6965evb. */
@@ -49,86 +49,11 @@ export function qemuBoard(name: string, repo = REPO): QemuBoard {
   throw new TransportClosedError(`unknown QEMU board '${name}'; QEMU boards: ${known.join(', ') || 'none'}`);
 }
 
-/** Every QEMU started by this process, killed on exit whatever happens. */
-const live = new Set<ChildProcess>();
-let reaperInstalled = false;
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!reaperInstalled) {
-    reaperInstalled = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-}
-
 function listen(server: net.Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
   });
-}
-
-/** A byte link over a connected socket. */
-export class SocketTransport implements Transport {
-  readonly name: string;
-  readonly socket: net.Socket;
-  protected closed = false;
-  private readonly inbox = new Inbox();
-
-  constructor(name: string, socket: net.Socket) {
-    this.name = name;
-    this.socket = socket;
-    socket.setNoDelay(true);
-    socket.on('data', (b: Buffer) => this.inbox.data(b));
-    socket.on('error', () => undefined); // reported by 'close'
-    socket.on('close', () => this.ended(`${this.name}: connection closed`));
-  }
-
-  protected ended(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.inbox.end(reason);
-  }
-
-  write(data: Uint8Array): Promise<void> {
-    if (this.closed || this.socket.destroyed) return Promise.reject(new TransportClosedError(`${this.name} is closed`));
-    return new Promise((resolve, reject) => {
-      this.socket.write(data, (e) => (e ? reject(new TransportClosedError(`${this.name}: write failed: ${e.message}`)) : resolve()));
-    });
-  }
-
-  onData(handler: (data: Uint8Array) => void): void {
-    this.inbox.onData(handler);
-  }
-
-  onClose(handler: (reason: string) => void): void {
-    this.inbox.onClose(handler);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (!this.socket.destroyed) this.socket.destroy();
-  }
-}
-
-/** `tcp:<host>:<port>`. */
-export async function openTcp(uri: string, timeoutMs = 5000): Promise<SocketTransport> {
-  const m = /^tcp:(?:\/\/)?(\[[^\]]+\]|[^:]+):(\d+)$/.exec(uri);
-  if (!m) throw new TransportClosedError(`bad TCP URI '${uri}'; expected tcp:<host>:<port>`);
-  const host = m[1].replace(/^\[|\]$/g, '');
-  const socket = net.connect(Number(m[2]), host);
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => { socket.destroy(); reject(new TransportClosedError(`${uri}: no connection after ${timeoutMs} ms`)); }, timeoutMs);
-    socket.once('connect', () => { clearTimeout(t); resolve(); });
-    socket.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(t);
-      const why = e.code === 'ECONNREFUSED' ? 'nothing is listening there (connection refused); is `urpc serve` or `urpc qemu` running?' : e.message;
-      reject(new TransportClosedError(`${uri}: ${why}`));
-    });
-  });
-  return new SocketTransport(uri, socket);
 }
 
 export interface QemuOptions {
@@ -192,8 +117,12 @@ export class QemuTransport extends SocketTransport {
       const accepted = (s: net.Server): Promise<net.Socket> => new Promise((resolve) => s.once('connection', resolve));
       const uartP = accepted(uartServer);
       const monP = accepted(monServer);
-      const qemu = spawn(board.binary, QemuTransport.commandLine(board, elf, uartPort, monPort), { stdio: ['ignore', 'ignore', 'pipe'] });
-      track(qemu);
+      let qemu: ChildProcess;
+      try {
+        qemu = spawnTied(board.binary, QemuTransport.commandLine(board, elf, uartPort, monPort), { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (e) {
+        throw new TransportClosedError((e as Error).message);
+      }
       let stderr = '';
       qemu.stderr!.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-4096); if (opts.stderr) process.stderr.write(b); });
       const exited = new Promise<void>((resolve) => { qemu.once('exit', () => resolve()); qemu.once('error', () => resolve()); });

@@ -14,7 +14,7 @@
 //     above sends one packet, at most max_packet bytes, per reply).
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { TransportClosedError, type Transport } from '../client/transport.ts';
+import { TransportClosedError, type Transport } from './transport.ts';
 import { Inbox } from './inbox.ts';
 
 const require = createRequire(import.meta.url);

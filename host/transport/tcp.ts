@@ -8,8 +8,8 @@
 // (within TOKEN_DEADLINE_MS); a server without one accepts a token line and ignores the token. A
 // client that gets "URPC-DENIED ..." at any point reports it as the reason the link closed.
 import * as net from 'node:net';
-import { TransportClosedError } from '../client/transport.ts';
-import { SocketTransport } from './qemu.ts';
+import { TransportClosedError } from './transport.ts';
+import { SocketTransport } from './socket.ts';
 
 export const TOKEN_DEADLINE_MS = 3000;
 const DENIED = 'URPC-DENIED ';

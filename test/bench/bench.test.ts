@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from '../../bench/report.ts';
+import { REPO } from '../../host/repo.ts';
 
-const REPO = path.resolve(import.meta.dirname, '../..');
 const has = (cmd: string): boolean => spawnSync(cmd, ['--version']).status === 0;
 const num = (x: unknown, what: string): void => assert.ok(typeof x === 'number' && Number.isFinite(x), `${what}: ${x}`);
 /** A ratio as the bench rounds it: two decimals from 1 up, two significant digits below. */

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-export const REPO = path.resolve(import.meta.dirname, '../..');
+import { REPO } from '../../host/repo.ts';
+
+export { REPO };
 
 /** `// FW2003 TS2322` at the end of a line: the codes expected on that line, as "file:line CODE". */
 export function expectedCodes(files: readonly string[]): string[] {

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeInputs } from '../../codegen/src/difftest/index.ts';
 import { runNode } from '../../codegen/src/difftest/outcome.ts';
 import { fuzzCodegen, generateAst, generateProgram, renderProgram, shrink } from '../../codegen/src/fuzz/index.ts';
 import { transpile } from '../../codegen/src/index.ts';
+import { REPO } from '../../host/repo.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DIR = path.join(REPO, 'build', `test-diff-gen-${process.pid}`);
 
 describe('fuzz: program generator', function () {

@@ -6,7 +6,7 @@ import { asBytes, bytes, u8, type Bytes } from '../../firmware/lib/prelude.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
 import { HostPlatform } from '../../host/client/local.ts';
-import type { Transport } from '../../host/client/transport.ts';
+import type { Transport } from '../../host/transport/transport.ts';
 
 export interface InProcessDeviceOptions {
   /** The transport's name (errors quote it; default 'in-process device'). */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ProcessTransport, NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
-import type { Transport } from '../../host/client/transport.ts';
+import type { Transport } from '../../host/transport/transport.ts';
 import { fromHex, toHex } from '../../host/client/packet.ts';
 import { ensureNative } from './helpers.ts';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { transpile } from '../../codegen/src/index.ts';
 import { WARN_FLAGS, pool, run } from '../../codegen/src/difftest/cdriver.ts';
-import { REPO } from '../../host/board/build.ts';
+import { REPO } from '../../host/repo.ts';
 
 export const TARGETS = ['unframer', 'session', 'rpc'] as const;
 export type Target = (typeof TARGETS)[number];

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildFuzzer, committedInputs, haveLibFuzzer, TARGETS, type FuzzBuild, type Target } from './build.ts';
 import { runLibFuzzer, replayC, formatTable, type LibFuzzerStats } from './run.ts';
-import { REPO } from '../../host/board/build.ts';
+import { REPO } from '../../host/repo.ts';
 
 const SECONDS = Number(process.env.FUZZ_CI_SECONDS ?? 12);
 

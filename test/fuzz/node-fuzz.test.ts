@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { committedInputs, harnessPath, TARGETS } from './build.ts';
 import { nodeFuzz, runOne } from './node.ts';
 import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
-import { REPO } from '../../host/board/build.ts';
+import { REPO } from '../../host/repo.ts';
 
 const RUNS = Number(process.env.FUZZ_NODE_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() % 0x7fffffff;

@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { buildFuzzer, committedInputs, corpusDir, regressionDir, TARGETS, type FuzzBuild, type Target } from './build.ts';
-import { REPO } from '../../host/board/build.ts';
+import { REPO } from '../../host/repo.ts';
 import { Inv } from './targets/fuzz_lib.ts';
 
 export interface LibFuzzerStats {

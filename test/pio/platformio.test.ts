@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { transpile } from '../../codegen/src/index.ts';
-import { readEnvs, BOARD_CPUS, REPO } from '../../host/pio/ini.ts';
+import { readEnvs, BOARD_CPUS } from '../../host/pio/ini.ts';
+import { REPO } from '../../host/repo.ts';
 import { ciBuild } from '../../host/pio/ci_build.ts';
 import { requireTools } from '../qemu/helpers.ts';
 

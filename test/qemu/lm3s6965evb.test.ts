@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { connect } from '../../host/client/connect.ts';
 import type { RemoteSession } from '../../host/client/remote.ts';
 import { SessionResetError } from '../../host/client/session.ts';
+import { REPO } from '../../host/repo.ts';
 import type { QemuTransport } from '../../host/transport/qemu.ts';
 import { behaviourSuite } from '../e2e/behaviour-suite.ts';
 import { QEMU_TOOLS, requireTools, ensureBoard, median } from './helpers.ts';
 
-const REPO = path.resolve(import.meta.dirname, '../..');
 
 describe('qemu: lm3s6965evb (Cortex-M3, PL011)', function () {
   this.timeout(120_000);

@@ -21,7 +21,7 @@ import { ProtocolError, RpcError, TimeoutError } from '../../host/client/client.
 import { Session, MessageType } from '../../firmware/session/session.ts';
 import { u8 } from '../../firmware/lib/prelude.ts';
 import { connect, openTransport } from '../../host/client/connect.ts';
-import type { Transport } from '../../host/client/transport.ts';
+import type { Transport } from '../../host/transport/transport.ts';
 import { openNative, type ProcessTransport } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
@@ -141,10 +141,10 @@ async function hostBytes(): Promise<number> {
 const MiB = 1024 * 1024;
 
 // connect() loads the Node transports with a dynamic import(); under mocha that is another module
-// instance than a static import of host/client/transport.ts, so the class is taken the same way.
-let TransportClosedError: typeof import('../../host/client/transport.ts').TransportClosedError;
+// instance than a static import of host/transport/transport.ts, so the class is taken the same way.
+let TransportClosedError: typeof import('../../host/transport/transport.ts').TransportClosedError;
 before(async () => {
-  ({ TransportClosedError } = await import('../../host/client/transport.ts'));
+  ({ TransportClosedError } = await import('../../host/transport/transport.ts'));
 });
 
 describe('host bad input: malformed URIs and missing devices', function () {

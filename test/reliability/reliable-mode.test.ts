@@ -7,7 +7,7 @@ import { MessageType, SESSION_VERSION, SESSION_VERSION_RELIABLE } from '../../fi
 import { RemoteSession } from '../../host/client/remote.ts';
 import { DType } from '../../host/client/rpc-session.ts';
 import { RtoEstimator } from '../../host/client/rto.ts';
-import type { Transport } from '../../host/client/transport.ts';
+import type { Transport } from '../../host/transport/transport.ts';
 import { FaultyTransport, parseFaults } from '../../host/transport/faults.ts';
 import { decodeStream } from '../../host/cli/inspect.ts';
 

@@ -1,5 +1,6 @@
 // The byte link under a session: a board's UART, a firmware process's stdin/stdout, a socket.
-// Implementations live in host/transport (they may use Node); host/client only sees this.
+// The implementations beside this file may use Node; this file must not: host/client (which stays
+// free of Node imports, for browsers) sees the links only through it.
 
 export interface Transport {
   /** Names the link in errors, e.g. "native (build/native/firmware)". */
