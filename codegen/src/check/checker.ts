@@ -290,7 +290,7 @@ class FileChecker {
       const inner = ts.isCallExpression(el) && this.isWrap(el) ? el.arguments[0] : el;
       const v = inner ? literalValue(inner) ?? (ts.isIdentifier(inner) ? this.sema.constValue(inner) : undefined) : undefined;
       if (v === undefined) this.report(el, 3006, ['a table element']);
-      else this.literalInRange(inner!);
+      else if (!Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) this.report(inner!, 2002, [inner!.getText(this.sf)]);
     }
   }
 
@@ -558,6 +558,7 @@ class FileChecker {
     const name = e.name.text;
     if (ts.isIdentifier(e.expression)) {
       const d = this.sema.declOf(e.expression);
+      if (d && ts.isSourceFile(d)) return; // a namespace import: FW1020 at the import says it all
       const obj = this.sema.enumObject(d);
       if (obj) {
         if (!enumMembers(obj).has(name)) this.report(e.name, 1001, ['this enum member']);
