@@ -70,6 +70,28 @@ describe('codegen: diagnostics', () => {
     assert.match(text, /Found \d+ errors\./);
   });
 
+  it('messages and fixes fit the construct (issue 12, item 11)', () => {
+    /** The message and fix lines of the diagnostic with `code` on `line` of a reject fixture. */
+    const text = (file: string, line: number, code: string): string => {
+      const r = transpile([path.join(rejectDir, file)]);
+      const d = r.diagnostics.find((x) => fwCode(x) === code && x.file!.getLineAndCharacterOfPosition(x.start!).line + 1 === line);
+      assert.ok(d, `${file}:${line} ${code}`);
+      return ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    };
+    // (i32(x) - c) >> 3: '>>>' would change the result; the arithmetic shift Node does is i32(...) >> n.
+    assert.match(text('integers.ts', 23, 'FW2006'), /fix: i32\(i32\(c\) - c\) >> n shifts as Node does now.*write \(i32\(c\) - c\) >>> n if you mean a logical shift/s);
+    assert.match(text('integers.ts', 11, 'FW2006'), /fix: i32\(c\) >> n .*c >>> n/s);
+    assert.doesNotMatch(text('integers.ts', 14, 'FW2014'), /divu|modu/);
+    assert.match(text('integers.ts', 37, 'FW2016'), /^enum value -1 is negative$/m);
+    assert.doesNotMatch(text('integers.ts', 37, 'FW2016'), /32-bit integer/);
+    assert.doesNotMatch(text('buffers.ts', 27, 'FW3007'), /rd8/);
+    assert.match(text('buffers.ts', 27, 'FW3007'), /if \(i < T16\.length\)/);
+    assert.doesNotMatch(text('buffers.ts', 13, 'FW1024'), /readonly table/);
+    for (const [file, line, code] of [['syntax.ts', 57, 'FW1025'], ['syntax.ts', 74, 'FW1025'], ['syntax.ts', 66, 'FW1026']] as const) {
+      assert.doesNotMatch(text(file, line, code), /rewrite it with the constructs listed/);
+    }
+  });
+
   it('never throws on TypeScript that is not FwTS (host/, codegen/, test/)', () => {
     const files = [...tsFilesUnder(path.join(REPO, 'host')), ...tsFilesUnder(path.join(REPO, 'codegen/src')), ...tsFilesUnder(path.join(REPO, 'test/unit'))];
     const fe = createFrontEnd(files);
