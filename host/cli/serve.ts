@@ -1,17 +1,18 @@
 // urpc serve <uri> --listen 127.0.0.1:PORT [--token T]: relay a device's byte link to urpc
-// clients over TCP, one client at a time, so `urpc call tcp:<host>:<port>[?token=T] ...` (or
+// clients over TCP, one client at a time (the others wait in a bounded queue), so `urpc call tcp:<host>:<port>[?token=T] ...` (or
 // connect() from another machine) reaches it. The session runs end to end between the client and
 // the device (client -> tcp -> this host -> uart -> MCU); this process only moves bytes, so a
 // client that leaves (its Terminate, or a dropped connection) frees the device for the next one.
 // The device link is opened at start and re-opened for the next client if it went away.
 // Loopback by default; listening on any other address requires --token. Token handshake: see
-// host/transport/tcp.ts. Exit: 0 on Ctrl-C/SIGTERM, 2 bad usage, device or port unavailable.
+// host/transport/tcp.ts; who gets the device when: host/transport/tcp-gate.ts.
+// Exit: 0 on Ctrl-C/SIGTERM, 2 bad usage, device or port unavailable.
 import type { Command } from 'commander';
-import { timingSafeEqual } from 'node:crypto';
 import * as net from 'node:net';
 import { openTransport } from '../client/connect.ts';
 import type { Transport } from '../transport/transport.ts';
 import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
+import { TcpGate } from '../transport/tcp-gate.ts';
 
 /** Bytes from the device waiting for a client that does not read before the client is dropped. */
 export const MAX_CLIENT_BACKLOG = 4 * 1024 * 1024;
@@ -28,31 +29,45 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Clients that may wait for the device by default, and how long each may wait. */
+export const DEFAULT_QUEUE = 8;
+export const DEFAULT_QUEUE_TIMEOUT_MS = 60_000;
+
+function count(name: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new Error(`${name} must be a whole number, got '${text}'`);
+  return n;
 }
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('serve a device to other urpc clients over TCP (one client at a time)')
+    .description('serve a device to other urpc clients over TCP (one client at a time, the others wait)')
     .argument('<uri>', 'device: native, serial:<device>?baud=<n>, qemu:<board>, tcp:<host>:<port>')
     .option('--listen <addr:port>', 'where to listen (loopback unless --token is set; port 0 picks one)', '127.0.0.1:4560')
     .option('--token <token>', 'clients must send this token (tcp:<host>:<port>?token=<token>); required off loopback')
+    .option('--queue <n>', 'clients that may wait while another one uses the device (0: refuse them at once)', String(DEFAULT_QUEUE))
+    .option('--queue-timeout <ms>', 'how long each of them may wait', String(DEFAULT_QUEUE_TIMEOUT_MS))
     .option('-q, --quiet', 'do not report clients on stderr')
     .addHelpText('after', '\nExamples:\n  urpc serve serial:/dev/ttyACM0?baud=115200 --listen 127.0.0.1:4560\n' +
       '  urpc call tcp:127.0.0.1:4560 urpc.info\n' +
       '  urpc serve native --listen 0.0.0.0:4560 --token s3cret   # then, elsewhere:\n' +
       "  urpc call 'tcp:buildbox:4560?token=s3cret' urpc.echo 1\n" +
       '\nToken handshake: the client sends "URPC-TOKEN <token>\\n" first; the server answers "URPC-OK\\n"\n' +
-      'or "URPC-DENIED <reason>\\n" and closes. Without ?token= the client sends wire bytes at once.')
-    .action(async (uri: string, opts: { listen: string; token?: string; quiet?: boolean }) => {
+      'or "URPC-DENIED <reason>\\n" and closes. Without ?token= the client sends wire bytes at once.\n' +
+      `A client that has not sent its token (or, without --token, any byte) within ${TOKEN_DEADLINE_MS} ms is dropped;\n` +
+      'it never holds the device. While one client uses the device the others wait, in order (URPC-OK comes\n' +
+      'when their turn comes); one that waits longer than --queue-timeout, or finds the queue full, gets\n' +
+      '"URPC-DENIED busy: ...".')
+    .action(async (uri: string, opts: { listen: string; token?: string; queue: string; queueTimeout: string; quiet?: boolean }) => {
       const fail = (msg: string): void => { console.error(`urpc serve: ${msg}`); process.exitCode = 2; };
       let addr;
+      let queueLength: number;
+      let queueDeadlineMs: number;
       try {
         addr = parseListen(opts.listen);
+        queueLength = count('--queue', opts.queue);
+        queueDeadlineMs = count('--queue-timeout', opts.queueTimeout);
       } catch (e) {
         return fail((e as Error).message);
       }
@@ -63,12 +78,12 @@ export function registerServeCommand(program: Command): void {
       const note = (m: string): void => { if (!opts.quiet) console.error(`urpc serve: ${m}`); };
 
       let device: Transport | undefined;
-      let client: net.Socket | undefined;
+      let gate: TcpGate | undefined;
       const openDevice = async (): Promise<Transport> => {
         if (device !== undefined) return device;
         const d = await openTransport(uri, { deviceStderr: false });
         d.onData((b) => {
-          const c = client;
+          const c = gate?.active;
           if (c === undefined || c.destroyed) return;
           c.write(b);
           // A client that does not read while the device keeps sending (logs) would make this
@@ -81,7 +96,7 @@ export function registerServeCommand(program: Command): void {
         d.onClose((reason) => {
           note(`device link ended: ${reason}; it is re-opened for the next client`);
           device = undefined;
-          client?.destroy();
+          gate?.active?.destroy();
         });
         device = d;
         return d;
@@ -92,60 +107,40 @@ export function registerServeCommand(program: Command): void {
         return fail((e as Error).message);
       }
 
+      // An admitted client: bridge it to the device until it leaves, then the next one's turn.
+      const bridge = async (sock: net.Socket, first: Buffer, who: string): Promise<void> => {
+        sock.once('close', () => { note(`${who} left`); gate!.release(sock); });
+        let d: Transport;
+        try {
+          d = await openDevice();
+        } catch (e) {
+          gate!.deny(sock, who, `the device is unavailable: ${(e as Error).message}`);
+          return;
+        }
+        if (sock.destroyed) return;
+        note(`${who} connected`);
+        // Back-pressure: stop reading the client while more than MAX_DEVICE_BACKLOG bytes wait
+        // for the device link (a slow UART), instead of queueing whatever the client sends.
+        let waiting = 0;
+        const toDevice = (b: Uint8Array): void => {
+          waiting += b.length;
+          if (waiting > MAX_DEVICE_BACKLOG) sock.pause();
+          d.write(b).then(() => {
+            waiting -= b.length;
+            if (waiting <= MAX_DEVICE_BACKLOG / 2 && sock.isPaused() && !sock.destroyed) sock.resume();
+          }, () => sock.destroy());
+        };
+        sock.on('data', (b: Buffer) => toDevice(new Uint8Array(b)));
+        if (first.length > 0) toDevice(new Uint8Array(first));
+        if (waiting <= MAX_DEVICE_BACKLOG) sock.resume(); // a queued client may have been paused
+      };
+      gate = new TcpGate({ token: opts.token, tokenDeadlineMs: TOKEN_DEADLINE_MS, queueLength, queueDeadlineMs, note },
+        (sock, first, who) => void bridge(sock, first, who));
+
       const server = net.createServer((sock) => {
         sock.setNoDelay(true);
         sock.on('error', () => undefined);
-        const who = `${sock.remoteAddress}:${sock.remotePort}`;
-        const deny = (why: string): void => { note(`refused ${who}: ${why}`); sock.end(`URPC-DENIED ${why}\n`); };
-        if (client !== undefined) return deny('busy: another client is connected');
-        client = sock;
-        sock.once('close', () => { if (client === sock) client = undefined; note(`${who} left`); });
-        let buf = Buffer.alloc(0);
-        let bridged = false;
-        const timer = setTimeout(() => { if (!bridged) deny(`no token within ${TOKEN_DEADLINE_MS} ms`); }, TOKEN_DEADLINE_MS);
-        const bridge = async (rest: Buffer): Promise<void> => {
-          bridged = true;
-          clearTimeout(timer);
-          let d: Transport;
-          try {
-            d = await openDevice();
-          } catch (e) {
-            deny(`the device is unavailable: ${(e as Error).message}`);
-            return;
-          }
-          note(`${who} connected`);
-          sock.removeAllListeners('data');
-          // Back-pressure: stop reading the client while more than MAX_DEVICE_BACKLOG bytes wait
-          // for the device link (a slow UART), instead of queueing whatever the client sends.
-          let waiting = 0;
-          const toDevice = (b: Uint8Array): void => {
-            waiting += b.length;
-            if (waiting > MAX_DEVICE_BACKLOG) sock.pause();
-            d.write(b).then(() => {
-              waiting -= b.length;
-              if (waiting <= MAX_DEVICE_BACKLOG / 2 && sock.isPaused() && !sock.destroyed) sock.resume();
-            }, () => sock.destroy());
-          };
-          sock.on('data', (b: Buffer) => toDevice(new Uint8Array(b)));
-          if (rest.length > 0) toDevice(new Uint8Array(rest));
-        };
-        sock.on('data', (b: Buffer) => {
-          if (bridged) return;
-          buf = Buffer.concat([buf, b]);
-          if (buf[0] !== 0x55 /* 'U' */) {
-            if (opts.token !== undefined) return deny('token required (connect with tcp:<host>:<port>?token=<token>)');
-            void bridge(buf);
-            return;
-          }
-          const nl = buf.indexOf(10);
-          if (nl < 0) { if (buf.length > 256) deny('bad token line'); return; }
-          const line = buf.subarray(0, nl).toString('utf8');
-          if (!line.startsWith('URPC-TOKEN ')) return deny('bad token line');
-          if (opts.token !== undefined && !sameToken(line.slice('URPC-TOKEN '.length), opts.token)) return deny('wrong token');
-          bridged = true;
-          sock.write('URPC-OK\n');
-          void bridge(buf.subarray(nl + 1));
-        });
+        gate!.accept(sock);
       });
       await new Promise<void>((resolve) => {
         server.once('error', (e) => { fail(`cannot listen on ${opts.listen}: ${e.message}`); resolve(); });
@@ -160,7 +155,8 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGTERM', () => resolve());
       });
       server.close();
-      client?.destroy();
+      gate.close();
+      gate.active?.destroy();
       await device?.close().catch(() => undefined);
       process.exit(process.exitCode ?? 0);
     });

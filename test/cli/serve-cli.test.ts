@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { connect } from '../../host/client/connect.ts';
 import { DType } from '../../host/client/rpc-session.ts';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
+import { waitFor } from './processes.ts';
 import { urpcAsync } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
@@ -59,16 +61,77 @@ describe('urpc serve (subprocess)', function () {
         const data = new Uint8Array(20_000).map((_, i) => (i * 13) & 0xff);
         const t = await sess.array(data, { dtype: DType.uint8 });
         assert.ok(Buffer.from(await t.copyTo()).equals(Buffer.from(data)));
-        // One client at a time: a second one is told why.
-        const busy = await urpcAsync(['call', s.uri, 'echo', '1']);
+        // One client at a time: a second one waits for the first to leave, then is served.
+        const second = urpcAsync(['call', s.uri, 'echo', '5', '--timeout', '20000']);
+        assert.ok(await waitFor(() => /waits for the device \(1 waiting\)/.test(s.err()), 30_000), s.err());
+        assert.equal((await t.copyTo()).length, 20_000); // the first still has the device
+        await sess.close();
+        const r = await second;
+        assert.equal(r.code, 0, r.err);
+        assert.equal(r.out, '5\n');
+      } finally {
+        await sess.close();
+      }
+      assert.equal((await urpcAsync(['call', s.uri, 'echo', '2'])).out, '2\n');
+      assert.match(s.err(), /127\.0\.0\.1:\d+ connected/);
+    } finally {
+      assert.equal(await stop(s.p), 0);
+    }
+  });
+
+  it('--queue 0 refuses a second client at once; one that waits longer than --queue-timeout is refused busy', async () => {
+    const s0 = await serve(['native', '--listen', '127.0.0.1:0', '--queue', '0']);
+    try {
+      const sess = await connect(s0.uri);
+      try {
+        const busy = await urpcAsync(['call', s0.uri, 'echo', '1']);
         assert.equal(busy.code, 2);
         assert.match(busy.err, /refused by the server: busy: another client is connected/);
       } finally {
         await sess.close();
       }
-      await new Promise((r) => setTimeout(r, 100));
-      assert.equal((await urpcAsync(['call', s.uri, 'echo', '2'])).out, '2\n');
-      assert.match(s.err(), /127\.0\.0\.1:\d+ connected/);
+    } finally {
+      assert.equal(await stop(s0.p), 0);
+    }
+    const s = await serve(['native', '--listen', '127.0.0.1:0', '--token', 'q', '--queue-timeout', '300']);
+    try {
+      const sess = await connect(`${s.uri}?token=q`);
+      try {
+        await assert.rejects(connect(`${s.uri}?token=q`, { startTimeoutMs: 20_000 }), /refused by the server: busy: waited 300 ms for another client to leave/);
+        assert.deepEqual(await sess.functions.echo(3), [3]);
+      } finally {
+        await sess.close();
+      }
+      assert.deepEqual(await (await connect(`${s.uri}?token=q`)).functions.echo(4), [4]);
+    } finally {
+      assert.equal(await stop(s.p), 0);
+    }
+  });
+
+  it('a client that stays silent, sends half a token line, or a wrong token and stays connected holds nothing: the next client is served at once, it is dropped at the token deadline', async () => {
+    const s = await serve(['native', '--listen', '127.0.0.1:0', '--token', 'tk']);
+    const [host, port] = [s.uri.split(':')[1]!, Number(s.uri.split(':')[2])];
+    try {
+      for (const [what, bytes] of [['silent', ''], ['half a token line', 'URPC-TOKEN t'], ['a wrong token', 'URPC-TOKEN nope\n']] as const) {
+        // allowHalfOpen: the bad client never closes its side itself (it used to hold the slot until it did).
+        const bad = net.connect({ host, port, allowHalfOpen: true });
+        let got = '';
+        bad.on('data', (b: Buffer) => { got += b.toString(); });
+        bad.on('error', () => undefined);
+        await new Promise<void>((r) => bad.once('connect', () => r()));
+        if (bytes !== '') bad.write(bytes);
+        const good = await connect(`${s.uri}?token=tk`);
+        try {
+          assert.deepEqual(await good.functions.echo(what), [what], what);
+        } finally {
+          await good.close();
+        }
+        // ... and the bad one is told why and disconnected by the server (bounded wait: 3 s deadline).
+        assert.ok(await waitFor(() => bad.destroyed || bad.readableEnded, 15_000), `${what}: still connected`);
+        bad.destroy();
+        assert.match(got, what === 'a wrong token' ? /^URPC-DENIED wrong token\n$/ : /^URPC-DENIED no token within 3000 ms\n$/, what);
+      }
+      assert.match(s.err(), /refused 127\.0\.0\.1:\d+: no token within 3000 ms/);
     } finally {
       assert.equal(await stop(s.p), 0);
     }
