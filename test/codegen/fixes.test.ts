@@ -1,10 +1,12 @@
 // Every diagnostic's fix, verified: for each code of the catalogue a wrong snippet must give that
 // code and nothing else, and its fixed form (test/codegen/fix-pairs.ts) must pass TypeScript and
-// the checker, lower, and compile with gcc under the strict flags. docs/fwts.md's Diagnostics
-// tables must show a wrong and a fixed form that the pairs contain.
+// the checker, lower, and compile under the strict flags with gcc and arm-none-eabi-gcc
+// (Cortex-M0+). docs/fwts.md's Diagnostics tables must show a wrong and a fixed form that the
+// pairs contain.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { transpile } from '../../codegen/src/index.ts';
 import { CATALOGUE, type Code } from '../../codegen/src/check/catalogue.ts';
 import { fwCode } from '../../codegen/src/check/report.ts';
@@ -12,6 +14,17 @@ import { PAIRS, NO_PAIR, type FixPair } from './fix-pairs.ts';
 import { REPO, buildDir, compileAll } from './helpers.ts';
 
 const PRELUDE = path.join(REPO, 'firmware/lib/prelude.ts');
+
+/** The Cortex-M build too where the cross compiler is installed (CI installs it: required there). */
+const HAS_ARM = ((): boolean => {
+  try {
+    execFileSync('arm-none-eabi-gcc', ['--version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('arm-none-eabi-gcc is missing (.ci/run installs it)');
+    return false;
+  }
+})();
 
 /** Writes the snippet (and its other modules) under `dir`; returns the entry file. */
 function writeProgram(dir: string, main: string, more: FixPair['more']): string {
@@ -51,7 +64,7 @@ describe('codegen: every diagnostic has a tested fix (docs/fwts.md)', () => {
     const n = (seen.get(pair.code) ?? 0) + 1;
     seen.set(pair.code, n);
     const name = `FW${pair.code}${n > 1 ? `-${n}` : ''}`;
-    it(`${name}: the wrong snippet gives exactly ${pair.expect?.join(' + ') ?? `FW${pair.code}`}; the fix lowers and builds with gcc -Werror`, () => {
+    it(`${name}: the wrong snippet gives exactly ${pair.expect?.join(' + ') ?? `FW${pair.code}`}; the fix lowers and builds with -Werror (gcc, arm-none-eabi-gcc)`, () => {
       const wrong = transpile([writeProgram(buildDir(`fixes/${name}-wrong`), pair.wrong, pair.more)]);
       const want = pair.expect ?? [`FW${pair.code}`];
       assert.deepEqual([...new Set(codesOf(wrong))].sort(), [...want].sort(), wrong.format(false));
@@ -63,6 +76,7 @@ describe('codegen: every diagnostic has a tested fix (docs/fwts.md)', () => {
       assert.deepEqual(codesOf(fixed), [], fixed.format(false));
       assert.ok(fixed.files.has('main.c'));
       compileAll(out, 'gcc', ['-O2']);
+      if (HAS_ARM) compileAll(out, 'arm-none-eabi-gcc', ['-mcpu=cortex-m0plus', '-mthumb', '-Os']);
     });
   }
 

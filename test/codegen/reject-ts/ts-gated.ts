@@ -3,7 +3,7 @@
 // checker runs only once these are gone, so their codes are TS codes.
 import { u8, u16, u32, i32, type Bytes } from '../../../firmware/lib/prelude.ts';
 
-enum Color { Red } // TS1294
+enum Color { Red } // TS1294 FW1001
 
 export function ints(a: u8, b: u16, c: u32, s: i32): u8 {
   let k = u8(0);
@@ -13,7 +13,7 @@ export function ints(a: u8, b: u16, c: u32, s: i32): u8 {
   const m = Math.sqrt(4); // TS2339 FW2011
   const n = Math.max(a, k); // TS2339 FW2011
   const big = b + 10n; // TS2365 FW2002
-  console.log(a); // TS2584
+  console.log(a); // TS2584 FW4004
   switch (a) {
     case 1: // TS7029
       k = u8(2);
@@ -23,9 +23,9 @@ export function ints(a: u8, b: u16, c: u32, s: i32): u8 {
   return k;
 }
 
-export async function later(): Promise<void> {} // TS2583
+export async function later(): Promise<void> {} // TS2583 FW1001
 
-export function* gen(): Generator<u8> {} // TS2304
+export function* gen(): Generator<u8> {} // TS2304 FW1001
 
 export function methods(b: Bytes): Bytes {
   return b.subarray(0, 1); // TS2339
