@@ -3,12 +3,12 @@
 // one file.
 import ts from 'typescript';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO } from '../../host/repo.ts';
 
 export { ts };
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(here, '../..');
+/** The repository root (host/repo.ts: the one place that works it out). */
+export const REPO_ROOT = REPO;
 export const FW_LIB = path.join(REPO_ROOT, 'firmware/lib/lib.fw.d.ts');
 export const PRELUDE = path.join(REPO_ROOT, 'firmware/lib/prelude.ts');
 export const FW_RT_H = path.join(REPO_ROOT, 'codegen/runtime/fw_rt.h');
