@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { transpile } from '../../codegen/src/index.ts';
 import { resourceReport, formatResourceReport } from '../../codegen/src/report.ts';
 import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
+import { difftestCorpus, formatCorpus } from '../../codegen/src/difftest/corpus.ts';
+import { parseQemuTarget, QEMU_TARGETS } from '../../codegen/src/difftest/qemu.ts';
 import { fuzzCodegen, type FuzzResult } from '../../codegen/src/fuzz/index.ts';
 import { intOption } from './options.ts';
 
@@ -30,16 +32,30 @@ export function registerCodegenCommands(program: Command): void {
 
   program
     .command('difftest')
-    .description('run a FwTS module in Node and as C (gcc and clang, -O0/-O2, ASan+UBSan) and compare outputs byte for byte')
-    .argument('<module.ts>', 'FwTS module exporting main(input: Bytes, output: Bytes): u32')
+    .description('run FwTS modules in Node and as C (gcc and clang, -O0/-O2, ASan+UBSan; or on Cortex-M in QEMU) and compare outputs byte for byte')
+    .argument('<module.ts...>', 'FwTS modules exporting main(input: Bytes, output: Bytes): u32')
     .option('--cases <n>', 'random inputs (edge inputs are added)', intOption, 200)
     .option('--seed <s>', 'seed of the random inputs', intOption, 1)
+    .option('--target <list>', `comma-separated: host (gcc/clang with sanitizers) and/or ${Object.keys(QEMU_TARGETS).map((k) => `qemu:${k}`).join(', ')} (built with arm-none-eabi-gcc -O2, run in QEMU)`, 'host')
     .option('--json', 'print {cases, mismatches, sanitizer_reports} as JSON')
-    .addHelpText('after', '\nExample:\n  urpc difftest test/diff/fixtures/sample.ts --cases 1000 --seed 7 --json')
-    .action(async (mod: string, opts: { cases: number; seed: number; json?: boolean }) => {
-      const r = await difftest(mod, { cases: opts.cases, seed: opts.seed });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  urpc difftest test/diff/fixtures/sample.ts --cases 1000 --seed 7 --json\n  urpc difftest test/diff/corpus/*.ts --cases 2000 --target host,qemu:lm3s6965evb',
+    )
+    .action(async (mods: string[], opts: { cases: number; seed: number; target: string; json?: boolean }) => {
+      const targets = opts.target.split(',').map((t) => t.trim()).filter((t) => t !== '');
+      for (const t of targets) if (t !== 'host') parseQemuTarget(t); // a clear error before any work
+      if (mods.length === 1 && targets.length === 1 && targets[0] === 'host') {
+        const r = await difftest(mods[0]!, { cases: opts.cases, seed: opts.seed });
+        if (opts.json) console.log(JSON.stringify(r, null, 2));
+        else console.log(formatDifftest(r));
+        process.exitCode = r.ok ? 0 : 1;
+        return;
+      }
+      // Several modules or a QEMU target: one build per configuration links every module.
+      const r = await difftestCorpus(mods, { cases: opts.cases, seed: opts.seed, targets });
       if (opts.json) console.log(JSON.stringify(r, null, 2));
-      else console.log(formatDifftest(r));
+      else console.log(formatCorpus(r));
       process.exitCode = r.ok ? 0 : 1;
     });
 

@@ -10,12 +10,16 @@
 // [u8 status 0=ok 1=panic][u32 LE return value or panic code][outSize output bytes].
 // fw_platform_log writes "@@log <module> <case> <n> <values...> :<message>" to stderr. Every
 // other stderr line is a sanitizer (or runtime) report.
+// Built with -DDIFFTEST_FILES (Cortex-M under QEMU, see qemu.ts) the same driver reads the
+// cases one at a time from the file difftest.in (they do not fit in 64 KiB of RAM) and writes
+// the records to difftest.out and the text to difftest.log, through semihosting.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type Compiler = 'gcc' | 'clang';
+/** Host compilers, and the cross compiler of the QEMU targets (qemu.ts). */
+export type Compiler = 'gcc' | 'clang' | 'arm-none-eabi-gcc';
 export type OptLevel = '-O0' | '-O1' | '-O2' | '-O3' | '-Os';
 
 export const WARN_FLAGS = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror'];
@@ -46,6 +50,9 @@ static init_fn const INITS[N_MODULES] = {
 ${inits}
 };
 
+static FILE *rec_out; /* the binary records: stdout, or difftest.out */
+static FILE *log_out; /* @@prog / @@log lines: stderr, or difftest.log */
+
 static jmp_buf panic_jmp;
 static volatile int armed = 0;
 static volatile uint32_t panic_code = 0u;
@@ -54,7 +61,7 @@ static uint32_t cur_case = 0u;
 
 void fw_panic(uint32_t code) {
   if (!armed) {
-    fprintf(stderr, "@@error fw_panic(%lu) outside a case\\n", (unsigned long)code);
+    fprintf(log_out, "@@error fw_panic(%lu) outside a case\\n", (unsigned long)code);
     exit(3);
   }
   panic_code = code;
@@ -64,9 +71,9 @@ void fw_panic(uint32_t code) {
 
 void fw_platform_log(const char *message, const int32_t *values, uint32_t count) {
   uint32_t i;
-  fprintf(stderr, "@@log %lu %lu %lu", (unsigned long)cur_module, (unsigned long)cur_case, (unsigned long)count);
-  for (i = 0u; i < count; i++) fprintf(stderr, " %ld", (long)values[i]);
-  fprintf(stderr, " :%s\\n", message);
+  fprintf(log_out, "@@log %lu %lu %lu", (unsigned long)cur_module, (unsigned long)cur_case, (unsigned long)count);
+  for (i = 0u; i < count; i++) fprintf(log_out, " %ld", (long)values[i]);
+  fprintf(log_out, " :%s\\n", message);
 }
 
 /* Separate functions so no local of main() lives across setjmp. */
@@ -95,63 +102,109 @@ static void put_u32(uint32_t v) {
   b[1] = (unsigned char)((v >> 8) & 0xffu);
   b[2] = (unsigned char)((v >> 16) & 0xffu);
   b[3] = (unsigned char)((v >> 24) & 0xffu);
-  fwrite(b, 1, 4, stdout);
+  fwrite(b, 1, 4, rec_out);
 }
 
-int main(void) {
-  unsigned char *data = NULL;
-  size_t len = 0, cap = 0, pos, got;
-  uint32_t m, c, n_cases = 0u;
+static uint32_t get_u32(const unsigned char *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* The case source. Host: all of stdin in memory. DIFFTEST_FILES: difftest.in, read case by case
+ * and rewound for each module. case_next() gives a malloc'd copy of exactly n bytes. */
+#ifdef DIFFTEST_FILES
+static FILE *in_file;
+static int cases_open(void) {
+  in_file = fopen("difftest.in", "rb");
+  rec_out = fopen("difftest.out", "wb");
+  log_out = fopen("difftest.log", "w");
+  return in_file != NULL && rec_out != NULL && log_out != NULL;
+}
+static void cases_rewind(void) { rewind(in_file); }
+static int case_next(uint8_t **in, uint32_t *n) {
+  unsigned char h[4];
+  if (fread(h, 1, 4, in_file) != 4u) return 0;
+  *n = get_u32(h);
+  *in = (uint8_t *)malloc(*n ? *n : 1u);
+  if (*in == NULL) return -1;
+  if (*n && fread(*in, 1, *n, in_file) != (size_t)*n) return -1;
+  return 1;
+}
+static void cases_close(void) {
+  fclose(in_file);
+  fclose(rec_out);
+  fclose(log_out);
+}
+#else
+static unsigned char *data = NULL;
+static size_t len = 0, pos = 0;
+static int cases_open(void) {
+  size_t cap = 0, got;
+  rec_out = stdout;
+  log_out = stderr;
   for (;;) {
     if (len == cap) {
       unsigned char *p;
       cap = cap ? cap * 2u : 65536u;
       p = (unsigned char *)realloc(data, cap);
-      if (p == NULL) return 4;
+      if (p == NULL) return 0;
       data = p;
     }
     got = fread(data + len, 1, cap - len, stdin);
     if (got == 0u) break;
     len += got;
   }
-  for (pos = 0; pos + 4u <= len; n_cases++) {
-    uint32_t n = (uint32_t)data[pos] | ((uint32_t)data[pos + 1u] << 8) | ((uint32_t)data[pos + 2u] << 16) |
-                 ((uint32_t)data[pos + 3u] << 24);
-    pos += 4u + (size_t)n;
-  }
+  return 1;
+}
+static void cases_rewind(void) { pos = 0; }
+static int case_next(uint8_t **in, uint32_t *n) {
+  if (pos + 4u > len) return 0;
+  *n = get_u32(data + pos);
+  if ((size_t)*n > len - pos - 4u) return -1;
+  /* A copy of exactly n bytes, so ASan sees a one-byte overrun. */
+  *in = (uint8_t *)malloc(*n ? *n : 1u);
+  if (*in == NULL) return -1;
+  if (*n) memcpy(*in, data + pos + 4u, *n);
+  pos += 4u + (size_t)*n;
+  return 1;
+}
+static void cases_close(void) { free(data); }
+#endif
+
+int main(void) {
+  uint32_t m, c;
+  if (!cases_open()) return 4;
   for (m = 0u; m < N_MODULES; m++) {
-    int st;
+    int st, got;
+    uint8_t *in = NULL;
+    uint32_t n = 0u;
     cur_module = m;
     cur_case = 0xffffffffu;
-    fprintf(stderr, "@@prog %lu\\n", (unsigned long)m);
+    fprintf(log_out, "@@prog %lu\\n", (unsigned long)m);
     st = call_init(INITS[m]);
-    putc(st, stdout);
+    putc(st, rec_out);
     put_u32(st ? panic_code : 0u);
-    fflush(stdout);
+    fflush(rec_out);
     if (st) continue;
-    pos = 0;
-    for (c = 0u; c < n_cases; c++) {
-      uint32_t n = (uint32_t)data[pos] | ((uint32_t)data[pos + 1u] << 8) | ((uint32_t)data[pos + 2u] << 16) |
-                   ((uint32_t)data[pos + 3u] << 24);
-      uint8_t *in = (uint8_t *)malloc(n ? n : 1u);
+    cases_rewind();
+    for (c = 0u; (got = case_next(&in, &n)) == 1; c++) {
       uint8_t *out = (uint8_t *)malloc(OUT_SIZE ? OUT_SIZE : 1u);
       uint32_t ret = 0u;
-      if (in == NULL || out == NULL) return 4;
-      if (n) memcpy(in, data + pos + 4u, n);
+      if (out == NULL) return 4;
       memset(out, 0, OUT_SIZE ? OUT_SIZE : 1u);
-      pos += 4u + (size_t)n;
       cur_case = c;
       st = call_main(MAINS[m], fw_view(in, n), fw_view(out, OUT_SIZE), &ret);
-      putc(st, stdout);
+      putc(st, rec_out);
       put_u32(st ? panic_code : ret);
-      fwrite(out, 1, OUT_SIZE, stdout);
-      fflush(stdout); /* a sanitizer abort must not lose the records before it */
+      fwrite(out, 1, OUT_SIZE, rec_out);
+      fflush(rec_out); /* a sanitizer abort (or a fault on the target) must not lose the records before it */
+      fflush(log_out);
       free(in);
       free(out);
     }
-    fflush(stdout);
+    if (got < 0) return 4;
+    fflush(rec_out);
   }
-  free(data);
+  cases_close();
   return 0;
 }
 `;
@@ -167,10 +220,10 @@ export interface RunOut {
 }
 
 /** Run a command, feeding `input` on stdin; kill it after timeoutMs. */
-export function run(cmd: string, args: readonly string[], input: Buffer | null, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<RunOut> {
+export function run(cmd: string, args: readonly string[], input: Buffer | null, timeoutMs: number, env?: NodeJS.ProcessEnv, cwd?: string): Promise<RunOut> {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env, ...(cwd ? { cwd } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -203,8 +256,10 @@ export function run(cmd: string, args: readonly string[], input: Buffer | null, 
 export interface BuildConfig {
   compiler: Compiler;
   opt: OptLevel;
+  /** Unset: a host build with sanitizers. `qemu:<machine>`: a cross build run under QEMU (qemu.ts). */
+  target?: string;
 }
-export const configName = (c: BuildConfig): string => `${c.compiler}${c.opt}`;
+export const configName = (c: BuildConfig): string => (c.target ? `${c.target}${c.opt}` : `${c.compiler}${c.opt}`);
 
 export interface BuildResult {
   config: BuildConfig;

@@ -34,6 +34,7 @@ import {
   type OptLevel,
 } from './cdriver.ts';
 import { encodeInputs, hex, makeInputs } from './inputs.ts';
+import { buildQemuBinary, runQemuBinary } from './qemu.ts';
 import { compareOutcomes, parseC, runNode, type Mismatch, type ModuleOutcome } from './outcome.ts';
 
 export type { Compiler, OptLevel } from './cdriver.ts';
@@ -154,6 +155,8 @@ export async function runDiffBatch(
     relaxWarnings?: boolean;
     /** Check the strict warning flags with -fsyntax-only and build with -Wno-error (faster). */
     separateWarnings?: boolean;
+    /** Run time limit of a QEMU target's binary (default 600 s: all cases of every module). */
+    qemuTimeoutMs?: number;
   },
 ): Promise<BatchResult> {
   writeFileSync(path.join(dir, 'difftest_main.c'), driverSource(mods.map((m) => m.prefix), opts.outSize));
@@ -175,7 +178,10 @@ export async function runDiffBatch(
   // sanitizer binaries with -Wno-error (fuzz: nearly every failing strict build would otherwise be
   // built twice).
   const separate = opts.separateWarnings === true;
-  const compilers = [...new Set(opts.configs.map((c) => c.compiler))];
+  const compilers = [...new Set(opts.configs.filter((c) => !c.target).map((c) => c.compiler))];
+  // Host builds carry sanitizers; a `qemu:` target is cross-built and run in QEMU (qemu.ts).
+  const build = (cfg: BuildConfig, extra: readonly string[]): Promise<BuildResult> =>
+    cfg.target ? buildQemuBinary(dir, cFiles, cfg, extra) : buildBinary(dir, cFiles, cfg, extra);
   const builds = pool<BuildResult | { syntax: true; compiler: Compiler; ok: boolean; log: string }>(
     [
       ...(separate
@@ -184,7 +190,7 @@ export async function runDiffBatch(
             return { syntax: true as const, compiler, ok: r.code === 0, log: `${compiler} -fsyntax-only (strict flags)\n${r.stderr}` };
           })
         : []),
-      ...opts.configs.map((cfg) => () => buildBinary(dir, cFiles, cfg, separate ? ['-Wno-error'] : [])),
+      ...opts.configs.map((cfg) => () => build(cfg, separate && !cfg.target ? ['-Wno-error'] : [])),
     ],
     opts.parallel ?? 2,
   );
@@ -200,13 +206,15 @@ export async function runDiffBatch(
   // A build that failed only on -Werror= warnings is a finding of its own (the generated C must
   // be warning-free), but rebuild it with -Wno-error so the semantics are still compared.
   const relaxed = await pool(
-    built.map((b) => async () => (!b.ok && !separate && opts.relaxWarnings !== false && isWarningOnly(b.log) ? await buildBinary(dir, cFiles, b.config, ['-Wno-error']) : null)),
+    built.map((b) => async () => (!b.ok && (!separate || b.config.target) && opts.relaxWarnings !== false && isWarningOnly(b.log) ? await build(b.config, ['-Wno-error']) : null)),
     opts.parallel ?? 2,
   );
   const strictLogs = built.map((b) => (b.ok ? null : b.log));
   built = built.map((b, k) => relaxed[k] ?? b);
   const runs = await pool(
-    built.map((b) => async () => (b.ok ? await run(b.binary, [], stdin, opts.timeoutMs ?? 60_000, SAN_ENV) : null)),
+    built.map((b) => async () =>
+      !b.ok ? null : b.config.target ? await runQemuBinary(b.binary, b.config, stdin, opts.qemuTimeoutMs ?? 600_000) : await run(b.binary, [], stdin, opts.timeoutMs ?? 60_000, SAN_ENV),
+    ),
     opts.parallel ?? 2,
   );
   for (let k = 0; k < built.length; k++) {

@@ -1,0 +1,40 @@
+// The corpus of realistic firmware modules (test/diff/corpus/): every module difftested against
+// Node with 2,000 random cases plus the edge cases, on gcc and clang at -O0 and -O2 with
+// ASan+UBSan. All modules are linked into one binary per configuration and every case runs in
+// that one process (four C builds in all). Known failures are pending (corpus-known.ts).
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { difftestCorpus, type CorpusResult } from '../../codegen/src/difftest/corpus.ts';
+import { checkModule, corpusFiles, KNOWN_FAILING } from './corpus-check.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('difftest corpus: realistic firmware modules, Node vs gcc/clang -O0/-O2 (ASan+UBSan)', function () {
+  this.timeout(1_800_000);
+  const files = corpusFiles();
+  const work = path.join(REPO, 'build', `test-corpus-${process.pid}`);
+  let r: CorpusResult;
+
+  before(async function () {
+    this.timeout(1_800_000);
+    r = await difftestCorpus(files, { cases: 2000, seed: 1, targets: ['host'], workDir: work });
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('has at least 25 modules, each with 2,000 random cases plus the edge cases, on four builds', () => {
+    assert.ok(files.length >= 25, `${files.length} modules`);
+    assert.ok(r.cases >= 2000);
+    assert.deepEqual(
+      r.configs.map((c) => c.config),
+      ['gcc-O0', 'gcc-O2', 'clang-O0', 'clang-O2'],
+    );
+  });
+
+  for (const f of files) {
+    it(`${path.basename(f)}${KNOWN_FAILING[path.basename(f)] ? ` [known: ${KNOWN_FAILING[path.basename(f)]!.finding}]` : ''}`, function () {
+      checkModule(this, r, f);
+    });
+  }
+});
