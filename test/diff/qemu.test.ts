@@ -4,6 +4,7 @@
 // reported as on the host. The harness's own check: a planted bug in a hand-written C twin and a
 // hard fault are caught on the target.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,9 @@ import { checkModule, corpusFiles } from './corpus-check.ts';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const LM3S = qemuConfigs(parseQemuTarget('qemu:lm3s6965evb'), ['-O2']);
 const FUZZ_SEEDS = Array.from({ length: 12 }, (_, k) => 9100 + k);
+// sample.ts logs on 3-byte inputs, panics on a leading 0xee and on the empty input (division by
+// zero); the planted fault fires on 5-byte inputs (case 3 first).
+const INPUTS = [new Uint8Array([1, 2, 3]), new Uint8Array([0xee, 1]), new Uint8Array(0), new Uint8Array([9, 9, 9, 9, 9]), ...makeInputs(30, 3)];
 
 describe('difftest on Cortex-M3 in QEMU (lm3s6965evb): the harness', function () {
   this.timeout(300_000);
@@ -32,7 +36,7 @@ describe('difftest on Cortex-M3 in QEMU (lm3s6965evb): the harness', function ()
     const dir = path.join(work, name);
     mkdirSync(dir, { recursive: true });
     writeFiles(dir, twin(patch));
-    return runDiffBatch(dir, [{ tsPath: fx('sample.ts'), prefix: 'sample' }], makeInputs(40, 3), { outSize: 256, configs: LM3S });
+    return runDiffBatch(dir, [{ tsPath: fx('sample.ts'), prefix: 'sample' }], INPUTS, { outSize: 256, configs: LM3S });
   };
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -58,7 +62,40 @@ describe('difftest on Cortex-M3 in QEMU (lm3s6965evb): the harness', function ()
     assert.equal(m.sanitizer.length, 1);
     assert.match(m.sanitizer[0]!.text, /ARM fault/);
     assert.equal(m.mismatches[0]!.c, null); // the first case of length 5 has no record
-    assert.equal(makeInputs(40, 3)[m.mismatches[0]!.case]!.length, 5);
+    assert.equal(m.mismatches[0]!.case, 3);
+  });
+});
+
+/** Run the CLI without blocking the event loop (mocha's timeout must stay live). */
+function urpc(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'urpc.js'), ...args], { cwd: REPO });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('urpc difftest --target', function () {
+  this.timeout(300_000);
+  it('host,qemu:lm3s6965evb: Node vs the four host builds and the Cortex-M3 build', async () => {
+    const r = await urpc(['difftest', 'test/diff/fixtures/sample.ts', '--cases', '20', '--target', 'host,qemu:lm3s6965evb', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout) as CorpusResult;
+    assert.deepEqual(
+      j.configs.map((c) => c.config),
+      ['gcc-O0', 'gcc-O2', 'clang-O0', 'clang-O2', 'qemu:lm3s6965evb-O2'],
+    );
+    assert.equal(j.modules.length, 1);
+    assert.equal(j.modules[0]!.ok, true);
+    assert.equal(j.cases, 20 + 13);
+  });
+  it('an unknown target is a clear error before any work', async () => {
+    const r = await urpc(['difftest', 'test/diff/fixtures/sample.ts', '--target', 'qemu:nosuchboard']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /unknown difftest target 'qemu:nosuchboard': use host or qemu:lm3s6965evb/);
   });
 });
 
