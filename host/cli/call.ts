@@ -50,13 +50,15 @@ export function registerCallCommand(program: Command): void {
     .argument('<fn>', 'function name (urpc.echo, or echo for urpc.*)')
     .argument('[args...]', 'arguments (JSON values; anything else is a string)')
     .option('--json', 'print {uri, function, args, result, ms, logs} as JSON')
-    .option('--timeout <ms>', 'reply deadline', (v) => Number(v), 5000)
+    .option('--timeout <ms>', 'deadline of the whole call: session start, lookups, retries, re-opens and the reply', (v) => Number(v), 5000)
     .addHelpText('after', '\nExamples:\n  urpc call native urpc.echo 1 2.5 \'"text"\' true\n  urpc call native info\n  urpc call local urpc.log 7 --json')
     .action(async (uri: string, fn: string, rawArgs: string[], opts: { json?: boolean; timeout: number } & LinkCliOptions) => {
       const args = rawArgs.map(parseCliArg);
       let s;
       try {
-        s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(2 * opts.timeout, 2000), ...linkOptions(opts) });
+        // End to end: every wait below draws on one budget of --timeout ms.
+        const deadline = { at: Date.now() + opts.timeout, ms: opts.timeout };
+        s = await connect(uri, { timeoutMs: opts.timeout, firstTimeoutMs: opts.timeout, startTimeoutMs: opts.timeout, deadline, ...linkOptions(opts) });
       } catch (e) {
         console.error(`urpc call: ${(e as Error).message}`);
         process.exitCode = 2;

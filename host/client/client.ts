@@ -6,7 +6,7 @@
 // wait has a deadline and fails with TimeoutError; device exceptions become RemoteError.
 
 import {
-  RPCCode, TypeCode, decodeReply, returnValue, callFuncPacket, syscallPacket, copyToRemotePacket,
+  RPCCode, TypeCode, decodeReply, returnValue, checkSlot, callFuncPacket, syscallPacket, copyToRemotePacket,
   copyFromRemotePacket, shutdownPacket, str, int, handle, cpu, dtypeValue,
   type Value, type Reply, type DLTensor, type DLDataType,
 } from './packet.ts';
@@ -61,6 +61,10 @@ export interface RpcClientOptions {
    * retransmitting it, or re-opens before the next request so a late reply cannot be taken for
    * the next one's). */
   onTimeout?: () => void;
+  /** Called when request and reply may be out of step: a reply came with no request waiting, or
+   * a reply does not fit its request (ProtocolError). The session re-opens before the next
+   * request, so whatever is still in flight is dropped. */
+  onDesync?: (why: string) => void;
 }
 
 /** Sends one request packet; `expectsReply` is false for a packet that gets no reply (Shutdown). */
@@ -122,6 +126,7 @@ const SMALL_PACKET = 256;
 export class RpcClient {
   private readonly sendPacket: PacketSender;
   private readonly onTimeout: () => void;
+  private readonly onDesync: (why: string) => void;
   timeoutMs: number;
   firstTimeoutMs: number;
   readonly linkName: string;
@@ -129,14 +134,18 @@ export class RpcClient {
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private maxPacket: number | undefined;
-  /** Replies that arrived with no request waiting (late replies after a timeout). */
+  /** Replies that arrived with no request waiting (duplicates, or late replies after a timeout). */
   unexpected = 0;
+  /** An end-to-end deadline (Date.now() ms) no request waits past, and its length for messages
+   * (`urpc call --timeout`: the handshake, lookups, the call and every retry within one budget). */
+  deadline: { at: number; ms: number } | undefined;
   /** Counts device sessions: a tensor made under another epoch is gone (StaleTensorError). */
   epoch = 0;
 
   constructor(sendPacket: PacketSender, options: RpcClientOptions = {}) {
     this.sendPacket = sendPacket;
     this.onTimeout = options.onTimeout ?? ((): void => undefined);
+    this.onDesync = options.onDesync ?? ((): void => undefined);
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.firstTimeoutMs = options.firstTimeoutMs ?? this.timeoutMs;
     this.linkName = options.linkName ?? 'device';
@@ -152,6 +161,7 @@ export class RpcClient {
     const w = this.pending;
     if (w === undefined) {
       this.unexpected++;
+      this.onDesync('a reply came with no request waiting');
       return;
     }
     this.pending = undefined;
@@ -159,7 +169,7 @@ export class RpcClient {
     try {
       w.resolve(decodeReply(p));
     } catch (e) {
-      w.reject(new ProtocolError(`${w.what}: ${(e as Error).message}`));
+      w.reject(this.protocolError(`${w.what}: ${(e as Error).message}`));
     }
   }
 
@@ -194,10 +204,15 @@ export class RpcClient {
         this.firstCall = false;
         timeoutMs = Math.max(timeoutMs, this.firstTimeoutMs);
       }
+      const d = this.deadline;
+      const capped = d !== undefined && d.at - Date.now() < timeoutMs;
+      if (capped) timeoutMs = Math.max(0, d.at - Date.now());
       const timer = setTimeout(() => {
         if (this.pending?.timer === timer) this.pending = undefined;
         this.onTimeout();
-        reject(new TimeoutError(`${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
+        reject(new TimeoutError(capped
+          ? `${what}: no reply from ${this.linkName} within the ${d.ms} ms deadline (session start, lookups, retries and the call together); try a longer timeout`
+          : `${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
       }, timeoutMs);
       this.pending = { packet, what, resolve, reject, timer };
       this.sendPacket(packet, true).catch((e: unknown) => {
@@ -219,44 +234,59 @@ export class RpcClient {
     await this.sendPacket(packet, false);
   }
 
-  private static values(r: Reply, what: string): Value[] {
+  /** A reply that does not fit its request. In plain mode that may be another request's reply
+   * (a duplicate, or one that came late): the session is re-opened before the next request. */
+  private protocolError(message: string): ProtocolError {
+    this.onDesync(message);
+    return new ProtocolError(message);
+  }
+
+  private values(r: Reply, what: string): Value[] {
     if (r.code === RPCCode.Exception) throw new RemoteError(what, r.message);
-    if (r.code !== RPCCode.Return) throw new ProtocolError(`${what}: unexpected reply code ${r.code}`);
+    if (r.code !== RPCCode.Return) throw this.protocolError(`${what}: unexpected reply code ${r.code}`);
     return r.values;
   }
 
   /** A syscall: one return value. */
   async syscall(code: number, args: readonly Value[], what = `syscall ${code}`): Promise<Value> {
-    const v = RpcClient.values(await this.request(syscallPacket(code, args), what), what);
+    const v = this.values(await this.request(syscallPacket(code, args), what), what);
     const first = v[0];
-    if (v.length !== 1 || first === undefined) throw new ProtocolError(`${what}: expected one return value, got ${v.length}`);
+    if (v.length !== 1 || first === undefined) throw this.protocolError(`${what}: expected one return value, got ${v.length}`);
     return first;
   }
 
   private async syscallVoid(code: number, args: readonly Value[], what: string): Promise<void> {
     const v = await this.syscall(code, args, what);
-    if (v.type !== 'null') throw new ProtocolError(`${what}: expected void, got ${v.type}`);
+    if (v.type !== 'null') throw this.protocolError(`${what}: expected void, got ${v.type}`);
   }
 
   private async syscallHandle(code: number, args: readonly Value[], what: string): Promise<bigint> {
     const v = await this.syscall(code, args, what);
-    if (v.type !== 'handle') throw new ProtocolError(`${what}: expected a handle, got ${v.type}`);
+    if (v.type !== 'handle') throw this.protocolError(`${what}: expected a handle, got ${v.type}`);
     return v.value;
   }
 
   /** CallFunc: the return value (2-slot convention), undefined for void. */
   async call(fn: bigint, args: readonly Value[] = [], what = `call 0x${fn.toString(16)}`, timeoutMs?: number): Promise<Value | undefined> {
-    const v = RpcClient.values(await this.request(callFuncPacket(fn, args), what, timeoutMs), what);
+    const v = this.values(await this.request(callFuncPacket(fn, args), what, timeoutMs), what);
     try {
       return returnValue(v);
     } catch (e) {
-      throw new ProtocolError(`${what}: ${(e as Error).message}`);
+      throw this.protocolError(`${what}: ${(e as Error).message}`);
     }
   }
 
   /** CallFunc returning every slot after slot 0 (urpc.echo returns several). */
   async callAll(fn: bigint, args: readonly Value[] = [], what = `call 0x${fn.toString(16)}`): Promise<Value[]> {
-    const v = RpcClient.values(await this.request(callFuncPacket(fn, args), what), what);
+    const v = this.values(await this.request(callFuncPacket(fn, args), what), what);
+    const slot0 = v[0];
+    const first = v[1];
+    try {
+      if (slot0?.type !== 'int') throw new Error('CallFunc reply without the type-code slot');
+      if (first !== undefined && !(Number(slot0.value) === TypeCode.Null && first.type === 'null')) checkSlot(Number(slot0.value), first);
+    } catch (e) {
+      throw this.protocolError(`${what}: ${(e as Error).message}`);
+    }
     return v.slice(1);
   }
 
@@ -279,7 +309,7 @@ export class RpcClient {
 
   async systemLib(): Promise<bigint> {
     const v = await this.callByName('runtime.SystemLib');
-    if (v?.type !== 'module') throw new ProtocolError(`runtime.SystemLib: expected a module, got ${v?.type}`);
+    if (v?.type !== 'module') throw this.protocolError(`runtime.SystemLib: expected a module, got ${v?.type}`);
     return v.value;
   }
 
@@ -288,7 +318,7 @@ export class RpcClient {
     const v = await this.callByName('tvm.rpc.server.ModuleGetFunction',
       [{ type: 'module', value: mod }, str(name), int(queryImports ? 1 : 0)]);
     if (v === undefined) return undefined;
-    if (v.type !== 'func') throw new ProtocolError(`ModuleGetFunction: expected a function, got ${v.type}`);
+    if (v.type !== 'func') throw this.protocolError(`ModuleGetFunction: expected a function, got ${v.type}`);
     return v.value;
   }
 
@@ -327,7 +357,7 @@ export class RpcClient {
     let n = Number.POSITIVE_INFINITY;
     if (h !== undefined) {
       const v = await this.call(h, [], 'GetCRTMaxPacketSize');
-      if (v?.type !== 'int') throw new ProtocolError('GetCRTMaxPacketSize: expected an int');
+      if (v?.type !== 'int') throw this.protocolError('GetCRTMaxPacketSize: expected an int');
       n = Number(v.value);
     }
     this.maxPacket = n;
@@ -347,8 +377,8 @@ export class RpcClient {
     for (let at = 0; at < data.length || at === 0; at += block) {
       const part = data.subarray(at, Math.min(at + block, data.length));
       const r = await this.request(copyToRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, part), 'CopyToRemote');
-      const v = RpcClient.values(r, 'CopyToRemote');
-      if (v.length !== 1 || v[0]?.type !== 'null') throw new ProtocolError('CopyToRemote: expected ReturnVoid');
+      const v = this.values(r, 'CopyToRemote');
+      if (v.length !== 1 || v[0]?.type !== 'null') throw this.protocolError('CopyToRemote: expected ReturnVoid');
       onProgress?.(at + part.length, data.length);
       if (data.length === 0) break;
     }
@@ -362,7 +392,7 @@ export class RpcClient {
       const n = Math.min(block, nbytes - at);
       const r = await this.request(copyFromRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, n), 'CopyFromRemote');
       if (r.code === RPCCode.Exception) throw new RemoteError('CopyFromRemote', r.message);
-      if (r.code !== RPCCode.CopyAck || r.data.length !== n) throw new ProtocolError(`CopyFromRemote: expected CopyAck with ${n} bytes`);
+      if (r.code !== RPCCode.CopyAck || r.data.length !== n) throw this.protocolError(`CopyFromRemote: expected CopyAck with ${n} bytes`);
       out.set(r.data, at);
       onProgress?.(at + n, nbytes);
     }
@@ -383,7 +413,7 @@ export class RpcClient {
   /** urpc.info, parsed. */
   async info(): Promise<DeviceInfo> {
     const v = await this.callByName('urpc.info');
-    if (v?.type !== 'str') throw new ProtocolError('urpc.info: expected a str');
+    if (v?.type !== 'str') throw this.protocolError('urpc.info: expected a str');
     return parseInfo(v.value);
   }
 
@@ -399,10 +429,10 @@ export class RpcClient {
     if (form === 12) a.push(int(0));
     a.push(str(''));
     const f = await this.callByName('runtime.RPCTimeEvaluator', a);
-    if (f?.type !== 'func') throw new ProtocolError('RPCTimeEvaluator: expected a function');
+    if (f?.type !== 'func') throw this.protocolError('RPCTimeEvaluator: expected a function');
     return async (...args: Value[]): Promise<number[]> => {
       const r = await this.call(f.value, args, `time ${name}`);
-      if (r?.type !== 'bytes' || r.value.length % 8 !== 0) throw new ProtocolError('time evaluator: expected bytes of f64');
+      if (r?.type !== 'bytes' || r.value.length % 8 !== 0) throw this.protocolError('time evaluator: expected bytes of f64');
       const dv = new DataView(r.value.buffer, r.value.byteOffset, r.value.length);
       const out: number[] = [];
       for (let i = 0; i < r.value.length; i += 8) out.push(dv.getFloat64(i, true));

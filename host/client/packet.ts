@@ -54,6 +54,8 @@ export class PacketError extends Error {
 
 const utf8enc = new TextEncoder();
 const utf8dec = new TextDecoder();
+/** Replies: a str that is not UTF-8 is a broken packet, not text to patch with U+FFFD. */
+const utf8strict = new TextDecoder('utf-8', { fatal: true });
 
 /** Little-endian byte builder. */
 export class ByteWriter {
@@ -153,7 +155,9 @@ export function writeArgs(w: ByteWriter, args: readonly Value[]): void {
   }
 }
 
-export function readArgs(r: ByteReader): Value[] {
+/** `strictText`: a str with invalid UTF-8 throws PacketError (replies); otherwise it decodes
+ * with replacement characters (tools that show any bytes, `urpc decode`). */
+export function readArgs(r: ByteReader, strictText = false): Value[] {
   const n = r.i32();
   if (n < 0 || n * 4 > r.left) throw new PacketError(`bad argument count ${n}`);
   const codes: number[] = [];
@@ -181,7 +185,17 @@ export function readArgs(r: ByteReader): Value[] {
         const len = r.u64();
         if (len > BigInt(r.left)) throw new PacketError(`argument ${i}: length ${len} exceeds packet`);
         const b = r.bytes(Number(len));
-        out.push(c === TypeCode.Str ? { type: 'str', value: utf8dec.decode(b) } : { type: 'bytes', value: b });
+        if (c !== TypeCode.Str) {
+          out.push({ type: 'bytes', value: b });
+          break;
+        }
+        let text: string;
+        try {
+          text = (strictText ? utf8strict : utf8dec).decode(b);
+        } catch {
+          throw new PacketError(`argument ${i}: a str of ${b.length} bytes that is not valid UTF-8`);
+        }
+        out.push({ type: 'str', value: text });
         break;
       }
       case TypeCode.Bool: out.push({ type: 'bool', value: r.i64() !== 0n }); break;
@@ -265,12 +279,12 @@ export function decodeReply(p: Uint8Array): Reply {
   const [code, r] = openPacket(p);
   switch (code) {
     case RPCCode.Return: {
-      const values = readArgs(r);
+      const values = readArgs(r, true);
       if (r.left !== 0) throw new PacketError(`${r.left} bytes after the return values`);
       return { code, values };
     }
     case RPCCode.Exception: {
-      const v = readArgs(r);
+      const v = readArgs(r, true);
       const first = v[0];
       if (v.length !== 1 || first === undefined || first.type !== 'str') throw new PacketError('exception reply without a single str');
       return { code, message: first.value };
@@ -289,11 +303,32 @@ export function returnValue(values: readonly Value[]): Value | undefined {
   if (slot0 === undefined || slot0.type !== 'int') throw new PacketError('CallFunc reply without the type-code slot');
   const orig = Number(slot0.value);
   const v = values[1];
-  if (orig === TypeCode.Null) return undefined;
+  if (orig === TypeCode.Null) {
+    if (v !== undefined && v.type !== 'null') throw new PacketError(`CallFunc reply announces void (type code 4) but holds ${v.type}`);
+    return undefined;
+  }
   if (v === undefined) throw new PacketError(`CallFunc reply for type code ${orig} without a value`);
-  if (orig === TypeCode.ModuleHandle && v.type === 'handle') return { type: 'module', value: v.value };
-  if (orig === TypeCode.PackedFuncHandle && v.type === 'handle') return { type: 'func', value: v.value };
+  checkSlot(orig, v);
+  if (orig === TypeCode.ModuleHandle) return { type: 'module', value: (v as { value: bigint }).value };
+  if (orig === TypeCode.PackedFuncHandle) return { type: 'func', value: (v as { value: bigint }).value };
   return v;
+}
+
+/** The value a CallFunc reply may carry after slot 0's type code (spec §4.7: modules and
+ * functions travel as handles, an NDArray as a DLTensor record). */
+const SLOT_TYPE: Partial<Record<number, Value['type']>> = {
+  [TypeCode.Int]: 'int', [TypeCode.UInt]: 'uint', [TypeCode.Float]: 'float', [TypeCode.OpaqueHandle]: 'handle',
+  [TypeCode.DataType]: 'dtype', [TypeCode.Device]: 'device', [TypeCode.DLTensor]: 'tensor',
+  [TypeCode.ModuleHandle]: 'handle', [TypeCode.PackedFuncHandle]: 'handle', [TypeCode.Str]: 'str',
+  [TypeCode.Bytes]: 'bytes', [TypeCode.NDArrayHandle]: 'tensor', [TypeCode.Bool]: 'bool',
+};
+
+/** Throws PacketError unless `v` is what slot 0's type code `orig` announces (a value announced
+ * as a str but holding an int is a broken reply, not an int). */
+export function checkSlot(orig: number, v: Value): void {
+  const want = SLOT_TYPE[orig];
+  if (want === undefined) throw new PacketError(`CallFunc reply with unknown return type code ${orig}`);
+  if (v.type !== want) throw new PacketError(`CallFunc reply announces type code ${orig} (${want}) but holds ${v.type}`);
 }
 
 // ---- value shorthands ----

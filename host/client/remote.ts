@@ -1,7 +1,9 @@
 // RemoteSession: RpcClient over the host session over a transport (a board, the native firmware
 // process). The session opens on connect (deadline startTimeoutMs, retries every retryMs); every
-// reply has a deadline (timeoutMs; firstTimeoutMs for the first call after a session opens). A
-// device reset fails the waiting call with SessionResetError and the next call re-opens the session.
+// reply has a deadline (timeoutMs; firstTimeoutMs for the first call after a session opens), and
+// an optional end-to-end deadline bounds them all. A device reset fails the waiting call with
+// SessionResetError and the next call re-opens the session; every new session makes the tensors
+// and function handles from before stale (the device's server is fresh).
 import { RpcClient } from './client.ts';
 import { BaseSession } from './rpc-session.ts';
 import { HostSession, type HostSessionOptions } from './session.ts';
@@ -12,6 +14,9 @@ export interface RemoteSessionOptions extends HostSessionOptions {
   timeoutMs?: number;
   /** Deadline of the first call after a session opens (default 3 x timeoutMs). */
   firstTimeoutMs?: number;
+  /** An end-to-end deadline: Date.now() ms by which the session start and every request must be
+   * done (`urpc call --timeout`), and its length for error messages. */
+  deadline?: { at: number; ms: number };
 }
 
 export class RemoteSession<F extends object = {}> extends BaseSession<F> {
@@ -22,24 +27,25 @@ export class RemoteSession<F extends object = {}> extends BaseSession<F> {
     const hs = new HostSession(transport, opts);
     const client = new RpcClient(async (p, expectsReply) => {
       if (!hs.isEstablished) client.armFirstCall();
-      await hs.ensureOpen();
+      await hs.ensureOpen(client.deadline);
       if (expectsReply && !client.isWaitingFor(p)) return; // timed out during the handshake
       await hs.sendPacket(p, expectsReply);
     }, {
       timeoutMs: opts.timeoutMs,
       firstTimeoutMs: opts.firstTimeoutMs ?? 3 * (opts.timeoutMs ?? 5000),
       linkName: transport.name,
-      onTimeout: () => {
-        // The session is re-opened before the next call (a fresh server: handles go).
-        this.forgetHandles();
-        hs.requestTimedOut();
-      },
+      // The session re-opens before the next call if the request was sent; handles go when a
+      // new session is established (onEstablished).
+      onTimeout: () => hs.requestTimedOut(),
+      onDesync: () => hs.resync(),
     });
+    client.deadline = opts.deadline;
     super(client);
     this.uri = uri;
     this.session = hs;
     hs.onPacket = (p) => client.onPacket(p);
     hs.onLog = (t) => this.emitLog(t);
+    hs.onEstablished = () => this.forgetHandles();
     hs.onReset = (e) => {
       client.abort(e);
       this.forgetHandles();
@@ -51,7 +57,7 @@ export class RemoteSession<F extends object = {}> extends BaseSession<F> {
   static async open<F extends object = {}>(uri: string, transport: Transport, opts: RemoteSessionOptions = {}): Promise<RemoteSession<F>> {
     const s = new RemoteSession<F>(uri, transport, opts);
     try {
-      await s.session.ensureOpen();
+      await s.session.ensureOpen(opts.deadline);
     } catch (e) {
       await transport.close().catch(() => undefined);
       throw e;

@@ -4,14 +4,20 @@
 // carries one RPC packet per Normal message, delivers device Logs, and notices a device reset (a
 // Terminate while established: the device rebooted) so the next request re-opens the session.
 //
-// Reliable mode (`reliable: true`): the Init offers session version 2; a device that answers 2
-// gets each request as a Reliable message (sequence byte + packet), re-sent with the current
-// session id after every retransmission timeout (rto.ts) until the reply with the same sequence
-// byte arrives; replies to other sequence numbers (late duplicates) are dropped. A device that
-// answers 1 (microTVM, older urpc) gets plain Normal messages. A request that timed out makes the
-// next request re-open the session first, so in plain mode its late reply (old session id) is
-// dropped instead of being taken for the next request's, and in reliable mode a device that
-// rebooted unheard gets a session again.
+// Reliable mode (the default; `reliable: false` turns it off): the Init offers session version 2;
+// a device that answers 2 gets each request as a Reliable message (sequence byte + packet),
+// re-sent with the current session id after every retransmission timeout (rto.ts) until the
+// reply with the same sequence byte arrives; replies to other sequence numbers (late duplicates)
+// and unsequenced Normal messages are dropped and counted. A device that answers 1 (microTVM,
+// older urpc) gets plain Normal messages: plain mode, which cannot tell a reply from another
+// request's. It protects itself where it can: a request that was sent and timed out, or a reply
+// with no request waiting (a desynchronisation), or one that does not fit its request, makes the
+// next request re-open the session first (late replies then carry a dead session id); a Normal
+// message before the session's first request is dropped, and after a plain handshake the host
+// waits one handshake round trip for such strays before it sends (docs/protocol.md lists what
+// plain mode cannot detect). Every new session (a handshake, or the device answering a repeat
+// of our Init) means a fresh server on the device: onEstablished tells the layer above, which
+// forgets its handles (tensors from before fail with StaleTensorError).
 //
 // Browser-safe: no Node imports (randomness from globalThis.crypto when present).
 
@@ -54,7 +60,8 @@ export interface HostSessionOptions {
   startTimeoutMs?: number;
   /** Source of the initial nonce (default: crypto random); tests fix it to reproduce spec vectors. */
   randomByte?: () => number;
-  /** Offer reliable mode (session version 2; default false: plain microTVM bytes). */
+  /** Offer reliable mode (session version 2; default true). A device that answers 1 (microTVM)
+   * gets plain microTVM bytes either way; false offers only 1. */
   reliable?: boolean;
   /** Reliable mode's retransmission timeout (rto.ts). */
   rto?: RtoOptions;
@@ -102,11 +109,23 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   retransmissions = 0;
   /** Reliable mode: replies dropped because they answer no waiting request (duplicates). */
   duplicateReplies = 0;
+  /** Reliable mode: Normal (unsequenced) messages dropped; they cannot be matched to a request. */
+  unsequencedReplies = 0;
+  /** Plain mode: replies dropped because no request had been sent in their session yet. */
+  unsolicitedReplies = 0;
+  /** Plain mode: the session was marked for re-opening because request and reply may be out of step. */
+  desyncs = 0;
   private readonly rto: RtoEstimator;
   private seq = 0;
   private outstanding: Outstanding | undefined;
-  /** Plain mode: a request timed out, so its reply may still come; re-open before the next one. */
+  /** A sent request timed out (plain mode: its reply may still come; reliable: the device may
+   * have rebooted unheard), or plain mode lost step: re-open before the next request. */
   private stale = false;
+  /** Plain mode: a request was sent and its reply has not come. */
+  private awaitingReply = false;
+  /** Requests sent and replies taken in the current session. */
+  private sentInSession = 0;
+  private answeredInSession = 0;
   /** When bytes last came from the device (a long reply in transit is not a lost one). */
   private lastRxAt = 0;
   /** Bytes received in all, and whether some were our own last write coming back (a loopback). */
@@ -120,6 +139,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   onReset: (err: SessionResetError) => void = () => undefined;
   /** The transport closed. */
   onClosed: (err: LinkClosedError) => void = () => undefined;
+  /** A new session is open: the device's server is fresh (its handles from before are gone). */
+  onEstablished: () => void = () => undefined;
 
   constructor(transport: Transport, opts: HostSessionOptions = {}) {
     this.transport = transport;
@@ -127,7 +148,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.startTimeoutMs = opts.startTimeoutMs ?? 10000;
     this.nonceSource = opts.randomByte ?? randomByte;
     this.session = new Session(this, this, this);
-    this.session.setMaxVersion(u8(opts.reliable === true ? SESSION_VERSION_RELIABLE : SESSION_VERSION));
+    this.session.setMaxVersion(u8(opts.reliable === false ? SESSION_VERSION : SESSION_VERSION_RELIABLE));
     this.session.refuseInit(); // the device never initiates; an Init we receive is our own echo
     this.rto = new RtoEstimator(opts.rto);
     transport.onData((d) => {
@@ -204,6 +225,18 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   established(): void {
     this.established_++;
+    const answered = this.answeredInSession;
+    this.sentInSession = 0;
+    this.answeredInSession = 0;
+    this.awaitingReply = false;
+    this.onEstablished();
+    if (this.opening === undefined && answered > 0) {
+      // Outside our handshake: the device answered a repeat of our Init, so it reset its server
+      // after requests were served. The waiting request may name handles that are gone.
+      this.resets++;
+      this.stopRetransmitting();
+      this.onReset(new SessionResetError(`${this.transport.name}: the device started a new session (it answered a repeat of our Init); its memory from before is gone`));
+    }
     this.wakeEstablished?.();
   }
 
@@ -214,8 +247,20 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   message(type: u8, body: Bytes): void {
-    if (type === MessageType.Normal) this.onPacket(new Uint8Array(body as unknown as Uint8Array));
-    if (type === MessageType.Reliable && body.length >= 1) this.reliableReply(new Uint8Array(body as unknown as Uint8Array));
+    if (type === MessageType.Normal) {
+      if (this.reliable) {
+        this.unsequencedReplies++; // no sequence number: it could answer anything
+        return;
+      }
+      if (this.sentInSession === 0) {
+        this.unsolicitedReplies++; // nothing was asked in this session yet
+        return;
+      }
+      this.awaitingReply = false;
+      this.answeredInSession++;
+      this.onPacket(new Uint8Array(body as unknown as Uint8Array));
+    }
+    if (type === MessageType.Reliable && body.length >= 1 && this.reliable) this.reliableReply(new Uint8Array(body as unknown as Uint8Array));
   }
 
   private reliableReply(body: Uint8Array): void {
@@ -226,6 +271,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     }
     this.stopRetransmitting();
     if (o.retries === 0) this.rto.sample(Date.now() - o.sentAt, o.packet.length);
+    this.answeredInSession++;
     this.onPacket(body.subarray(1));
   }
 
@@ -235,25 +281,37 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   // ---- operations ----
 
-  /** Opens the session if it is not open (spec §6.2). Concurrent callers share one handshake. */
-  ensureOpen(): Promise<void> {
+  /** Opens the session if it is not open (spec §6.2). Concurrent callers share one handshake;
+   * `limit` (an end-to-end deadline: Date.now() ms and its length) ends it before startTimeoutMs. */
+  ensureOpen(limit?: { at: number; ms: number }): Promise<void> {
     if (this.session.isEstablished() && !this.stale) return Promise.resolve();
-    this.opening ??= this.handshake().finally(() => {
+    this.opening ??= this.handshake(limit).finally(() => {
       this.opening = undefined;
     });
     return this.opening;
   }
 
-  private async handshake(): Promise<void> {
+  /** Plain mode lost step (a reply with no request waiting, or one that does not fit its
+   * request): re-open before the next request so whatever is still in flight is dropped. */
+  resync(): void {
+    if (this.reliable) return; // sequence numbers pair requests and replies
+    this.desyncs++;
+    this.stale = true;
+  }
+
+  private async handshake(limit?: { at: number; ms: number }): Promise<void> {
     this.checkOpen();
     const t0 = Date.now();
-    const deadline = t0 + this.startTimeoutMs;
+    const limited = limit !== undefined && limit.at < t0 + this.startTimeoutMs;
+    const deadline = limited ? limit.at : t0 + this.startTimeoutMs;
+    let lastSentAt = t0;
     let attempts = 0;
     this.stale = false;
     while (attempts === 0 || !this.session.isEstablished()) {
       const now = Date.now();
       if (now >= deadline) {
-        throw new TimeoutError(`${this.transport.name}: session start handshake failed after ${this.startTimeoutMs} ms ` +
+        throw new TimeoutError(`${this.transport.name}: session start handshake failed ` +
+          `${limited ? `within the ${limit.ms} ms deadline` : `after ${this.startTimeoutMs} ms`} ` +
           `(${attempts} attempts, no Reply; ${this.rxBytes} bytes received, ${this.rxErrors} with framing errors); ` +
           (this.echoSeen
             ? 'the link sends our own bytes back (a loopback, or a terminal with echo on), which a urpc device never does'
@@ -264,10 +322,12 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       attempts++;
       this.session.initialize();
       this.session.startSession();
-      await this.flush();
+      lastSentAt = Date.now();
+      // Bounded: a stalled link can hold a write for seconds.
+      await untilOrTimeout(this.flush(), deadline - Date.now());
       this.checkOpen();
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(this.retryMs, deadline - now));
+        const timer = setTimeout(done, Math.max(0, Math.min(this.retryMs, deadline - Date.now())));
         const onClose = setInterval(() => {
           if (this.closedReason !== undefined) done();
         }, 20);
@@ -283,6 +343,13 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     }
     // An Init answered at once is a round trip too: reliable mode's first RTO comes from it.
     if (attempts === 1) this.rto.sample(Date.now() - t0, 0);
+    if (!this.reliable) {
+      // Plain mode: a stray reply sent right after the handshake Reply would be taken for our
+      // first request's. Wait one handshake round trip (1..50 ms) for it: it is dropped then.
+      const settle = Math.min(50, Math.max(1, Date.now() - lastSentAt), Math.max(0, deadline - Date.now()));
+      await new Promise<void>((resolve) => setTimeout(resolve, settle));
+      this.checkOpen();
+    }
   }
 
   /** Sends one RPC packet: a Normal message, or in reliable mode a Reliable message re-sent until
@@ -291,10 +358,13 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.checkOpen();
     if (!this.reliable) {
       this.frame(u8(MessageType.Normal), [packet]);
+      this.sentInSession++;
+      this.awaitingReply = expectsReply;
     } else {
       this.stopRetransmitting();
       this.seq = (this.seq + 1) & 0xff;
       const o: Outstanding = { seq: this.seq, packet, sentAt: Date.now(), retries: 0, timer: undefined!, armedAt: 0 };
+      this.sentInSession++;
       this.frame(u8(MessageType.Reliable), [Uint8Array.of(o.seq), packet]);
       if (expectsReply) {
         this.outstanding = o;
@@ -308,10 +378,15 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   /** The request being waited for gave up (RpcClient's deadline): stop re-sending it and re-open
    * the session before the next request (see the top of this file). */
   requestTimedOut(): void {
-    this.stopRetransmitting();
     // Plain mode: its reply may still come. Reliable mode: retransmissions got no answer for a
-    // whole deadline, so the device may have rebooted unheard (its Terminate lost).
-    this.stale = true;
+    // whole deadline, so the device may have rebooted unheard (its Terminate lost). A request
+    // that timed out before it was sent (waiting for a handshake) changes nothing: marking the
+    // session stale then would re-open it again after the handshake, under a tensor made in
+    // between (found with stalls: "unknown or freed memory handle").
+    const inFlight = this.reliable ? this.outstanding !== undefined : this.awaitingReply;
+    this.stopRetransmitting();
+    this.awaitingReply = false;
+    if (inFlight) this.stale = true;
   }
 
   /** Frames one message from parts into this.out. */
@@ -368,6 +443,13 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     }
     await this.transport.close();
   }
+}
+
+/** Waits for `p`, or `ms` at most (a write a stalled link holds must not hold the handshake). */
+function untilOrTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, ms)); })])
+    .finally(() => clearTimeout(timer));
 }
 
 /** `d` begins with the whole of `sent` (Terminate + Init, so at least 20 bytes): our write came

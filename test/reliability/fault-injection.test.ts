@@ -17,7 +17,7 @@ const SCALE = Number(process.env.URPC_SOAK_OPS ?? 1);
 const MIX = { maxEchoBytes: 16, maxTensorBytes: 32 };
 /** Plain mode fails fast (a native round trip is well under a millisecond); reliable mode rides
  * out the losses, so its per-request deadline is long. */
-const PLAIN = { timeoutMs: 20, firstTimeoutMs: 40, retryMs: 5, startTimeoutMs: 2000 };
+const PLAIN = { reliable: false, timeoutMs: 20, firstTimeoutMs: 40, retryMs: 5, startTimeoutMs: 2000 };
 const RELIABLE = { reliable: true, timeoutMs: 3000, retryMs: 5, startTimeoutMs: 3000, rto: { minMs: 2 } };
 
 async function run(label: string, faults: string, mode: object, operations: number, seed: number): Promise<{ r: SoakResult; s: RemoteSession }> {
@@ -77,6 +77,22 @@ describe('fault injection: RPC over a lossy link against the native board', func
       assert.ok(s.session.reliable, 'the native board accepts reliable mode');
       assert.ok(s.session.retransmissions > 0);
       assert.ok(r.succeeded / r.operations >= 0.99, `reliable mode success share ${r.succeeded}/${r.operations}`);
+      await assertRecovers(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('reliable mode through 0.5-3 s stalls and 0.5 s cuts: right results or typed errors, never a device error about memory', async () => {
+    // Issue 13 item 10: through stalls, a request timing out while the re-open handshake waited
+    // re-opened the session once more right after an allocation ("unknown or freed memory handle").
+    const STALLS = 'stall=0.02,stallMinMs=500,stallMaxMs=3000,cut=0.002,cutMs=500';
+    const { r, s } = await run('reliable, stalls and cuts', `${STALLS},seed=14`, { ...RELIABLE, timeoutMs: 1000, retryMs: 50, startTimeoutMs: 1500 }, 120 * SCALE, 4);
+    try {
+      assertInvariants(r);
+      const link = s.session.transport as FaultyTransport;
+      assert.ok(link.stats.stalls > 0, 'the link must have stalled');
+      assert.equal(r.failedTyped.RemoteError, undefined, `device errors: ${JSON.stringify(r.typedExamples)}`);
       await assertRecovers(s);
     } finally {
       await s.close();
