@@ -102,6 +102,8 @@ interface Pending {
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
   timer: ReturnType<typeof setTimeout>;
+  /** The session epoch the packet's tensor handles belong to (undefined: it names none). */
+  epoch: number | undefined;
 }
 
 /** DLPack dtype shorthands. */
@@ -180,6 +182,19 @@ export class RpcClient {
     return this.pending?.packet === packet;
   }
 
+  /** A sender calls this after opening a session, before sending: a request naming tensors of an
+   * earlier session fails here with StaleTensorError (sent, it would meet a fresh server that
+   * answers "unknown or freed memory handle"). True if it failed. */
+  failIfStale(packet: Uint8Array): boolean {
+    const w = this.pending;
+    if (w?.packet !== packet || w.epoch === undefined || w.epoch === this.epoch) return false;
+    this.pending = undefined;
+    clearTimeout(w.timer);
+    w.reject(new StaleTensorError(`${w.what}: its tensor was lost: the device session was re-opened before the request ` +
+      'could be sent (after a timeout or a desynchronisation); make the tensor again'));
+    return true;
+  }
+
   /** Fails the outstanding request (e.g. the session ended). */
   abort(reason: Error): void {
     const w = this.pending;
@@ -191,7 +206,7 @@ export class RpcClient {
 
   /** Sends a request packet and waits for its reply (in order with other requests). A packet
    * larger than the device accepts is refused here: the device would drop it unanswered. */
-  async request(packet: Uint8Array, what: string, timeoutMsArg?: number): Promise<Reply> {
+  async request(packet: Uint8Array, what: string, timeoutMsArg?: number, epoch?: number): Promise<Reply> {
     const body = packet.length - 8; // after the u64 length: what GetCRTMaxPacketSize bounds
     if (body > SMALL_PACKET && this.maxPacket === undefined) await this.maxPacketSize();
     if (this.maxPacket !== undefined && body > this.maxPacket) {
@@ -214,7 +229,7 @@ export class RpcClient {
           ? `${what}: no reply from ${this.linkName} within the ${d.ms} ms deadline (session start, lookups, retries and the call together); try a longer timeout`
           : `${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
       }, timeoutMs);
-      this.pending = { packet, what, resolve, reject, timer };
+      this.pending = { packet, what, resolve, reject, timer, epoch };
       this.sendPacket(packet, true).catch((e: unknown) => {
         if (this.pending?.timer === timer) {
           this.pending = undefined;
@@ -248,15 +263,15 @@ export class RpcClient {
   }
 
   /** A syscall: one return value. */
-  async syscall(code: number, args: readonly Value[], what = `syscall ${code}`): Promise<Value> {
-    const v = this.values(await this.request(syscallPacket(code, args), what), what);
+  async syscall(code: number, args: readonly Value[], what = `syscall ${code}`, epoch?: number): Promise<Value> {
+    const v = this.values(await this.request(syscallPacket(code, args), what, undefined, epoch), what);
     const first = v[0];
     if (v.length !== 1 || first === undefined) throw this.protocolError(`${what}: expected one return value, got ${v.length}`);
     return first;
   }
 
-  private async syscallVoid(code: number, args: readonly Value[], what: string): Promise<void> {
-    const v = await this.syscall(code, args, what);
+  private async syscallVoid(code: number, args: readonly Value[], what: string, epoch?: number): Promise<void> {
+    const v = await this.syscall(code, args, what, epoch);
     if (v.type !== 'null') throw this.protocolError(`${what}: expected void, got ${v.type}`);
   }
 
@@ -267,8 +282,10 @@ export class RpcClient {
   }
 
   /** CallFunc: the return value (2-slot convention), undefined for void. */
-  async call(fn: bigint, args: readonly Value[] = [], what = `call 0x${fn.toString(16)}`, timeoutMs?: number): Promise<Value | undefined> {
-    const v = this.values(await this.request(callFuncPacket(fn, args), what, timeoutMs), what);
+  /** `epoch`: the session epoch of tensors among `args` (the call then fails with
+   * StaleTensorError if the session is re-opened before it is sent). */
+  async call(fn: bigint, args: readonly Value[] = [], what = `call 0x${fn.toString(16)}`, timeoutMs?: number, epoch?: number): Promise<Value | undefined> {
+    const v = this.values(await this.request(callFuncPacket(fn, args), what, timeoutMs, epoch), what);
     try {
       return returnValue(v);
     } catch (e) {
@@ -337,8 +354,8 @@ export class RpcClient {
       [{ type: 'tensor', value: t }, scope === undefined ? { type: 'null' } : str(scope)], 'DevAllocDataWithScope');
   }
 
-  freeData(h: bigint): Promise<void> {
-    return this.syscallVoid(RPCCode.DevFreeData, [cpu(), handle(h)], 'DevFreeData');
+  freeData(h: bigint, epoch?: number): Promise<void> {
+    return this.syscallVoid(RPCCode.DevFreeData, [cpu(), handle(h)], 'DevFreeData', epoch);
   }
 
   streamSync(): Promise<void> {
@@ -372,11 +389,11 @@ export class RpcClient {
   }
 
   /** CopyToRemote in blocks: block i goes to byte_offset = t.byteOffset + i * block. */
-  async copyToRemote(t: DLTensor, data: Uint8Array, onProgress?: ProgressCallback): Promise<void> {
+  async copyToRemote(t: DLTensor, data: Uint8Array, onProgress?: ProgressCallback, epoch?: number): Promise<void> {
     const block = await this.copyBlock(t.shape.length);
     for (let at = 0; at < data.length || at === 0; at += block) {
       const part = data.subarray(at, Math.min(at + block, data.length));
-      const r = await this.request(copyToRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, part), 'CopyToRemote');
+      const r = await this.request(copyToRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, part), 'CopyToRemote', undefined, epoch);
       const v = this.values(r, 'CopyToRemote');
       if (v.length !== 1 || v[0]?.type !== 'null') throw this.protocolError('CopyToRemote: expected ReturnVoid');
       onProgress?.(at + part.length, data.length);
@@ -385,12 +402,12 @@ export class RpcClient {
   }
 
   /** CopyFromRemote of nbytes in blocks. */
-  async copyFromRemote(t: DLTensor, nbytes: number, onProgress?: ProgressCallback): Promise<Uint8Array> {
+  async copyFromRemote(t: DLTensor, nbytes: number, onProgress?: ProgressCallback, epoch?: number): Promise<Uint8Array> {
     const block = await this.copyBlock(t.shape.length);
     const out = new Uint8Array(nbytes);
     for (let at = 0; at < nbytes; at += block) {
       const n = Math.min(block, nbytes - at);
-      const r = await this.request(copyFromRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, n), 'CopyFromRemote');
+      const r = await this.request(copyFromRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, n), 'CopyFromRemote', undefined, epoch);
       if (r.code === RPCCode.Exception) throw new RemoteError('CopyFromRemote', r.message);
       if (r.code !== RPCCode.CopyAck || r.data.length !== n) throw this.protocolError(`CopyFromRemote: expected CopyAck with ${n} bytes`);
       out.set(r.data, at);
@@ -507,19 +524,21 @@ export class NDArray {
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (bytes.length !== this.nbytes) throw new RangeError(`copyFrom: ${bytes.length} bytes for an array of ${this.nbytes}`);
     this.checkLive();
-    await this.client.copyToRemote(this.tensor, bytes, opts.onProgress);
+    await this.client.copyToRemote(this.tensor, bytes, opts.onProgress, this.epoch);
     return this;
   }
   /** Device -> host (chunked by GetCRTMaxPacketSize). */
   async copyTo(opts: { onProgress?: ProgressCallback } = {}): Promise<Uint8Array> {
     this.checkLive();
-    return this.client.copyFromRemote(this.tensor, this.nbytes, opts.onProgress);
+    return this.client.copyFromRemote(this.tensor, this.nbytes, opts.onProgress, this.epoch);
   }
   async free(): Promise<void> {
     if (this.freed) return;
     this.freed = true;
     if (this.epoch !== this.client.epoch) return; // freed with its session
-    await this.client.freeData(this.handle);
+    await this.client.freeData(this.handle, this.epoch).catch((e: unknown) => {
+      if (!(e instanceof StaleTensorError)) throw e; // freed with its session
+    });
   }
 }
 

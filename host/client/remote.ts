@@ -29,6 +29,7 @@ export class RemoteSession<F extends object = {}> extends BaseSession<F> {
       if (!hs.isEstablished) client.armFirstCall();
       await hs.ensureOpen(client.deadline);
       if (expectsReply && !client.isWaitingFor(p)) return; // timed out during the handshake
+      if (expectsReply && client.failIfStale(p)) return; // names tensors of an earlier session
       await hs.sendPacket(p, expectsReply);
     }, {
       timeoutMs: opts.timeoutMs,

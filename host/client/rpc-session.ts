@@ -234,7 +234,8 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
   }
 
   private async invoke(name: string, handle: bigint, args: readonly Arg[]): Promise<Ret> {
-    return this.fromValue(await this.client.call(handle, args.map(toValue), name));
+    const epoch = args.some((a) => a instanceof NDArray) ? this.client.epoch : undefined;
+    return this.fromValue(await this.client.call(handle, args.map(toValue), name, undefined, epoch));
   }
 
   private async callResolved(name: string, args: readonly Arg[]): Promise<Ret> {

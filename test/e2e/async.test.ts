@@ -121,7 +121,7 @@ function suite(kind: string, open: () => Promise<RpcSession>, resetSession: (s: 
 
 suite('RemoteSession(native)', async () => {
   const b = await ensureNative();
-  return connect(`native:${b.output}`);
+  return connect(`native:${b.output}`, { reliable: false }); // raw Normal packets past the client
 }, async (s) => {
   // The host starts a new session (Terminate, then Init): the device resets its server.
   const hs = (s as RemoteSession).session;
