@@ -10,7 +10,7 @@ import { Unframer, type FrameSink } from '../../firmware/framing/unframer.ts';
 import { MessageType } from '../../firmware/session/session.ts';
 import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
 import { HostPlatform } from '../../host/client/local.ts';
-import type { Transport } from '../../host/client/transport.ts';
+import type { Transport } from '../../host/transport/transport.ts';
 
 export interface Lies {
   /** Each reply frame twice, back to back in one chunk. */
