@@ -790,7 +790,7 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   const rawNative = await buildRawLinkNative(work);
   const reliable = hasReliableMode();
   const reliableOpts: ConnectOptions & { reliable?: boolean } = { reliable: true };
-  const variants: { variant: string; opts?: ConnectOptions }[] = [{ variant: 'plain' }];
+  const variants: { variant: string; opts?: ConnectOptions }[] = [{ variant: 'plain', opts: { reliable: false } }];
   if (reliable) variants.push({ variant: 'reliable', opts: reliableOpts });
   else log('reliable mode: not in host/client/session.ts yet; only the plain session is measured');
   const latency: LatencyResult[] = [...await benchLatency({
