@@ -11,6 +11,8 @@ export interface FixPair {
   readonly fixed: string;
   /** Other modules of the program (path relative to the snippet's directory). */
   readonly more?: Readonly<Record<string, string>>;
+  /** Other modules of the fixed program, when they differ from `more`. */
+  readonly fixedMore?: Readonly<Record<string, string>>;
   /** Codes the wrong snippet gives when TypeScript rejects it first (default: only `code`). */
   readonly expect?: readonly string[];
 }
@@ -786,5 +788,29 @@ function scale(x: u32): u32 { return u32(x + OFFSET); }
 const OFFSET = u32(40);
 const first = scale(u32(2));
 export function get(): u32 { return first; }`,
+  },
+  {
+    code: 5002,
+    more: {
+      'more/b.ts': `import { u32 } from '@prelude';
+import { readA } from '../main.ts';
+export const fromB = u32(readA() + 1);`,
+    },
+    wrong: `import { u32 } from '@prelude';
+import { fromB } from './more/b.ts';
+export const A_BASE = u32(5);
+export function readA(): u32 { return A_BASE; }
+export function get(): u32 { return fromB; }`,
+    fixedMore: {
+      'more/base.ts': `import { u32 } from '@prelude';
+export const A_BASE = u32(5);
+export function readA(): u32 { return A_BASE; }`,
+      'more/b.ts': `import { u32 } from '@prelude';
+import { readA } from './base.ts';
+export const fromB = u32(readA() + 1);`,
+    },
+    fixed: `import { u32 } from '@prelude';
+import { fromB } from './more/b.ts';
+export function get(): u32 { return fromB; }`,
   },
 ];

@@ -72,7 +72,7 @@ describe('codegen: every diagnostic has a tested fix (docs/fwts.md)', () => {
 
       const dir = buildDir(`fixes/${name}-fixed`);
       const out = path.join(dir, 'c');
-      const fixed = transpile([writeProgram(dir, pair.fixed, pair.more)], { outDir: out });
+      const fixed = transpile([writeProgram(dir, pair.fixed, pair.fixedMore ?? pair.more)], { outDir: out });
       assert.deepEqual(codesOf(fixed), [], fixed.format(false));
       assert.ok(fixed.files.has('main.c'));
       compileAll(out, 'gcc', ['-O2']);

@@ -63,7 +63,7 @@ export const CATALOGUE = {
   4005: { message: 'a do…while condition may not call a function', why: "the call's side effects would be reordered with respect to 'continue'.", fix: 'compute the condition into a variable at the end of the body' },
   4006: { message: "class '{0}' is used as '{1}' but does not declare 'implements {1}'", why: 'the C vtable is generated from the implements clause.', fix: "add 'implements {1}' to the class" },
   5001: { message: "C name '{0}' is declared by two modules", why: 'exported C types share one global namespace.', fix: 'rename one of them' },
-  5002: { message: "the initialiser of '{0}' reads '{1}' before its declaration has run (through {2})", why: 'Node throws a ReferenceError (the temporal dead zone) while C reads the static before it is set.', fix: "declare '{1}' above '{0}' (top-level initialisers run in source order)" },
+  5002: { message: "the initialiser of '{0}' reads '{1}' before its declaration has run (through {2})", why: 'Node throws a ReferenceError (the temporal dead zone) while C reads the static before it is set.', fix: "declare '{1}' above '{0}' (initialisers run in source order, a module's imports first); across an import cycle, move '{1}' to a module that does not import this one" },
   9001: { message: 'internal checker error: {0}', why: 'this is a bug in codegen, not in your code.', fix: 'report it with the file that triggered it' },
 } as const satisfies Record<number, Entry>;
 

@@ -8,7 +8,7 @@ import {
 } from '../sema.ts';
 import { makeDiagnostic } from './report.ts';
 import { isCompoundAssignment } from './ts-hints.ts';
-import { callFacts, callTargets, type Fn } from './callgraph.ts';
+import { callFacts, callTargets, type CallFacts, type Fn } from './callgraph.ts';
 import { checkInitOrder } from './init-order.ts';
 import type { Code } from './catalogue.ts';
 
@@ -27,9 +27,10 @@ export function checkProgram(sema: Sema, sources: readonly ts.SourceFile[]): ts.
     c.run();
   }
   try {
-    out.push(...checkRecursion(sema, sources));
+    const facts = callFacts(sema, sources);
+    out.push(...checkRecursion(sema, sources, facts));
     out.push(...checkNames(sema, sources));
-    out.push(...checkInitOrder(sema, sources));
+    out.push(...checkInitOrder(sema, sources, facts));
   } catch (err) {
     if (sources[0]) out.push(makeDiagnostic(sources[0], 9001, [String((err as Error)?.message ?? err)]));
   }
@@ -825,8 +826,7 @@ class FileChecker {
 // ------------------------------------------------------------------ whole-program checks
 
 /** FW4001: no function may reach itself through calls (direct, method, interface or pointer). */
-function checkRecursion(sema: Sema, sources: readonly ts.SourceFile[]): ts.Diagnostic[] {
-  const facts = callFacts(sema, sources);
+function checkRecursion(sema: Sema, sources: readonly ts.SourceFile[], facts: CallFacts): ts.Diagnostic[] {
   const fns = facts.fns;
   const edges = new Map<ts.Node, Set<ts.Node>>();
   for (const f of fns) {
