@@ -56,9 +56,9 @@ export function registerServeCommand(program: Command): void {
       '\nToken handshake: the client sends "URPC-TOKEN <token>\\n" first; the server answers "URPC-OK\\n"\n' +
       'or "URPC-DENIED <reason>\\n" and closes. Without ?token= the client sends wire bytes at once.\n' +
       `A client that has not sent its token (or, without --token, any byte) within ${TOKEN_DEADLINE_MS} ms is dropped;\n` +
-      'it never holds the device. While one client uses the device the others wait, in order (URPC-OK comes\n' +
-      'when their turn comes); one that waits longer than --queue-timeout, or finds the queue full, gets\n' +
-      '"URPC-DENIED busy: ...".')
+      'it never holds the device. While one client uses the device the others wait, in order (a token\n' +
+      'client hears "URPC-WAIT <place>\\n", then URPC-OK at its turn); one that waits longer than\n' +
+      '--queue-timeout, or finds the queue full, gets "URPC-DENIED busy: ...".')
     .action(async (uri: string, opts: { listen: string; token?: string; queue: string; queueTimeout: string; quiet?: boolean }) => {
       const fail = (msg: string): void => { console.error(`urpc serve: ${msg}`); process.exitCode = 2; };
       let addr;

@@ -6,8 +6,8 @@
 //       │ at once, the deadline at the latest; a client that has not authenticated never holds
 //       │ the slot or a queue place
 //   authenticated ── the slot is free ──▶ admitted ("URPC-OK\n" if it sent a token line)
-//       │ slot taken: queued (at most queueLength, each for at most queueDeadlineMs, then denied
-//       │ "busy"); queue full: denied "busy" at once
+//       │ slot taken: queued ("URPC-WAIT <place>\n" if it sent a token line; at most queueLength,
+//       │ each for at most queueDeadlineMs, then denied "busy"); queue full: denied "busy" at once
 //
 // A denied client gets "URPC-DENIED <reason>\n" and is destroyed once that is written (1 s at
 // most): it gives nothing back to wait for. While queued, a client is still read (up to
@@ -162,6 +162,7 @@ export class TcpGate {
     sock.on('data', w.onData);
     sock.once('close', w.onClose);
     this.queue.push(w);
+    if (sentToken) sock.write(`URPC-WAIT ${this.queue.length}\n`);
     this.opts.note(`${who} waits for the device (${this.queue.length} waiting)`);
   }
 

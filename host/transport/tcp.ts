@@ -2,7 +2,9 @@
 //
 // Token handshake (text, before any wire byte; the wire itself always starts with FE or FF):
 //   client -> server   "URPC-TOKEN <token>\n"          only when the URI carries ?token=
-//   server -> client   "URPC-OK\n"                     then both sides carry wire bytes
+//   server -> client   "URPC-WAIT <n>\n"                another client has the device and n - 1 wait
+//                                                      before this one: URPC-OK comes at its turn
+//                      "URPC-OK\n"                     then both sides carry wire bytes
 //                      "URPC-DENIED <reason>\n"        and the server closes the connection
 // A server with a token denies a client whose first bytes are not a token line with that token
 // (within TOKEN_DEADLINE_MS); a server without one accepts a token line and ignores the token. A
@@ -13,6 +15,7 @@ import { SocketTransport } from './socket.ts';
 
 export const TOKEN_DEADLINE_MS = 3000;
 const DENIED = 'URPC-DENIED ';
+const WAIT = 'URPC-WAIT ';
 
 export interface TcpUri {
   host: string;
@@ -78,16 +81,24 @@ export async function openTcpLink(uri: string, timeoutMs = 5000): Promise<Socket
     socket.write(`URPC-TOKEN ${token}\n`);
     rest = await new Promise<Buffer>((resolve, reject) => {
       let got = Buffer.alloc(0);
+      let queued: number | undefined;
       const fail = (why: string): void => { clearTimeout(t); socket.removeListener('data', onData); socket.destroy(); reject(new TransportClosedError(`${name}: ${why}`)); };
-      const t = setTimeout(() => fail(`no answer to the token within ${timeoutMs} ms; is this a \`urpc serve\` port?`), timeoutMs);
+      const t = setTimeout(() => fail(queued !== undefined
+        ? `waited ${timeoutMs} ms in the server's queue (another client has the device; this one was number ${queued} in line)`
+        : `no answer to the token within ${timeoutMs} ms; is this a \`urpc serve\` port?`), timeoutMs);
       const onData = (b: Buffer): void => {
         got = Buffer.concat([got, b]);
-        const nl = got.indexOf(10);
-        if (nl < 0) { if (got.length > 256) fail('the server did not answer the token handshake'); return; }
-        const line = got.subarray(0, nl).toString('utf8');
-        if (line === 'URPC-OK') { clearTimeout(t); socket.removeListener('data', onData); socket.pause(); resolve(got.subarray(nl + 1)); }
-        else if (line.startsWith(DENIED)) fail(`refused by the server: ${line.slice(DENIED.length)}`);
-        else fail(`the server did not answer the token handshake (got '${line.slice(0, 40)}')`);
+        for (;;) {
+          const nl = got.indexOf(10);
+          if (nl < 0) { if (got.length > 256) fail('the server did not answer the token handshake'); return; }
+          const line = got.subarray(0, nl).toString('utf8');
+          got = got.subarray(nl + 1);
+          if (line === 'URPC-OK') { clearTimeout(t); socket.removeListener('data', onData); socket.pause(); resolve(got); return; }
+          if (line.startsWith(DENIED)) return fail(`refused by the server: ${line.slice(DENIED.length)}`);
+          const n = line.startsWith(WAIT) ? Number(line.slice(WAIT.length)) : NaN;
+          if (!Number.isSafeInteger(n) || n < 1) return fail(`the server did not answer the token handshake (got '${line.slice(0, 40)}')`);
+          queued = n;
+        }
       };
       socket.on('data', onData);
       socket.once('close', () => fail('connection closed during the token handshake'));

@@ -143,6 +143,14 @@ describe('urpc serve (subprocess)', function () {
       const ok = await urpcAsync(['call', `${s.uri}?token=s3cret`, 'echo', '7']);
       assert.equal(ok.code, 0, ok.err);
       assert.equal(ok.out, '7\n');
+      // A token client that waits in the queue past its own deadline says so.
+      const first = await connect(`${s.uri}?token=s3cret`);
+      try {
+        await assert.rejects(connect(`${s.uri}?token=s3cret`, { startTimeoutMs: 1500 }),
+          /waited 1500 ms in the server's queue \(another client has the device; this one was number 1 in line\)/);
+      } finally {
+        await first.close();
+      }
       const none = await urpcAsync(['call', s.uri, 'echo', '7']);
       assert.equal(none.code, 2);
       assert.match(none.err, /refused by the server: token required/);
