@@ -64,8 +64,3 @@ export function spawnTied(file: string, args: string[], opts: SpawnOptions): Chi
   }
   return child;
 }
-
-/** Whether children are tied by the kernel (setpriv --pdeathsig) rather than by an exit hook only. */
-export function tiedByKernel(): boolean {
-  return deathSignalWrapper() !== null;
-}
