@@ -318,6 +318,16 @@ export function first(a: u8, b: u8): u8 {
 }`,
   },
   {
+    code: 1023,
+    wrong: `import { u8, u32 } from '@prelude';
+const TBL: readonly u8[] = [u8(1), u8(2)];
+function count(xs: readonly u8[]): u32 { return u32(xs.length); }
+export function size(): u32 { return count(TBL); }`,
+    fixed: `import { u8, u32 } from '@prelude';
+const TBL: readonly u8[] = [u8(1), u8(2)];
+export function size(): u32 { return u32(TBL.length); }`,
+  },
+  {
     code: 1024,
     wrong: `import { u8 } from '@prelude';
 export class Port { n = u8(0); }

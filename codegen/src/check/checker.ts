@@ -129,7 +129,7 @@ class FileChecker {
     if (t.k === 'bad' && t.text === 'bigint') this.report(at, 2001, ['bigint']);
     else if (t.k === 'bad' && /\b(null|undefined)\b/.test(t.text)) this.report(at, 1010, [t.text]);
     else if (t.k === 'bad' && /\bstring\b/.test(t.text)) this.report(at, 1011);
-    else if (t.k === 'table') this.report(at, 1023, ['array']);
+    else if (t.k === 'table') this.report(at, 1023, ['array types']);
     else this.report(at, 1001, [`type '${describe(t)}'`]);
     return false;
   }
@@ -245,7 +245,7 @@ class FileChecker {
       return this.newExpr(e);
     }
     if (ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e)) {
-      return this.report(e, 1023, [ts.isArrayLiteralExpression(e) ? 'array' : 'object']);
+      return this.report(e, 1023, [ts.isArrayLiteralExpression(e) ? 'array literals' : 'object literals']);
     }
     this.expr(init);
   }
@@ -519,8 +519,8 @@ class FileChecker {
       case ts.SyntaxKind.ArrowFunction: return this.report(e, 1016, ['arrow functions']);
       case ts.SyntaxKind.FunctionExpression: return this.report(e, 1016, ['function expressions']);
       case ts.SyntaxKind.ClassExpression: return this.report(e, 1001, ['class expressions (declare the class at top level)']);
-      case ts.SyntaxKind.ObjectLiteralExpression: return this.report(e, 1023, ['object']);
-      case ts.SyntaxKind.ArrayLiteralExpression: return this.report(e, 1023, ['array']);
+      case ts.SyntaxKind.ObjectLiteralExpression: return this.report(e, 1023, ['object literals']);
+      case ts.SyntaxKind.ArrayLiteralExpression: return this.report(e, 1023, ['array literals']);
       case ts.SyntaxKind.SpreadElement: return this.report(e, 1004);
       case ts.SyntaxKind.TypeOfExpression: return this.report(e, 1009, ['typeof']);
       case ts.SyntaxKind.DeleteExpression: return this.report(e, 1009, ['delete']);
