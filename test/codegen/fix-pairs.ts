@@ -34,6 +34,16 @@ export function low(x: u32): u8 {
 }`,
   },
   {
+    code: 1001,
+    expect: ['TS2318', 'FW1001'],
+    wrong: `import { u8 } from '@prelude';
+function logged(value: unknown, context: unknown): void {}
+@logged
+export class Decorated { n = u8(0); }`,
+    fixed: `import { u8 } from '@prelude';
+export class Decorated { n = u8(0); }`,
+  },
+  {
     code: 1002,
     wrong: `import { u8 } from '@prelude';
 export function one(): u8 {
@@ -383,6 +393,17 @@ export function f(n: number): u32 {
     fixed: `import { u32 } from '@prelude';
 export function f(n: u32): u32 {
   return u32(n);
+}`,
+  },
+  {
+    code: 2001,
+    wrong: `import { u32 } from '@prelude';
+export function fold(x: bigint): u32 {
+  return u32(0);
+}`,
+    fixed: `import { u32 } from '@prelude';
+export function fold(lo: u32, hi: u32): u32 {
+  return u32(lo ^ hi);
 }`,
   },
   {
