@@ -44,6 +44,10 @@ export function registerSoakCommand(program: Command): void {
         const hs = (s as RemoteSession).session;
         const link = hs === undefined ? {} : {
           reliable: hs.reliable, retransmissions: hs.retransmissions, sessions: hs.established_, device_resets: hs.resets, rx_errors: hs.rxErrors,
+          // Replies dropped: duplicates (reliable), unsequenced Normal messages (reliable), strays
+          // before a session's first request (plain), and plain mode's desynchronisations.
+          duplicate_replies: hs.duplicateReplies, unsequenced_replies: hs.unsequencedReplies,
+          unsolicited_replies: hs.unsolicitedReplies, desyncs: hs.desyncs,
         };
         if (opts.json) {
           console.log(JSON.stringify({ uri, ...r, ...link }, null, 2));
@@ -56,7 +60,10 @@ export function registerSoakCommand(program: Command): void {
           console.log(`  hung               ${r.hung}`);
           console.log(`  wrong results      ${r.corruptedAccepted}`);
           console.log(`  slowest operation  ${r.slowestMs} ms`);
-          if ('retransmissions' in link) console.log(`  retransmissions    ${link.retransmissions}, sessions opened ${link.sessions}, device resets ${link.device_resets}`);
+          if ('retransmissions' in link) {
+            console.log(`  retransmissions    ${link.retransmissions}, sessions opened ${link.sessions}, device resets ${link.device_resets}`);
+            console.log(`  replies dropped    ${link.duplicate_replies} duplicates, ${link.unsequenced_replies} unsequenced, ${link.unsolicited_replies} unsolicited; ${link.desyncs} desynchronisations`);
+          }
           for (const p of r.problems) console.log(`  problem: ${p}`);
         }
         if (r.hung > 0 || r.corruptedAccepted > 0 || r.failedUntyped > 0) process.exitCode = 1;
