@@ -114,7 +114,10 @@ describe('difftest on Cortex-M3 in QEMU (lm3s6965evb): the corpus and a fuzz sli
     FUZZ_SEEDS.forEach((s, k) => writeFileSync(fuzzFiles[k]!, generateProgram(s, { preludeImport: prelude, tag: String(s) })));
     r = await difftestCorpus([...files, ...fuzzFiles], { cases: 2000, seed: 1, targets: ['qemu:lm3s6965evb'], qemuOptLevels: ['-O2'], workDir: path.join(work, 'c') });
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => {
+    rmSync(work, { recursive: true, force: true });
+    if (r) console.log(`      qemu: ${r.modules.length} modules x ${r.cases} cases in ${(r.ms / 1000).toFixed(1)} s; ${r.configs.map((c) => `${c.config} build ${c.build_ms} ms run ${c.run_ms} ms`).join(', ')}`);
+  });
 
   it('one Cortex-M3 build runs every case of every module in one QEMU boot', () => {
     assert.deepEqual(
