@@ -148,13 +148,15 @@ export function decodeStream(data: Uint8Array): DecodeResult {
   const errors: { offset: number; error: string }[] = [];
   let cur: { offset: number; payloadEnd: number; error?: number; crcBad: boolean; refused: boolean } | null = null;
   let covered = 0;
+  /** Last byte of the previous frame: an FE there is its CRC (or payload), not a prefix. */
+  let lastEnd = -1;
 
   const close = (end: number, status?: FrameStatus): void => {
     if (!cur) return;
     const f: DecodedFrame = {
       offset: cur.offset,
       end,
-      nop: cur.offset > 0 && data[cur.offset - 1] === 0xfe,
+      nop: cur.offset - 1 > lastEnd && data[cur.offset - 1] === 0xfe,
       status: 'ok',
       payload_hex: toHex(Uint8Array.from(rec.payload)),
     };
@@ -176,6 +178,7 @@ export function decodeStream(data: Uint8Array): DecodeResult {
     if (f.status === 'ok') f.session = decodeSession(Uint8Array.from(rec.payload));
     frames.push(f);
     covered += end + 1 - cur.offset + (f.nop ? 1 : 0);
+    lastEnd = end;
     cur = null;
     rec.length = -1;
     rec.payload = [];

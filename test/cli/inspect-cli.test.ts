@@ -144,6 +144,23 @@ describe('cli: urpc frame / decode', function () {
     assert.match(text.out, /SHORT-PACKET: FramingShortPacket/);
   });
 
+  it('decode: a CRC ending in FE is not the next frame\'s FE prefix (issue 13 item 5)', () => {
+    // Before: the second frame was labelled "(FE prefix)" and the summary said "-1 bytes outside frames".
+    const stream = 'fffd2b00000044a110200000000000000004000000020000000000000000000000000000000000000005000000000000008ffe' +
+      'fffd1700000044a1100c0000000000000004000000010000000400000020f8';
+    const { code, r } = decode(stream);
+    assert.equal(code, 0);
+    assert.deepEqual(r.frames.map((f) => [f.status, f.nop]), [['ok', false], ['ok', false]]);
+    assert.equal(r.frames[0]!.crc!.received, '0xFE8F');
+    assert.equal(r.skipped, 0);
+    const text = urpc('decode', stream);
+    assert.doesNotMatch(text.out, /FE prefix/);
+    assert.match(text.out, /2 frames \(2 ok\), 0 bytes outside frames/);
+    // A real prefix after a frame is still one, and counted inside the frames.
+    const { r: r2 } = decode(stream + ' FE FF FD 03 00 00 00 6F 6E 65 58 F4');
+    assert.deepEqual(r2.frames.map((f) => f.nop), [false, false, true]);
+    assert.equal(r2.skipped, 0);
+  });
   it('decode --file reads a capture and decodes the MinRPC packets of Normal messages (§7.3)', () => {
     const dir = buildDir('cli-decode');
     const cap = path.join(dir, 'capture.bin');
