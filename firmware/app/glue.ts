@@ -136,12 +136,7 @@ export function retBool(c: Ctx, v: bool): Msg {
   if (failed(c)) {
     return Msg.AppFailed;
   }
-  const w = c.out;
-  w.put32(u32(2));
-  w.put32(u32(TypeCode.Int));
-  w.put32(u32(TypeCode.Bool));
-  w.put64(u32(TypeCode.Bool), u32(0));
-  w.put64(v ? u32(1) : u32(0), u32(0));
+  c.out.retBool(v);
   return Msg.Ok;
 }
 

@@ -3,6 +3,9 @@
 // records the request and defers; pollSleep runs from the board's main loop (deviceTick) and
 // completes the call once the time has passed. Elapsed time is counted in whole milliseconds from
 // tick differences, so the tick counter may wrap (it must be polled at least once per wrap).
+//
+// Its state lives here, not in the Ctx: one sleep is pending at a time per device (the server
+// runs one async call at a time). In Node, servers in one process share it.
 
 import { u32, divu, mul32 } from '../lib/prelude.ts';
 import type { Ctx } from '../rpc/ctx.ts';
@@ -11,6 +14,16 @@ import { Msg } from '../rpc/messages.ts';
 
 /** The longest sleep: 10 minutes. */
 export const SLEEP_MAX_MS = 600000;
+
+class SleepState {
+  /** Requested ms, whole ms elapsed, leftover ticks, last tick seen. */
+  ms: u32 = u32(0);
+  elapsed: u32 = u32(0);
+  ticks: u32 = u32(0);
+  last: u32 = u32(0);
+}
+
+const sleep = new SleepState();
 
 export function fnSleep(c: Ctx, a: Args): Msg {
   let m: Msg = a.expect(u32(1));
@@ -26,10 +39,10 @@ export function fnSleep(c: Ctx, a: Args): Msg {
   if (c.plat.ticksPerSecond() < 1000) {
     return c.err.set0(Msg.TimerZero);
   }
-  c.sleepMs = a.lo(u32(0));
-  c.sleepElapsed = u32(0);
-  c.sleepTicks = u32(0);
-  c.sleepLast = c.plat.ticks();
+  sleep.ms = a.lo(u32(0));
+  sleep.elapsed = u32(0);
+  sleep.ticks = u32(0);
+  sleep.last = c.plat.ticks();
   return c.defer(pollSleep, cancelSleep);
 }
 
@@ -37,12 +50,12 @@ function pollSleep(c: Ctx): Msg {
   const now: u32 = c.plat.ticks();
   const perMs: u32 = divu(c.plat.ticksPerSecond(), u32(1000));
   // Leftover ticks stay below perMs, so the sum fits 32 bits while polls come once per wrap.
-  const ticks: u32 = u32(c.sleepTicks + u32(now - c.sleepLast));
-  c.sleepLast = now;
+  const ticks: u32 = u32(sleep.ticks + u32(now - sleep.last));
+  sleep.last = now;
   const whole: u32 = divu(ticks, perMs);
-  c.sleepTicks = u32(ticks - mul32(whole, perMs));
-  c.sleepElapsed = u32(c.sleepElapsed + whole);
-  if (c.sleepElapsed < c.sleepMs) {
+  sleep.ticks = u32(ticks - mul32(whole, perMs));
+  sleep.elapsed = u32(sleep.elapsed + whole);
+  if (sleep.elapsed < sleep.ms) {
     return Msg.Pending;
   }
   c.out.retVoid();
@@ -50,5 +63,5 @@ function pollSleep(c: Ctx): Msg {
 }
 
 function cancelSleep(c: Ctx): void {
-  c.sleepMs = u32(0);
+  sleep.ms = u32(0);
 }

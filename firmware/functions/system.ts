@@ -5,7 +5,7 @@ import { u32 } from '../lib/prelude.ts';
 import type { Ctx } from '../rpc/ctx.ts';
 import type { Args } from '../rpc/wire.ts';
 import { Msg } from '../rpc/messages.ts';
-import { lookupFunction, FN_NONE } from '../rpc/lookup.ts';
+import { lookupModuleFunction, FN_NONE } from '../rpc/lookup.ts';
 import { TypeCode, HANDLE_SYSTEM_LIB, HANDLE_MODULE_FN } from '../rpc/codes.ts';
 import { RPC_MAX_PAYLOAD } from '../rpc/config.ts';
 
@@ -47,10 +47,13 @@ export function fnModuleGetFunction(c: Ctx, a: Args): Msg {
   if (m !== Msg.Ok) {
     return m;
   }
-  const k: u32 = lookupFunction(c, a.str(u32(1)));
+  // The system library holds urpc's device functions and the app's; TVM's runtime functions
+  // are globals only (GetGlobalFunc), as on a TVM device.
+  const k: u32 = lookupModuleFunction(c, a.str(u32(1)));
   if (k === FN_NONE) {
     c.out.retVoid();
   } else {
+    c.handles.lookedUp(true, k);
     c.out.retHandle(u32(TypeCode.PackedFuncHandle), u32(HANDLE_MODULE_FN | k));
   }
   return Msg.Ok;

@@ -16,3 +16,6 @@ export const RPC_MAX_ARGS = 64;
 export const RPC_ARG_OFFS_BYTES = 130;
 /** Bytes kept for the board name in urpc.info. */
 export const RPC_BOARD_NAME_BYTES = 32;
+/** Most functions in the registry (built-ins and app functions): the size of the function-handle
+ * table (handles.ts, one byte per function and handle kind). */
+export const RPC_MAX_FUNCTIONS = 128;

@@ -1,5 +1,5 @@
-// GENERATED from test/unit/rpc-tables.ts: names and signatures of the device functions.
-// Regenerate: UPDATE_RPC_TABLES=1 npx mocha test/unit/rpc-tables.test.ts. Do not edit by hand.
+// GENERATED from host/app/rpc-tables.ts: names and signatures of the device functions.
+// Regenerate: npm run gen. Do not edit by hand.
 
 import { u8 } from '../lib/prelude.ts';
 
@@ -20,6 +20,8 @@ export const Fn = {
 export type Fn = (typeof Fn)[keyof typeof Fn];
 
 export const FN_COUNT = 11;
+/** Built-ins from this index on are also functions of the system library (module lookups). */
+export const FN_MODULE_FIRST = 5;
 
 /** Wire names in Fn order, each ended by a 0 byte. */
 export const FN_NAMES: readonly u8[] = [
@@ -91,9 +93,9 @@ export const FN_SIGS: readonly u8[] = [
   // RandomFill: "(tensor out) -> void"
   u8(0x28), u8(0x74), u8(0x65), u8(0x6e), u8(0x73), u8(0x6f), u8(0x72), u8(0x20), u8(0x6f), u8(0x75), u8(0x74), u8(0x29),
   u8(0x20), u8(0x2d), u8(0x3e), u8(0x20), u8(0x76), u8(0x6f), u8(0x69), u8(0x64), u8(0x00),
-  // Echo: "(any...) -> any..."
-  u8(0x28), u8(0x61), u8(0x6e), u8(0x79), u8(0x2e), u8(0x2e), u8(0x2e), u8(0x29), u8(0x20), u8(0x2d), u8(0x3e), u8(0x20),
-  u8(0x61), u8(0x6e), u8(0x79), u8(0x2e), u8(0x2e), u8(0x2e), u8(0x00),
+  // Echo: "(any x) -> x"
+  u8(0x28), u8(0x61), u8(0x6e), u8(0x79), u8(0x20), u8(0x78), u8(0x29), u8(0x20), u8(0x2d), u8(0x3e), u8(0x20), u8(0x78),
+  u8(0x00),
   // Info: "() -> str"
   u8(0x28), u8(0x29), u8(0x20), u8(0x2d), u8(0x3e), u8(0x20), u8(0x73), u8(0x74), u8(0x72), u8(0x00),
   // Add: "(tensor a, tensor b, tensor out) -> void"

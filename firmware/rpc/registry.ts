@@ -1,7 +1,7 @@
 // The function registry: HANDLERS[i] implements the function named by entry i of FN_NAMES
 // (names.ts). Global handle of function i: HANDLE_GLOBAL_FN | i; through the system library:
-// HANDLE_MODULE_FN | i. To add a function: append it to FUNCTIONS in test/unit/rpc-tables.ts,
-// regenerate names.ts, and append its handler here in the same position. The app's functions
+// HANDLE_MODULE_FN | i. To add a function: append it to FUNCTIONS in host/app/rpc-tables.ts,
+// run `npm run gen` (names.ts), and append its handler here in the same position. The app's functions
 // (ctx.ts AppTable) follow: app function k has index FN_COUNT + k.
 
 import { u32 } from '../lib/prelude.ts';
@@ -33,11 +33,9 @@ export const HANDLERS: readonly FnHandler[] = [
 /** Calls function k on the parsed arguments c.args: built-in k (k < FN_COUNT), else app
  * function k - FN_COUNT. */
 export function callFunction(c: Ctx, k: u32): Msg {
-  for (let i = u32(0); i < HANDLERS.length; i++) {
-    if (i === k) {
-      const h: FnHandler = HANDLERS[i];
-      return h(c, c.args);
-    }
+  if (k < HANDLERS.length) {
+    const h: FnHandler = HANDLERS[k];
+    return h(c, c.args);
   }
   if (k >= FN_COUNT && u32(k - FN_COUNT) < c.app.count()) {
     return c.app.call(c, u32(k - FN_COUNT));

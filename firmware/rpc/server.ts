@@ -23,8 +23,10 @@ import {
 } from './codes.ts';
 import { RPC_MAX_PAYLOAD, RPC_PACKET_LIMIT } from './config.ts';
 import { lookupFunction, functionCount, FN_NONE } from './lookup.ts';
+import { FN_MODULE_FIRST } from './names.ts';
 import { callFunction } from './registry.ts';
-import { runEvaluator } from './evaluator.ts';
+import { startEvaluator, pollEvaluator, cancelEvaluator } from './evaluator.ts';
+import { evalHandleLive, evalFree, evalReset, evalInit } from '../functions/timeeval.ts';
 import { tensorRecordSize, tensorDecode, tensorBind, tensorView } from './tensor.ts';
 
 /** Offset of the body (after u64 length and i32 code). */
@@ -42,10 +44,13 @@ export class RpcServer {
   exceptions: u32 = u32(0);
   /** The current request gets no reply (packet_nbytes 0, Shutdown). */
   private silent: bool = false;
+  /** A time-evaluator run is the pending async call (evaluator.ts; polled directly). */
+  private evalRunning: bool = false;
 
   constructor(sink: PacketSink, mem: Memory, plat: Platform) {
     this.sink = sink;
     this.ctx = new Ctx(mem, plat, this.linkedApp);
+    evalInit();
   }
 
   /** Serves these user device functions instead of the linked app's (Node: LocalSession). */
@@ -53,13 +58,14 @@ export class RpcServer {
     this.ctx.app = app;
   }
 
-  /** Forgets the session's state: frees every tensor and invalidates the time evaluator.
-   * A pending async call is cancelled and never answered.
-   * The session layer should call this when a new session is established. */
+  /** Forgets the session's state: frees every tensor, invalidates the time evaluator and
+   * forgets freed function handles. A pending async call (urpc.sleep, a time-evaluator run) is
+   * cancelled and never answered. The session layer calls this when a new session is established. */
   reset(): void {
     this.cancelPending();
     this.ctx.mem.reset();
-    this.ctx.evalLive = false;
+    this.ctx.handles.reset();
+    evalReset();
     this.shutdown = false;
   }
 
@@ -69,7 +75,7 @@ export class RpcServer {
     this.requests = u32(this.requests + 1);
     c.err.clear();
     const m: Msg = this.dispatch(packet);
-    if (this.silent || (m === Msg.Pending && c.pending)) {
+    if (this.silent || (m === Msg.Pending && this.busy())) {
       return Err.Ok;
     }
     return this.reply(m);
@@ -77,30 +83,54 @@ export class RpcServer {
 
   /** True while an async call waits for its completion (the board should keep calling tick()). */
   busy(): bool {
-    return this.ctx.pending;
+    return this.ctx.pending || this.evalRunning;
   }
 
   /** Polls the pending async call, if any, and sends its reply once it completes. Call it from
    * the board's main loop (deviceTick). Returns true while a call is still pending. */
   tick(): bool {
     const c = this.ctx;
-    if (!c.pending) {
+    if (!this.busy()) {
       return false;
     }
     c.err.clear();
     c.out.start(u32(RPCCode.Return));
-    const poll: PollFn = c.pendingPoll;
-    const m: Msg = poll(c);
-    if (m === Msg.Pending || !c.pending) {
-      return c.pending;
+    let m: Msg = Msg.Pending;
+    if (this.evalRunning) {
+      m = pollEvaluator(c);
+      if (m === Msg.Pending) {
+        return true;
+      }
+      this.evalRunning = false;
+    } else {
+      const poll: PollFn = c.pendingPoll;
+      m = poll(c);
+      if (m === Msg.Pending || !c.pending) {
+        return c.pending;
+      }
+      c.pending = false;
     }
-    c.pending = false;
-    this.reply(m);
+    this.reply(this.checkReturn(m, u32(0)));
     return false;
+  }
+
+  /** A CallFunc reply carries exactly one return value (spec §4.7): a device function that
+   * wrote none, several or an unfinished str/bytes value gets kException instead, so the server
+   * never sends a shape a TVM host cannot read. */
+  private checkReturn(m: Msg, fn: u32): Msg {
+    const w = this.ctx.out;
+    if (m !== Msg.Ok || (w.values === 1 && !w.open)) {
+      return m;
+    }
+    return this.ctx.err.set2(Msg.BadReturn, fn, w.values);
   }
 
   private cancelPending(): void {
     const c = this.ctx;
+    if (this.evalRunning) {
+      this.evalRunning = false;
+      cancelEvaluator(c);
+    }
     if (c.pending) {
       const cancel: CancelFn = c.pendingCancel;
       c.pending = false;
@@ -147,7 +177,7 @@ export class RpcServer {
       return c.err.set0(Msg.PacketNoCode);
     }
     const code: u32 = rd32le(p, u32(8));
-    if (c.pending && code !== RPCCode.Shutdown) {
+    if (this.busy() && code !== RPCCode.Shutdown) {
       return c.err.set0(Msg.Busy);
     }
     switch (code) {
@@ -206,16 +236,31 @@ export class RpcServer {
     }
     const kind: u32 = u32(lo & HANDLE_KIND_MASK);
     const index: u32 = u32(lo & HANDLE_INDEX_MASK);
-    if (hi === 0 && (kind === HANDLE_GLOBAL_FN || kind === HANDLE_MODULE_FN) && index < functionCount(c)) {
-      return callFunction(c, index);
-    }
     if (hi === 0 && kind === HANDLE_TIME_EVAL) {
-      if (!c.evalLive || index !== c.evalSerial) {
+      if (!evalHandleLive(index)) {
         return c.err.set1(Msg.StaleEvaluator, lo);
       }
-      return runEvaluator(c);
+      const m: Msg = startEvaluator(c);
+      this.evalRunning = m === Msg.Pending;
+      return m;
     }
-    return c.err.set1(Msg.UnknownFnHandle, lo);
+    if (!this.isFnHandle(hi, lo)) {
+      return c.err.set1(Msg.UnknownFnHandle, lo);
+    }
+    if (!c.handles.callable(kind === HANDLE_MODULE_FN, index)) {
+      return c.err.set1(Msg.FnFreed, lo);
+    }
+    return this.checkReturn(callFunction(c, index), lo);
+  }
+
+  /** A global handle of any function, or a module handle of a system-library function. */
+  private isFnHandle(hi: u32, lo: u32): bool {
+    const kind: u32 = u32(lo & HANDLE_KIND_MASK);
+    const index: u32 = u32(lo & HANDLE_INDEX_MASK);
+    if (hi !== 0 || index >= functionCount(this.ctx)) {
+      return false;
+    }
+    return kind === HANDLE_GLOBAL_FN || (kind === HANDLE_MODULE_FN && index >= FN_MODULE_FIRST);
   }
 
   /** Validates the DLTensor record at BODY plus the u64 nbytes after it into ctx.t0; returns
@@ -309,6 +354,9 @@ export class RpcServer {
         }
         // Unknown name -> handle 0, not an exception (the host treats 0 as "not found").
         const k: u32 = lookupFunction(c, a.str(u32(0)));
+        if (k !== FN_NONE) {
+          c.handles.lookedUp(false, k);
+        }
         c.out.seqHandle(k === FN_NONE ? u32(0) : u32(HANDLE_GLOBAL_FN | k));
         return Msg.Ok;
       }
@@ -394,7 +442,9 @@ export class RpcServer {
     }
     switch (tc) {
       case TypeCode.NDArrayHandle:
-        if (!c.mem.free(h)) {
+        // Handle 0 is the NDArray of a tensor urpc.echo returned: a view of the caller's
+        // array that owns nothing, so freeing it does nothing (the caller's array stays).
+        if (h !== 0 && !c.mem.free(h)) {
           return c.err.set1(Msg.UnknownMemHandle, h);
         }
         break;
@@ -406,12 +456,33 @@ export class RpcServer {
         break;
       case TypeCode.PackedFuncHandle:
       case TypeCode.ObjectHandle:
-        // Function handles name static functions: nothing to free (as in the CRT).
+        m = this.freeFunction(h);
+        if (m !== Msg.Ok) {
+          return m;
+        }
         break;
       default:
         return c.err.set1(Msg.FreeHandleType, tc);
     }
     c.out.seqVoid();
+    return Msg.Ok;
+  }
+
+  /** FreeHandle of a function handle: it is no longer callable (handles.ts, evaluator). */
+  private freeFunction(h: u32): Msg {
+    const c = this.ctx;
+    const kind: u32 = u32(h & HANDLE_KIND_MASK);
+    const index: u32 = u32(h & HANDLE_INDEX_MASK);
+    if (kind === HANDLE_TIME_EVAL) {
+      evalFree(index);
+      return Msg.Ok;
+    }
+    if (!this.isFnHandle(u32(0), h)) {
+      return c.err.set1(Msg.UnknownFnHandle, h);
+    }
+    if (!c.handles.free(kind === HANDLE_MODULE_FN, index)) {
+      return c.err.set1(Msg.FnFreed, h);
+    }
     return Msg.Ok;
   }
 

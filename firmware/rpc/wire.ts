@@ -62,29 +62,33 @@ export class Detail {
   }
 }
 
-/** The reply packet being built: u64 length, i32 code, body. */
+/** The reply packet being built: u64 length, i32 code, body.
+ *
+ * A CallFunc reply carries exactly one value in TVM's shape (spec §4.7): device functions can
+ * only write it through the ret* methods (the raw 32/64-bit writers are private), each counts one
+ * value in `values`, and the server refuses to send a CallFunc reply whose count is not 1
+ * (server.ts checkReturn). put8 / putBytes / putMsg write the contents of a str or bytes value
+ * between beginStr and endStr (or a CopyAck's data). */
 export class Writer {
   readonly buf: Bytes = bytes(RPC_PACKET_LIMIT);
   pos: u32 = u32(0);
-  /** start() rewinds to 0; rewind() to base (the time evaluator keeps its results below it). */
-  base: u32 = u32(0);
   /** Set when output was dropped because the buffer was full. */
   over: bool = false;
+  /** Return values written by ret* since start() (a CallFunc reply needs exactly 1). */
+  values: u32 = u32(0);
+  /** A str / bytes value begun by beginStr and not yet ended. */
+  open: bool = false;
   /** Offset of the u64 length of the string/bytes value begun by beginStr. */
   private strAt: u32 = u32(0);
 
   /** Starts a new packet with this RPC code. */
   start(code: u32): void {
     this.pos = u32(0);
-    this.base = u32(0);
     this.over = false;
+    this.values = u32(0);
+    this.open = false;
     this.put64(u32(0), u32(0));
     this.put32(code);
-  }
-  /** Drops everything written after base (a fresh handler output in the time evaluator). */
-  rewind(): void {
-    this.pos = this.base;
-    this.over = false;
   }
   room(): u32 {
     return u32(this.buf.length - this.pos);
@@ -102,13 +106,13 @@ export class Writer {
       this.pos = u32(this.pos + 1);
     }
   }
-  put32(v: u32): void {
+  private put32(v: u32): void {
     if (this.fits(u32(4))) {
       wr32le(this.buf, this.pos, v);
       this.pos = u32(this.pos + 4);
     }
   }
-  put64(lo: u32, hi: u32): void {
+  private put64(lo: u32, hi: u32): void {
     this.put32(lo);
     this.put32(hi);
   }
@@ -189,14 +193,6 @@ export class Writer {
       wr32le(this.buf, at, u32(this.pos - at - 8));
     }
   }
-  /** Skips n bytes (filled in later with wr*); returns their offset. Sets over if they do not fit. */
-  reserve(n: u32): u32 {
-    const at: u32 = this.pos;
-    if (this.fits(n)) {
-      this.pos = u32(this.pos + n);
-    }
-    return at;
-  }
   /** Patches the u64 length and returns the packet (a view of buf, valid until the next start). */
   finish(): Bytes {
     wr32le(this.buf, u32(0), u32(this.pos - 8));
@@ -217,42 +213,69 @@ export class Writer {
     this.put32(u32(TypeCode.OpaqueHandle));
     this.put64(h, u32(0));
   }
-  /** CallFunc reply of a void function: [0: i64 4][4]. */
-  retVoid(): void {
+  /** CallFunc reply slot 0: [0: i64 orig] after the count and the codes of n slots. */
+  private retHead(orig: u32, slot1: u32): void {
+    this.values = u32(this.values + 1);
     this.put32(u32(2));
     this.put32(u32(TypeCode.Int));
-    this.put32(u32(TypeCode.Null));
-    this.put64(u32(TypeCode.Null), u32(0));
+    this.put32(slot1);
+    this.put64(orig, u32(0));
+  }
+  /** CallFunc reply of a void function: [0: i64 4][4]. */
+  retVoid(): void {
+    this.retHead(u32(TypeCode.Null), u32(TypeCode.Null));
   }
   /** CallFunc reply of an int (i64 lo/hi): [0: i64 0][0: i64 v]. */
   retInt(lo: u32, hi: u32): void {
-    this.put32(u32(2));
-    this.put32(u32(TypeCode.Int));
-    this.put32(u32(TypeCode.Int));
-    this.put64(u32(TypeCode.Int), u32(0));
+    this.retHead(u32(TypeCode.Int), u32(TypeCode.Int));
     this.put64(lo, hi);
+  }
+  /** CallFunc reply of a bool (v0.18's code 15, an i64 0 or 1): [0: i64 15][15: i64 v]. */
+  retBool(v: bool): void {
+    this.retHead(u32(TypeCode.Bool), u32(TypeCode.Bool));
+    this.put64(v ? u32(1) : u32(0), u32(0));
   }
   /** CallFunc reply of a module (9) or function (10) handle: [0: i64 orig][3: u64 h]. */
   retHandle(orig: u32, h: u32): void {
-    this.put32(u32(2));
-    this.put32(u32(TypeCode.Int));
-    this.put32(u32(TypeCode.OpaqueHandle));
-    this.put64(orig, u32(0));
+    this.retHead(orig, u32(TypeCode.OpaqueHandle));
     this.put64(h, u32(0));
+  }
+  /** CallFunc reply of a fixed 8-byte value sent as received (int, uint, float, opaque handle,
+   * dtype, device, bool): [0: i64 code][code: 8 bytes]. The caller passes only those codes. */
+  retValue8(code: u32, value: Bytes): void {
+    this.retHead(code, code);
+    this.putBytes(value);
+  }
+  /** CallFunc reply of an NDArray (spec §4.7, 3 slots): [0: i64 13][7: DLTensor record]
+   * [3: u64 ndarray handle]. `record` is a complete DLTensor record (32 + 8 * ndim bytes). */
+  retTensor(record: Bytes, nd: u32): void {
+    this.values = u32(this.values + 1);
+    this.put32(u32(3));
+    this.put32(u32(TypeCode.Int));
+    this.put32(u32(TypeCode.DLTensor));
+    this.put32(u32(TypeCode.OpaqueHandle));
+    this.put64(u32(TypeCode.NDArrayHandle), u32(0));
+    this.putBytes(record);
+    this.put64(nd, u32(0));
   }
   /** Begins a str (11) or bytes (12) CallFunc reply; write the data, then endStr(). */
   beginStr(code: u32): void {
-    this.put32(u32(2));
-    this.put32(u32(TypeCode.Int));
-    this.put32(code);
-    this.put64(code, u32(0));
+    this.retHead(code, code);
     this.strAt = this.pos;
     this.put64(u32(0), u32(0));
+    this.open = true;
   }
   endStr(): void {
     if (!this.over) {
       wr32le(this.buf, this.strAt, u32(this.pos - this.strAt - 8));
     }
+    this.open = false;
+  }
+  /** A whole str (11) or bytes (12) CallFunc reply. */
+  retStr(code: u32, data: Bytes): void {
+    this.beginStr(code);
+    this.putBytes(data);
+    this.endStr();
   }
 }
 

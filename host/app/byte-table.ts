@@ -1,6 +1,6 @@
 // FwTS has no string values, so names and texts the device needs are generated as byte tables:
 // each entry's latin1 bytes and a 0 terminator, with the text in a comment above it. Used by the
-// app registry generator and by the built-in tables (test/unit/rpc-tables.ts).
+// app registry generator and by the built-in tables (host/app/rpc-tables.ts).
 
 export function byteTable(name: string, doc: string, entries: readonly (readonly [string, string])[], exported = false): string {
   let out = `/** ${doc} */\n${exported ? 'export ' : ''}const ${name}: readonly u8[] = [\n`;

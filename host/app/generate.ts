@@ -14,7 +14,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createFrontEnd, ts, REPO_ROOT } from '../../codegen/src/program.ts';
-import { FUNCTIONS } from '../../test/unit/rpc-tables.ts';
+import { FUNCTIONS } from './rpc-tables.ts';
+import { RPC_MAX_FUNCTIONS } from '../../firmware/rpc/config.ts';
 import { byteTable } from './byte-table.ts';
 
 export class AppError extends Error {
@@ -133,7 +134,9 @@ export function readApp(dir: string): { functions: AppFunction[]; modules: strin
   }
   if (problems.length > 0) throw new AppError(problems.join('\n'));
   if (functions.length === 0) throw new AppError(`app ${dir} exports no functions`);
-  if (functions.length > 0x7fff - FUNCTIONS.length) throw new AppError(`app ${dir}: too many functions`);
+  if (functions.length > RPC_MAX_FUNCTIONS - FUNCTIONS.length) {
+    throw new AppError(`app ${dir}: ${functions.length} functions, at most ${RPC_MAX_FUNCTIONS - FUNCTIONS.length} fit the device's function table (RPC_MAX_FUNCTIONS in firmware/rpc/config.ts)`);
+  }
   return { functions, modules };
 }
 
@@ -234,11 +237,9 @@ export function renderRegistry(functions: AppFunction[], outDir: string, appDir:
     return u32(APP_COUNT);
   }
   call(c: Ctx, k: u32): Msg {
-    for (let i = u32(0); i < APP_HANDLERS.length; i++) {
-      if (i === k) {
-        const h: FnHandler = APP_HANDLERS[i];
-        return h(c, c.args);
-      }
+    if (k < APP_HANDLERS.length) {
+      const h: FnHandler = APP_HANDLERS[k];
+      return h(c, c.args);
     }
     return c.err.set1(Msg.UnknownFnHandle, k);
   }

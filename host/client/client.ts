@@ -21,7 +21,10 @@ export class RpcError extends Error {
 export class RemoteError extends RpcError {
   readonly remoteMessage: string;
   constructor(what: string, remoteMessage: string) {
-    super(`${what}: device error: ${remoteMessage}`);
+    // TVM devices send exceptions with an empty text (an unknown handle, a failed lookup):
+    // say so instead of printing nothing after the colon.
+    super(`${what}: device error: ${remoteMessage.trim() !== '' ? remoteMessage
+      : '(the device raised an exception with an empty message; TVM devices do that for an unknown handle or a function they cannot find)'}`);
     this.name = 'RemoteError';
     this.remoteMessage = remoteMessage;
   }
@@ -293,20 +296,6 @@ export class RpcClient {
     }
   }
 
-  /** CallFunc returning every slot after slot 0 (urpc.echo returns several). */
-  async callAll(fn: bigint, args: readonly Value[] = [], what = `call 0x${fn.toString(16)}`): Promise<Value[]> {
-    const v = this.values(await this.request(callFuncPacket(fn, args), what), what);
-    const slot0 = v[0];
-    const first = v[1];
-    try {
-      if (slot0?.type !== 'int') throw new Error('CallFunc reply without the type-code slot');
-      if (first !== undefined && !(Number(slot0.value) === TypeCode.Null && first.type === 'null')) checkSlot(Number(slot0.value), first);
-    } catch (e) {
-      throw this.protocolError(`${what}: ${(e as Error).message}`);
-    }
-    return v.slice(1);
-  }
-
   /** GetGlobalFunc: the function handle, or undefined when the device has no such function. */
   async getGlobalFunc(name: string): Promise<bigint | undefined> {
     const h = await this.syscallHandle(RPCCode.GetGlobalFunc, [str(name)], `GetGlobalFunc(${name})`);
@@ -422,9 +411,13 @@ export class RpcClient {
     return new NDArray(this, h, shape, dtype);
   }
 
-  /** urpc.echo: returns the arguments as the device sent them back. */
+  /** urpc.echo: returns the arguments as the device sent them back. A CallFunc returns one
+   * value (TVM's shape), so each argument is echoed by its own call; null comes back as null. */
   async echo(...args: Value[]): Promise<Value[]> {
-    return this.callAll(await this.func('urpc.echo'), args, 'urpc.echo');
+    const f = await this.func('urpc.echo');
+    const out: Value[] = [];
+    for (const a of args) out.push((await this.call(f, [a], 'urpc.echo')) ?? { type: 'null' });
+    return out;
   }
 
   /** urpc.info, parsed. */

@@ -259,11 +259,13 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
     await this.client.call(f.handle, [toValue(ms)], 'urpc.sleep', this.client.timeoutMs + Math.max(0, Number(ms) || 0));
   }
 
-  /** urpc.echo: every argument back, converted. */
+  /** urpc.echo: every argument back, converted (one call per argument: a CallFunc returns one
+   * value). */
   async echo(...args: Arg[]): Promise<Ret[]> {
     const f = await this.resolve('urpc.echo');
-    const v = await this.client.callAll(f.handle, args.map(toValue), 'urpc.echo');
-    return v.map((x) => this.fromValue(x));
+    const out: Ret[] = [];
+    for (const a of args) out.push(this.fromValue((await this.client.call(f.handle, [toValue(a)], 'urpc.echo')) ?? { type: 'null' }));
+    return out;
   }
 
   empty(shape: readonly number[], dtype: DLDataType = DType.float32): Promise<NDArray> {
@@ -285,9 +287,25 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
     return t;
   }
 
+  /** runtime.RPCTimeEvaluator on a function of the system library: as TVM, the function is found
+   * through runtime.SystemLib and ModuleGetFunction (a TVM device's model functions are not
+   * globals), and TVM's runtime functions, which are globals only, cannot be timed. */
   async timeEvaluator(fn: string, opts: TimeEvaluatorOpts = {}): Promise<(...args: Arg[]) => Promise<TimeResult>> {
-    const f = await this.resolve(fn);
-    const run = await this.client.timeEvaluator(f.name, { number: opts.number, repeat: opts.repeat, minRepeatMs: opts.minRepeatMs });
+    const mod = await this.client.systemLib();
+    const candidates = fn.includes('.') ? [fn] : [fn, `urpc.${fn}`];
+    let name: string | undefined;
+    for (const n of candidates) {
+      const h = await this.client.moduleGetFunction(mod, n);
+      if (h === undefined) continue;
+      name = n;
+      await this.client.freeHandle(h, 10).catch(() => undefined); // only the name is passed on
+      break;
+    }
+    if (name === undefined) {
+      throw new RpcError(`${this.uri}: the device's system library has no function '${fn}'${candidates.length > 1 ? ` (nor '${candidates[1]}')` : ''}; ` +
+        'the time evaluator times functions of the module (as TVM), not global functions');
+    }
+    const run = await this.client.timeEvaluator(name, { number: opts.number, repeat: opts.repeat, minRepeatMs: opts.minRepeatMs });
     return async (...args: Arg[]) => {
       const results = await run(...args.map(toValue));
       return { results, mean: results.reduce((a, b) => a + b, 0) / Math.max(1, results.length) };

@@ -16,7 +16,7 @@ import { buildBoard } from '../../host/board/build.ts';
 import { loadApp } from '../../host/app/load.ts';
 import { readApp, AppError } from '../../host/app/generate.ts';
 import { REPO_ROOT } from '../../codegen/src/program.ts';
-import { FUNCTIONS } from '../unit/rpc-tables.ts';
+import { FUNCTIONS } from '../../host/app/rpc-tables.ts';
 import type { AppFunctions } from '../../examples/app/app.d.ts';
 
 const APP = path.join(REPO_ROOT, 'examples/app');

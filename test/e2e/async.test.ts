@@ -9,7 +9,7 @@ import type { RpcSession } from '../../host/client/rpc-session.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
 import { LocalSession } from '../../host/client/local.ts';
 import { RPCCode, callFuncPacket, decodeReply, int, str, type Reply } from '../../host/client/packet.ts';
-import { FUNCTIONS } from '../unit/rpc-tables.ts';
+import { FUNCTIONS } from '../../host/app/rpc-tables.ts';
 import { ensureNative } from './helpers.ts';
 
 const G = (i: number): bigint => BigInt(0x80028000 + i);

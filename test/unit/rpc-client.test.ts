@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Harness } from './rpc-fixtures.ts';
 import { asBytes } from '../../firmware/lib/prelude.ts';
 import { RpcClient, RemoteError, TimeoutError, ProtocolError, DType } from '../../host/client/client.ts';
-import { int, str, handle, type Value } from '../../host/client/packet.ts';
+import { int, str, handle, ByteWriter, writeArgs, packet, type Value } from '../../host/client/packet.ts';
 
 function wired(opts: { timeoutMs?: number } = {}): { h: Harness; c: RpcClient; sent: Uint8Array[] } {
   const h = new Harness();
@@ -11,6 +11,8 @@ function wired(opts: { timeoutMs?: number } = {}): { h: Harness; c: RpcClient; s
   const c = new RpcClient(async (p) => {
     sent.push(p);
     h.server.handle(asBytes(new Uint8Array(p)));
+    // An async call (a time-evaluator run) completes in the server's tick(), as on a board.
+    for (let i = 0; i < 1_000_000 && h.server.busy(); i++) h.server.tick();
   }, { timeoutMs: opts.timeoutMs ?? 1000, linkName: 'in-process' });
   h.sink.send = (packet) => {
     const copy = new Uint8Array(packet as unknown as Uint8Array);
@@ -101,6 +103,16 @@ describe('rpc client <-> FwTS server (in-process)', () => {
       const time = await c.timeEvaluator('urpc.echo', { number: 5, repeat: 3, form });
       assert.deepEqual(await time(int(1)), [10e-6, 10e-6, 10e-6]);
     }
+  });
+  it('an exception with an empty message says what happened (issue 13 item 4)', async () => {
+    // Before: "call 0x80028005: device error: " with nothing after it.
+    const w = new ByteWriter();
+    writeArgs(w, [str('')]);
+    const empty = packet(5, w.finish());
+    let c: RpcClient | undefined;
+    c = new RpcClient(async () => { queueMicrotask(() => c!.onPacket(empty)); }, { timeoutMs: 1000, linkName: 'tvm-like' });
+    await assert.rejects(c.call(0x80028005n, []), (e: unknown) => e instanceof RemoteError && e.remoteMessage === '' &&
+      /device error: \(the device raised an exception with an empty message/.test(e.message));
   });
   it('requests queue in order; concurrent calls each get their own reply', async () => {
     const { c } = wired();

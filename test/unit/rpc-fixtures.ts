@@ -78,10 +78,14 @@ export class Harness {
   readonly sink = new CaptureSink();
   readonly server = new RpcServer(this.sink, this.mem, this.plat);
 
-  /** Serves one request; returns the reply, or undefined when none was sent. */
-  run(req: Uint8Array): Uint8Array | undefined {
+  /** Serves one request; returns the reply, or undefined when none was sent. A call of a
+   * time-evaluator handle (0xFFFF8000 | n) runs as an async call: it is ticked until it
+   * completes or `ticks` polls have run (other async calls, urpc.sleep, stay pending). */
+  run(req: Uint8Array, ticks = 10_000_000): Uint8Array | undefined {
     const before = this.sink.sent.length;
     this.server.handle(asBytes(new Uint8Array(req)));
+    const evaluator = req.length >= 16 && req[8] === 3 && req[14] === 0xff && req[15] === 0xff && (req[13]! & 0x80) !== 0;
+    for (let i = 0; evaluator && i < ticks && this.server.busy(); i++) this.server.tick();
     if (this.sink.sent.length > before + 1) throw new Error('more than one reply');
     return this.sink.sent.length === before ? undefined : this.sink.sent[before];
   }

@@ -278,7 +278,8 @@ function clampEvaluator(p: Bytes): void {
   }
 }
 
-/** May a well-formed request get no reply? Declares 0 bytes, Shutdown, or urpc.sleep (async). */
+/** May a well-formed request get no reply? Declares 0 bytes, Shutdown, urpc.sleep or a
+ * time-evaluator run (both async). */
 function maySkip(p: Bytes): bool {
   if (p.length === 8 && rd32le(p, 0) === 0 && rd32le(p, 4) === 0) {
     return true;
@@ -293,6 +294,9 @@ function maySkip(p: Bytes): bool {
   if (code === RPCCode.CallFunc && p.length >= 20 && rd32le(p, 16) === 0) {
     const h: u32 = rd32le(p, 12);
     const kind: u32 = u32(h & HANDLE_KIND_MASK);
+    if (kind === HANDLE_TIME_EVAL) {
+      return true;
+    }
     return (kind === HANDLE_GLOBAL_FN || kind === HANDLE_MODULE_FN) && u32(h & HANDLE_INDEX_MASK) === Fn.Sleep;
   }
   return false;
@@ -416,7 +420,12 @@ function record(): void {
     anyMessage(ctl);
   } else if (op === 2) {
     const fn: u8 = inp.next();
-    let h: u32 = u32((bit(fn, u8(0x10)) ? HANDLE_MODULE_FN : HANDLE_GLOBAL_FN) | (fn & 15));
+    // An if, not a ternary of the two constants: ts2c folds that ternary to its else branch
+    // (/work/findings/wire-ternary-fold.ts), and C then never sent a module handle.
+    let h: u32 = u32(HANDLE_GLOBAL_FN | (fn & 15));
+    if (bit(fn, u8(0x10))) {
+      h = u32(HANDLE_MODULE_FN | (fn & 15));
+    }
     if (bit(fn, u8(0x20))) {
       // The evaluator handle given out last (fn & 15 = 0), or one of the ones before it.
       h = u32(HANDLE_TIME_EVAL | u32(u32(lastEval - (fn & 15)) & HANDLE_INDEX_MASK));

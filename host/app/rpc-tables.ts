@@ -1,9 +1,9 @@
 // Source of truth for the byte tables the FwTS RPC server uses in place of strings (FwTS has no
 // string values): exception texts (firmware/rpc/messages.ts) and the function registry's names
-// and signatures (firmware/rpc/names.ts). rpc-tables.test.ts checks that the generated files
-// match; regenerate with:  UPDATE_RPC_TABLES=1 npx mocha test/unit/rpc-tables.test.ts
+// and signatures (firmware/rpc/names.ts). Regenerate them with `npm run gen` (host/app/gen.ts);
+// test/unit/rpc-tables.test.ts fails while they are out of date.
 
-import { byteTable } from '../../host/app/byte-table.ts';
+import { byteTable } from './byte-table.ts';
 /** [enum key, text]. In a text, `%u` takes the next detail value as unsigned decimal, `%d` as
  * signed decimal. Index 0 must be Ok. */
 export const MESSAGES: readonly (readonly [string, string])[] = [
@@ -46,7 +46,11 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['CopyTooLarge', 'CopyFromRemote: %u bytes do not fit one reply (limit %u)'],
   ['ReplyTooLarge', 'reply too large for one packet (limit %u bytes)'],
   ['InitServerArgs', 'InitServer: expected no arguments'],
-  ['FnNotFound', 'function not found'],
+  ['EvalNotInModule', 'runtime.RPCTimeEvaluator: the module has no function of that name (the evaluator looks only inside the module, as TVM does; global functions cannot be timed)'],
+  ['EvalBudget', 'runtime.RPCTimeEvaluator: stopped after %u ms of device time (limit %u ms); ask for a smaller number, repeat or min_repeat_ms'],
+  ['EchoArgs', 'urpc.echo returns one value: pass at most one argument (got %u)'],
+  ['BadReturn', 'device function %u wrote %u return values; a CallFunc reply carries exactly one'],
+  ['FnFreed', 'function handle %u was freed (look the function up again)'],
   ['EvalCounts', 'runtime.RPCTimeEvaluator: number and repeat must be at least 1'],
   ['EvalRepeat', 'runtime.RPCTimeEvaluator: repeat %u does not fit one reply (limit %u)'],
   ['EvalTarget', 'runtime.RPCTimeEvaluator: function %u cannot be timed'],
@@ -71,26 +75,35 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['AppFailed', 'device function failed with error %u'],
 ];
 
-/** [enum key, wire name, signature shown by urpc.info]. The order is the registry's: index i is
- * global function handle 0x80028000 | i (TVM's order for the first five). */
-export const FUNCTIONS: readonly (readonly [string, string, string])[] = [
-  ['SystemLib', 'runtime.SystemLib', '() -> module'],
-  ['ModuleGetFunction', 'tvm.rpc.server.ModuleGetFunction', '(module, str name, int query_imports) -> func'],
+/** [enum key, wire name, signature shown by urpc.info, where it is found]. The order is the
+ * registry's: index i is global function handle 0x80028000 | i (TVM's order for the first five).
+ * 'global': only by GetGlobalFunc (TVM's runtime functions); 'module': also in the system library
+ * (ModuleGetFunction, the time evaluator). Globals come first (FN_MODULE_FIRST). */
+export const FUNCTIONS: readonly (readonly [string, string, string, 'global' | 'module'])[] = [
+  ['SystemLib', 'runtime.SystemLib', '() -> module', 'global'],
+  ['ModuleGetFunction', 'tvm.rpc.server.ModuleGetFunction', '(module, str name, int query_imports) -> func', 'global'],
   ['TimeEvaluator', 'runtime.RPCTimeEvaluator',
-    '(module, str name, int dev_type, int dev_id, int number, int repeat, int min_repeat_ms, [int limit_zero_time_iterations], int cooldown_interval_ms, int repeats_to_cooldown, [int cache_flush_bytes], str f_preproc) -> func'],
-  ['GetCRTMaxPacketSize', 'tvm.rpc.server.GetCRTMaxPacketSize', '() -> int'],
-  ['RandomFill', 'tvm.contrib.random.random_fill', '(tensor out) -> void'],
-  ['Echo', 'urpc.echo', '(any...) -> any...'],
-  ['Info', 'urpc.info', '() -> str'],
-  ['Add', 'urpc.add', '(tensor a, tensor b, tensor out) -> void'],
-  ['Sum', 'urpc.sum', '(tensor a) -> int'],
-  ['Log', 'urpc.log', '(int...) -> void'],
-  ['Sleep', 'urpc.sleep', '(int ms) -> void [async]'],
+    '(module, str name, int dev_type, int dev_id, int number, int repeat, int min_repeat_ms, [int limit_zero_time_iterations], int cooldown_interval_ms, int repeats_to_cooldown, [int cache_flush_bytes], str f_preproc) -> func', 'global'],
+  ['GetCRTMaxPacketSize', 'tvm.rpc.server.GetCRTMaxPacketSize', '() -> int', 'global'],
+  ['RandomFill', 'tvm.contrib.random.random_fill', '(tensor out) -> void', 'global'],
+  ['Echo', 'urpc.echo', '(any x) -> x', 'module'],
+  ['Info', 'urpc.info', '() -> str', 'module'],
+  ['Add', 'urpc.add', '(tensor a, tensor b, tensor out) -> void', 'module'],
+  ['Sum', 'urpc.sum', '(tensor a) -> int', 'module'],
+  ['Log', 'urpc.log', '(int...) -> void', 'module'],
+  ['Sleep', 'urpc.sleep', '(int ms) -> void [async]', 'module'],
 ];
 
+/** Index of the first function of the system library (every later one is in it too). */
+export function moduleFirst(): number {
+  const k = FUNCTIONS.findIndex((f) => f[3] === 'module');
+  if (FUNCTIONS.slice(k).some((f) => f[3] !== 'module')) throw new Error('rpc-tables: global functions must come before module functions');
+  return k;
+}
+
 const HEADER = (what: string) =>
-  `// GENERATED from test/unit/rpc-tables.ts: ${what}\n` +
-  `// Regenerate: UPDATE_RPC_TABLES=1 npx mocha test/unit/rpc-tables.test.ts. Do not edit by hand.\n`;
+  `// GENERATED from host/app/rpc-tables.ts: ${what}\n` +
+  `// Regenerate: npm run gen. Do not edit by hand.\n`;
 
 function enumOf(name: string, doc: string, keys: readonly string[]): string {
   return `/** ${doc} */\nexport const ${name} = {\n` + keys.map((k, i) => `  ${k}: ${i},\n`).join('') +
@@ -109,7 +122,17 @@ export function renderNames(): string {
   return HEADER('names and signatures of the device functions.') + '\n' +
     `import { u8 } from '../lib/prelude.ts';\n\n` +
     enumOf('Fn', 'Function ids: the index in the registry (and the low bits of its handle).', FUNCTIONS.map((f) => f[0])) + '\n' +
-    `export const FN_COUNT = ${FUNCTIONS.length};\n\n` +
+    `export const FN_COUNT = ${FUNCTIONS.length};\n` +
+    `/** Built-ins from this index on are also functions of the system library (module lookups). */\n` +
+    `export const FN_MODULE_FIRST = ${moduleFirst()};\n\n` +
     byteTable('FN_NAMES', 'Wire names in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[1]] as const), true) + '\n' +
     byteTable('FN_SIGS', 'Signatures for urpc.info in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[2]] as const), true);
+}
+
+/** The generated files (relative to the repository root) and their text. */
+export function renderAll(): [string, string][] {
+  return [
+    ['firmware/rpc/messages.ts', renderMessages()],
+    ['firmware/rpc/names.ts', renderNames()],
+  ];
 }
