@@ -14,13 +14,9 @@
 // Reliable mode (session version 2, docs/protocol.md): requests and replies travel as Reliable
 // messages, a sequence byte before the packet. The host retransmits a request until its reply
 // arrives; the device runs each sequence number once and answers a repeat with the reply it
-// already sent, so a lost reply costs no second execution (no double allocation, no double
-// call). The cached reply is the server's reply buffer, untouched until the next request, except
-// for requests refused while an async call runs: tick() rewrites that buffer meanwhile, so their
-// (short) refusal is kept as a copy. A repeat of a request still running (async) or one with no
-// reply is ignored.
+// already sent (the deduplication rules are reply_cache.ts's).
 
-import { u8, u16, u32, bytes, view, copy, rd8, log, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u16, u32, bytes, view, rd8, log, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import type { WriteStream } from '../framing/framer.ts';
 import {
@@ -34,6 +30,7 @@ import { PageAllocator } from '../memory/page_allocator.ts';
 import type { PacketSink, Platform } from './ports.ts';
 import { PageMemory } from './memory_adapter.ts';
 import { RpcServer } from './server.ts';
+import { ReplyCache, Take } from './reply_cache.ts';
 
 /** Page size of the tensor pool: 2^8 = 256 bytes, as the CRT's host template. */
 export const DEVICE_PAGE_LOG2 = 8;
@@ -41,12 +38,6 @@ export const DEVICE_PAGE_LOG2 = 8;
 export const DEVICE_POOL_BYTES = 266112;
 /** Its size table: one u32 per page. */
 export const DEVICE_SIZE_TABLE_BYTES = 4032;
-
-/** Room for a cached refusal: the 8-byte length, code, type codes and Busy's text. */
-const BUSY_REPLY_BYTES = 160;
-
-/** lastReply before any reply (a view field needs a view to start from). */
-const NO_REPLY = bytes(0);
 
 export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   private readonly plat: Platform;
@@ -58,21 +49,9 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   rxErrors: u32 = u32(0);
   /** Sessions established since boot. */
   sessions: u32 = u32(0);
-  /** Reliable mode: the sequence number of the request being served or last served. */
-  private seq: u8 = u8(0);
-  /** Reliable mode: a request has been seen in this session (seq is meaningful). */
-  private seqValid: bool = false;
-  /** Reliable mode: the reply to `seq` has been sent and is `lastReply`. */
-  private replied: bool = false;
-  private lastReply: Bytes = NO_REPLY;
+  /** Reliable mode: sequence numbers and the reply to repeat. */
+  private readonly cache: ReplyCache = new ReplyCache();
   private readonly seqByte: Bytes = bytes(1);
-  /** Reliable mode: the cached copy of a Busy refusal (an exception packet with a short text). */
-  private readonly busyReply: Bytes = bytes(BUSY_REPLY_BYTES);
-  /** Reliable mode: repeated requests answered from lastReply. */
-  repeats: u32 = u32(0);
-  /** Reliable mode: the sequence number of the request that went async (its reply comes from
-   * tick(), maybe after other requests were refused meanwhile). */
-  private asyncSeq: u8 = u8(0);
   /** server.tick() is running: a reply sent now answers the async request. */
   private inTick: bool = false;
 
@@ -95,8 +74,7 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   /** A warm reboot: drops the session and every tensor, then boots again (as after a reset). */
   reboot(): Err {
     this.server.reset();
-    this.seqValid = false;
-    this.replied = false;
+    this.cache.reset();
     this.rxErrors = u32(0);
     this.sessions = u32(0);
     return this.boot();
@@ -134,30 +112,23 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     return this.server.requests;
   }
 
+  /** Reliable mode: repeated requests answered from the cache. */
+  repeats(): u32 {
+    return this.cache.repeats;
+  }
+
   // ---- PacketSink: replies of the RPC server ----
 
   send(packet: Bytes): Err {
     if (this.session.sessionVersion() !== SESSION_VERSION_RELIABLE) {
       return this.session.sendMessage(u8(MessageType.Normal), packet);
     }
-    if (this.inTick && this.asyncSeq !== this.seq) {
-      // The async call's reply, after other requests came: tagged with its own number, and not
-      // cached (a repeat of the current request must get the current request's reply).
-      return this.sendReliable(this.asyncSeq, packet);
+    if (this.cache.staleAsync(this.inTick)) {
+      return this.sendReliable(this.cache.asyncNumber(), packet);
     }
-    this.lastReply = packet;
-    if (this.server.busy() && !this.inTick) {
-      // A refusal while an async call is pending: the server's reply buffer is rewritten by
-      // every tick() until the call completes, so the cache keeps its own copy.
-      if (packet.length > this.busyReply.length) {
-        this.replied = false; // cannot happen (refusals are short); a repeat is then ignored
-        return this.sendReliable(this.seq, packet);
-      }
-      copy(this.busyReply, u32(0), packet);
-      this.lastReply = view(this.busyReply, u32(0), packet.length);
-    }
-    this.replied = true;
-    return this.sendReliable(this.seq, this.lastReply);
+    // A refusal while an async call is pending: every tick() rewrites the server's reply buffer.
+    const p: Bytes = this.cache.keep(packet, this.server.busy() && !this.inTick);
+    return this.sendReliable(this.cache.current(), p);
   }
 
   /** A Reliable message: the sequence byte, then the packet. */
@@ -182,8 +153,7 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
 
   established(): void {
     this.server.reset();
-    this.seqValid = false;
-    this.replied = false;
+    this.cache.reset();
     this.sessions = u32(this.sessions + 1);
     log('urpc session established: id', this.session.sessionId());
   }
@@ -205,21 +175,17 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   }
 
   private reliableRequest(body: Bytes): void {
-    const s: u8 = rd8(body, u32(0));
-    if (this.seqValid && s === this.seq) {
-      if (this.replied) {
-        this.repeats = u32(this.repeats + 1);
-        this.sendReliable(this.seq, this.lastReply);
-      }
-      return; // still running (async), or a request with no reply
+    const t: Take = this.cache.take(rd8(body, u32(0)));
+    if (t === Take.Repeat) {
+      this.sendReliable(this.cache.current(), this.cache.cached());
+    }
+    if (t !== Take.New) {
+      return; // a repeat, or one of a request still running (async) or with no reply
     }
     const wasBusy: bool = this.server.busy();
-    this.seq = s;
-    this.seqValid = true;
-    this.replied = false;
     this.server.handle(view(body, u32(1), body.length));
     if (!wasBusy && this.server.busy()) {
-      this.asyncSeq = s;
+      this.cache.wentAsync();
     }
   }
 
