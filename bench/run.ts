@@ -44,6 +44,7 @@ import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
 import { RPC_PACKET_LIMIT } from '../firmware/rpc/config.ts';
 import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from './report.ts';
 import { REPO } from '../host/repo.ts';
+import { percentile, median } from '../host/cli/stats.ts';
 
 const run = promisify(execFile);
 
@@ -118,14 +119,7 @@ interface Sec { text: number; data: number; bss: number }
 const add = (a: Sec, b: Sec): Sec => ({ text: a.text + b.text, data: a.data + b.data, bss: a.bss + b.bss });
 const zero = (): Sec => ({ text: 0, data: 0, bss: 0 });
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)];
-}
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
+const pct = percentile;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 /** Two significant digits below 1, two decimals above (ratios). */

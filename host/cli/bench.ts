@@ -13,6 +13,7 @@ import { connect, openTransport } from '../client/connect.ts';
 import { DType, type RpcSession } from '../client/rpc-session.ts';
 import type { Transport } from '../transport/transport.ts';
 import { intOption, addLinkOptions, linkOptions, type LinkCliOptions } from './options.ts';
+import { percentile } from './stats.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -29,12 +30,9 @@ export interface BenchResult {
   baseline: { uri: string; echo: EchoRow[]; bulk: { bytes: number; echoKiBps: number } } | null;
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-function row(bytes: number, times: number[]): EchoRow {
-  const s = [...times].sort((a, b) => a - b);
-  return { bytes, count: s.length, p50Ms: +pct(s, 50).toFixed(4), p99Ms: +pct(s, 99).toFixed(4) };
+/** One echo row: p50 and p99 of the round trips (stats.ts, the same as npm run bench). */
+export function row(bytes: number, times: number[]): EchoRow {
+  return { bytes, count: times.length, p50Ms: +percentile(times, 50).toFixed(4), p99Ms: +percentile(times, 99).toFixed(4) };
 }
 
 /** Raw byte round trips over an echoing link: send n bytes, wait until n came back. */
