@@ -25,9 +25,53 @@ export interface EchoRow { bytes: number; count: number; p50Ms: number; p99Ms: n
 export interface BenchResult {
   uri: string;
   maxPacket: number;
+  /** What the round trips call: urpc.echo of each payload size, or on a device without it (a TVM
+   * device) tvm.rpc.server.GetCRTMaxPacketSize, with no payload (one row of 0 B). */
+  roundTrip: 'urpc.echo' | 'tvm.rpc.server.GetCRTMaxPacketSize';
   echo: EchoRow[];
   bulk: { bytes: number; toDeviceKiBps: number; fromDeviceKiBps: number };
   baseline: { uri: string; echo: EchoRow[]; bulk: { bytes: number; echoKiBps: number } } | null;
+}
+
+/** The latency sweep: urpc.echo of each payload size (the largest shrunk until it fits one
+ * packet), or, on a device without urpc.echo (a TVM device), round trips of
+ * tvm.rpc.server.GetCRTMaxPacketSize, which every microTVM device has. */
+export async function roundTrips(s: RpcSession, sizes: number[], count: number, onStep?: (step: string) => void):
+Promise<{ roundTrip: BenchResult['roundTrip']; echo: EchoRow[] }> {
+  const echo: EchoRow[] = [];
+  if ((await s.client.getGlobalFunc('urpc.echo')) === undefined) {
+    const h = await s.client.getGlobalFunc('tvm.rpc.server.GetCRTMaxPacketSize');
+    if (h === undefined) throw new Error('the device has neither urpc.echo nor tvm.rpc.server.GetCRTMaxPacketSize to time round trips with');
+    const times: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const t0 = performance.now();
+      await s.client.call(h, [], 'GetCRTMaxPacketSize');
+      times.push(performance.now() - t0);
+      onStep?.('GetCRTMaxPacketSize');
+    }
+    return { roundTrip: 'tvm.rpc.server.GetCRTMaxPacketSize', echo: [row(0, times)] };
+  }
+  for (let i = 0; i < sizes.length; i++) {
+    let n = sizes[i]!;
+    const payload = (k: number): Uint8Array => new Uint8Array(k).map((_, j) => j & 0xff);
+    // The largest size: shrink until a request and its reply fit in one packet.
+    for (;;) {
+      try { await s.functions.echo(payload(n)); break; } catch (e) {
+        if (i < sizes.length - 1 || n <= 1024) throw e;
+        n -= 32;
+      }
+    }
+    const p = payload(n);
+    const times: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const t0 = performance.now();
+      await s.functions.echo(p);
+      times.push(performance.now() - t0);
+      onStep?.(`echo ${n} B`);
+    }
+    echo.push(row(n, times));
+  }
+  return { roundTrip: 'urpc.echo', echo };
 }
 
 /** One echo row: p50 and p99 of the round trips (stats.ts, the same as npm run bench). */
@@ -91,30 +135,11 @@ export function registerBenchCommand(program: Command): void {
         const sizes = [0, 16, 64, 256, 1024].filter((n) => n < maxPacket - 128);
         sizes.push(maxPacket - 128);
         const total = (sizes.length * opts.count) * (baselineUri ? 2 : 1) + 2;
-        bar?.start(total, 0, { step: 'echo' });
-        const echo: EchoRow[] = [];
-        for (let i = 0; i < sizes.length; i++) {
-          let n = sizes[i]!;
-          const payload = (k: number): Uint8Array => new Uint8Array(k).map((_, j) => j & 0xff);
-          // The largest size: shrink until a request and its reply fit in one packet.
-          for (;;) {
-            try { await s.functions.echo(payload(n)); break; } catch (e) {
-              if (i < sizes.length - 1 || n <= 1024) throw e;
-              n -= 32;
-            }
-          }
-          const p = payload(n);
-          const times: number[] = [];
-          for (let k = 0; k < opts.count; k++) {
-            const t0 = performance.now();
-            await s.functions.echo(p);
-            times.push(performance.now() - t0);
-            bar?.increment(1, { step: `echo ${n} B` });
-          }
-          echo.push(row(n, times));
-        }
-        // The bulk tensor must fit in the device's free tensor memory.
-        const memFree = (await s.info()).memFree;
+        bar?.start(total, 0, { step: 'round trips' });
+        const { roundTrip, echo } = await roundTrips(s, sizes, opts.count, (step) => bar?.increment(1, { step }));
+        // The bulk tensor must fit in the device's free tensor memory (urpc.info; a TVM device
+        // has none, and the bulk size is used as given).
+        const memFree = (await s.client.getGlobalFunc('urpc.info')) !== undefined ? (await s.info()).memFree : 0;
         let note = '';
         if (memFree > 0 && opts.bulk > memFree - 1024) {
           const fit = Math.max(1024, Math.floor((memFree - 1024) / 4096) * 4096);
@@ -135,7 +160,7 @@ export function registerBenchCommand(program: Command): void {
         await t.free();
         if (!Buffer.from(back).equals(Buffer.from(data))) throw new Error('bulk: the bytes copied back differ from those sent');
         const kibps = (ms: number): number => +((opts.bulk / 1024) / (ms / 1000)).toFixed(1);
-        const result: BenchResult = { uri, maxPacket, echo, bulk: { bytes: opts.bulk, toDeviceKiBps: kibps(toMs), fromDeviceKiBps: kibps(fromMs) }, baseline: null };
+        const result: BenchResult = { uri, maxPacket, roundTrip, echo, bulk: { bytes: opts.bulk, toDeviceKiBps: kibps(toMs), fromDeviceKiBps: kibps(fromMs) }, baseline: null };
         await s.close();
         if (baselineUri) {
           const link = await openTransport(baselineUri);
@@ -165,7 +190,8 @@ export function registerBenchCommand(program: Command): void {
           console.log(JSON.stringify(result, null, 2));
           return;
         }
-        const lines = [`${uri}: max_packet ${maxPacket} B, ${opts.count} round trips per size`, '',
+        const lines = [`${uri}: max_packet ${maxPacket} B, ${opts.count} round trips per size` +
+          (roundTrip === 'urpc.echo' ? '' : ` of ${roundTrip} (the device has no urpc.echo: a TVM device)`), '',
           `  echo payload   p50 ms    p99 ms${result.baseline ? '   | raw echo p50    p99' : ''}`];
         echo.forEach((r, i) => {
           const b = result.baseline?.echo[i];

@@ -1,4 +1,6 @@
 // A soak run: many seeded RPC operations (echo calls and tensor round trips) through a session,
+// (on a device without urpc.echo, a TVM device: calls of tvm.rpc.server.GetCRTMaxPacketSize,
+// checked against its first answer, in place of the echo calls)
 // each checked against what was sent and classified: right result, typed error (an RpcError:
 // TimeoutError, SessionResetError, RemoteError, ...), untyped error (a bug), wrong result
 // accepted as good (a bug), or no answer by the watchdog (a hang: a bug). `urpc soak` and the
@@ -25,7 +27,11 @@ export interface SoakOptions {
 
 export interface SoakResult {
   operations: number;
-  /** RPC requests issued (an echo is 1; a tensor round trip 4: alloc, copy in, copy out, free). */
+  /** What the call operations call: urpc.echo, or tvm.rpc.server.GetCRTMaxPacketSize on a
+   * device without it (a TVM device). */
+  callOp: 'urpc.echo' | 'tvm.rpc.server.GetCRTMaxPacketSize';
+  /** RPC requests issued (an echo operation 3, one per value; a tensor round trip 4: alloc, copy in,
+   * copy out, free; a GetCRTMaxPacketSize call 1). */
   rpcs: number;
   succeeded: number;
   /** Typed errors by class name, and the first message of each. */
@@ -56,8 +62,16 @@ export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakR
   const total = opts.operations ?? 1000;
   const rng = new Xorshift32(opts.seed ?? 1);
   const watchdogMs = opts.watchdogMs ?? 30_000;
+  // A TVM device has no urpc.echo: its calls are GetCRTMaxPacketSize, whose answer never changes.
+  const hasEcho = (await s.client.getGlobalFunc('urpc.echo')) !== undefined;
+  const MAX = 'tvm.rpc.server.GetCRTMaxPacketSize';
+  let maxPacket: Ret | undefined;
+  if (!hasEcho) {
+    if ((await s.client.getGlobalFunc(MAX)) === undefined) throw new RpcError(`the device has neither urpc.echo nor ${MAX} to soak with`);
+    maxPacket = await s.call(MAX);
+  }
   const r: SoakResult = {
-    operations: 0, rpcs: 0, succeeded: 0, failedTyped: {}, typedExamples: {}, failedUntyped: 0, corruptedAccepted: 0, hung: 0, slowestMs: 0, problems: [], ms: 0,
+    callOp: hasEcho ? 'urpc.echo' : 'tvm.rpc.server.GetCRTMaxPacketSize', operations: 0, rpcs: 0, succeeded: 0, failedTyped: {}, typedExamples: {}, failedUntyped: 0, corruptedAccepted: 0, hung: 0, slowestMs: 0, problems: [], ms: 0,
   };
   const problem = (text: string): void => {
     if (r.problems.length < 10) r.problems.push(`operation ${r.operations}: ${text}`);
@@ -78,9 +92,13 @@ export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakR
           await t.free().catch(() => undefined);
         }
       };
+    } else if (maxPacket !== undefined) {
+      const want = maxPacket;
+      r.rpcs += 1;
+      op = async () => sameValue(await s.call(MAX), want);
     } else {
       const args: Ret[] = [rng.below(1 << 30), 'x'.repeat(rng.below(24)), randomBytes(rng, rng.below((opts.maxEchoBytes ?? 48) + 1))];
-      r.rpcs += 1;
+      r.rpcs += args.length; // one echo call per value (a CallFunc returns one value)
       op = async () => {
         const back = await s.functions.echo(...(args as (number | string | Uint8Array)[]));
         return back.length === args.length && back.every((v, k) => sameValue(v, args[k]));
@@ -99,7 +117,7 @@ export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakR
       r.succeeded++;
     } else if (outcome === 'corrupt') {
       r.corruptedAccepted++;
-      problem(`${tensor ? 'tensor round trip' : 'echo'} returned a wrong result without an error`);
+      problem(`${tensor ? 'tensor round trip' : r.callOp} returned a wrong result without an error`);
     } else if (outcome === HUNG) {
       r.hung++;
       problem(`no answer and no error within ${watchdogMs} ms`);
