@@ -6,7 +6,7 @@
 // wait has a deadline and fails with TimeoutError; device exceptions become RemoteError.
 
 import {
-  RPCCode, TypeCode, decodeReply, returnValue, checkSlot, callFuncPacket, syscallPacket, copyToRemotePacket,
+  RPCCode, TypeCode, decodeReply, returnValue, callFuncPacket, syscallPacket, copyToRemotePacket,
   copyFromRemotePacket, shutdownPacket, str, int, handle, cpu, dtypeValue,
   type Value, type Reply, type DLTensor, type DLDataType,
 } from './packet.ts';
