@@ -8,6 +8,12 @@ import { ProtocolError, TimeoutError, StaleTensorError } from '../../host/client
 import { soak, type SoakResult } from '../../host/client/soak.ts';
 import { FaultyTransport } from '../../host/transport/faults.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
+import { asBytes, type Bytes } from '../../firmware/lib/prelude.ts';
+import { Err } from '../../firmware/lib/errors.ts';
+import { Framer } from '../../firmware/framing/framer.ts';
+import { Unframer } from '../../firmware/framing/unframer.ts';
+import { MessageType } from '../../firmware/session/session.ts';
+import { SessionResetError } from '../../host/client/session.ts';
 import { HostileDevice, type Lies } from './hostile-device.ts';
 
 const PLAIN_DEVICE = { maxVersion: 1 }; // answers version 1 to anything, as a TVM device does
@@ -219,6 +225,67 @@ describe('a link that stalls (item 10)', function () {
       await new Promise((r) => setTimeout(r, 700));
       assert.deepEqual(await s.functions.echo(2), [2]); // re-opens
       await assert.rejects(t.copyTo(), StaleTensorError);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+/** The last Init frame among the bytes the host wrote, framed again (valid CRC). */
+function lastInit(writes: Uint8Array[]): Uint8Array {
+  const frames: Uint8Array[] = [];
+  let cur: number[] = [];
+  const u = new Unframer({
+    frameStart: () => { cur = []; return Err.Ok; },
+    frameData: (d: Bytes) => { cur.push(...(d as unknown as Uint8Array)); return Err.Ok; },
+    frameEnd: (valid: boolean) => { if (valid) frames.push(Uint8Array.from(cur)); },
+  });
+  for (const w of writes) u.write(asBytes(w));
+  const init = frames.filter((f) => f[2] === MessageType.StartSessionInit).at(-1);
+  assert.ok(init !== undefined, 'the host sent an Init');
+  const out: number[] = [];
+  new Framer({ write: (b: Bytes): Err => { out.push(...(b as unknown as Uint8Array)); return Err.Ok; } }).writeFrame(asBytes(init));
+  return Uint8Array.from(out);
+}
+
+describe('a repeat of our Init reaches the device (the other way a session id changes under the host)', function () {
+  this.timeout(20_000);
+
+  it('the device answers it with a new session: the host follows, and its tensors from before are stale, not unknown handles', async () => {
+    const dev = new InProcessDevice();
+    const writes: Uint8Array[] = [];
+    const write = dev.write.bind(dev);
+    dev.write = async (d: Uint8Array): Promise<void> => { writes.push(Uint8Array.from(d)); return write(d); };
+    const s = await open(dev);
+    try {
+      const t = await s.array(Uint8Array.of(1, 2, 3));
+      const sid = s.session.sessionId;
+      await write(lastInit(writes)); // a link that duplicated the Init frame, late
+      for (let i = 0; i < 100 && s.session.sessionId === sid; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.notEqual(s.session.sessionId, sid, 'the device answered the repeat and the host followed');
+      assert.equal(s.session.resets, 1, 'counted as a reset of the device session');
+      await assert.rejects(t.copyTo(), StaleTensorError);
+      assert.deepEqual(await s.functions.echo(7), [7], 'the new session serves');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a request waiting when the device answers a repeat of our Init fails with SessionResetError', async () => {
+    const dev = new InProcessDevice();
+    const writes: Uint8Array[] = [];
+    const write = dev.write.bind(dev);
+    dev.write = async (d: Uint8Array): Promise<void> => { writes.push(Uint8Array.from(d)); return write(d); };
+    const s = await open(dev, { rto: { initialMs: 5000, minMs: 5000 } }); // no retransmission in this test
+    try {
+      await s.functions.echo(1);
+      const init = lastInit(writes);
+      dev.mute = true; // the next reply does not come before the repeat of our Init is answered
+      const pending = s.functions.echo(2);
+      await new Promise((r) => setTimeout(r, 20));
+      dev.mute = false;
+      await write(init);
+      await assert.rejects(pending, SessionResetError);
     } finally {
       await s.close();
     }
