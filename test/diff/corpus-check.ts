@@ -23,6 +23,9 @@ export const KNOWN_FAILING: Readonly<Record<string, KnownFailure>> = {
   // A switch returning in every case of an enum: C has no return after it (-Werror=return-type).
   'debounce.ts': { finding: 'corpus-switch-return', fails: 'strict' },
   'nmea.ts': { finding: 'corpus-switch-return', fails: 'strict' },
+  // A conditional between a bytes(N) field and a Bytes value: invalid C. Once it compiles,
+  // corpus-mixed-width-cond: `u32(!long ? hdr : rd16be(b, 1))` truncates the u16 arm to u8.
+  'packet.ts': { finding: 'corpus-buffer-conditional', fails: 'c-errors' },
   // A handler picked by a conditional (`const h: Handler = low ? a : b`): FW9001 internal error.
   'eventq.ts': { finding: 'corpus-fn-conditional', fails: 'rejected' },
 };
