@@ -794,6 +794,25 @@ export const uart = new Uart();
 function use(p: Port): u32 { return p.send(u8(1)); }
 export function go(): u32 { return use(uart); }`,
   },
+  {
+    code: 4007,
+    wrong: `import { u32 } from '@prelude';
+type Handler = (x: u32, y: u32) => u32;
+function inc(x: u32): u32 { return u32(x + 1); }
+const SHORT: readonly Handler[] = [inc];
+export function run(x: u32): u32 {
+  const h = SHORT[0];
+  return h(x, x);
+}`,
+    fixed: `import { u32 } from '@prelude';
+type Handler = (x: u32, y: u32) => u32;
+function inc(x: u32, _y: u32): u32 { return u32(x + 1); }
+const SHORT: readonly Handler[] = [inc];
+export function run(x: u32): u32 {
+  const h = SHORT[0];
+  return h(x, x);
+}`,
+  },
   // ------------------------------------------------------------------ FW5xxx modules
   {
     code: 5001,

@@ -1,6 +1,7 @@
 // What a call may run, shared by the whole-program checks (recursion, module-initialisation
 // order): direct calls, methods, interface calls (every implementing class), calls through a
-// function value (every function whose address is taken), and `new` (the constructor).
+// function value (every address-taken function of the same signature as the called value), and
+// `new` (the constructor).
 import { ts } from '../program.ts';
 import type { Sema } from '../sema.ts';
 
@@ -57,6 +58,21 @@ export function callTargets(sema: Sema, facts: CallFacts, n: ts.CallExpression |
     }
     return out;
   }
-  if (d) return [...facts.addressTaken]; // through a function value
-  return [];
+  // Through a function value (a variable, a field, a table element): a C function pointer holds
+  // only functions of exactly its C type, and FW4007 rejects every other conversion, so only
+  // address-taken functions of the same signature can be called here.
+  const t = sema.checker.getTypeAtLocation(callee);
+  if (t.getCallSignatures().length !== 1) return d ? [...facts.addressTaken] : []; // unknown: all of them
+  return [...facts.addressTaken].filter((f) => sameSignature(sema.checker, sema.checker.getTypeAtLocation(f.name ?? f), t));
+}
+
+/** Do two function types lower to the same C function pointer type? One call signature each,
+ * as many parameters, and each assignable to the other (so the same parameter and result types:
+ * JS also lets a function with fewer parameters, or a result where void is expected, through). */
+export function sameSignature(checker: ts.TypeChecker, a: ts.Type, b: ts.Type): boolean {
+  const sa = a.getCallSignatures();
+  const sb = b.getCallSignatures();
+  if (sa.length !== 1 || sb.length !== 1) return false;
+  if (sa[0]!.getParameters().length !== sb[0]!.getParameters().length) return false;
+  return checker.isTypeAssignableTo(a, b) && checker.isTypeAssignableTo(b, a);
 }

@@ -10,6 +10,7 @@ import { makeDiagnostic } from './report.ts';
 import { isCompoundAssignment } from './ts-hints.ts';
 import { callFacts, callTargets, type CallFacts, type Fn } from './callgraph.ts';
 import { checkInitOrder } from './init-order.ts';
+import { checkFnValues } from './fn-values.ts';
 import type { Code } from './catalogue.ts';
 
 const PRELUDE_HOST_ONLY = new Set(['FwPanic', 'setLogSink', 'asBytes', 'Panic']);
@@ -31,6 +32,7 @@ export function checkProgram(sema: Sema, sources: readonly ts.SourceFile[]): ts.
     out.push(...checkRecursion(sema, sources, facts));
     out.push(...checkNames(sema, sources));
     out.push(...checkInitOrder(sema, sources, facts));
+    out.push(...checkFnValues(sema, sources));
   } catch (err) {
     if (sources[0]) out.push(makeDiagnostic(sources[0], 9001, [String((err as Error)?.message ?? err)]));
   }

@@ -29,6 +29,12 @@ const STEP = 3;
 const START = u32(1);
 const h: Step = STEPS[1];
 const viaPointer = h(u32(1)); // FW5002
+// A pointer of another signature reaches only pickFirst (not scale, which reads OFFSET).
+type Pick = (a: u32, b: u32) => u32;
+function pickFirst(a: u32, _b: u32): u32 { return a; }
+const PICKS: readonly Pick[] = [pickFirst];
+const pk: Pick = PICKS[0];
+const picked = pk(u32(1), u32(2));
 const holder = new Holder(Mode.Idle); // FW5002
 const OFFSET = u32(40);
 const LATE = 9;
@@ -37,5 +43,5 @@ const self = recount(); // FW5002
 function recount(): u32 { return u32(self + 1); }
 
 export function use(): u32 {
-  return u32(u32(first + pulled) + u32(viaPointer + holder.v) + u32(fine + self));
+  return u32(u32(first + pulled) + u32(viaPointer + holder.v) + u32(fine + self) + picked);
 }
