@@ -1,4 +1,4 @@
-// urpc soak <uri> [--operations N] [--reliable] [--faults spec]: many checked RPC operations
+// urpc soak <uri> [--operations N] [--plain] [--faults spec]: many checked RPC operations
 // (echo calls and tensor round trips) on a device, to see how a link holds up; with --faults
 // the link is made lossy on purpose (host/transport/faults.ts). Prints the outcome counts.
 // Exit: 0 when nothing hung and no wrong result was accepted, 1 otherwise, 2 if the session
@@ -26,7 +26,7 @@ export function registerSoakCommand(program: Command): void {
     .option('--seed <n>', 'seed of the operation mix', intOption, 1)
     .option('--timeout <ms>', 'reply deadline of each request', intOption, 2000)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  urpc soak native --faults drop=0.01,flip=0.001\n  urpc soak native --reliable --faults drop=0.01,flip=0.001 --operations 5000\n  urpc soak serial:/dev/ttyUSB0?baud=115200 --reliable')
+    .addHelpText('after', '\nExamples:\n  urpc soak native --faults drop=0.01,flip=0.001\n  urpc soak native --plain --faults drop=0.01,flip=0.001 --operations 5000\n  urpc soak native --faults stall=0.02,stallMinMs=500,stallMaxMs=3000\n  urpc soak serial:/dev/ttyUSB0?baud=115200')
     .action(async (uri: string, opts: SoakCliOptions) => {
       let s;
       try {
