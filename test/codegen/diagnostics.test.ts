@@ -87,7 +87,8 @@ describe('codegen: diagnostics', () => {
     assert.doesNotMatch(text('buffers.ts', 27, 'FW3007'), /rd8/);
     assert.match(text('buffers.ts', 27, 'FW3007'), /if \(i < T16\.length\)/);
     assert.doesNotMatch(text('buffers.ts', 13, 'FW1024'), /readonly table/);
-    for (const [file, line, code] of [['syntax.ts', 57, 'FW1025'], ['syntax.ts', 74, 'FW1025'], ['syntax.ts', 66, 'FW1026']] as const) {
+    assert.match(text('syntax.ts', 80, 'FW1027'), /^case '1' repeats the value 1 of the earlier case '1'$/m);
+    for (const [file, line, code] of [['syntax.ts', 57, 'FW1025'], ['syntax.ts', 74, 'FW1025'], ['syntax.ts', 66, 'FW1026'], ['syntax.ts', 80, 'FW1027']] as const) {
       assert.doesNotMatch(text(file, line, code), /rewrite it with the constructs listed/);
     }
   });

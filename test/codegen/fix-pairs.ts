@@ -383,6 +383,26 @@ export function note(a: u8): void {
   }
 }`,
   },
+  {
+    code: 1027,
+    wrong: `import { u8 } from '@prelude';
+export function kind(b: u8): u8 {
+  switch (b) {
+    case 0x7e: return u8(1);
+    case 0x7d: return u8(2);
+    case 0x7e: return u8(3);
+    default: return u8(0);
+  }
+}`,
+    fixed: `import { u8 } from '@prelude';
+export function kind(b: u8): u8 {
+  switch (b) {
+    case 0x7e: return u8(1);
+    case 0x7d: return u8(2);
+    default: return u8(0);
+  }
+}`,
+  },
   // ------------------------------------------------------------------ FW2xxx integers
   {
     code: 2001,

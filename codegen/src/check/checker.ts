@@ -419,15 +419,16 @@ class FileChecker {
     const clauses = s.caseBlock.clauses;
     // Fallthrough into a non-empty case is TS7029 (noFallthroughCasesInSwitch), so each C case
     // can stay a block of its own.
-    const values = new Set<number>();
+    const values = new Map<number, ts.Expression>();
     for (const cl of clauses) {
       if (ts.isCaseClause(cl)) {
         const ct = this.sema.exprType(cl.expression);
         const v = ct.k === 'lit' ? ct.value : this.enumMemberValue(cl.expression);
+        const earlier = v === undefined ? undefined : values.get(v);
         if (v === undefined) this.report(cl.expression, 3006, ['a case label']);
         else if (t.k === 'int' && !inRange(v, t)) this.report(cl.expression, 2015, [cl.expression.getText(this.sf), t.name]);
-        else if (values.has(v)) this.report(cl.expression, 1001, ['a repeated case value (JS never reaches it; C rejects it)']);
-        else values.add(v);
+        else if (earlier) this.report(cl.expression, 1027, [cl.expression.getText(this.sf), String(v), earlier.getText(this.sf)], earlier);
+        else values.set(v, cl.expression);
       }
       for (const st of cl.statements) this.stmt(st);
     }
@@ -601,9 +602,20 @@ class FileChecker {
     if (!isIntLike(it)) return this.report(e.argumentExpression, 2013, [describe(it)]);
     this.observed(e.argumentExpression);
     if (it.k === 'num') return;
+    if (bt.k === 'table' && this.tableOutsideTopLevel(e.expression)) return; // FW1023 at its declaration is the cause
     if (!this.indexProven(e, it, bt)) {
       this.report(e.argumentExpression, bt.k === 'table' ? 3007 : 3003, [e.argumentExpression.getText(this.sf), e.expression.getText(this.sf)]);
     }
+  }
+
+  /** A table held by a parameter, a local or a field: its declaration is FW1023 already (tables
+   * live only at module top level), so an index into it is not reported a second time. */
+  private tableOutsideTopLevel(b: ts.Expression): boolean {
+    const inner = stripParens(b);
+    const d = ts.isIdentifier(inner) ? this.sema.declOf(inner) : ts.isPropertyAccessExpression(inner) ? this.sema.declOf(inner.name) : undefined;
+    if (!d) return false;
+    if (ts.isParameter(d) || ts.isPropertyDeclaration(d)) return true;
+    return ts.isVariableDeclaration(d) && !ts.isSourceFile(d.parent.parent.parent);
   }
 
   /** The index proofs FwTS knows (docs/fwts.md, Buffers). */

@@ -38,3 +38,14 @@ export function read(b: Bytes, i: u32): u8 {
   const v = b as unknown as Bytes; // FW1001
   return u8(x + y + z);
 }
+
+// One root cause: a table passed as a parameter (or held by a local or a field) is FW1023 where
+// it is declared; indexing it is not reported again (FW3007 on xs[0] was a cascade).
+export class TableField {
+  t: readonly u16[] = T16; // FW1023
+}
+const tf = new TableField();
+export function firstOf(xs: readonly u16[], i: u32): u16 { // FW1023
+  const loc: readonly u16[] = T16; // FW1023
+  return u16(xs[0] + xs[i] + loc[2] + tf.t[0]);
+}

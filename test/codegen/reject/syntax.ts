@@ -77,7 +77,7 @@ export interface Twice {
 export function twiceCase(a: u8): u8 {
   switch (a) {
     case 1: return u8(1);
-    case 1: return u8(2); // FW1001
+    case 1: return u8(2); // FW1027
   }
   return a;
 }
