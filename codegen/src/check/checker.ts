@@ -602,20 +602,10 @@ class FileChecker {
     if (!isIntLike(it)) return this.report(e.argumentExpression, 2013, [describe(it)]);
     this.observed(e.argumentExpression);
     if (it.k === 'num') return;
-    if (bt.k === 'table' && this.tableOutsideTopLevel(e.expression)) return; // FW1023 at its declaration is the cause
+    if (bt.k === 'table' && tableOutsideTopLevel(this.sema, e.expression)) return; // FW1023 at its declaration is the cause
     if (!this.indexProven(e, it, bt)) {
       this.report(e.argumentExpression, bt.k === 'table' ? 3007 : 3003, [e.argumentExpression.getText(this.sf), e.expression.getText(this.sf)]);
     }
-  }
-
-  /** A table held by a parameter, a local or a field: its declaration is FW1023 already (tables
-   * live only at module top level), so an index into it is not reported a second time. */
-  private tableOutsideTopLevel(b: ts.Expression): boolean {
-    const inner = stripParens(b);
-    const d = ts.isIdentifier(inner) ? this.sema.declOf(inner) : ts.isPropertyAccessExpression(inner) ? this.sema.declOf(inner.name) : undefined;
-    if (!d) return false;
-    if (ts.isParameter(d) || ts.isPropertyDeclaration(d)) return true;
-    return ts.isVariableDeclaration(d) && !ts.isSourceFile(d.parent.parent.parent);
   }
 
   /** The index proofs FwTS knows (docs/fwts.md, Buffers). */
@@ -1003,3 +993,12 @@ function ownedBufferField(sema: Sema, cls: ts.ClassDeclaration, name: string): b
   return false;
 }
 
+/** A table held by a parameter, a local or a field: its declaration is FW1023 already (tables
+ * live only at module top level), so an index into it is not reported a second time. */
+function tableOutsideTopLevel(sema: Sema, b: ts.Expression): boolean {
+  const inner = stripParens(b);
+  const d = ts.isIdentifier(inner) ? sema.declOf(inner) : ts.isPropertyAccessExpression(inner) ? sema.declOf(inner.name) : undefined;
+  if (!d) return false;
+  if (ts.isParameter(d) || ts.isPropertyDeclaration(d)) return true;
+  return ts.isVariableDeclaration(d) && !ts.isSourceFile(d.parent.parent.parent);
+}
