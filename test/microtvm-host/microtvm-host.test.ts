@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { MicroTvmHost } from './host.ts';
 import { nativeLink, qemuLink, type Link } from './link.ts';
-import { T, int, str, hnd, tensor, RPCError, type Returned, type Val } from './minrpc.ts';
+import { T, int, str, hnd, tensor, callFunc, RPCError, type Returned, type Val } from './minrpc.ts';
 import { crc16, frame } from './framing.ts';
 import { regen } from './session.ts';
 import { ensureNative } from '../e2e/helpers.ts';
@@ -126,6 +126,24 @@ function suite(name: string, open: () => Promise<Link>, timeoutMs: number): void
       }
       // A global is not a function of the module: a clear error, not an empty exception.
       await rpcError(host.timeEvaluator(mod, 'tvm.contrib.random.random_fill', 1, 1, 0), /global functions cannot be timed/);
+    });
+
+    it('the time evaluator is bounded: a huge request ends in an exception, and a new session ends a run (issue 13 item 11)', async () => {
+      // Before: number 2^31 - 1 (capped to 2^20) x repeat 250 kept the lm3s6965evb busy about
+      // 9 minutes and every handshake failed meanwhile; here the host's own timeout bounds it.
+      const mod = await host.systemLib();
+      const huge = await host.timeEvaluator(mod, 'urpc.echo', 0x7fffffff, 250, 0);
+      await rpcError(host.call(huge, [int(1)]), /runtime\.RPCTimeEvaluator: stopped after \d+ ms of device time \(limit 5000 ms\)/);
+      // A run that would take 250 s (250 repeats of at least 1 s), cut short by a new session.
+      const long = await host.timeEvaluator(mod, 'urpc.echo', 1, 250, 1000);
+      host.session.post(callFunc(long, [int(1)]));
+      await new Promise((r) => setTimeout(r, 200));
+      await host.session.reopen(2000, timeoutMs);
+      assert.deepEqual(value(await host.callGlobal('urpc.echo', [int(7)])), int(7));
+      assert.ok(host.session.idle(), 'the cancelled run never answers');
+      // Left alone, the same run is stopped by its budget of device time.
+      const again = await host.timeEvaluator(await host.systemLib(), 'urpc.echo', 1, 250, 1000);
+      await rpcError(host.call(again, [int(1)]), /stopped after \d+ ms of device time \(limit 5000 ms\)/);
     });
 
     it('FreeHandle: a freed function handle is no longer callable', async () => {
