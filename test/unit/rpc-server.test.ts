@@ -12,6 +12,9 @@ import {
 import { asBytes, u32 } from '../../firmware/lib/prelude.ts';
 import { putF64Ratio, mulHi32 } from '../../firmware/rpc/f64.ts';
 import { msToTicks, growNumber } from '../../firmware/rpc/evaluator.ts';
+import type { AppTable, Ctx } from '../../firmware/rpc/ctx.ts';
+import { Msg } from '../../firmware/rpc/messages.ts';
+import { FN_COUNT } from '../../firmware/rpc/names.ts';
 
 const G = (i: number) => BigInt(0x80028000 + i);
 const FN = { SystemLib: G(0), ModuleGetFunction: G(1), TimeEvaluator: G(2), MaxPacket: G(3), RandomFill: G(4), Echo: G(5), Info: G(6), Add: G(7), Sum: G(8) };
@@ -237,6 +240,28 @@ describe('rpc server: every type code through urpc.echo', () => {
     exc(h, callFuncPacket(FN.Echo, args), /urpc.echo returns one value: pass at most one argument \(got 6\)/);
     exc(h, callFuncPacket(FN.Echo, [int(1), str('two')]), /got 2/);
     stillWorks(h);
+  });
+  it('the server sends no CallFunc reply without exactly one return value (issue 13 item 1)', () => {
+    const h = new Harness();
+    let writes = 0;
+    const app: AppTable = {
+      count: () => u32(1),
+      call: (c: Ctx) => {
+        for (let i = 0; i < writes; i++) c.out.retInt(u32(i), u32(0));
+        return Msg.Ok;
+      },
+      find: () => u32(1),
+      putName: () => undefined,
+      putSig: () => undefined,
+    };
+    h.server.setApp(app);
+    const fn = G(FN_COUNT);
+    writes = 2;
+    exc(h, callFuncPacket(fn, []), new RegExp(`device function ${fn} wrote 2 return values; a CallFunc reply carries exactly one`));
+    writes = 0;
+    exc(h, callFuncPacket(fn, []), /wrote 0 return values/);
+    writes = 1;
+    assert.deepEqual(ok(h, callFuncPacket(fn, [])), [int(0), int(0)]);
   });
   it('type codes 13 and 14 and unknown codes are exceptions', () => {
     const h = new Harness();
