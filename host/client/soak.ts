@@ -63,12 +63,22 @@ export async function soak(s: RpcSession, opts: SoakOptions = {}): Promise<SoakR
   const rng = new Xorshift32(opts.seed ?? 1);
   const watchdogMs = opts.watchdogMs ?? 30_000;
   // A TVM device has no urpc.echo: its calls are GetCRTMaxPacketSize, whose answer never changes.
-  const hasEcho = (await s.client.getGlobalFunc('urpc.echo')) !== undefined;
+  // These first questions go over the same (maybe lossy) link: a typed error is asked again.
+  const ask = async <T>(f: () => Promise<T>): Promise<T> => {
+    for (let i = 0; ; i++) {
+      try {
+        return await f();
+      } catch (e) {
+        if (!(e instanceof RpcError) || i >= 50) throw e;
+      }
+    }
+  };
+  const hasEcho = (await ask(() => s.client.getGlobalFunc('urpc.echo'))) !== undefined;
   const MAX = 'tvm.rpc.server.GetCRTMaxPacketSize';
   let maxPacket: Ret | undefined;
   if (!hasEcho) {
-    if ((await s.client.getGlobalFunc(MAX)) === undefined) throw new RpcError(`the device has neither urpc.echo nor ${MAX} to soak with`);
-    maxPacket = await s.call(MAX);
+    if ((await ask(() => s.client.getGlobalFunc(MAX))) === undefined) throw new RpcError(`the device has neither urpc.echo nor ${MAX} to soak with`);
+    maxPacket = await ask(() => s.call(MAX));
   }
   const r: SoakResult = {
     callOp: hasEcho ? 'urpc.echo' : 'tvm.rpc.server.GetCRTMaxPacketSize', operations: 0, rpcs: 0, succeeded: 0, failedTyped: {}, typedExamples: {}, failedUntyped: 0, corruptedAccepted: 0, hung: 0, slowestMs: 0, problems: [], ms: 0,
