@@ -58,3 +58,30 @@ describe('bench and soak on a device without urpc.echo (a TVM device)', () => {
     }
   });
 });
+
+describe('the host time evaluator finds functions as TVM does (issue 13 item 2)', () => {
+  it('a function of the system library that is not a global (a TVM model function) is timed', async () => {
+    // Before: timeEvaluator looked the name up with GetGlobalFunc and failed with "no function".
+    const s = await connect('local');
+    const lookup = s.client.getGlobalFunc.bind(s.client);
+    s.client.getGlobalFunc = async (name: string) => (name === 'urpc.sum' ? undefined : lookup(name));
+    try {
+      const t = await s.array(new Int32Array([1, 2, 3]));
+      const time = await s.timeEvaluator('urpc.sum', { number: 2, repeat: 3 });
+      const r = await time(t);
+      assert.equal(r.results.length, 3);
+      assert.ok(r.results.every((x) => x >= 0));
+    } finally {
+      await s.close();
+    }
+  });
+  it('a global that is not in the system library is refused with a clear error before the device is asked', async () => {
+    const s = await connect('local');
+    try {
+      await assert.rejects(s.timeEvaluator('tvm.contrib.random.random_fill'),
+        /system library has no function 'tvm\.contrib\.random\.random_fill'; the time evaluator times functions of the module \(as TVM\), not global functions/);
+    } finally {
+      await s.close();
+    }
+  });
+});
