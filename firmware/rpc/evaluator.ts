@@ -141,6 +141,16 @@ export function startEvaluator(c: Ctx): Msg {
   return Msg.Pending;
 }
 
+/** Microseconds in t ticks of a hz clock (saturating). */
+function ticksToUs(t: u32, hz: u32): u32 {
+  const perUs: u32 = divu(hz, u32(1000000));
+  if (perUs !== 0) {
+    return divu(t, perUs);
+  }
+  const usPerTick: u32 = divu(u32(1000000), hz);
+  return divu(u32(0xffffffff), usPerTick === 0 ? u32(1) : usPerTick) < t ? u32(0xffffffff) : mul32(t, usPerTick);
+}
+
 /** The run is (or would be) over its budget: an exception with the device time used. */
 function overBudget(c: Ctx): Msg {
   const perMs: u32 = divu(run.hz, u32(1000));
@@ -162,8 +172,12 @@ export function pollEvaluator(c: Ctx): Msg {
     run.used = t;
     run.warm = true;
     // The warm-up call's time predicts the run's: refuse one that cannot fit the budget.
-    if (run.used > run.budgetTicks || productOver(t, run.number, repeat, run.budgetTicks)) {
+    if (run.used > run.budgetTicks) {
       return overBudget(c);
+    }
+    if (productOver(t, run.number, repeat, run.budgetTicks)) {
+      const calls: u32 = divu(u32(0xffffffff), run.number) < repeat ? u32(0xffffffff) : mul32(run.number, repeat);
+      return c.err.set3(Msg.EvalPredicted, calls, ticksToUs(t, run.hz), u32(EVAL_BUDGET_MS));
     }
   }
   while (run.r < repeat) {

@@ -48,6 +48,7 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['InitServerArgs', 'InitServer: expected no arguments'],
   ['EvalNotInModule', 'runtime.RPCTimeEvaluator: the module has no function of that name (the evaluator looks only inside the module, as TVM does; global functions cannot be timed)'],
   ['EvalBudget', 'runtime.RPCTimeEvaluator: stopped after %u ms of device time (limit %u ms); ask for a smaller number, repeat or min_repeat_ms'],
+  ['EvalPredicted', 'runtime.RPCTimeEvaluator: %u calls (number x repeat) of %u us each (the warm-up call) would take more than the %u ms of device time allowed; ask for a smaller number or repeat'],
   ['EchoArgs', 'urpc.echo returns one value: pass at most one argument (got %u)'],
   ['BadReturn', 'device function %u wrote %u return values; a CallFunc reply carries exactly one'],
   ['FnFreed', 'function handle %u was freed (look the function up again)'],
