@@ -53,7 +53,8 @@ export function registerSoakCommand(program: Command): void {
           console.log(JSON.stringify({ uri, ...r, ...link }, null, 2));
         } else {
           const typed = Object.entries(r.failedTyped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-          console.log(`${r.operations} operations (${r.rpcs} RPCs) in ${(r.ms / 1000).toFixed(1)} s on ${uri}${'reliable' in link ? (link.reliable ? ', reliable mode' : ', plain mode') : ''}`);
+          console.log(`${r.operations} operations (${r.rpcs} RPCs) in ${(r.ms / 1000).toFixed(1)} s on ${uri}${'reliable' in link ? (link.reliable ? ', reliable mode' : ', plain mode') : ''}` +
+            (r.callOp === 'urpc.echo' ? '' : ` (no urpc.echo on this device: calls of ${r.callOp} in place of the echoes)`));
           console.log(`  succeeded          ${r.succeeded} (${((100 * r.succeeded) / Math.max(1, r.operations)).toFixed(1)}%)`);
           console.log(`  typed errors       ${typed}`);
           console.log(`  untyped errors     ${r.failedUntyped}`);
