@@ -272,10 +272,7 @@ export class Sema {
       // `/ % **` are rejected by the checker (FW2005); type them like their operands.
       return { k: 'num', mag: Math.max(magOf(a), magOf(b)), ctype: 'uint32_t' };
     }
-    if (ts.isConditionalExpression(e)) {
-      const a = this.exprType(e.whenTrue);
-      return a.k === 'lit' ? this.exprType(e.whenFalse) : a;
-    }
+    if (ts.isConditionalExpression(e)) return this.conditionalType(e);
     if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) {
       const obj = this.enumObject(this.declOf(e.expression));
       if (obj) {
@@ -303,6 +300,18 @@ export class Sema {
     return this.fromType(this.checker.getTypeAtLocation(e), e);
   }
 
+  /** The type of `c ? a : b`, from both arms (never from one alone: a literal arm is a value the
+   * conditional can take, not its type). Functions and objects take the type the context asks
+   * for (the parameter or variable it goes to). */
+  conditionalType(e: ts.ConditionalExpression): FwType {
+    const j = joinTypes(this.exprType(e.whenTrue), this.exprType(e.whenFalse));
+    if (j) return j;
+    const ctx = this.checker.getContextualType(e);
+    const ct = ctx ? this.fromType(ctx, e) : undefined;
+    if (ct && ct.k !== 'bad') return ct;
+    return this.fromType(this.checker.getTypeAtLocation(e), e);
+  }
+
   /** Name of the type alias of an enum object (Err for `const Err = {...} as const`). */
   enumAliasName(obj: ts.VariableDeclaration): string {
     return ts.isIdentifier(obj.name) ? obj.name.text : 'enum';
@@ -316,6 +325,48 @@ export class Sema {
     if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
     return literalValue(d.initializer);
   }
+}
+
+/** The values an integer type can hold, as [lo, hi] (literals: their value). */
+export function intRange(t: FwType): [number, number] | undefined {
+  switch (t.k) {
+    case 'lit': return [t.value, t.value];
+    case 'int': return t.signed ? [-(2 ** (t.bits - 1)), 2 ** (t.bits - 1) - 1] : [0, 2 ** t.bits - 1];
+    case 'enum': return [0, t.ctype === 'uint8_t' ? 0xff : t.ctype === 'uint16_t' ? 0xffff : 0xffffffff];
+    default: return undefined;
+  }
+}
+
+/** The narrowest FwTS integer holding every value of [lo, hi] (unsigned first), if one does. */
+export function intHolding([lo, hi]: [number, number]): IntName | undefined {
+  const order: IntName[] = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32'];
+  return order.find((n) => {
+    const [a, b] = intRange(intType(n))!;
+    return a <= lo && hi <= b;
+  });
+}
+
+/** The type of a value that is one of two types (the arms of `?:`), FwTS's usual arithmetic
+ * conversions: the narrowest integer holding both ranges, an intermediate when none does. */
+export function joinTypes(a: FwType, b: FwType): FwType | undefined {
+  if (a.k === 'never') return b;
+  if (b.k === 'never') return a;
+  if (a.k === 'enum' && b.k === 'enum' && a.name === b.name) return a;
+  if (isIntLike(a) && isIntLike(b)) {
+    if (a.k === 'anyint' || b.k === 'anyint') return { k: 'anyint' };
+    const ra = intRange(a);
+    const rb = intRange(b);
+    if (ra && rb) {
+      const name = intHolding([Math.min(ra[0], rb[0]), Math.max(ra[1], rb[1])]);
+      if (name) return intType(name);
+    }
+    return { k: 'num', mag: Math.max(magOf(a), magOf(b)), ctype: 'uint32_t' };
+  }
+  if (a.k === 'bool' && b.k === 'bool') return a;
+  if (a.k === 'bytes' && b.k === 'bytes') return a;
+  if ((a.k === 'class' || a.k === 'iface') && b.k === a.k && a.decl === b.decl) return a;
+  if (a.k === 'fn' && b.k === 'fn' && a.decl === b.decl) return a;
+  return undefined;
 }
 
 export function isConstTypeRef(t: ts.TypeNode): boolean {

@@ -346,8 +346,11 @@ export class ModuleLowering {
       const rows: string[] = [];
       const perRow = type.elem.k === 'int' ? 8 : 4;
       for (let i = 0; i < elems.length; i += perRow) rows.push('  ' + elems.slice(i, i + perRow).join(', ') + ',');
-      vars.push(this.line(`${storageClass}const ${et} ${name}[${elems.length}] = {`, d), ...rows.map((r) => ({ text: r })), { text: '};' });
-      if (exported) this.out.header.push(this.line(`extern const ${et} ${name}[${elems.length}];`, d));
+      // A readonly table goes to flash; one the program may write (`const t: u32[]`) to RAM.
+      const ro = this.isReadonlyTable(d) ? 'const ' : '';
+      vars.push(this.line(`${storageClass}${ro}${et} ${name}[${elems.length}] = {`, d), ...rows.map((r) => ({ text: r })), { text: '};' });
+      if (exported) this.out.header.push(this.line(`extern ${ro}${et} ${name}[${elems.length}];`, d));
+      if (!ro) this.out.ram.push({ name: tsName, bytes: elems.length * this.sizeOf(type.elem, { k: 'value' }) });
       return;
     }
     const c = this.tryConst(init, type);
@@ -364,6 +367,13 @@ export class ModuleLowering {
     }
     if (exported) this.out.header.push(this.line(`extern ${qual}${this.decl(type, name)};`, d));
     this.out.ram.push({ name: tsName, bytes: this.sizeOf(type, { k: 'value' }) });
+  }
+
+  /** Is a top-level table readonly (`readonly T[]`, `ReadonlyArray<T>`, `as const`)? */
+  private isReadonlyTable(d: ts.VariableDeclaration): boolean {
+    const t = this.sema.checker.getTypeAtLocation(d);
+    if (this.sema.checker.isTupleType(t)) return (t as ts.TupleTypeReference).target.readonly;
+    return t.getSymbol()?.name === 'ReadonlyArray';
   }
 
   /** C text of a compile-time constant expression of the given type, or undefined. */
@@ -781,15 +791,21 @@ export class ModuleLowering {
       return;
     }
     if (ts.isElementAccessExpression(left)) {
-      const lhsPre: Line[] = [];
-      const base = this.expr(left.expression, lhsPre, depth);
-      let idx = this.expr(left.argumentExpression, lhsPre, depth);
+      // JS evaluates the target's base, then its index, then the value: a call in the value that
+      // rebinds the buffer (`cur = view(...)`) must not move the write to the new one.
+      let base = this.expr(left.expression, out, depth);
+      const idxPre: Line[] = [];
+      let idx = this.expr(left.argumentExpression, idxPre, depth);
+      if (idxPre.length) base = this.spill(base, out, depth);
+      out.push(...idxPre);
       const rhsPre: Line[] = [];
       const v = this.expr(e.right, rhsPre, depth);
-      out.push(...lhsPre);
+      if (rhsPre.length) base = this.spill(base, out, depth);
       if ((rhsPre.length || (this.mayPanic(left.argumentExpression) && this.mayPanic(e.right))) && !idx.stable) idx = this.spill(idx, out, depth);
       out.push(...rhsPre);
-      out.push(this.line(`${I}${this.indexC(base, idx)} = ${this.coerce(v, { k: 'int', name: 'u8', bits: 8, signed: false })};`, e));
+      const bt = this.sema.exprType(left.expression);
+      const elem: FwType = bt.k === 'table' ? bt.elem : intType('u8');
+      out.push(this.line(`${I}${this.indexC(base, idx)} = ${this.coerce(v, elem)};`, e));
       return;
     }
     const target = this.expr(left, out, depth);
@@ -839,9 +855,10 @@ export class ModuleLowering {
     if (ts.isIdentifier(e)) return this.identifier(e);
     if (ts.isPropertyAccessExpression(e)) return this.property(e, out, depth);
     if (ts.isElementAccessExpression(e)) {
-      const base = this.expr(e.expression, out, depth);
+      let base = this.expr(e.expression, out, depth);
       const idxPre: Line[] = [];
       const idx = this.expr(e.argumentExpression, idxPre, depth);
+      if (idxPre.length) base = this.spill(base, out, depth); // JS reads the base first
       out.push(...idxPre);
       const bt = this.sema.exprType(e.expression);
       const et = bt.k === 'table' ? this.ctype(bt.elem) : 'uint8_t';
@@ -864,40 +881,55 @@ export class ModuleLowering {
       }
     }
     if (ts.isBinaryExpression(e)) return this.binary(e, out, depth);
-    if (ts.isConditionalExpression(e)) {
-      const c = this.expr(e.condition, out, depth);
-      const ap: Line[] = [];
-      const bp: Line[] = [];
-      const a = this.expr(e.whenTrue, ap, depth + 1);
-      const b = this.expr(e.whenFalse, bp, depth + 1);
-      const rt = this.sema.exprType(e);
-      const ct = rt.k === 'lit' ? a.t : this.ctype(rt);
-      // A constant condition picks its branch (as JS does; C compilers warn on the dead arm).
-      // (Only when the dead arm reads no variable: C would otherwise call the variable unused.)
-      if ((c.c === 'true' || c.c === 'false') && isConstText(c.c === 'true' ? b.c : a.c)) {
-        const [x, pre] = c.c === 'true' ? [a, ap] : [b, bp];
-        out.push(...pre);
-        return x;
-      }
-      if (ap.length === 0 && bp.length === 0) {
-        // Both arms are promoted to int in C: cast a narrow result back (-Wconversion).
-        const narrow = ct === 'uint8_t' || ct === 'uint16_t' || ct === 'int8_t' || ct === 'int16_t';
-        const text = `(${c.c} ? ${this.litFor(a, ct)} : ${this.litFor(b, ct)})`;
-        // A constant condition with a dead arm we keep (it reads variables): the C compiler still
-        // knows the value, so comparisons must know it too.
-        const live = c.c === 'true' ? a : c.c === 'false' ? b : undefined;
-        const range = live ? (live.lit !== undefined ? [live.lit, live.lit] as [number, number] : rangeOfC(live)) : undefined;
-        return { c: narrow ? `(${ct})${text}` : text, t: ct, stable: c.stable && a.stable && b.stable, range };
-      }
-      const tmp = this.tmp();
-      const I = this.ind(depth);
-      out.push({ text: `${I}${ct} ${tmp};` });
-      out.push({ text: `${I}if (${bare(c.c)}) {` }, ...ap, { text: `${I}  ${tmp} = ${this.litFor(a, ct)};` });
-      out.push({ text: `${I}} else {` }, ...bp, { text: `${I}  ${tmp} = ${this.litFor(b, ct)};` }, { text: `${I}}` });
-      return { c: tmp, t: ct, stable: true };
-    }
+    if (ts.isConditionalExpression(e)) return this.conditional(e, out, depth);
     if (ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) return this.expr(e.expression, out, depth);
     throw new LoweringError(e, `expression ${ts.SyntaxKind[e.kind]}`);
+  }
+
+  /** `c ? a : b`: both arms converted to the conditional's own type (sema, from both arms). */
+  private conditional(e: ts.ConditionalExpression, out: Line[], depth: number): CExpr {
+    const c = this.expr(e.condition, out, depth);
+    const ap: Line[] = [];
+    const bp: Line[] = [];
+    const a = this.expr(e.whenTrue, ap, depth + 1);
+    const b = this.expr(e.whenFalse, bp, depth + 1);
+    const rt = this.sema.exprType(e);
+    const ct = this.ctype(rt);
+    // A constant condition picks its branch (as JS does; C compilers warn on the dead arm).
+    // (Only when the dead arm reads no variable: C would otherwise call the variable unused.)
+    if ((c.c === 'true' || c.c === 'false') && isConstText(c.c === 'true' ? b.c : a.c)) {
+      const [x, pre] = c.c === 'true' ? [a, ap] : [b, bp];
+      out.push(...pre);
+      return x.lit !== undefined ? x : { ...x, c: this.arm(x, rt, ct), t: ct };
+    }
+    if (ap.length === 0 && bp.length === 0) {
+      // Both arms are promoted to int in C: cast a narrow result back (-Wconversion).
+      const narrow = ct === 'uint8_t' || ct === 'uint16_t' || ct === 'int8_t' || ct === 'int16_t';
+      const text = `(${c.c} ? ${this.arm(a, rt, ct)} : ${this.arm(b, rt, ct)})`;
+      // A constant condition with a dead arm we keep (it reads variables): the C compiler still
+      // knows the value, so comparisons must know it too.
+      const live = c.c === 'true' ? a : c.c === 'false' ? b : undefined;
+      const range = live ? (live.lit !== undefined ? [live.lit, live.lit] as [number, number] : rangeOfC(live)) : undefined;
+      return { c: narrow ? `(${ct})${text}` : text, t: ct, stable: c.stable && a.stable && b.stable, range };
+    }
+    const tmp = this.tmp();
+    const I = this.ind(depth);
+    out.push({ text: `${I}${ct.endsWith('*') ? ct + tmp : ct + ' ' + tmp};` });
+    out.push({ text: `${I}if (${bare(c.c)}) {` }, ...ap, { text: `${I}  ${tmp} = ${bare(this.arm(a, rt, ct))};` });
+    out.push({ text: `${I}} else {` }, ...bp, { text: `${I}  ${tmp} = ${bare(this.arm(b, rt, ct))};` }, { text: `${I}}` });
+    return { c: tmp, t: ct, stable: true };
+  }
+
+  /** One arm of a conditional in the conditional's C type: every value of the arm is a value of
+   * that type (sema joins the arms), so an explicit cast is exact and keeps -Wconversion quiet. */
+  private arm(x: CExpr, rt: FwType, ct: string): string {
+    // A narrow arm is promoted to int in C: a `u` literal beside it would make the conditional
+    // unsigned int (-Wsign-conversion); spelled as a plain int, both arms are int.
+    if (x.lit !== undefined) return this.litFor(x, rt.k === 'enum' ? 'uint32_t' : ct === 'uint8_t' || ct === 'uint16_t' ? 'int32_t' : ct);
+    if (rt.k === 'num') return ct === 'int32_t' ? this.i32(x) : this.u32(x);
+    if (INT_CTYPES.has(ct) && x.t !== ct) return `(${ct})${x.c}`;
+    if (rt.k === 'bytes' || rt.k === 'iface') return this.coerce(x, rt);
+    return x.c;
   }
 
   private identifier(e: ts.Identifier): CExpr {
@@ -1016,7 +1048,14 @@ export class ModuleLowering {
       case ts.SyntaxKind.GreaterThanEqualsToken: return this.compare('>=', a, b, e, stable);
       case ts.SyntaxKind.PlusToken: return { c: `(${this.u32(a)} + ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('+', a, b) };
       case ts.SyntaxKind.MinusToken: return { c: `(${this.u32(a)} - ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('-', a, b) };
-      case ts.SyntaxKind.AsteriskToken: return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('*', a, b) };
+      case ts.SyntaxKind.AsteriskToken: {
+        // `x * 2^k` is `x << k` mod 2^32: its low k bits are known zeros, which gcc sees too
+        // (`(uint8_t)(x * 2147483648u) > y` is always false: -Wtype-limits).
+        const k = [a, b].map((o) => powerOfTwo(o.lit)).find((v) => v !== undefined);
+        const x = bitsOf(a.lit !== undefined && powerOfTwo(a.lit) === k ? b : a);
+        const bits = k === undefined ? undefined : { ones: (x.ones << k) >>> 0, zeros: ((x.zeros << k) | ((2 ** k) - 1)) >>> 0 };
+        return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('*', a, b), bits };
+      }
       case ts.SyntaxKind.AmpersandToken: {
         const [x, y] = [bitsOf(a), bitsOf(b)];
         return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('&', a, b), bits: { ones: (x.ones & y.ones) >>> 0, zeros: (x.zeros | y.zeros) >>> 0 } };
@@ -1236,9 +1275,13 @@ export class ModuleLowering {
         this.calls.add(`${cls}_${mname}`);
       }
     } else {
-      const f = this.expr(callee, out, depth);
-      const args = this.args(e, e.arguments, out, depth);
-      text = `${f.c}(${args.join(', ')})`;
+      // JS reads the callee (`HANDLERS[cmd]`, a function variable) before the arguments.
+      let f = this.expr(callee, out, depth);
+      const argPre: Line[] = [];
+      const args = this.args(e, e.arguments, argPre, depth);
+      if (argPre.length) f = this.spill(f, out, depth);
+      out.push(...argPre);
+      text = `${f.c}(${args.join(', ')})`; // a name or `T[i]`: postfix, no parentheses needed
     }
     const rt = this.sema.exprType(e);
     if (statement) return { c: text, t: this.ctype(rt), stable: false };
@@ -1367,6 +1410,13 @@ function ctorAssignment(ctor: ts.ConstructorDeclaration, field: string): ts.Expr
 function skipParens(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   return e;
+}
+
+/** k when the literal is 2^k mod 2^32 (k < 32). */
+function powerOfTwo(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const u = v >>> 0;
+  return u !== 0 && (u & (u - 1)) === 0 ? 31 - Math.clz32(u) : undefined;
 }
 
 function fwI32(v: number): number {
