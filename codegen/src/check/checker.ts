@@ -11,6 +11,7 @@ import { isCompoundAssignment } from './ts-hints.ts';
 import { callFacts, callTargets, type CallFacts, type Fn } from './callgraph.ts';
 import { checkInitOrder } from './init-order.ts';
 import { checkFnValues } from './fn-values.ts';
+import { IndexProofs } from '../proofs.ts';
 import type { Code } from './catalogue.ts';
 
 const PRELUDE_HOST_ONLY = new Set(['FwPanic', 'setLogSink', 'asBytes', 'Panic']);
@@ -43,9 +44,11 @@ class FileChecker {
   private readonly sema: Sema;
   private readonly sf: ts.SourceFile;
   private readonly out: ts.Diagnostic[];
+  private readonly proofs: IndexProofs;
 
   constructor(sema: Sema, sf: ts.SourceFile, out: ts.Diagnostic[]) {
     this.sema = sema;
+    this.proofs = new IndexProofs(sema);
     this.sf = sf;
     this.out = out;
   }
@@ -608,44 +611,9 @@ class FileChecker {
     }
   }
 
-  /** The index proofs FwTS knows (docs/fwts.md, Buffers). */
-  private indexProven(e: ts.ElementAccessExpression, it: FwType, bt: FwType): boolean {
-    const len = this.staticLength(e.expression, bt);
-    if (it.k === 'lit') return len !== undefined && it.value >= 0 && it.value < len;
-    if (it.k === 'enum') {
-      const values = [...enumMembers(it.decl as ts.VariableDeclaration).values()];
-      return len !== undefined && values.every((v) => v < len);
-    }
-    if (it.k !== 'int' || it.signed) return false;
-    if (len !== undefined && 2 ** it.bits <= len) return true;
-    const idx = stripParens(e.argumentExpression);
-    if (!ts.isIdentifier(idx)) return false;
-    const base = e.expression.getText(this.sf);
-    // Inside `for (...; i < b.length; ...)` or `if (i < b.length) { ... }`, with i and b unchanged.
-    for (let n: ts.Node = e; n.parent; n = n.parent) {
-      const p = n.parent;
-      if (ts.isFunctionLike(p)) break;
-      let guard: ts.Expression | undefined;
-      let scope: ts.Node | undefined;
-      if (ts.isForStatement(p) && n === p.statement) { guard = p.condition; scope = p.statement; }
-      else if (ts.isIfStatement(p) && n === p.thenStatement) { guard = p.expression; scope = p.thenStatement; }
-      else if (ts.isWhileStatement(p) && n === p.statement) { guard = p.expression; scope = p.statement; }
-      if (!guard || !scope) continue;
-      for (const conj of conjuncts(guard)) {
-        if (!ts.isBinaryExpression(conj) || conj.operatorToken.kind !== ts.SyntaxKind.LessThanToken) continue;
-        const l = stripParens(conj.left);
-        const r = stripParens(conj.right);
-        if (!ts.isIdentifier(l) || l.text !== idx.text) continue;
-        if (!ts.isPropertyAccessExpression(r) || r.name.text !== 'length' || r.expression.getText(this.sf) !== base) continue;
-        const inLoop = ts.isForStatement(p) || ts.isWhileStatement(p);
-        // In a loop the index must not change in the body except by the for update; in an if,
-        // not at all before the access (we ask for not at all in the branch: simple and safe).
-        if (assigns(scope, idx.text) || assignsText(scope, base, this.sf)) continue;
-        if (inLoop && ts.isWhileStatement(p)) continue; // a while loop's update is in its body
-        return true;
-      }
-    }
-    return false;
+  /** The index proofs FwTS knows (docs/fwts.md, Buffers): codegen/src/proofs.ts. */
+  private indexProven(e: ts.ElementAccessExpression, _it: FwType, bt: FwType): boolean {
+    return this.proofs.proven(e, this.staticLength(e.expression, bt));
   }
 
   private staticLength(b: ts.Expression, bt: FwType): number | undefined {
@@ -680,6 +648,8 @@ class FileChecker {
       if (!d || !(ts.isFunctionDeclaration(d) || this.sema.declType(d).k === 'fn')) return this.report(callee, 4004, [callee.text]);
     } else if (ts.isPropertyAccessExpression(callee)) {
       this.propertyAccess(callee, false);
+    } else if (ts.isElementAccessExpression(callee) && this.sema.exprType(callee).k === 'fn') {
+      this.elementAccess(callee); // `HANDLERS[cmd](...)`, as `const h = HANDLERS[cmd]; h(...)`
     } else if (callee.kind === ts.SyntaxKind.SuperKeyword) {
       return this.report(callee, 1015);
     } else {
@@ -938,14 +908,6 @@ function isLengthOf(e: ts.Expression): boolean {
   return ts.isPropertyAccessExpression(x) && x.name.text === 'length';
 }
 
-function conjuncts(e: ts.Expression): ts.Expression[] {
-  const x = stripParens(e);
-  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-    return [...conjuncts(x.left), ...conjuncts(x.right)];
-  }
-  return [x];
-}
-
 /** Does `scope` assign the variable `name` (=, compound, ++/--)? */
 function assigns(scope: ts.Node, name: string): boolean {
   let found = false;
@@ -956,18 +918,6 @@ function assigns(scope: ts.Node, name: string): boolean {
       if (ts.isIdentifier(l) && l.text === name) found = true;
     }
     if (isIncDec(n) && ts.isIdentifier(n.operand) && n.operand.text === name) found = true;
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
-  return found;
-}
-
-/** Does `scope` assign the buffer expression `text` (e.g. `data` or `this.view`)? */
-function assignsText(scope: ts.Node, text: string, sf: ts.SourceFile): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && stripParens(n.left).getText(sf) === text) found = true;
     ts.forEachChild(n, visit);
   };
   visit(scope);

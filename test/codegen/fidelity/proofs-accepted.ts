@@ -1,0 +1,62 @@
+// Index proofs that hold (issue 12, item 11 and defect 6): each access here must be accepted, and
+// the C must build under the strict flags.
+import { u8, u32, rd8, view, bytes, type Bytes } from '../../../firmware/lib/prelude.ts';
+
+const T: readonly u8[] = [u8(1), u8(2), u8(3), u8(4)];
+const store = bytes(16);
+let cur: Bytes = view(store, 0, 16);
+let calls = u32(0);
+
+function pure(x: u8): u8 {
+  const y = u8(x + 1); // writes only its own locals
+  return y;
+}
+
+function count(): void {
+  calls = u32(calls + 1); // writes module state, but not through a buffer the loops below prove
+}
+
+function rebind(): u8 {
+  cur = view(store, 4, 6);
+  return u8(9);
+}
+
+export function masked(x: u32): u8 {
+  return u8(T[u8(x & 3)] + T[u32(3 & x)]);
+}
+
+export function chosen(big: boolean): u8 {
+  return T[big ? 3 : 0];
+}
+
+export function whileGuard(b: Bytes): u32 {
+  let i = u32(0);
+  let sum = u32(0);
+  while (i < b.length) {
+    sum = u32(sum + b[i]);
+    i = u32(i + 2);
+  }
+  return sum;
+}
+
+export function pureCallInLoop(): u32 {
+  let sum = u32(0);
+  for (let i = u32(0); i < cur.length; i++) sum = u32(sum + pure(cur[i]));
+  return sum;
+}
+
+export function localBuffer(input: Bytes): u32 {
+  let sum = u32(0);
+  const b = view(input, 0, input.length);
+  for (let i = u32(0); i < b.length; i++) {
+    count();
+    sum = u32(sum + b[i]);
+  }
+  return sum;
+}
+
+export function writeThenCall(i: u32): u32 {
+  // JS reads cur and i before rebind() runs: the write lands in the buffer the guard proved.
+  if (i < cur.length) cur[i] = rebind();
+  return u32(rd8(store, 0) + calls);
+}

@@ -1,0 +1,85 @@
+// Index proofs that do not hold (issue 12, defects 1 and 6, item 11): each marked line is FW3003.
+import { u8, u32, view, bytes, type Bytes } from '../../../firmware/lib/prelude.ts';
+
+type Step = () => void;
+
+const T: readonly u8[] = [u8(1), u8(2), u8(3), u8(4)];
+const store = bytes(16);
+let cur: Bytes = view(store, 0, 16);
+let at = u32(0);
+
+function shrink(): void {
+  cur = view(store, 14, 16);
+}
+
+function deep(): void {
+  shrink(); // rebinds through another call
+}
+
+function nothing(): void {
+  at = u32(at);
+}
+
+export function literalArms(big: boolean): u8 {
+  return T[big ? 200 : 0]; // FW3003
+}
+
+export function wideMask(x: u32): u8 {
+  return T[u8(x & 7)]; // FW3003
+}
+
+export function callBeforeAccess(i: u32): u8 {
+  if (i < cur.length) {
+    shrink();
+    return cur[i]; // FW3003
+  }
+  return u8(0);
+}
+
+export function callInLoop(): u32 {
+  let sum = u32(0);
+  for (let i = u32(0); i < cur.length; i++) {
+    sum = u32(sum + cur[i]); // FW3003
+    deep();
+  }
+  return sum;
+}
+
+export function callThroughPointer(step: Step): u32 {
+  let sum = u32(0);
+  for (let i = u32(0); i < cur.length; i++) {
+    step();
+    sum = u32(sum + cur[i]); // FW3003
+  }
+  return sum;
+}
+
+export function moduleIndex(): u8 {
+  if (at < cur.length) {
+    nothing();
+    return cur[at]; // FW3003
+  }
+  return u8(0);
+}
+
+export function whileAssignedBefore(b: Bytes): u32 {
+  let i = u32(0);
+  let sum = u32(0);
+  while (i < b.length) {
+    i = u32(i + 1);
+    sum = u32(sum + b[i]); // FW3003
+  }
+  return sum;
+}
+
+export function whileInnerLoop(b: Bytes): u32 {
+  let i = u32(0);
+  let sum = u32(0);
+  while (i < b.length) {
+    for (let k = u32(0); k < u32(2); k++) {
+      sum = u32(sum + b[i]); // FW3003
+      i = u32(i + 1);
+    }
+  }
+  return sum;
+}
