@@ -10,7 +10,7 @@ import { tsGatedHints } from './check/ts-hints.ts';
 import { ModuleLowering, LoweringError } from './lower/lower.ts';
 import { emitLines } from './emit/emit.ts';
 import type { ModuleIR } from './lower/ir.ts';
-import type { TranspileOptions, TranspileResult } from './index.ts';
+import type { TranspileOptions, TranspileResult } from './api.ts';
 
 /** "declared but never used": errors (C would warn, and -Werror fails), but types stay sound. */
 const UNUSED_CODES = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);

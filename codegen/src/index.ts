@@ -1,29 +1,3 @@
 // Public entry of the FwTS -> C99 transpiler.
-import type ts from 'typescript';
-
-export interface TranspileOptions {
-  /** Write the C files here (created if missing). Nothing is written when there are errors. */
-  outDir?: string;
-}
-
-export interface TranspileResult {
-  ok: boolean;
-  diagnostics: readonly ts.Diagnostic[];
-  /** Diagnostics as tsc prints them: file:line:col - error FWnnnn: text, code frame, fix. */
-  format(color: boolean): string;
-  /** Generated files by name: `<module>.c`, `<module>.h` for every module reached, and `fw_rt.h`. */
-  files: Map<string, string>;
-  /** C identifier prefix of each module, by absolute .ts path (e.g. crc16 for .../crc16.ts). */
-  modules: Map<string, string>;
-  /** Static RAM per top-level variable and per-function locals, per module (see stack.ts). */
-  reports: ModuleReport[];
-}
-
-export interface ModuleReport {
-  module: string;
-  ram: { name: string; bytes: number }[];
-  frames: { name: string; locals: number; calls: string[] }[];
-  impls: { iface: string; cls: string }[];
-}
-
+export type { TranspileOptions, TranspileResult, ModuleReport } from './api.ts';
 export { transpile } from './driver.ts';

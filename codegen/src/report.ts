@@ -2,7 +2,7 @@
 // bound from the call graph: FwTS has no recursion, so the deepest path is finite).
 // Stack figures count declared locals only (a lower bound: the C compiler adds spills and
 // saved registers; `-fstack-usage` on the real build gives the exact frame sizes).
-import type { ModuleReport } from './index.ts';
+import type { ModuleReport } from './api.ts';
 
 export interface ResourceRow {
   module: string;
