@@ -50,8 +50,8 @@ export class IndexProofs {
   private guarded(idx: ts.Identifier, access: ts.ElementAccessExpression): boolean {
     const sf = access.getSourceFile();
     const base = access.expression.getText(sf);
-    // A local buffer and a local index cannot be changed by a call (FwTS has no closures).
-    const local = isLocal(this.sema, access.expression) && isLocal(this.sema, idx);
+    // Locals, parameters and `const` bindings cannot be changed by a call (FwTS has no closures).
+    const local = !calleeMayAssign(this.sema, access.expression) && !calleeMayAssign(this.sema, idx);
     for (let n: ts.Node = access; n.parent; n = n.parent) {
       const p = n.parent;
       if (ts.isFunctionLike(p)) break;
@@ -151,14 +151,15 @@ function constOf(sema: Sema, e: ts.Expression): number | undefined {
   return t.k === 'lit' ? t.value : undefined;
 }
 
-/** A plain identifier naming a parameter or a variable declared inside a function. */
-function isLocal(sema: Sema, e: ts.Expression): boolean {
+/** Can a called function assign this binding: a module-level `let`, or a field (any property
+ * path)? Parameters, locals and `const` bindings change only where the code says so. */
+function calleeMayAssign(sema: Sema, e: ts.Expression): boolean {
   const x = stripParens(e);
-  if (!ts.isIdentifier(x)) return false;
+  if (!ts.isIdentifier(x)) return true;
   const d = sema.declOf(x);
-  if (!d) return false;
-  if (ts.isParameter(d)) return true;
-  return ts.isVariableDeclaration(d) && !ts.isSourceFile(d.parent.parent.parent);
+  if (!d || ts.isParameter(d)) return !d;
+  if (!ts.isVariableDeclaration(d) || !ts.isVariableDeclarationList(d.parent)) return true;
+  return ts.isSourceFile(d.parent.parent.parent) && !(d.parent.flags & ts.NodeFlags.Const);
 }
 
 /** An identifier declared inside `fn` (a parameter or a local). */
