@@ -93,8 +93,9 @@ export class ModuleLowering {
       }
     }
     // Types first: enums, function types, interfaces, classes (in dependency order).
+    const inHeader = this.headerTypes();
     for (const st of this.sf.statements) {
-      const exported = isExported(st);
+      const exported = inHeader.has(st);
       const dest = exported ? hTypes : types;
       if (ts.isVariableStatement(st)) {
         const d = st.declarationList.declarations[0];
@@ -107,7 +108,7 @@ export class ModuleLowering {
       }
     }
     for (const cls of this.sortedClasses()) {
-      this.lowerClassStruct(cls, isExported(cls) ? hTypes : types);
+      this.lowerClassStruct(cls, inHeader.has(cls) ? hTypes : types);
     }
     // Forward typedefs first, so function types and structs may name any class (C99 allows no
     // repeated typedef, so the structs below are defined as plain `struct Name { ... };`).
@@ -115,8 +116,8 @@ export class ModuleLowering {
       (ts.isClassDeclaration(st) && !!st.name) || ts.isInterfaceDeclaration(st));
     const forward = (decls: (ts.ClassDeclaration | ts.InterfaceDeclaration)[]): Line[] =>
       decls.length ? [...decls.map((c) => ({ text: `typedef struct ${c.name!.text} ${c.name!.text};` })), { text: '' }] : [];
-    hTypes.unshift(...forward(named.filter(isExported)));
-    types.unshift(...forward(named.filter((d) => !isExported(d))));
+    hTypes.unshift(...forward(named.filter((d) => inHeader.has(d))));
+    types.unshift(...forward(named.filter((d) => !inHeader.has(d))));
     // Variables, functions and methods.
     for (const st of this.sf.statements) {
       if (ts.isVariableStatement(st)) {
@@ -160,6 +161,52 @@ export class ModuleLowering {
     c.push({ text: '}' });
     this.out.source = pruneUnusedStatics(c);
     return this.out;
+  }
+
+  /** The type declarations the header needs: the exported ones, and every module-private type
+   * that an exported signature, variable or header type names (TypeScript allows an exported
+   * function to take a private class; its prototype in the header needs the type). */
+  private headerTypes(): Set<ts.Node> {
+    const out = new Set<ts.Node>();
+    const work: FwType[] = [];
+    const typeOf = (n: ts.Node | undefined): void => {
+      if (n && (ts.isParameter(n) || ts.isVariableDeclaration(n) || ts.isPropertyDeclaration(n))) work.push(this.sema.declType(n));
+    };
+    const signature = (d: ts.SignatureDeclaration): void => {
+      const sig = this.sema.checker.getSignatureFromDeclaration(d);
+      if (sig) work.push(this.sema.fromType(sig.getReturnType()));
+      d.parameters.forEach(typeOf);
+    };
+    const add = (st: ts.Node): void => {
+      if (out.has(st)) return;
+      out.add(st);
+      if (ts.isClassDeclaration(st)) {
+        for (const m of st.members) {
+          if (ts.isPropertyDeclaration(m)) typeOf(m);
+          else if (ts.isMethodDeclaration(m) && isExported(st)) signature(m);
+          else if (ts.isConstructorDeclaration(m) && isExported(st)) signature(m);
+        }
+      } else if (ts.isInterfaceDeclaration(st)) {
+        for (const m of st.members) if (ts.isMethodSignature(m)) signature(m);
+      } else if (ts.isTypeAliasDeclaration(st) && ts.isFunctionTypeNode(st.type)) {
+        signature(st.type);
+      }
+    };
+    for (const st of this.sf.statements) {
+      if (isExported(st)) add(st);
+      if (!isExported(st)) continue;
+      if (ts.isFunctionDeclaration(st)) signature(st);
+      else if (ts.isVariableStatement(st)) st.declarationList.declarations.forEach(typeOf);
+    }
+    while (work.length) {
+      const t = work.pop()!;
+      let d: ts.Node | undefined;
+      if (t.k === 'class' || t.k === 'iface' || t.k === 'fn') d = t.decl;
+      else if (t.k === 'enum') d = t.decl.parent?.parent; // the `const E = {...} as const` statement
+      else if (t.k === 'table') work.push(t.elem);
+      if (d && d.getSourceFile() === this.sf && !out.has(d)) add(d);
+    }
+    return out;
   }
 
   private relSource(): string {
@@ -438,10 +485,36 @@ export class ModuleLowering {
     this.curClass = undefined;
     let body: Line[] = [];
     this.block(d.body!.statements, body, 1);
+    this.unreachableEnd(ret, d.body!.statements, body);
     body = this.markUnused(this.paramNames(d.parameters), body);
     if (inline) this.out.header.push(this.line(`static inline ${sig} {`, d), ...body, { text: '}' });
     else bodies.push(this.line(`${exported ? '' : 'static '}${sig} {`, d), ...body, { text: '}' }, { text: '' });
     this.out.frames.push({ name: cname, locals: this.localBytes, calls: [...this.calls] });
+  }
+
+  /** TypeScript accepts a value-returning body whose end it proved unreachable (a switch that
+   * returns in a case for every enum member); C does not know it (-Wreturn-type), so the end
+   * panics, which never happens in either world. */
+  private unreachableEnd(ret: FwType, stmts: readonly ts.Statement[], body: Line[]): void {
+    if (ret.k === 'void' || ret.k === 'never') return;
+    const last = stmts[stmts.length - 1];
+    if (last && this.endsInReturn(last)) return;
+    body.push({ text: '  fw_panic(FW_PANIC_UNREACHABLE); /* TypeScript proved the end unreachable */' });
+  }
+
+  /** Does C see that this statement never completes (return, panic, if/else of such)? */
+  private endsInReturn(st: ts.Statement): boolean {
+    if (ts.isReturnStatement(st)) return true;
+    if (ts.isBlock(st)) return st.statements.length > 0 && this.endsInReturn(st.statements[st.statements.length - 1]);
+    if (ts.isIfStatement(st)) return !!st.elseStatement && this.endsInReturn(st.thenStatement) && this.endsInReturn(st.elseStatement);
+    if (ts.isSwitchStatement(st)) {
+      // With a default, and every case ending in a return (empty cases fall into the next one).
+      const cl = st.caseBlock.clauses;
+      return cl.some(ts.isDefaultClause) && cl[cl.length - 1].statements.length > 0 &&
+        cl.every((c) => c.statements.length === 0 || this.endsInReturn(c.statements[c.statements.length - 1]));
+    }
+    if (ts.isExpressionStatement(st) && ts.isCallExpression(st.expression)) return this.sema.preludeName(st.expression.expression) === 'panic';
+    return false;
   }
 
   /** The function's body can be compiled in other modules: it names no module-private
@@ -511,6 +584,7 @@ export class ModuleLowering {
       else protos.push(this.line(`static ${sig};`, m));
       let body: Line[] = [];
       this.block(m.body.statements, body, 1);
+      this.unreachableEnd(ret, m.body.statements, body);
       body = this.markUnused(['self', ...this.paramNames(m.parameters)], body);
       bodies.push(this.line(`${pub ? '' : 'static '}${sig} {`, m), ...body, { text: '}' }, { text: '' });
       this.out.frames.push({ name: mname, locals: this.localBytes, calls: [...this.calls] });
