@@ -191,7 +191,7 @@ uint32_t shapes_main(fw_bytes input, fw_bytes output) {
   acc = fw_i32((fw_u32(acc) + fw_u32(s16)) - fw_u32(m));
   fw_wr32le(output, 8, fw_u32(acc));
   fw_wr32le(output, 12, ((order + total) + fw_clz32(fw_u32(acc))));
-  fw_wr8(output, 16, (uint8_t)(both ? 1u : 0u));
+  fw_wr8(output, 16, (uint8_t)(both ? 1 : 0));
   fw_bytes fw_t10 = output;
   uint8_t fw_t9;
   if (either) {
