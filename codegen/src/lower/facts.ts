@@ -18,15 +18,15 @@ export function rangeOfCtype(t: string): [number, number] | undefined {
 
 /** The values a lowered integer can take, as far as the C compiler can tell. */
 export function rangeOfC(x: CExpr): [number, number] | undefined {
-  return x.range ?? rangeOfCtype(x.t);
+  return x.range ?? (x.t.k === 'int' ? rangeOfCtype(x.t.name) : undefined);
 }
 
 /** Bits of a lowered integer known to be 1 (ones) or 0 (zeros), as uint32 masks. */
 export function bitsOf(x: CExpr): { ones: number; zeros: number } {
   if (x.lit !== undefined) return { ones: x.lit >>> 0, zeros: ~x.lit >>> 0 };
   if (x.bits) return x.bits;
-  if (x.t === 'uint8_t') return { ones: 0, zeros: 0xffffff00 };
-  if (x.t === 'uint16_t') return { ones: 0, zeros: 0xffff0000 };
+  if (x.t.k === 'int' && x.t.name === 'uint8_t') return { ones: 0, zeros: 0xffffff00 };
+  if (x.t.k === 'int' && x.t.name === 'uint16_t') return { ones: 0, zeros: 0xffff0000 };
   return { ones: 0, zeros: 0 };
 }
 

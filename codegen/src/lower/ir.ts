@@ -2,6 +2,8 @@
 // grouped into the pieces of a module's .h and .c. Expressions are C text with their C type:
 // sequencing and temporaries are settled by the lowering, so emission only prints.
 
+import type { CType } from './ctype.ts';
+
 export interface Line {
   text: string;
   /** 1-based line in the .ts source; emission writes a #line directive when it changes. */
@@ -11,8 +13,8 @@ export interface Line {
 /** A lowered expression: C text, its C type, and whether it is a compile-time constant. */
 export interface CExpr {
   c: string;
-  /** C type: uint8_t ... int32_t, bool, fw_bytes, `Name *`, an interface/enum/fn typedef name. */
-  t: string;
+  /** Its C type (ctype.ts). */
+  t: CType;
   /** Integer value when the expression is a literal (its text is then chosen by context). */
   lit?: number;
   /** The literal as written in the .ts (keeps 0xFF readable). */

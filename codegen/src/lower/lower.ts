@@ -7,6 +7,7 @@ import {
   Sema, type FwType, type IntName, INT_NAMES, intType, ctypeOfInt, cIdent, enumMembers, stripAsConst, literalValue, foldBinary,
 } from '../sema.ts';
 import type { CExpr, Line, ModuleIR } from './ir.ts';
+import { type CInt, U32, I32, U8, U16, BOOL, VOID, BYTES, LIT, fromSpelling, spell, declare, isInt, isSigned } from './ctype.ts';
 import { pruneUnusedStatics } from './prune.ts';
 import { bare, paren, isConstText } from './ctext.ts';
 import { isLoop, nearestLoop, needsFlag, labelFlags } from './labels.ts';
@@ -737,13 +738,13 @@ export class ModuleLowering {
         // A constant switch: clang warns when no case matches it; switch on a variable instead.
         const t = this.tmp();
         out.push(this.line(`${I}uint32_t ${t} = ${this.litFor(v, 'uint32_t')};`, s));
-        v = { c: t, t: 'uint32_t', stable: true };
+        v = { c: t, t: U32, stable: true };
       }
       out.push(this.line(`${I}switch (${bare(v.c)}) {`, s));
       for (const cl of s.caseBlock.clauses) {
         if (ts.isCaseClause(cl)) {
           const cv = this.expr(cl.expression, [], depth);
-          out.push(this.line(`${I}  case ${this.litFor(cv, v.t)}:`, cl));
+          out.push(this.line(`${I}  case ${this.litFor(cv, spell(v.t))}:`, cl));
         } else {
           out.push(this.line(`${I}  default:`, cl));
         }
@@ -919,12 +920,12 @@ export class ModuleLowering {
       const named = ts.isIdentifier(e) ? this.sema.declOf(e) : undefined;
       const init = named && ts.isVariableDeclaration(named) ? named.initializer : undefined;
       const litText = ts.isNumericLiteral(e) ? e.getText(this.sf) : init && ts.isNumericLiteral(init) ? init.getText(init.getSourceFile()) : undefined;
-      return { c: String(t.value), t: 'lit', lit: t.value, litText, litName: init ? e.getText(this.sf) : undefined, stable: true };
+      return { c: String(t.value), t: LIT, lit: t.value, litText, litName: init ? e.getText(this.sf) : undefined, stable: true };
     }
     switch (e.kind) {
-      case ts.SyntaxKind.TrueKeyword: return { c: 'true', t: 'bool', stable: true };
-      case ts.SyntaxKind.FalseKeyword: return { c: 'false', t: 'bool', stable: true };
-      case ts.SyntaxKind.ThisKeyword: return { c: 'self', t: `${this.curClass?.name?.text ?? 'void'} *`, stable: true };
+      case ts.SyntaxKind.TrueKeyword: return { c: 'true', t: BOOL, stable: true };
+      case ts.SyntaxKind.FalseKeyword: return { c: 'false', t: BOOL, stable: true };
+      case ts.SyntaxKind.ThisKeyword: return { c: 'self', t: { k: 'ptr', name: this.curClass?.name?.text ?? 'void' }, stable: true };
     }
     if (ts.isIdentifier(e)) return this.identifier(e);
     if (ts.isPropertyAccessExpression(e)) return this.property(e, out, depth);
@@ -936,7 +937,7 @@ export class ModuleLowering {
       out.push(...idxPre);
       const bt = this.sema.exprType(e.expression);
       const et = bt.k === 'table' ? this.ctype(bt.elem) : 'uint8_t';
-      return { c: this.indexC(base, idx), t: et, stable: false };
+      return { c: this.indexC(base, idx), t: fromSpelling(et), stable: false };
     }
     if (ts.isCallExpression(e)) return this.call(e, out, depth, false);
     if (ts.isPrefixUnaryExpression(e)) {
@@ -944,13 +945,13 @@ export class ModuleLowering {
       switch (e.operator) {
         case ts.SyntaxKind.ExclamationToken:
           if (o.c === 'true' || o.c === 'false') return this.constBool(o.c === 'false');
-          return { c: `!${paren(o.c)}`, t: 'bool', stable: o.stable };
+          return { c: `!${paren(o.c)}`, t: BOOL, stable: o.stable };
         case ts.SyntaxKind.MinusToken:
-          if (o.lit !== undefined) return { c: String(-o.lit), t: 'lit', lit: -o.lit, stable: true };
-          return { c: `(0u - ${this.u32(o)})`, t: 'uint32_t', stable: o.stable };
+          if (o.lit !== undefined) return { c: String(-o.lit), t: LIT, lit: -o.lit, stable: true };
+          return { c: `(0u - ${this.u32(o)})`, t: U32, stable: o.stable };
         case ts.SyntaxKind.TildeToken:
-          if (o.lit !== undefined) return { c: String(~o.lit), t: 'lit', lit: ~o.lit, stable: true };
-          return { c: `fw_not32(${bare(this.u32(o))})`, t: 'uint32_t', stable: o.stable };
+          if (o.lit !== undefined) return { c: String(~o.lit), t: LIT, lit: ~o.lit, stable: true };
+          return { c: `fw_not32(${bare(this.u32(o))})`, t: U32, stable: o.stable };
         case ts.SyntaxKind.PlusToken: return o;
       }
     }
@@ -974,7 +975,7 @@ export class ModuleLowering {
     if ((c.c === 'true' || c.c === 'false') && isConstText(c.c === 'true' ? b.c : a.c)) {
       const [x, pre] = c.c === 'true' ? [a, ap] : [b, bp];
       out.push(...pre);
-      return x.lit !== undefined ? x : { ...x, c: this.arm(x, rt, ct), t: ct };
+      return x.lit !== undefined ? x : { ...x, c: this.arm(x, rt, ct), t: fromSpelling(ct) };
     }
     if (ap.length === 0 && bp.length === 0) {
       // Both arms are promoted to int in C: cast a narrow result back (-Wconversion).
@@ -984,14 +985,14 @@ export class ModuleLowering {
       // knows the value, so comparisons must know it too.
       const live = c.c === 'true' ? a : c.c === 'false' ? b : undefined;
       const range = live ? (live.lit !== undefined ? [live.lit, live.lit] as [number, number] : rangeOfC(live)) : undefined;
-      return { c: narrow ? `(${ct})${text}` : text, t: ct, stable: c.stable && a.stable && b.stable, range };
+      return { c: narrow ? `(${ct})${text}` : text, t: fromSpelling(ct), stable: c.stable && a.stable && b.stable, range };
     }
     const tmp = this.tmp();
     const I = this.ind(depth);
     out.push({ text: `${I}${ct.endsWith('*') ? ct + tmp : ct + ' ' + tmp};` });
     out.push({ text: `${I}if (${bare(c.c)}) {` }, ...ap, { text: `${I}  ${tmp} = ${bare(this.arm(a, rt, ct))};` });
     out.push({ text: `${I}} else {` }, ...bp, { text: `${I}  ${tmp} = ${bare(this.arm(b, rt, ct))};` }, { text: `${I}}` });
-    return { c: tmp, t: ct, stable: true };
+    return { c: tmp, t: fromSpelling(ct), stable: true };
   }
 
   /** One arm of a conditional in the conditional's C type: every value of the arm is a value of
@@ -1001,19 +1002,19 @@ export class ModuleLowering {
     // unsigned int (-Wsign-conversion); spelled as a plain int, both arms are int.
     if (x.lit !== undefined) return this.litFor(x, rt.k === 'enum' ? 'uint32_t' : ct === 'uint8_t' || ct === 'uint16_t' ? 'int32_t' : ct);
     if (rt.k === 'num') return ct === 'int32_t' ? this.i32(x) : this.u32(x);
-    if (INT_CTYPES.has(ct) && x.t !== ct) return `(${ct})${x.c}`;
+    if (INT_CTYPES.has(ct) && !isInt(x.t, ct as CInt)) return `(${ct})${x.c}`;
     if (rt.k === 'bytes' || rt.k === 'iface') return this.coerce(x, rt);
     return x.c;
   }
 
   private identifier(e: ts.Identifier): CExpr {
     const d = this.sema.declOf(e);
-    if (!d) return { c: cIdent(e.text), t: 'uint32_t', stable: false };
+    if (!d) return { c: cIdent(e.text), t: U32, stable: false };
     const sf = d.getSourceFile();
     const t = this.sema.declType(d);
     if (ts.isFunctionDeclaration(d)) {
       this.calls.add(this.cFunctionName(d));
-      return { c: this.cFunctionName(d), t: 'fn', stable: true };
+      return { c: this.cFunctionName(d), t: { k: 'fn' }, stable: true };
     }
     const isTop = ts.isVariableDeclaration(d) && ts.isSourceFile(d.parent.parent.parent);
     let name = cIdent(e.text);
@@ -1022,12 +1023,12 @@ export class ModuleLowering {
       name = isExported(st) ? `${this.sema.modulePrefix(sf)}_${(d as ts.VariableDeclaration).name.getText(sf)}` : cIdent((d as ts.VariableDeclaration).name.getText(sf));
       const init = (d as ts.VariableDeclaration).initializer;
       if (init && ts.isCallExpression(init) && this.sema.preludeName(init.expression) === 'bytes') {
-        return { c: name, t: `array:${this.constInt(init.arguments[0])}`, stable: true };
+        return { c: name, t: { k: 'array', len: this.constInt(init.arguments[0]) }, stable: true };
       }
-      if (init && ts.isNewExpression(init)) return { c: `&${name}`, t: this.ctype(t), stable: true };
-      if (t.k === 'table') return { c: name, t: `table:${t.length}`, stable: true };
+      if (init && ts.isNewExpression(init)) return { c: `&${name}`, t: fromSpelling(this.ctype(t)), stable: true };
+      if (t.k === 'table') return { c: name, t: { k: 'table', len: t.length }, stable: true };
     }
-    return { c: name, t: this.ctype(t), stable: false };
+    return { c: name, t: fromSpelling(this.ctype(t)), stable: false };
   }
 
   private property(e: ts.PropertyAccessExpression, out: Line[], depth: number): CExpr {
@@ -1037,33 +1038,33 @@ export class ModuleLowering {
       const obj = this.sema.enumObject(this.sema.declOf(e.expression));
       if (obj) {
         const v = enumMembers(obj).get(name) ?? 0;
-        return { c: `${this.sema.enumAliasName(obj)}_${name}`, t: this.sema.enumAliasName(obj), lit: undefined, stable: true, litText: String(v) };
+        return { c: `${this.sema.enumAliasName(obj)}_${name}`, t: { k: 'named', name: this.sema.enumAliasName(obj) }, lit: undefined, stable: true, litText: String(v) };
       }
     }
     const base = this.expr(e.expression, out, depth);
     const bt = this.sema.exprType(e.expression);
     if (name === 'length' && (bt.k === 'bytes' || bt.k === 'table')) {
-      if (base.t.startsWith('array:') || base.t.startsWith('table:')) {
-        const n = Number(base.t.split(':')[1]);
-        return { c: `${n}u`, t: 'uint32_t', lit: n, stable: true };
+      if (base.t.k === 'array' || base.t.k === 'table') {
+        const n = base.t.len;
+        return { c: `${n}u`, t: U32, lit: n, stable: true };
       }
-      if (bt.k === 'table') return { c: `${bt.length}u`, t: 'uint32_t', lit: bt.length, stable: true };
-      return { c: `${base.c}.len`, t: 'uint32_t', stable: base.stable };
+      if (bt.k === 'table') return { c: `${bt.length}u`, t: U32, lit: bt.length, stable: true };
+      return { c: `${base.c}.len`, t: U32, stable: base.stable };
     }
     if (bt.k === 'class') {
       const f = this.fields(bt.decl).find((x) => x.name === name);
       const acc = base.c.startsWith('&') ? `${base.c.slice(1)}.${cIdent(name)}` : `${base.c}->${cIdent(name)}`;
-      if (f?.storage.k === 'array') return { c: acc, t: `array:${f.storage.len}`, stable: base.stable };
-      if (f?.storage.k === 'object' && f.type.k === 'class') return { c: `&${acc}`, t: `${f.type.name} *`, stable: base.stable };
-      return { c: acc, t: f ? this.ctype(f.type) : 'uint32_t', stable: false };
+      if (f?.storage.k === 'array') return { c: acc, t: { k: 'array', len: f.storage.len }, stable: base.stable };
+      if (f?.storage.k === 'object' && f.type.k === 'class') return { c: `&${acc}`, t: { k: 'ptr', name: f.type.name }, stable: base.stable };
+      return { c: acc, t: f ? fromSpelling(this.ctype(f.type)) : U32, stable: false };
     }
-    return { c: `${base.c}.${cIdent(name)}`, t: 'uint32_t', stable: false };
+    return { c: `${base.c}.${cIdent(name)}`, t: U32, stable: false };
   }
 
   /** `b[i]` in C for an array, a view or a table. */
   private indexC(base: CExpr, idx: CExpr): string {
     const i = idx.lit !== undefined ? `${idx.lit}` : bare(idx.c);
-    if (base.t === 'fw_bytes') return `${base.c}.ptr[${i}]`;
+    if (base.t.k === 'bytes') return `${base.c}.ptr[${i}]`;
     return `${base.c}[${i}]`;
   }
 
@@ -1092,13 +1093,13 @@ export class ModuleLowering {
           cop === '&&' ? evalCmp(ca.op, v, ca.c) && evalCmp(cb.op, v, cb.c) : evalCmp(ca.op, v, ca.c) || evalCmp(cb.op, v, cb.c));
         if (values.every((v) => v === values[0])) return this.constBool(values[0], ca.x);
       }
-      if (bp.length === 0) return { c: `(${a.c} ${cop} ${b.c})`, t: 'bool', stable: a.stable && b.stable };
+      if (bp.length === 0) return { c: `(${a.c} ${cop} ${b.c})`, t: BOOL, stable: a.stable && b.stable };
       // The right side has statements: evaluate it only when JS would.
       const tmp = this.tmp();
       const I = this.ind(depth);
       out.push({ text: `${I}bool ${tmp} = ${bare(a.c)};` });
       out.push({ text: `${I}if (${cop === '&&' ? tmp : '!' + tmp}) {` }, ...bp, { text: `${I}  ${tmp} = ${bare(b.c)};` }, { text: `${I}}` });
-      return { c: tmp, t: 'bool', stable: true };
+      return { c: tmp, t: BOOL, stable: true };
     }
     const leftPre: Line[] = [];
     let a = this.expr(e.left, leftPre, depth);
@@ -1111,7 +1112,7 @@ export class ModuleLowering {
     // Two constants: fold in JS semantics (C compilers warn on e.g. `10u ^ 3u` and `(36u & 7u) == 1u`).
     if (a.lit !== undefined && b.lit !== undefined) {
       const v = foldBinary(op, a.lit, b.lit);
-      if (v !== undefined) return { c: String(v), t: 'lit', lit: v, stable: true };
+      if (v !== undefined) return { c: String(v), t: LIT, lit: v, stable: true };
     }
     switch (op) {
       case ts.SyntaxKind.EqualsEqualsEqualsToken: return this.compare('==', a, b, e, stable);
@@ -1120,38 +1121,38 @@ export class ModuleLowering {
       case ts.SyntaxKind.LessThanEqualsToken: return this.compare('<=', a, b, e, stable);
       case ts.SyntaxKind.GreaterThanToken: return this.compare('>', a, b, e, stable);
       case ts.SyntaxKind.GreaterThanEqualsToken: return this.compare('>=', a, b, e, stable);
-      case ts.SyntaxKind.PlusToken: return { c: `(${this.u32(a)} + ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('+', a, b) };
-      case ts.SyntaxKind.MinusToken: return { c: `(${this.u32(a)} - ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('-', a, b) };
+      case ts.SyntaxKind.PlusToken: return { c: `(${this.u32(a)} + ${this.u32(b)})`, t: U32, stable, range: arithRange('+', a, b) };
+      case ts.SyntaxKind.MinusToken: return { c: `(${this.u32(a)} - ${this.u32(b)})`, t: U32, stable, range: arithRange('-', a, b) };
       case ts.SyntaxKind.AsteriskToken: {
         // `x * 2^k` is `x << k` mod 2^32: its low k bits are known zeros, which gcc sees too
         // (`(uint8_t)(x * 2147483648u) > y` is always false: -Wtype-limits).
         const k = [a, b].map((o) => powerOfTwo(o.lit)).find((v) => v !== undefined);
         const x = bitsOf(a.lit !== undefined && powerOfTwo(a.lit) === k ? b : a);
         const bits = k === undefined ? undefined : { ones: (x.ones << k) >>> 0, zeros: ((x.zeros << k) | ((2 ** k) - 1)) >>> 0 };
-        return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: 'uint32_t', stable, range: arithRange('*', a, b), bits };
+        return { c: `(${this.u32(a)} * ${this.u32(b)})`, t: U32, stable, range: arithRange('*', a, b), bits };
       }
       case ts.SyntaxKind.AmpersandToken: {
         const [x, y] = [bitsOf(a), bitsOf(b)];
-        return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('&', a, b), bits: { ones: (x.ones & y.ones) >>> 0, zeros: (x.zeros | y.zeros) >>> 0 } };
+        return { c: `(${this.u32(a)} & ${this.u32(b)})`, t: U32, stable, range: bitRange('&', a, b), bits: { ones: (x.ones & y.ones) >>> 0, zeros: (x.zeros | y.zeros) >>> 0 } };
       }
       case ts.SyntaxKind.BarToken: {
         const [x, y] = [bitsOf(a), bitsOf(b)];
-        return { c: `(${this.u32(a)} | ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('|', a, b), bits: { ones: (x.ones | y.ones) >>> 0, zeros: (x.zeros & y.zeros) >>> 0 } };
+        return { c: `(${this.u32(a)} | ${this.u32(b)})`, t: U32, stable, range: bitRange('|', a, b), bits: { ones: (x.ones | y.ones) >>> 0, zeros: (x.zeros & y.zeros) >>> 0 } };
       }
-      case ts.SyntaxKind.CaretToken: return { c: `(${this.u32(a)} ^ ${this.u32(b)})`, t: 'uint32_t', stable, range: bitRange('^', a, b) };
+      case ts.SyntaxKind.CaretToken: return { c: `(${this.u32(a)} ^ ${this.u32(b)})`, t: U32, stable, range: bitRange('^', a, b) };
       case ts.SyntaxKind.LessThanLessThanToken: {
         const n = b.lit !== undefined ? b.lit & 31 : undefined;
         const x = bitsOf(a);
         const bits = n === undefined ? undefined : { ones: (x.ones << n) >>> 0, zeros: ((x.zeros << n) | ((1 << n) - 1)) >>> 0 };
-        return { c: `(${this.u32(a)} << ${this.shiftCount(b)})`, t: 'uint32_t', stable, bits };
+        return { c: `(${this.u32(a)} << ${this.shiftCount(b)})`, t: U32, stable, bits };
       }
       case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken: {
         const n = b.lit !== undefined ? b.lit & 31 : undefined;
         const x = bitsOf(a);
         const bits = n === undefined ? undefined : { ones: x.ones >>> n, zeros: ((x.zeros >>> n) | ~(0xffffffff >>> n)) >>> 0 };
-        return { c: `(${this.u32(a)} >> ${this.shiftCount(b)})`, t: 'uint32_t', stable, bits };
+        return { c: `(${this.u32(a)} >> ${this.shiftCount(b)})`, t: U32, stable, bits };
       }
-      case ts.SyntaxKind.GreaterThanGreaterThanToken: return { c: `fw_sar32(${this.i32(a)}, ${this.shiftCount(b)})`, t: 'int32_t', stable };
+      case ts.SyntaxKind.GreaterThanGreaterThanToken: return { c: `fw_sar32(${this.i32(a)}, ${this.shiftCount(b)})`, t: I32, stable };
     }
     throw new LoweringError(e, `operator ${e.operatorToken.getText(this.sf)}`);
   }
@@ -1165,8 +1166,8 @@ export class ModuleLowering {
   /** A comparison whose value is known: gcc and clang reject the tautology under -Werror
    * (-Wtype-limits, -Wtautological-*), so C gets the constant, still reading the operand. */
   private constBool(v: boolean, ...keep: string[]): CExpr {
-    if (keep.length === 0) return { c: String(v), t: 'bool', stable: true };
-    return { c: `(${keep.map((k) => `(void)${paren(k)}, `).join('')}${v})`, t: 'bool', stable: true };
+    if (keep.length === 0) return { c: String(v), t: BOOL, stable: true };
+    return { c: `(${keep.map((k) => `(void)${paren(k)}, `).join('')}${v})`, t: BOOL, stable: true };
   }
 
   private rangeOf(t: FwType): [number, number] | undefined {
@@ -1213,29 +1214,29 @@ export class ModuleLowering {
   }
 
   private compareC(op: string, a: CExpr, b: CExpr, stable: boolean): CExpr {
-    const signed = SIGNED_CTYPES.has(a.t) || SIGNED_CTYPES.has(b.t) || (a.lit !== undefined && b.lit !== undefined && (a.lit < 0 || b.lit < 0));
-    const wide = a.t === 'uint32_t' || b.t === 'uint32_t' || a.t === 'int32_t' || b.t === 'int32_t';
+    const signed = isSigned(a.t) || isSigned(b.t) || (a.lit !== undefined && b.lit !== undefined && (a.lit < 0 || b.lit < 0));
+    const wide = isInt(a.t, 'uint32_t', 'int32_t') || isInt(b.t, 'uint32_t', 'int32_t');
     const side = (x: CExpr): string => {
       if (x.lit !== undefined) return this.litFor(x, signed ? 'int32_t' : 'uint32_t');
-      if (x.t === 'bool' || x.t.endsWith('*')) return x.c;
-      if (!INT_CTYPES.has(x.t)) return wide && !signed ? `(uint32_t)${x.c}` : x.c; // enums
-      if (wide && x.t !== 'uint32_t' && x.t !== 'int32_t') return `(${signed ? 'int32_t' : 'uint32_t'})${x.c}`;
+      if (x.t.k === 'bool' || x.t.k === 'ptr') return x.c;
+      if (x.t.k !== 'int') return wide && !signed ? `(uint32_t)${x.c}` : x.c; // enums
+      if (wide && !isInt(x.t, 'uint32_t', 'int32_t')) return `(${signed ? 'int32_t' : 'uint32_t'})${x.c}`;
       return x.c;
     };
-    return { c: `(${side(a)} ${op} ${side(b)})`, t: 'bool', stable };
+    return { c: `(${side(a)} ${op} ${side(b)})`, t: BOOL, stable };
   }
 
   /** The operand as uint32_t: intermediates are computed there (JS ring ops agree mod 2^32). */
   private u32(x: CExpr): string {
     if (x.lit !== undefined) return this.litFor(x, 'uint32_t');
-    if (x.t === 'uint32_t') return x.c;
-    if (SIGNED_CTYPES.has(x.t)) return `fw_u32(${bare(x.c)})`;
+    if (isInt(x.t, 'uint32_t')) return x.c;
+    if (isSigned(x.t)) return `fw_u32(${bare(x.c)})`;
     return `(uint32_t)${x.c}`;
   }
 
   private i32(x: CExpr): string {
     if (x.lit !== undefined) return this.litFor(x, 'int32_t');
-    if (x.t === 'int32_t' || x.t === 'int16_t' || x.t === 'int8_t') return x.c;
+    if (isSigned(x.t)) return x.c;
     return `fw_i32(${this.u32(x)})`;
   }
 
@@ -1266,21 +1267,18 @@ export class ModuleLowering {
   private spill(x: CExpr, out: Line[], depth: number): CExpr {
     if (x.stable) return x;
     const t = this.tmp();
-    const ct = x.t === 'lit' ? 'uint32_t' : x.t.startsWith('array:') ? 'fw_bytes' : x.t;
-    const val = x.t.startsWith('array:') ? `fw_view(${x.c}, ${x.t.split(':')[1]}u)` : x.c;
-    out.push({ text: `${this.ind(depth)}${ct.endsWith('*') ? ct + t : ct + ' ' + t} = ${bare(val)};` });
-    return { c: t, t: ct, stable: true };
+    const ct = spell(x.t);
+    const val = x.t.k === 'array' ? `fw_view(${x.c}, ${x.t.len}u)` : x.c;
+    out.push({ text: `${this.ind(depth)}${declare(ct, t)} = ${bare(val)};` });
+    return { c: t, t: fromSpelling(ct), stable: true };
   }
 
   /** Convert a lowered value to the C type of `t` (literal spelling, views, interface adapters). */
   coerce(x: CExpr, t: FwType): string {
     const ct = this.ctype(t);
     if (x.lit !== undefined) return this.litFor(x, t.k === 'enum' ? 'uint32_t' : ct);
-    if (t.k === 'bytes' && x.t.startsWith('array:')) return `fw_view(${x.c}, ${x.t.split(':')[1]}u)`;
-    if (t.k === 'iface' && x.t.endsWith('*')) {
-      const cls = x.t.slice(0, -1).trim();
-      return `${cls}_as_${t.name}(${x.c})`;
-    }
+    if (t.k === 'bytes' && x.t.k === 'array') return `fw_view(${x.c}, ${x.t.len}u)`;
+    if (t.k === 'iface' && x.t.k === 'ptr') return `${x.t.name}_as_${t.name}(${x.c})`;
     return bare(x.c);
   }
 
@@ -1358,18 +1356,18 @@ export class ModuleLowering {
       text = `${f.c}(${args.join(', ')})`; // a name or `T[i]`: postfix, no parentheses needed
     }
     const rt = this.sema.exprType(e);
-    if (statement) return { c: text, t: this.ctype(rt), stable: false };
-    if (rt.k === 'void' || rt.k === 'never') return { c: text, t: 'void', stable: false };
+    if (statement) return { c: text, t: fromSpelling(this.ctype(rt)), stable: false };
+    if (rt.k === 'void' || rt.k === 'never') return { c: text, t: VOID, stable: false };
     const tmp = this.tmp();
     const ct = this.ctype(rt);
-    out.push(this.line(`${I}${ct.endsWith('*') ? ct + tmp : ct + ' ' + tmp} = ${text};`, e));
-    return { c: tmp, t: ct, stable: true };
+    out.push(this.line(`${I}${declare(ct, tmp)} = ${text};`, e));
+    return { c: tmp, t: fromSpelling(ct), stable: true };
   }
 
   private preludeCall(p: string, e: ts.CallExpression, out: Line[], depth: number, statement: boolean): CExpr {
     const I = this.ind(depth);
     if ((INT_NAMES as readonly string[]).includes(p)) return this.wrap(p as IntName, this.expr(e.arguments[0], out, depth));
-    const bytesOf = (x: CExpr): string => (x.t.startsWith('array:') ? `fw_view(${x.c}, ${x.t.split(':')[1]}u)` : bare(x.c));
+    const bytesOf = (x: CExpr): string => (x.t.k === 'array' ? `fw_view(${x.c}, ${x.t.len}u)` : bare(x.c));
     const idx = (x: CExpr): string => (x.lit !== undefined ? `${x.lit}` : bare(x.c));
     // log's first argument is its constant message, not a value.
     const a = this.inOrder(p === 'log' ? e.arguments.slice(1) : e.arguments, out, depth);
@@ -1379,21 +1377,21 @@ export class ModuleLowering {
     const pure = PURE_PRELUDE[p];
     if (pure && a.every((x) => x.lit !== undefined) && !((p.startsWith('div') || p.startsWith('mod')) && a[1].lit === 0)) {
       const v = pure(...a.map((x) => x.lit!));
-      return { c: String(v), t: 'lit', lit: v, stable: true };
+      return { c: String(v), t: LIT, lit: v, stable: true };
     }
     switch (p) {
-      case 'mul32': return { c: `(${this.u32(a[0])} * ${this.u32(a[1])})`, t: 'uint32_t', stable };
-      case 'imul32': return { c: `fw_imul32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable };
-      case 'clz32': return { c: `fw_clz32(${this.u32(a[0])})`, t: 'uint32_t', stable };
+      case 'mul32': return { c: `(${this.u32(a[0])} * ${this.u32(a[1])})`, t: U32, stable };
+      case 'imul32': return { c: `fw_imul32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: I32, stable };
+      case 'clz32': return { c: `fw_clz32(${this.u32(a[0])})`, t: U32, stable };
       // Division and views can panic: an effect, so they are never moved past a later call.
-      case 'divu': return { c: `fw_divu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: 'uint32_t', stable: false };
-      case 'modu': return { c: `fw_modu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: 'uint32_t', stable: false };
-      case 'divi': return { c: `fw_divi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable: false };
-      case 'modi': return { c: `fw_modi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: 'int32_t', stable: false };
-      case 'view': return { c: `fw_view_of(${bytesOf(a[0])}, ${idx(a[1])}, ${idx(a[2])})`, t: 'fw_bytes', stable: false };
-      case 'rd8': return { c: `fw_rd8(${bytesOf(a[0])}, ${idx(a[1])})`, t: 'uint8_t', stable: false };
-      case 'rd16le': case 'rd16be': return { c: `fw_${p}(${bytesOf(a[0])}, ${idx(a[1])})`, t: 'uint16_t', stable: false };
-      case 'rd32le': case 'rd32be': return { c: `fw_${p}(${bytesOf(a[0])}, ${idx(a[1])})`, t: 'uint32_t', stable: false };
+      case 'divu': return { c: `fw_divu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: U32, stable: false };
+      case 'modu': return { c: `fw_modu32(${this.u32(a[0])}, ${this.u32(a[1])})`, t: U32, stable: false };
+      case 'divi': return { c: `fw_divi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: I32, stable: false };
+      case 'modi': return { c: `fw_modi32(${this.i32(a[0])}, ${this.i32(a[1])})`, t: I32, stable: false };
+      case 'view': return { c: `fw_view_of(${bytesOf(a[0])}, ${idx(a[1])}, ${idx(a[2])})`, t: BYTES, stable: false };
+      case 'rd8': return { c: `fw_rd8(${bytesOf(a[0])}, ${idx(a[1])})`, t: U8, stable: false };
+      case 'rd16le': case 'rd16be': return { c: `fw_${p}(${bytesOf(a[0])}, ${idx(a[1])})`, t: U16, stable: false };
+      case 'rd32le': case 'rd32be': return { c: `fw_${p}(${bytesOf(a[0])}, ${idx(a[1])})`, t: U32, stable: false };
       case 'wr8': case 'wr16le': case 'wr16be': case 'wr32le': case 'wr32be': {
         const vt = p === 'wr8' ? 'uint8_t' : p.startsWith('wr16') ? 'uint16_t' : 'uint32_t';
         return this.effect(`fw_${p}(${bytesOf(a[0])}, ${idx(a[1])}, ${this.litFor(a[2], vt)})`, out, I, e, statement);
@@ -1410,16 +1408,16 @@ export class ModuleLowering {
         out.push({ text: `${I}  const int32_t fw_log_values[${vals.length}] = { ${vals.join(', ')} };` });
         out.push({ text: `${I}  fw_platform_log(${cmsg}, fw_log_values, ${vals.length}u);` });
         out.push({ text: `${I}}` });
-        return { c: '', t: 'void', stable: true };
+        return { c: '', t: VOID, stable: true };
       }
     }
     throw new LoweringError(e, `prelude function ${p}`);
   }
 
   private effect(text: string, out: Line[], I: string, e: ts.Node, statement: boolean): CExpr {
-    if (statement) return { c: text, t: 'void', stable: false };
+    if (statement) return { c: text, t: VOID, stable: false };
     out.push(this.line(`${I}${text};`, e));
-    return { c: '', t: 'void', stable: true };
+    return { c: '', t: VOID, stable: true };
   }
 
   /** u8(x) ... i32(x): the C conversion that matches the JS wrap. */
@@ -1428,7 +1426,7 @@ export class ModuleLowering {
     // A widening wrap keeps the operand's range: the C compilers see through the cast (and warn on
     // comparisons that the narrow range decides).
     const inner = rangeOfC(x);
-    const outer = rangeOfCtype(r.t);
+    const outer = r.t.k === 'int' ? rangeOfCtype(r.t.name) : undefined;
     let out = r;
     if (inner && outer && inner[0] >= outer[0] && inner[1] <= outer[1]) out = { ...out, range: inner };
     if (name[0] === 'u' && r.lit === undefined) {
@@ -1441,27 +1439,28 @@ export class ModuleLowering {
 
   private wrapC(name: IntName, x: CExpr): CExpr {
     const ct = ctypeOfInt(name);
+    const cti = fromSpelling(ct);
     const t = intType(name);
     if (x.lit !== undefined) {
       const v = wrapJs(name, x.lit);
       const same = v === x.lit;
       const y = { ...x, lit: v, litText: same ? x.litText : undefined, litName: same ? x.litName : undefined };
-      return { ...y, c: this.litFor(y, ct), t: ct, stable: true };
+      return { ...y, c: this.litFor(y, ct), t: cti, stable: true };
     }
-    if (x.t === ct) return x;
+    if (isInt(x.t, ct as CInt)) return x;
     const bits = t.k === 'int' ? t.bits : 32;
-    if (name === 'u32' && SIGNED_CTYPES.has(x.t)) return { c: this.u32(x), t: ct, stable: x.stable };
+    if (name === 'u32' && isSigned(x.t)) return { c: this.u32(x), t: cti, stable: x.stable };
     if (name[0] === 'u') {
-      const fromSmallerUnsigned = (x.t === 'uint8_t' && bits >= 8) || (x.t === 'uint16_t' && bits >= 16);
-      if (fromSmallerUnsigned) return { c: `(${ct})${x.c}`, t: ct, stable: x.stable };
-      return { c: `(${ct})${paren(x.c)}`, t: ct, stable: x.stable };
+      const fromSmallerUnsigned = (isInt(x.t, 'uint8_t') && bits >= 8) || (isInt(x.t, 'uint16_t') && bits >= 16);
+      if (fromSmallerUnsigned) return { c: `(${ct})${x.c}`, t: cti, stable: x.stable };
+      return { c: `(${ct})${paren(x.c)}`, t: cti, stable: x.stable };
     }
     if (name === 'i32') {
-      if (x.t === 'int8_t' || x.t === 'int16_t') return { c: `(int32_t)${x.c}`, t: ct, stable: x.stable };
-      return { c: `fw_i32(${bare(this.u32(x))})`, t: ct, stable: x.stable };
+      if (isInt(x.t, 'int8_t', 'int16_t')) return { c: `(int32_t)${x.c}`, t: cti, stable: x.stable };
+      return { c: `fw_i32(${bare(this.u32(x))})`, t: cti, stable: x.stable };
     }
-    if ((name === 'i16' && x.t === 'int8_t')) return { c: `(int16_t)${x.c}`, t: ct, stable: x.stable };
-    return { c: `fw_${name}(${bare(this.u32(x))})`, t: ct, stable: x.stable };
+    if ((name === 'i16' && isInt(x.t, 'int8_t'))) return { c: `(int16_t)${x.c}`, t: cti, stable: x.stable };
+    return { c: `fw_${name}(${bare(this.u32(x))})`, t: cti, stable: x.stable };
   }
 }
 
