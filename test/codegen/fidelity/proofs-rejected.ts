@@ -21,11 +21,11 @@ function nothing(): void {
 }
 
 export function literalArms(big: boolean): u8 {
-  return T[big ? 200 : 0]; // FW3003
+  return T[big ? 200 : 0]; // FW3007
 }
 
 export function wideMask(x: u32): u8 {
-  return T[u8(x & 7)]; // FW3003
+  return T[u8(x & 7)]; // FW3007
 }
 
 export function callBeforeAccess(i: u32): u8 {
