@@ -362,7 +362,23 @@ export class ModuleLowering {
 
   // ---------------------------------------------------------------- top-level variables
 
+  /** Every initialiser goes into one <module>_module_init(): their temporaries share one count
+   * (each restarting at fw_t0 declared fw_t0 twice in one scope). */
+  private initTmpCount = 0;
+
   private lowerTopVar(d: ts.VariableDeclaration, exported: boolean, vars: Line[], inits: Line[]): void {
+    const saved = this.tmpCount;
+    this.tmpCount = this.initTmpCount;
+    try {
+      this.lowerTopVarInit(d, exported, vars, inits);
+    } finally {
+      this.initTmpCount = this.tmpCount;
+      this.tmpCount = saved;
+    }
+  }
+
+  private lowerTopVarInit(d: ts.VariableDeclaration, exported: boolean, vars: Line[], inits: Line[]): void {
+    const entry = this.tmpCount;
     const tsName = d.name.getText(this.sf);
     const name = exported ? `${this.prefix}_${tsName}` : cIdent(tsName);
     const storageClass = exported ? '' : 'static ';
@@ -407,7 +423,9 @@ export class ModuleLowering {
       vars.push(this.line(`${storageClass}${qual}${this.decl(type, name)} = ${c};`, d));
     } else {
       vars.push(this.line(`${storageClass}${this.decl(type, name)};`, d));
-      this.startFunction();
+      this.tmpCount = entry; // tryConst's trial lowering above emitted nothing
+      this.localBytes = 0;
+      this.calls = new Set();
       const body: Line[] = [];
       const v = this.coerce(this.expr(init, body), type);
       body.push(this.line(`${name} = ${v};`, d));
