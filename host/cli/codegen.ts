@@ -5,7 +5,7 @@ import { resourceReport, formatResourceReport } from '../../codegen/src/report.t
 import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
 import { difftestCorpus, formatCorpus } from '../../codegen/src/difftest/corpus.ts';
 import { parseQemuTarget, QEMU_TARGETS } from '../../codegen/src/difftest/qemu.ts';
-import { fuzzCodegen, type FuzzResult } from '../../codegen/src/fuzz/index.ts';
+import { fuzzCodegen, formatCoverage, FEATURES, type FuzzResult } from '../../codegen/src/fuzz/index.ts';
 import { intOption } from './options.ts';
 
 export function registerCodegenCommands(program: Command): void {
@@ -65,27 +65,49 @@ export function registerCodegenCommands(program: Command): void {
     .requiredOption('--programs <n>', 'how many programs', intOption)
     .option('--seed <s>', 'seed of the first program (program k uses seed + k)', intOption, 1)
     .option('--cases <n>', 'random inputs per program (edge inputs are added)', intOption, 24)
-    .option('--json', 'print {programs, cases, mismatches, checker_rejections, ...} as JSON')
-    .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json')
-    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean }) => {
+    .option('--json', 'print {programs, cases, mismatches, checker_rejections, ..., coverage} as JSON')
+    .option('--coverage', 'print the coverage report: accepted kind x context -> programs containing it, and the generator features')
+    .option('--generate-only', 'only generate the programs and count coverage (no transpile, build or run)')
+    .option('--avoid <tags>', `feature tags not to generate, comma-separated (one of: ${Object.keys(FEATURES).join(' ')})`, '')
+    .option('--findings <dir>', 'write each shrunk finding (mismatch, sanitizer report, strict-build failure, rejection) to <dir>/fuzz-<seed>-<kind>.ts')
+    .option('--no-shrink', 'do not shrink findings')
+    .option('--max-shrinks <n>', 'shrink at most n findings (one per failure signature)', intOption, 10)
+    .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json\n  urpc fuzz-codegen --programs 400 --generate-only --coverage\n  urpc fuzz-codegen --programs 300 --findings build/findings --avoid cond-fn,cond-bytes-mixed')
+    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; findings?: string; shrink: boolean; maxShrinks: number }) => {
+      const avoid = opts.avoid.split(',').filter(Boolean);
+      const unknown = avoid.filter((t) => !(t in FEATURES));
+      if (unknown.length) throw new Error(`--avoid: unknown feature tag(s) ${unknown.join(', ')} (known: ${Object.keys(FEATURES).join(' ')})`);
       const progress = !opts.json && process.stderr.isTTY;
       const r: FuzzResult = await fuzzCodegen({
         programs: opts.programs,
         seed: opts.seed,
         casesPerProgram: opts.cases,
+        generateOnly: opts.generateOnly,
+        gen: { avoid },
+        shrink: opts.shrink,
+        maxShrinks: opts.maxShrinks,
+        findingsDir: opts.findings ?? null,
+        // Findings go to --findings when given; the regression suite is written by hand.
+        regressionsDir: opts.findings ? null : undefined,
         onBatch: progress ? (done) => process.stderr.write(`\r${done}/${opts.programs} programs`) : undefined,
       });
       if (progress) process.stderr.write('\n');
       if (opts.json) {
         console.log(JSON.stringify(r, null, 2));
       } else {
-        console.log(`${r.programs} programs, ${r.cases} cases: ${r.mismatches} mismatches, ${r.sanitizer_reports} sanitizer reports, ` +
-          `${r.checker_rejections} checker rejections, ${r.build_failures} programs failing the -Werror build ` +
-          `(${Math.round(r.programs_per_minute)} programs/min)`);
-        for (const f of r.findings) console.log(`  ${f.kind} in program seed ${f.seed} (${f.config})`);
-        for (const [w, ex] of Object.entries(r.warning_examples)) console.log(`  warning ${w}: seed ${ex.seed}`);
+        if (opts.coverage) console.log(formatCoverage(r.coverage));
+        if (opts.generateOnly) console.log(`${r.programs} programs generated (${Math.round(r.programs_per_minute)} programs/min)`);
+        else {
+          console.log(`${r.programs} programs, ${r.cases} cases: ${r.mismatches} mismatches, ${r.sanitizer_reports} sanitizer reports, ` +
+            `${r.checker_rejections} checker rejections (${r.internal_errors} internal errors), ${r.build_failures} programs failing the -Werror build ` +
+            `(${r.c_compile_errors} not compiling at all), ${r.unrun} not run (${Math.round(r.programs_per_minute)} programs/min)`);
+          for (const [sig, x] of Object.entries(r.signatures)) console.log(`  ${x.programs} x ${sig} (seeds ${x.seeds.join(', ')})`);
+          for (const f of r.findings) console.log(`  ${f.kind} in program seed ${f.seed} (${f.config})${f.regression ? ': ' + f.regression : ''}`);
+          for (const [w, ex] of Object.entries(r.warning_examples)) console.log(`  warning ${w}: seed ${ex.seed}`);
+        }
       }
-      const clean = r.mismatches === 0 && r.sanitizer_reports === 0 && r.checker_rejections === 0 && r.transpiler_crashes === 0;
+      const clean = r.mismatches === 0 && r.sanitizer_reports === 0 && r.checker_rejections === 0 && r.transpiler_crashes === 0 &&
+        r.build_failures === 0 && r.unrun === 0 && (!opts.coverage || r.coverage.zero.length === 0);
       process.exitCode = clean ? 0 : 1;
     });
 }

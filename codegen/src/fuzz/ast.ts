@@ -14,7 +14,9 @@ export const WIDTH: Record<IntTy, number> = { u8: 8, u16: 16, u32: 32, i8: 8, i1
 export const isSigned = (t: IntTy): boolean => t[0] === 'i';
 export const isInt = (t: Ty): t is IntTy => (INT_TYPES as readonly string[]).includes(t);
 
-export type Expr =
+/** `tag` names a shape the coverage report counts (fuzz/coverage.ts FEATURES). */
+export type Expr = ExprNode & { tag?: string };
+type ExprNode =
   /** A wrapped literal: u8(300). */
   | { k: 'lit'; ty: IntTy; v: number; neg?: boolean }
   /** A bare literal inside an intermediate or a comparison (non-negative). */
@@ -25,23 +27,32 @@ export type Expr =
   | { k: 'wrap'; ty: IntTy; a: Expr }
   /** Ring/bit ops give 'num'; comparisons and && || give 'bool'. */
   | { k: 'bin'; ty: 'num' | 'bool'; op: string; a: Expr; b: Expr; bits?: number }
-  | { k: 'un'; ty: 'num' | 'bool'; op: '~' | '-' | '!'; a: Expr; bits?: number }
+  | { k: 'un'; ty: 'num' | 'bool'; op: '~' | '-' | '!' | '+'; a: Expr; bits?: number }
   /** fn(args) / obj.m(args) / T[2](args). */
   | { k: 'call'; ty: Ty; fn: string; args: Expr[] }
-  | { k: 'cond'; ty: Ty; c: Expr; a: Expr; b: Expr }
+  /** ty 'num' (with bits) for arms of different types or bare literals: wrapped by the user. */
+  | { k: 'cond'; ty: Ty; c: Expr; a: Expr; b: Expr; bits?: number }
   /** arr[i] with a proven index. */
-  | { k: 'idx'; ty: IntTy; arr: string; i: Expr };
+  | { k: 'idx'; ty: IntTy | 'void'; arr: string; i: Expr };
 
-export type Stmt =
-  | { s: 'let'; name: string; ty: IntTy | 'bool'; init: Expr; konst: boolean }
+/** A declared type: an integer type, 'bool', 'bytes', or a class/interface/function type/enum name. */
+export type DeclTy = string;
+
+export type Stmt = StmtNode & { tag?: string };
+type StmtNode =
+  | { s: 'let'; name: string; ty: DeclTy; init: Expr; konst: boolean }
   | { s: 'assign'; target: string; e: Expr }
   | { s: 'expr'; e: Expr }
   | { s: 'if'; c: Expr; t: Stmt[]; f: Stmt[] | null }
   /** while (w < n) { w = u32(w + 1); body } — the counter is declared just before. */
   | { s: 'while'; ctr: string; n: number; body: Stmt[]; doWhile: boolean; label?: string }
-  /** for (let v = ty(start); v < bound; v++) or v > 0; v-- */
-  | { s: 'for'; v: string; ty: IntTy; start: number; bound: string; down: boolean; body: Stmt[]; label?: string }
-  | { s: 'switch'; e: Expr; cases: { labels: number[]; body: Stmt[] }[]; dflt: Stmt[] | null }
+  /** for (let v = ty(start); v < bound; v++) or v > 0; v--; with step: v = ty(v + step). */
+  | { s: 'for'; v: string; ty: IntTy; start: number; bound: string; down: boolean; body: Stmt[]; label?: string; step?: number }
+  /** Labels: integers, or enum members by their text (E.A). */
+  | { s: 'switch'; e: Expr; cases: { labels: (number | string)[]; body: Stmt[] }[]; dflt: Stmt[] | null }
+  /** A nested `{ ... }` block, and the empty statement `;`. */
+  | { s: 'block'; body: Stmt[] }
+  | { s: 'empty' }
   | { s: 'return'; e: Expr | null }
   | { s: 'break'; label?: string }
   | { s: 'continue'; label?: string }
@@ -61,6 +72,8 @@ export interface Func {
   /** Set for methods. */
   cls?: string;
   exported?: boolean;
+  /** Tagged `/** @inline *\/` (exported functions only). */
+  inline?: boolean;
 }
 export interface Field {
   name: string;
@@ -76,6 +89,8 @@ export interface ClassDecl {
   /** Constructor parameters, each assigned to the field of the same name. */
   ctor: { name: string; ty: IntTy }[];
   methods: Func[];
+  /** A stray `;` class element. */
+  semicolon?: boolean;
 }
 export interface Iface {
   name: string;
@@ -85,8 +100,18 @@ export interface Program {
   header: string;
   prelude: string;
   ifaces: Iface[];
-  /** Module state: `let name: ty = init;` */
-  state: { name: string; ty: IntTy; init: Expr }[];
+  /** `const E = { A: 0, ... } as const; type E = ...` */
+  enums: { name: string; members: [string, number][]; tag?: string }[];
+  /** Module state: `let name: ty = init;` (konst: `const`). */
+  state: { name: string; ty: IntTy; init: Expr; konst?: boolean }[];
+  /** Module-level Bytes that functions rebind: `let name: Bytes = view(...)`. */
+  bufState: { name: string; init: Expr }[];
+  /** Module state of an enum type: `let name: en = init;` (init: a member, `E.M0`). */
+  enumVars: { name: string; en: string; init: string }[];
+  /** State initialised after the objects (its initialiser may call functions): init order. */
+  lateState: { name: string; ty: IntTy; init: Expr }[];
+  /** A stray top-level `;`. */
+  semicolon?: boolean;
   bufs: { name: string; size: number }[];
   tables: { name: string; ty: IntTy; values: number[] }[];
   fnTables: { name: string; type: string; fns: string[] }[];
@@ -123,6 +148,9 @@ export function renderExpr(e: Expr): string {
   }
 }
 
+const LOGGABLE = new Set<string>(['bool', ...INT_TYPES]);
+const declText = (t: DeclTy): string => (t === 'bool' ? 'boolean' : t === 'bytes' ? 'Bytes' : t);
+
 const endsFlow = (b: readonly Stmt[]): boolean => {
   const l = b[b.length - 1];
   return !!l && (l.s === 'return' || l.s === 'break' || l.s === 'continue');
@@ -139,7 +167,7 @@ function renderStmts(ss: readonly Stmt[], ind: string, out: string[]): void {
   for (let i = 0; i < ss.length; i++) {
     out.push(...parts[i]!);
     const s = ss[i]!;
-    if (s.s !== 'let') continue;
+    if (s.s !== 'let' || !LOGGABLE.has(s.ty)) continue;
     const re = new RegExp(`\\b${s.name}\\b(?!\\s*=[^=])`);
     if (parts.slice(i + 1).some((p) => p.some((l) => re.test(l)))) continue;
     out.push(s.ty === 'bool' ? `${ind}if (${s.name}) {\n${ind}  log('use');\n${ind}}` : `${ind}log('use', ${s.name});`);
@@ -147,14 +175,15 @@ function renderStmts(ss: readonly Stmt[], ind: string, out: string[]): void {
 }
 
 /** Drop top-level declarations nothing refers to (noUnusedLocals), until none is left. */
-function prune(p0: Program): Program {
+export function prune(p0: Program): Program {
   const p: Program = structuredClone(p0);
   for (;;) {
     const text = renderRaw(p);
     const count = (name: string): number => (text.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length;
     let changed = false;
-    const keep = <T extends { name: string }>(list: T[]): T[] => {
-      const out = list.filter((d) => d.name === 'main' || count(d.name) > 1);
+    // `min`: how often the declaration itself names it (an enum: 4 times).
+    const keep = <T extends { name: string }>(list: T[], min = 1): T[] => {
+      const out = list.filter((d) => d.name === 'main' || count(d.name) > min);
       if (out.length !== list.length) changed = true;
       return out;
     };
@@ -162,6 +191,10 @@ function prune(p0: Program): Program {
     p.objects = keep(p.objects);
     p.classes = keep(p.classes);
     p.state = keep(p.state);
+    p.bufState = keep(p.bufState);
+    p.lateState = keep(p.lateState);
+    p.enums = keep(p.enums, 4);
+    p.enumVars = keep(p.enumVars);
     p.bufs = keep(p.bufs);
     p.tables = keep(p.tables);
     p.fnTables = keep(p.fnTables);
@@ -182,7 +215,7 @@ export function renderStmt(s: Stmt, ind: string, out: string[]): void {
   const I = ind + '  ';
   switch (s.s) {
     case 'let':
-      out.push(`${ind}${s.konst ? 'const' : 'let'} ${s.name}: ${s.ty === 'bool' ? 'boolean' : s.ty} = ${renderExpr(s.init)};`);
+      out.push(`${ind}${s.konst ? 'const' : 'let'} ${s.name}: ${declText(s.ty)} = ${renderExpr(s.init)};`);
       return;
     case 'assign':
       out.push(`${ind}${s.target} = ${renderExpr(s.e)};`);
@@ -213,12 +246,20 @@ export function renderStmt(s: Stmt, ind: string, out: string[]): void {
         out.push(`${ind}}`);
       }
       return;
-    case 'for':
-      out.push(
-        `${ind}${s.label ? s.label + ': ' : ''}for (let ${s.v} = ${s.ty}(${s.start}); ${s.v} ${s.down ? '>' : '<'} ${s.bound}; ${s.v}${s.down ? '--' : '++'}) {`,
-      );
+    case 'for': {
+      const update = s.step ? `${s.v} = ${s.ty}(${s.v} ${s.down ? '-' : '+'} ${s.step})` : `${s.v}${s.down ? '--' : '++'}`;
+      out.push(`${ind}${s.label ? s.label + ': ' : ''}for (let ${s.v} = ${s.ty}(${s.start}); ${s.v} ${s.down ? '>' : '<'} ${s.bound}; ${update}) {`);
       renderStmts(s.body, I, out);
       out.push(`${ind}}`);
+      return;
+    }
+    case 'block':
+      out.push(`${ind}{`);
+      renderStmts(s.body, I, out);
+      out.push(`${ind}}`);
+      return;
+    case 'empty':
+      out.push(`${ind};`);
       return;
     case 'switch':
       out.push(`${ind}switch (${renderExpr(s.e)}) {`);
@@ -266,6 +307,7 @@ const paramTy = (t: string): string => (t === 'bytes' ? 'Bytes' : t);
 
 function renderFunc(f: Func, ind: string, out: string[]): void {
   const sig = `${f.name}(${f.params.map((p) => `${p.name}: ${paramTy(p.ty)}`).join(', ')}): ${f.ret}`;
+  if (f.inline && !f.cls) out.push('/** @inline */');
   out.push(f.cls ? `${ind}${sig} {` : `${f.exported ? 'export ' : ''}function ${sig} {`);
   renderStmts(f.body, ind + '  ', out);
   out.push(`${ind}}`);
@@ -287,9 +329,16 @@ function renderRaw(p: Program): string {
     const m = i.method;
     body.push(`interface ${i.name} {`, `  ${m.name}(${m.params.map((q) => `${q.name}: ${paramTy(q.ty)}`).join(', ')}): ${m.ret};`, `}`, '');
   }
+  for (const e of p.enums) {
+    body.push(`const ${e.name} = { ${e.members.map(([m, v]) => `${m}: ${litText(v)}`).join(', ')} } as const;`);
+    body.push(`type ${e.name} = (typeof ${e.name})[keyof typeof ${e.name}];`);
+  }
   for (const t of p.fnTypes) body.push(`type ${t.name} = (${t.params.map((q) => `${q.name}: ${paramTy(q.ty)}`).join(', ')}) => ${t.ret};`);
-  for (const s of p.state) body.push(`let ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
+  for (const s of p.state) body.push(`${s.konst ? 'const' : 'let'} ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
   for (const b of p.bufs) body.push(`const ${b.name}: Bytes = bytes(${b.size});`);
+  if (p.semicolon) body.push(';');
+  for (const b of p.bufState) body.push(`let ${b.name}: Bytes = ${renderExpr(b.init)};`);
+  for (const e of p.enumVars) body.push(`let ${e.name}: ${e.en} = ${e.init};`);
   for (const t of p.tables) {
     const rows: string[] = [];
     for (let i = 0; i < t.values.length; i += 12) rows.push('  ' + t.values.slice(i, i + 12).map((v) => `${t.ty}(${litText(v)})`).join(', ') + ',');
@@ -308,10 +357,13 @@ function renderRaw(p: Program): string {
       for (const a of c.ctor) body.push(`    this.${a.name} = ${a.name};`);
       body.push('  }');
     }
+    if (c.semicolon) body.push('  ;');
     for (const m of c.methods) renderFunc(m, '  ', body);
     body.push('}', '');
   }
   for (const o of p.objects) body.push(`const ${o.name} = new ${o.cls}(${o.args.map(renderExpr).join(', ')});`);
+  // After the objects and tables they may use; functions are hoisted, so calls are fine.
+  for (const s of p.lateState) body.push(`let ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
   body.push('');
   for (const f of p.funcs) {
     renderFunc(f, '', body);
