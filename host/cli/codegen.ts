@@ -69,14 +69,16 @@ export function registerCodegenCommands(program: Command): void {
     .option('--coverage', 'print the coverage report: accepted kind x context -> programs containing it, and the generator features')
     .option('--generate-only', 'only generate the programs and count coverage (no transpile, build or run)')
     .option('--avoid <tags>', `feature tags not to generate, comma-separated (one of: ${Object.keys(FEATURES).join(' ')})`, '')
+    .option('--only <tags>', 'keep only programs that have all these feature tags (comma-separated; seeds without them are skipped)', '')
     .option('--findings <dir>', 'write each shrunk finding (mismatch, sanitizer report, strict-build failure, rejection) to <dir>/fuzz-<seed>-<kind>.ts')
     .option('--no-shrink', 'do not shrink findings')
     .option('--max-shrinks <n>', 'shrink at most n findings (one per failure signature)', intOption, 10)
     .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json\n  urpc fuzz-codegen --programs 400 --generate-only --coverage\n  urpc fuzz-codegen --programs 300 --findings build/findings --avoid cond-fn,cond-bytes-mixed')
-    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; findings?: string; shrink: boolean; maxShrinks: number }) => {
+    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; only: string; findings?: string; shrink: boolean; maxShrinks: number }) => {
       const avoid = opts.avoid.split(',').filter(Boolean);
-      const unknown = avoid.filter((t) => !(t in FEATURES));
-      if (unknown.length) throw new Error(`--avoid: unknown feature tag(s) ${unknown.join(', ')} (known: ${Object.keys(FEATURES).join(' ')})`);
+      const only = opts.only.split(',').filter(Boolean);
+      const unknown = [...avoid, ...only].filter((t) => !(t in FEATURES));
+      if (unknown.length) throw new Error(`--avoid/--only: unknown feature tag(s) ${unknown.join(', ')} (known: ${Object.keys(FEATURES).join(' ')})`);
       const progress = !opts.json && process.stderr.isTTY;
       const r: FuzzResult = await fuzzCodegen({
         programs: opts.programs,
@@ -84,6 +86,7 @@ export function registerCodegenCommands(program: Command): void {
         casesPerProgram: opts.cases,
         generateOnly: opts.generateOnly,
         gen: { avoid },
+        only,
         shrink: opts.shrink,
         maxShrinks: opts.maxShrinks,
         findingsDir: opts.findings ?? null,

@@ -264,7 +264,7 @@ export function renderStmt(s: Stmt, ind: string, out: string[]): void {
     case 'switch':
       out.push(`${ind}switch (${renderExpr(s.e)}) {`);
       for (const c of s.cases) {
-        for (const l of c.labels) out.push(`${I}case ${l}:`);
+        for (const l of c.labels) out.push(`${I}case ${typeof l === 'number' && l >= 0 ? litText(l) : l}:`);
         renderStmts(c.body, I + '  ', out);
         if (!endsFlow(c.body)) out.push(`${I}  break;`);
       }

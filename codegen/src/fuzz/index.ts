@@ -21,7 +21,7 @@ import { transpile } from '../index.ts';
 import { buildConfigs, DEFAULT_COMPILERS, DEFAULT_OPTS, difftest, runDiffBatch, warningKinds, type Compiler, type Mismatch, type OptLevel } from '../difftest/index.ts';
 import { makeInputs } from '../difftest/inputs.ts';
 import { renderProgram, type Program } from './ast.ts';
-import { Coverage, type CoverageReport } from './coverage.ts';
+import { Coverage, featuresOf, type CoverageReport } from './coverage.ts';
 import { failureSignatures, strictCheck, type StrictCheck } from './buildcheck.ts';
 import { Generator, type GenOptions } from './gen.ts';
 import { shrink } from './shrink.ts';
@@ -58,6 +58,8 @@ export interface FuzzOptions {
   workDir?: string;
   keep?: boolean;
   gen?: GenOptions;
+  /** Keep only programs that have all these features (FEATURES tags): seeds are skipped until one does. */
+  only?: readonly string[];
   /** Only generate the programs and count coverage (no transpile, build or run). */
   generateOnly?: boolean;
   /** Progress callback after each batch. */
@@ -144,6 +146,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   let shrunk = 0;
+  let nextSeed = seed;
 
   for (let b0 = 0; b0 < options.programs; b0 += batchSize) {
     const bdir = path.join(work, `b${b0}`);
@@ -170,8 +173,17 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
       }
     };
     for (let k = b0; k < Math.min(options.programs, b0 + batchSize); k++) {
-      const s = (seed + k) >>> 0;
-      const ast = new Generator(s, { ...options.gen, preludeImport: path.relative(bdir, path.join(REPO, 'firmware/lib/prelude.ts')).split(path.sep).join('/'), tag: String(s) }).generate();
+      // With `only`, program k is the next seed whose program has all of those features.
+      let s = (seed + k) >>> 0;
+      let ast: Program;
+      for (;;) {
+        if (options.only?.length) s = nextSeed++;
+        ast = new Generator(s, { ...options.gen, preludeImport: path.relative(bdir, path.join(REPO, 'firmware/lib/prelude.ts')).split(path.sep).join('/'), tag: String(s) }).generate();
+        if (!options.only?.length) break;
+        const has = featuresOf(ast);
+        if (options.only.every((t) => has.has(t))) break;
+        if (nextSeed - seed > 1000 * options.programs) throw new Error(`fuzz-codegen --only ${options.only.join(',')}: no program with these features in ${nextSeed - seed} seeds`);
+      }
       const file = path.join(bdir, `${prefixOf(s)}.ts`);
       const text = renderProgram(ast);
       coverage.add(text, ast);
