@@ -242,11 +242,11 @@ export class Generator {
           // T[e] for an enum whose values all fit.
           const en = this.p.enums.find((e) => e.members.every(([, v]) => v < t.values.length));
           const es = en && this.enumState.get(en.name);
-          if (es && r.chance(0.3)) i = { k: 'ref', ty: 'void', text: es, tag: 'enum-index' };
+          if (es && this.allow('enum-index') && r.chance(0.3)) i = { k: 'ref', ty: 'void', text: es, tag: 'enum-index' };
           return { k: 'idx', ty, arr: t.name, i };
         }]);
       }
-      if ((ty === 'u32' || ty === 'u8') && this.enumState.size) {
+      if ((ty === 'u32' || ty === 'u8') && this.enumState.size && this.allow('enum-wrap')) {
         opts.push([1, () => ({ k: 'wrap', ty, a: { k: 'ref', ty: 'void', text: r.pick([...this.enumState.values()]) }, tag: 'enum-wrap' })]);
       }
       if (ty === 'u32') {
@@ -447,7 +447,7 @@ export class Generator {
     };
     opts.push([6, cmp]);
     opts.push([1, () => ({ k: 'ref', ty: 'bool', text: r.chance(0.5) ? 'true' : 'false' })]);
-    if (this.enumState.size && this.allow('enum')) {
+    if (this.enumState.size && this.allow('enum-compare')) {
       opts.push([1, () => {
         const en = r.pick(this.p.enums);
         return { k: 'bin', ty: 'bool', op: r.pick(['===', '!==']), a: { k: 'call', ty: 'void', fn: this.enumGetter.get(en.name)!, args: [] }, b: { k: 'ref', ty: 'void', text: `${en.name}.${r.pick(en.members)[0]}` }, tag: 'enum-compare' };
