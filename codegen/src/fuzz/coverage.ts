@@ -16,6 +16,7 @@ import { INT_TYPES, prune, type Program } from './ast.ts';
 
 /** Feature tags the generator sets (gen.ts), with what each stands for. */
 export const FEATURES: Record<string, string> = {
+  'cond-int': 'a conditional of two values of one integer type',
   'cond-lit': 'a conditional of two bare literals under a wrap: u8(c ? 7 : 9)',
   'cond-lit-one': 'a conditional of a literal and a typed value: u32(c ? 7 : x)',
   'cond-lit-index': 'a conditional of literals as a table index: T[c ? 3 : 0]',
@@ -39,6 +40,7 @@ export const FEATURES: Record<string, string> = {
   'enum-wrap': 'an enum converted with u8()/u32()',
   'switch-enum': 'a switch on an enum with member labels',
   ...Object.fromEntries(INT_TYPES.map((t) => [`switch-edge-${t}`, `a switch on a ${t} with labels at the edges of ${t}`])),
+  'switch-const': 'a switch on a constant expression (no variable in the discriminant)',
   'if-guard-index': 'b[k] under if (k < b.length)',
   'if-guard-state-index': 'b[s] under if (s < b.length) with s module state',
   'rebind-direct': 'a module-level Bytes reassigned to a view(...)',

@@ -101,6 +101,11 @@ const EDGES: Record<IntTy, number[]> = {
   u32: [0, 1, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff],
   i32: [-2147483648, -2147483647, -65536, -1, 0, 65535, 2147483646, 2147483647],
 };
+/** No variable, field, call or element in it: a constant expression in C. */
+function isConstant(e: Expr): boolean {
+  if (e.k === 'ref' || e.k === 'call' || e.k === 'idx') return false;
+  return Object.values(e).every((v) => !(v && typeof v === 'object' && 'k' in v) || isConstant(v as Expr));
+}
 const bitsOfV = (v: number): number => Math.max(1, Math.ceil(Math.log2(Math.abs(v) + 1)));
 const num = (v: number): Expr => ({ k: 'num', ty: 'num', v, bits: bitsOfV(v) });
 
@@ -202,7 +207,7 @@ export class Generator {
       opts.push([9, () => ({ k: 'wrap', ty, a: this.genNum(ctx, d - 1, MAX_BITS) })]);
       // Re-wrap a value of another type (a narrowing or widening conversion).
       opts.push([3, () => ({ k: 'wrap', ty, a: this.genInt(r.pick(INT_TYPES), ctx, d - 1) })]);
-      if (this.o.conditionals) opts.push([2, () => ({ k: 'cond', ty, c: this.genBool(ctx, d - 1), a: this.genInt(ty, ctx, d - 1), b: this.genInt(ty, ctx, d - 1) })]);
+      if (this.o.conditionals && this.allow('cond-int')) opts.push([2, () => ({ k: 'cond', ty, c: this.genBool(ctx, d - 1), a: this.genInt(ty, ctx, d - 1), b: this.genInt(ty, ctx, d - 1), tag: 'cond-int' })]);
       const calls = ctx.callables.filter((c) => c.ret === ty && ctx.factor * c.cost <= this.o.budget / 4);
       if (calls.length) opts.push([4, () => this.genCall(r.pick(calls), ctx, d - 1)]);
       if (ty === 'u32') {
@@ -585,7 +590,14 @@ export class Generator {
         ctx.inSwitch = true;
         const dflt = r.chance(0.6) ? this.genBlock(ctx, r.range(1, 2), d - 1) : null;
         ctx.inSwitch = was;
-        return [{ s: 'switch', e, cases, dflt, ...(edge ? { tag: `switch-edge-${ty}` } : {}) }];
+        // A discriminant without a variable is a C constant: tagged (clang folds the switch).
+        let disc = e;
+        let tag = edge ? `switch-edge-${ty}` : undefined;
+        if (isConstant(e)) {
+          if (this.allow('switch-const')) tag = 'switch-const';
+          else disc = { k: 'wrap', ty, a: { k: 'ref', ty: 'u32', text: `${r.pick(ctx.bufs).text}.length` } };
+        }
+        return [{ s: 'switch', e: disc, cases, dflt, ...(tag ? { tag } : {}) }];
       }]);
       opts.push([1, () => [{ s: 'if', c: { k: 'bin', ty: 'bool', op: '&&', a: this.genBool(ctx, 2), b: { k: 'bin', ty: 'bool', op: '&&', a: this.genBool(ctx, 1), b: this.genBool(ctx, 1) } }, t: [{ s: 'panic', code: 0x100 + r.int(0x100) }], f: null }]]);
     }
