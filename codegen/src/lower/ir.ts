@@ -27,6 +27,8 @@ export interface CExpr {
   range?: [number, number];
   /** Bits known to be 1 / 0 (uint32 masks), from masks and shifts by constants. */
   bits?: { ones: number; zeros: number };
+  /** A boolean whose value the lowering decided (a folded comparison, still reading operands). */
+  known?: boolean;
   /** For a comparison `x op c` of an operand with a constant: what the folding of && and || needs. */
   cmp?: { x: string; op: string; c: number; lo: number; hi: number };
 }

@@ -650,6 +650,14 @@ export class ModuleLowering {
 
   // ---------------------------------------------------------------- statements
 
+  /** Is e a top-level `const` variable (emitted `static const`, which clang folds)? */
+  private isConstVariable(e: ts.Expression): boolean {
+    const x = skipParens(e);
+    const d = ts.isIdentifier(x) ? this.sema.declOf(x) : undefined;
+    return !!d && ts.isVariableDeclaration(d) && ts.isVariableDeclarationList(d.parent) &&
+      !!(d.parent.flags & ts.NodeFlags.Const) && ts.isSourceFile(d.parent.parent.parent);
+  }
+
   /** `(void)p;` for parameters the body never reads: -Wunused-parameter is part of -Wextra. */
   private markUnused(names: readonly string[], body: Line[]): Line[] {
     const text = body.map((l) => l.text).join('\n');
@@ -757,6 +765,10 @@ export class ModuleLowering {
         const t = this.tmp();
         out.push(this.line(`${I}uint32_t ${t} = ${this.litFor(v, 'uint32_t')};`, s));
         v = { c: t, t: U32, stable: true };
+      } else if ((v.range && v.range[0] === v.range[1]) || this.isConstVariable(s.expression)) {
+        // A value clang can still fold (a `static const`, a conditional whose condition the
+        // lowering decided): the same warning, the same cure.
+        v = this.spill({ ...v, stable: false }, out, depth);
       }
       out.push(this.line(`${I}switch (${bare(v.c)}) {`, s));
       for (const cl of s.caseBlock.clauses) {
@@ -1001,7 +1013,8 @@ export class ModuleLowering {
       const text = `(${c.c} ? ${this.arm(a, rt, ct)} : ${this.arm(b, rt, ct)})`;
       // A constant condition with a dead arm we keep (it reads variables): the C compiler still
       // knows the value, so comparisons must know it too.
-      const live = c.c === 'true' ? a : c.c === 'false' ? b : undefined;
+      const known = c.known ?? (c.c === 'true' ? true : c.c === 'false' ? false : undefined);
+      const live = known === true ? a : known === false ? b : undefined;
       const range = live ? (live.lit !== undefined ? [live.lit, live.lit] as [number, number] : rangeOfC(live)) : undefined;
       return { c: narrow ? `(${ct})${text}` : text, t: fromSpelling(ct), stable: c.stable && a.stable && b.stable, range };
     }
@@ -1184,8 +1197,8 @@ export class ModuleLowering {
   /** A comparison whose value is known: gcc and clang reject the tautology under -Werror
    * (-Wtype-limits, -Wtautological-*), so C gets the constant, still reading the operand. */
   private constBool(v: boolean, ...keep: string[]): CExpr {
-    if (keep.length === 0) return { c: String(v), t: BOOL, stable: true };
-    return { c: `(${keep.map((k) => `(void)${paren(k)}, `).join('')}${v})`, t: BOOL, stable: true };
+    if (keep.length === 0) return { c: String(v), t: BOOL, stable: true, known: v };
+    return { c: `(${keep.map((k) => `(void)${paren(k)}, `).join('')}${v})`, t: BOOL, stable: true, known: v };
   }
 
   private rangeOf(t: FwType): [number, number] | undefined {
