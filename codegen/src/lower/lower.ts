@@ -260,9 +260,13 @@ export class ModuleLowering {
 
   private lowerEnum(obj: ts.VariableDeclaration, dest: Line[], _where: Line[]): void {
     const name = this.sema.enumAliasName(obj);
-    const members = [...enumMembers(obj)].map(([k, v]) => `${name}_${k} = ${v}`);
+    // ISO C enumerators are ints: a member past INT_MAX (FwTS allows up to 2^32-1) is a macro.
+    const all = [...enumMembers(obj)];
+    const members = all.filter(([, v]) => v <= 0x7fffffff).map(([k, v]) => `${name}_${k} = ${v}`);
     dest.push(this.line(`typedef ${this.sema.enumCType(obj)} ${name};`, obj));
-    dest.push({ text: `enum { ${members.join(', ')} };` }, { text: '' });
+    if (members.length) dest.push({ text: `enum { ${members.join(', ')} };` });
+    for (const [k, v] of all) if (v > 0x7fffffff) dest.push({ text: `#define ${name}_${k} ${v}u` });
+    dest.push({ text: '' });
   }
 
   private lowerInterface(d: ts.InterfaceDeclaration, dest: Line[]): void {
