@@ -1205,6 +1205,11 @@ export class ModuleLowering {
     return { c: `(${keep.map((k) => `(void)${paren(k)}, `).join('')}${v})`, t: BOOL, stable: true, known: v };
   }
 
+  private enumRange(e: ts.Expression): [number, number] | undefined {
+    const t = this.sema.exprType(e);
+    return t.k === 'enum' ? this.rangeOf(t) : undefined;
+  }
+
   private rangeOf(t: FwType): [number, number] | undefined {
     if (t.k === 'int') return t.signed ? [-(2 ** (t.bits - 1)), 2 ** (t.bits - 1) - 1] : [0, 2 ** t.bits - 1];
     if (t.k === 'enum') return [0, t.ctype === 'uint8_t' ? 0xff : t.ctype === 'uint16_t' ? 0xffff : 0xffffffff];
@@ -1401,7 +1406,7 @@ export class ModuleLowering {
 
   private preludeCall(p: string, e: ts.CallExpression, out: Line[], depth: number, statement: boolean): CExpr {
     const I = this.ind(depth);
-    if ((INT_NAMES as readonly string[]).includes(p)) return this.wrap(p as IntName, this.expr(e.arguments[0], out, depth));
+    if ((INT_NAMES as readonly string[]).includes(p)) return this.wrap(p as IntName, this.expr(e.arguments[0], out, depth), e.arguments[0]);
     const bytesOf = (x: CExpr): string => (x.t.k === 'array' ? `fw_view(${x.c}, ${x.t.len}u)` : bare(x.c));
     const idx = (x: CExpr): string => (x.lit !== undefined ? `${x.lit}` : bare(x.c));
     // log's first argument is its constant message, not a value.
@@ -1456,11 +1461,12 @@ export class ModuleLowering {
   }
 
   /** u8(x) ... i32(x): the C conversion that matches the JS wrap. */
-  private wrap(name: IntName, x: CExpr): CExpr {
+  private wrap(name: IntName, x: CExpr, arg?: ts.Expression): CExpr {
     const r = this.wrapC(name, x);
     // A widening wrap keeps the operand's range: the C compilers see through the cast (and warn on
-    // comparisons that the narrow range decides).
-    const inner = rangeOfC(x);
+    // comparisons that the narrow range decides). An enum's range is its C type's (u32(e) of a
+    // uint8_t enum compared with 65535: gcc -Wtype-limits).
+    const inner = rangeOfC(x) ?? (arg && x.lit === undefined ? this.enumRange(arg) : undefined);
     const outer = r.t.k === 'int' ? rangeOfCtype(r.t.name) : undefined;
     let out = r;
     if (inner && outer && inner[0] >= outer[0] && inner[1] <= outer[1]) out = { ...out, range: inner };
