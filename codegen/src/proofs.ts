@@ -42,12 +42,28 @@ export class IndexProofs {
     const mask = maskOf(this.sema, idx);
     if (mask !== undefined && len !== undefined && mask < len) return true;
     if (!ts.isIdentifier(idx)) return false;
-    return this.guarded(idx, access);
+    // `const k = u8(x & 3); T[k]`: a const local keeps what its initialiser proves by itself.
+    const init = constInitializer(this.sema, idx);
+    if (init && len !== undefined && this.provenAlone(init, len)) return true;
+    return this.guarded(idx, access, len);
+  }
+
+  /** Proven without a guard: a literal, a type that cannot reach len, a mask, or a conditional
+   * of such (these hold wherever the expression's value is used). */
+  private provenAlone(e: ts.Expression, len: number): boolean {
+    const x = stripParens(e);
+    if (ts.isConditionalExpression(x)) return this.provenAlone(x.whenTrue, len) && this.provenAlone(x.whenFalse, len);
+    const t = this.sema.exprType(x);
+    if (t.k === 'lit') return t.value >= 0 && t.value < len;
+    if (t.k !== 'int' || t.signed) return false;
+    if (2 ** t.bits <= len) return true;
+    const mask = maskOf(this.sema, x);
+    return mask !== undefined && mask < len;
   }
 
   /** Inside `for (...; i < b.length; ...)`, `while (i < b.length)` or `if (i < b.length)`, with
    * i and b unchanged up to the access. */
-  private guarded(idx: ts.Identifier, access: ts.ElementAccessExpression): boolean {
+  private guarded(idx: ts.Identifier, access: ts.ElementAccessExpression, len: number | undefined): boolean {
     const sf = access.getSourceFile();
     const base = access.expression.getText(sf);
     // Locals, parameters and `const` bindings cannot be changed by a call (FwTS has no closures).
@@ -60,6 +76,7 @@ export class IndexProofs {
       if (ts.isForStatement(p) && n === p.statement) { guard = p.condition; scope = p.statement; }
       else if (ts.isIfStatement(p) && n === p.thenStatement) { guard = p.expression; scope = p.thenStatement; }
       else if (ts.isWhileStatement(p) && n === p.statement) { guard = p.expression; scope = p.statement; }
+      else if (ts.isConditionalExpression(p) && n === p.whenTrue) { guard = p.condition; scope = p.whenTrue; }
       if (!guard || !scope) continue;
       const loop = ts.isForStatement(p) || ts.isWhileStatement(p);
       for (const conj of conjuncts(guard)) {
@@ -67,7 +84,10 @@ export class IndexProofs {
         const l = stripParens(conj.left);
         const r = stripParens(conj.right);
         if (!ts.isIdentifier(l) || l.text !== idx.text) continue;
-        if (!ts.isPropertyAccessExpression(r) || r.name.text !== 'length' || r.expression.getText(sf) !== base) continue;
+        // `i < b.length`, or `i < K` with K a constant no larger than b's static length.
+        const bound = this.sema.exprType(r);
+        const byConst = bound.k === 'lit' && len !== undefined && bound.value <= len;
+        if (!byConst && (!ts.isPropertyAccessExpression(r) || r.name.text !== 'length' || r.expression.getText(sf) !== base)) continue;
         if (assignsText(scope, base, sf)) continue;
         // A for loop changes its index only in its update; a while loop in its body, which is
         // fine after the access (the guard is tested again before the next one).
@@ -130,6 +150,13 @@ export class IndexProofs {
     this.rebinds.set(fn, found);
     return found;
   }
+}
+
+/** The initialiser of a `const` local (or module-level const) named by id. */
+function constInitializer(sema: Sema, id: ts.Identifier): ts.Expression | undefined {
+  const d = sema.declOf(id);
+  if (!d || !ts.isVariableDeclaration(d) || !ts.isVariableDeclarationList(d.parent)) return undefined;
+  return d.parent.flags & ts.NodeFlags.Const ? d.initializer : undefined;
 }
 
 /** K for `x & K` (K a non-negative constant), through unsigned wraps that keep it. */

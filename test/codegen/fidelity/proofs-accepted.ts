@@ -60,3 +60,17 @@ export function writeThenCall(i: u32): u32 {
   if (i < cur.length) cur[i] = rebind();
   return u32(rd8(store, 0) + calls);
 }
+
+export function constMask(x: u32): u8 {
+  const k = u8(x & 3); // a const local keeps what its initialiser proves
+  return T[k];
+}
+
+export function conditionalGuard(k: u32): u8 {
+  return k < T.length ? T[k] : u8(0);
+}
+
+export function constBound(seg: u32): u8 {
+  if (seg < 4) return T[seg]; // a constant bound no larger than T's length
+  return u8(0);
+}

@@ -83,3 +83,23 @@ export function whileInnerLoop(b: Bytes): u32 {
   }
   return sum;
 }
+
+export function constWideMask(x: u32): u8 {
+  const k = u8(x & 7);
+  return T[k]; // FW3007
+}
+
+export function letMask(x: u32): u8 {
+  let k = u8(x & 3);
+  k = u8(x);
+  return T[k]; // FW3007
+}
+
+export function boundTooLarge(seg: u32): u8 {
+  if (seg < 5) return T[seg]; // FW3007
+  return u8(0);
+}
+
+export function conditionalElse(k: u32): u8 {
+  return k < T.length ? u8(0) : T[k]; // FW3007
+}
