@@ -9,7 +9,6 @@ export const KNOWN_DEFECTS: readonly string[] = [
   'cond-bytes', 'cond-bytes-mixed', // defect 3: uint8_t * vs fw_bytes in one ?: (invalid C)
   'cond-fn', // defect 8: FW9001 "no C type for bad"
   'cond-obj', // two classes of one interface in one ?: (pointer type mismatch in C)
-  'rebind-in-target', 'rebind-in-guarded-loop', // defects 5 and 6
   'rebind-in-index', 'rebind-in-arg', // rd8(cur, rb()) / wr8(cur, i, rb()): C evaluates arguments in any order
   'init-call', // two state initialisers with calls: one temporary fw_t0 declared twice in module_init
   'enum-wide', // an enum value past INT32_MAX: -Wpedantic in C (enumerator outside int)

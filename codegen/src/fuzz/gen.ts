@@ -90,6 +90,8 @@ interface Ctx {
   cost: number;
   /** Class-typed parameters (name, class). */
   objs: { text: string; cls: string }[];
+  /** No user calls here (see withoutCalls). */
+  noCalls?: boolean;
 }
 
 /** Values at the edges of each type: switch labels that only match at the extremes. */
@@ -106,6 +108,14 @@ function isConstant(e: Expr): boolean {
   if (e.k === 'ref' || e.k === 'call' || e.k === 'idx') return false;
   return Object.values(e).every((v) => !(v && typeof v === 'object' && 'k' in v) || isConstant(v as Expr));
 }
+const RANGE: Record<IntTy, [number, number]> = { u8: [0, 0xff], i8: [-0x80, 0x7f], u16: [0, 0xffff], i16: [-0x8000, 0x7fff], u32: [0, 0xffffffff], i32: [-0x80000000, 0x7fffffff] };
+/** Bits of the smallest integer type holding [lo, hi]: the checker's bound for a conditional. */
+const holdBits = (lo: number, hi: number): number => {
+  for (const t of ['u8', 'i8', 'u16', 'i16'] as const) if (lo >= RANGE[t][0] && hi <= RANGE[t][1]) return WIDTH[t];
+  return 32;
+};
+/** The value of a bare literal or a negated one. */
+const litValue = (e: Expr): number => (e.k === 'num' ? e.v : e.k === 'un' && e.a.k === 'num' ? -e.a.v : 0);
 const bitsOfV = (v: number): number => Math.max(1, Math.ceil(Math.log2(Math.abs(v) + 1)));
 const num = (v: number): Expr => ({ k: 'num', ty: 'num', v, bits: bitsOfV(v) });
 
@@ -351,7 +361,8 @@ export class Generator {
     if (d <= 0 || maxBits < 9) return leaf();
     const opts: [number, () => Expr][] = [[3, leaf]];
     if (this.o.conditionals) {
-      if (this.allow('cond-lit')) opts.push([1, () => this.condLits(ctx, d, maxBits)]);
+      // (The checker bounds a conditional by the type holding both arms: up to 32 bits.)
+      if (this.allow('cond-lit') && maxBits >= 32) opts.push([1, () => this.condLits(ctx, d, maxBits)]);
       if (this.allow('cond-mixed') && maxBits >= 16) opts.push([1, () => this.condMixed(ctx, d, maxBits)]);
     }
     if (this.allow('unary-plus')) {
@@ -408,10 +419,13 @@ export class Generator {
       const x = this.genInt(r.pick(typed), ctx, Math.max(0, d - 1));
       const l = lit();
       const [a, b] = r.chance(0.5) ? [l, x] : [x, l];
-      return { k: 'cond', ty: 'num', c, a, b, bits: Math.max(this.bitsOf(l), this.bitsOf(x)) + 1, tag: 'cond-lit-one' };
+      const [lo, hi] = RANGE[x.ty as IntTy];
+      const lv = litValue(l);
+      return { k: 'cond', ty: 'num', c, a, b, bits: holdBits(Math.min(lo, lv), Math.max(hi, lv)), tag: 'cond-lit-one' };
     }
     const [a, b] = [lit(), lit()];
-    return { k: 'cond', ty: 'num', c, a, b, bits: Math.max(this.bitsOf(a), this.bitsOf(b)), tag: 'cond-lit' };
+    const [va, vb] = [litValue(a), litValue(b)];
+    return { k: 'cond', ty: 'num', c, a, b, bits: holdBits(Math.min(va, vb), Math.max(va, vb)), tag: 'cond-lit' };
   }
 
   /** `(c ? small : big)`: arms of two different integer types. */
@@ -422,7 +436,10 @@ export class Generator {
     const tb = r.pick(ok.filter((t) => t !== ta));
     const a = this.genInt(ta, ctx, Math.max(0, d - 1));
     const b = this.genInt(tb, ctx, Math.max(0, d - 1));
-    return { k: 'cond', ty: 'num', c: this.genBool(ctx, Math.max(0, d - 1)), a, b, bits: Math.max(WIDTH[ta], WIDTH[tb]), tag: 'cond-mixed' };
+    // The checker types it by a type holding both ranges (u16 | i16 -> i32): bound it like that.
+    const bits = holdBits(Math.min(RANGE[ta][0], RANGE[tb][0]), Math.max(RANGE[ta][1], RANGE[tb][1]));
+    if (bits > maxBits) return a;
+    return { k: 'cond', ty: 'num', c: this.genBool(ctx, Math.max(0, d - 1)), a, b, bits, tag: 'cond-mixed' };
   }
 
   private shiftCount(ctx: Ctx, d: number): Expr {
@@ -498,7 +515,7 @@ export class Generator {
     ctx.cost += ctx.factor * c.cost;
     const e: Expr = { k: 'call', ty: c.ret, fn: c.call, args: c.params.map((p) => this.genArg(p, ctx, d)) };
     if (tag) e.tag = tag;
-    else if (c.rebinds) e.tag = ctx.idx.some((x) => this.isBufState(x.buf)) ? 'rebind-in-guarded-loop' : 'rebind-call';
+    else if (c.rebinds) e.tag = 'rebind-call';
     return e;
   }
 
@@ -550,11 +567,6 @@ export class Generator {
     if (ctx.idx.length) {
       opts.push([4, () => {
         const x = r.pick(ctx.idx);
-        // b[i] = call() where the call rebinds b (JS reads b before the call).
-        const rb = this.rebinders(ctx).filter((c) => c.ret === 'u8');
-        if (rb.length && this.isBufState(x.buf) && this.allow('rebind-in-target') && r.chance(0.5)) {
-          return [{ s: 'assign', target: `${x.buf}[${x.v}]`, e: this.genCall(r.pick(rb), ctx, 1, 'rebind-in-target') }];
-        }
         return [{ s: 'assign', target: `${x.buf}[${x.v}]`, e: this.genInt('u8', ctx, ed) }];
       }]);
     }
@@ -643,7 +655,9 @@ export class Generator {
     if (d > 0) opts.push([1, () => [{ s: 'block', body: this.genBlock(ctx, r.range(1, 2), d - 1) }]]);
     opts.push([1, () => [{ s: 'empty' }]]);
     // if (k < b.length) { ... b[k] ... }: the if-guard index proof.
-    const uvars = ctx.vars.filter((v) => v.ty === 'u8' || v.ty === 'u16' || v.ty === 'u32');
+    // Locals and parameters only: the checker does not take module state as a proven index.
+    const isState = (t: string): boolean => this.p.state.some((s) => s.name === t) || this.p.lateState.some((s) => s.name === t);
+    const uvars = ctx.vars.filter((v) => (v.ty === 'u8' || v.ty === 'u16' || v.ty === 'u32') && !isState(v.text));
     const ibufs = ctx.bufs.filter((b) => b.indexable && !ctx.idx.some((x) => x.buf === b.text));
     if (d > 0 && uvars.length && ibufs.length && this.allow('if-guard-index')) {
       opts.push([2, () => {
@@ -654,11 +668,10 @@ export class Generator {
         const was = v.mutable;
         v.mutable = false;
         ctx.idx.push({ buf: b, v: v.text });
-        const body = this.genBlock(ctx, r.range(1, 3), d - 1);
+        const body = this.withoutCalls(ctx, this.isBufState(b), () => this.genBlock(ctx, r.range(1, 3), d - 1));
         ctx.idx.pop();
         v.mutable = was;
-        const isState = this.p.state.some((s) => s.name === v.text) || this.p.lateState.some((s) => s.name === v.text);
-        return [{ s: 'if', c, t: body, f: null, tag: isState ? 'if-guard-state-index' : 'if-guard-index' }];
+        return [{ s: 'if', c, t: body, f: null, tag: 'if-guard-index' }];
       }]);
     }
     // Module-level Bytes rebound directly (never inside code whose index proof depends on it).
@@ -680,7 +693,8 @@ export class Generator {
     // Calls through a local of function type: `const f: F = c ? h1 : H[1]; f(x, y)`, and the
     // guarded table index `if (k < H.length) { const h: F = H[k]; h(x, y) }`.
     for (const [tname, info] of this.fnInfo) {
-      if (ctx.factor * info.cost > this.o.budget / 4 || !this.allow('fn-local')) continue;
+      // (Not in an initialiser's function: the tables are declared after the state it sets.)
+      if (ctx.factor * info.cost > this.o.budget / 4 || !this.allow('fn-local') || ctx.fn.name.startsWith('init') || ctx.noCalls) continue;
       const call = (fn: string): Expr => {
         ctx.cost += ctx.factor * info.cost;
         return { k: 'call', ty: info.ret, fn, args: info.params.map((q) => this.genArg(q, ctx, 1)) };
@@ -692,7 +706,7 @@ export class Generator {
           { s: 'log', msg: 'fv', args: [call(name)] },
         ];
       }]);
-      const kvars = ctx.vars.filter((v) => v.ty === 'u8' || v.ty === 'u32');
+      const kvars = ctx.vars.filter((v) => (v.ty === 'u8' || v.ty === 'u32') && !isState(v.text));
       if (kvars.length && this.allow('fn-table-guard')) {
         opts.push([1, () => {
           const k = r.pick(kvars).text;
@@ -726,6 +740,19 @@ export class Generator {
         }]);
       }
     }
+  }
+
+  /** Code guarded by `i < cur.length` over a rebindable module Bytes makes no user calls: a call
+   * that may assign module state voids the index proof (FW3003, codegen/src/proofs.ts). */
+  private withoutCalls<T>(ctx: Ctx, on: boolean, f: () => T): T {
+    if (!on) return f();
+    const [calls, was] = [ctx.callables, ctx.noCalls];
+    ctx.callables = [];
+    ctx.noCalls = true;
+    const v = f();
+    ctx.callables = calls;
+    ctx.noCalls = was;
+    return v;
   }
 
   private inSwitch<T>(ctx: Ctx, f: () => T): T {
@@ -769,7 +796,7 @@ export class Generator {
         const res = enter(300, () => {
           ctx.idx.push({ buf: b, v });
           ctx.vars.push({ text: v, ty: 'u32', mutable: false });
-          const body = this.genBlock(ctx, r.range(1, 4), d - 1);
+          const body = this.withoutCalls(ctx, this.isBufState(b), () => this.genBlock(ctx, r.range(1, 4), d - 1));
           ctx.vars.pop();
           ctx.idx.pop();
           return body;
