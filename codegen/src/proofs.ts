@@ -71,6 +71,7 @@ export class IndexProofs {
     for (let n: ts.Node = access; n.parent; n = n.parent) {
       const p = n.parent;
       if (ts.isFunctionLike(p)) break;
+      if (ts.isBlock(p) && this.earlyReturn(p, n as ts.Statement, idx, access, base, local)) return true;
       let guard: ts.Expression | undefined;
       let scope: ts.Node | undefined;
       if (ts.isForStatement(p) && n === p.statement) { guard = p.condition; scope = p.statement; }
@@ -100,6 +101,32 @@ export class IndexProofs {
         }
         return true;
       }
+    }
+    return false;
+  }
+
+  /** `if (i >= b.length) return ...;` earlier in the same block, with i and b unchanged (and, when
+   * not locals, no call that may rebind them) from there to the access. */
+  private earlyReturn(block: ts.Block, st: ts.Statement, idx: ts.Identifier, access: ts.ElementAccessExpression,
+    base: string, local: boolean): boolean {
+    const sf = access.getSourceFile();
+    const at = block.statements.indexOf(st);
+    for (let k = at - 1; k >= 0; k--) {
+      const g = block.statements[k];
+      if (!ts.isIfStatement(g) || g.elseStatement || !returns(g.thenStatement)) continue;
+      const exits = disjuncts(g.expression).some((d) => {
+        if (!ts.isBinaryExpression(d) || d.operatorToken.kind !== ts.SyntaxKind.GreaterThanEqualsToken) return false;
+        const l = stripParens(d.left);
+        const r = stripParens(d.right);
+        return ts.isIdentifier(l) && l.text === idx.text && ts.isPropertyAccessExpression(r) && r.name.text === 'length' &&
+          r.expression.getText(sf) === base;
+      });
+      if (!exits) continue;
+      const between = block.statements.slice(k + 1, at);
+      if (between.some((b) => assigns(b, idx.text) || assignsText(b, base, sf))) return false;
+      if (assignsBefore(st, idx.text, access) || assignsText(st, base, sf)) return false;
+      if (!local && (between.some((b) => this.callRebinds(b)) || this.callRebinds(st, access))) return false;
+      return true;
     }
     return false;
   }
@@ -209,6 +236,18 @@ function isIncDec(e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryEx
 
 function isAssignment(k: ts.SyntaxKind): boolean {
   return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+}
+
+function disjuncts(e: ts.Expression): ts.Expression[] {
+  const x = stripParens(e);
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjuncts(x.left), ...disjuncts(x.right)];
+  return [x];
+}
+
+/** Does this statement always leave the function (a return, or a block ending in one)? */
+function returns(st: ts.Statement): boolean {
+  if (ts.isReturnStatement(st)) return true;
+  return ts.isBlock(st) && st.statements.length > 0 && returns(st.statements[st.statements.length - 1]);
 }
 
 function conjuncts(e: ts.Expression): ts.Expression[] {

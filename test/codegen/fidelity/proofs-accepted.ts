@@ -74,3 +74,9 @@ export function constBound(seg: u32): u8 {
   if (seg < 4) return T[seg]; // a constant bound no larger than T's length
   return u8(0);
 }
+
+export function earlyReturn(k: u32): u8 {
+  if (k >= T.length) return u8(0);
+  const one = u8(1);
+  return u8(T[k] + one);
+}

@@ -103,3 +103,21 @@ export function boundTooLarge(seg: u32): u8 {
 export function conditionalElse(k: u32): u8 {
   return k < T.length ? u8(0) : T[k]; // FW3007
 }
+
+export function earlyReturnThenChanged(k: u32): u8 {
+  if (k >= T.length) return u8(0);
+  k = u32(k + 1);
+  return T[k]; // FW3007
+}
+
+export function earlyReturnThenRebound(i: u32): u8 {
+  if (i >= cur.length) return u8(0);
+  shrink();
+  return cur[i]; // FW3003
+}
+
+export function earlyNotReturning(k: u32): u8 {
+  let r = u8(0);
+  if (k >= T.length) r = u8(1);
+  return u8(r + T[k]); // FW3007
+}
