@@ -7,6 +7,7 @@
 export const KNOWN_DEFECTS: readonly string[] = [
   // A switch whose discriminant C can fold (a top-level const; a conditional whose condition the
   // lowering decides) that no case matches: clang 'no case matching constant switch condition'.
-  // 2a03153 fixed most; slice seed 424244 still fails on main at 00:19 UTC.
+  // 2a03153 fixed most; slice seed 424244 still fails on main at 00:22 UTC (through &&:
+  // /work/findings/fuzz-switch-folded-cond-2.ts).
   'const-state', 'switch-const', 'cond-int',
 ];
