@@ -79,7 +79,6 @@ export class IndexProofs {
       else if (ts.isWhileStatement(p) && n === p.statement) { guard = p.expression; scope = p.statement; }
       else if (ts.isConditionalExpression(p) && n === p.whenTrue) { guard = p.condition; scope = p.whenTrue; }
       if (!guard || !scope) continue;
-      const loop = ts.isForStatement(p) || ts.isWhileStatement(p);
       for (const conj of conjuncts(guard)) {
         if (!ts.isBinaryExpression(conj) || conj.operatorToken.kind !== ts.SyntaxKind.LessThanToken) continue;
         const l = stripParens(conj.left);
@@ -93,12 +92,10 @@ export class IndexProofs {
         // A for loop changes its index only in its update; a while loop in its body, which is
         // fine after the access (the guard is tested again before the next one).
         if (ts.isWhileStatement(p) ? assignsBefore(scope, idx.text, access) : assigns(scope, idx.text)) continue;
-        // A call that may rebind b (or i, when module state) between the guard and the access: in
-        // a loop any call in it (the next iteration comes after it), in an if one that returns
-        // before the access is evaluated, or one in the guard itself.
-        if (!local) {
-          if (loop ? this.callRebinds(p) : this.callRebinds(guard) || this.callRebinds(scope, access)) continue;
-        }
+        // A call that may rebind b (or i, when module state) between the test and the access: one
+        // in the guard, one that returns before the access starts, or one in an inner loop around
+        // the access. (A call after the access is followed by the loop's test again.)
+        if (!local && (this.callRebinds(guard) || this.callRebinds(scope, access))) continue;
         return true;
       }
     }

@@ -80,3 +80,12 @@ export function earlyReturn(k: u32): u8 {
   const one = u8(1);
   return u8(T[k] + one);
 }
+
+export function callAfterAccess(): u32 {
+  let sum = u32(0);
+  for (let i = u32(0); i < cur.length; i++) {
+    sum = u32(sum + cur[i]);
+    rebind(); // after the access: the loop tests i < cur.length again before the next one
+  }
+  return sum;
+}

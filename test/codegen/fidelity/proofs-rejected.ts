@@ -39,8 +39,8 @@ export function callBeforeAccess(i: u32): u8 {
 export function callInLoop(): u32 {
   let sum = u32(0);
   for (let i = u32(0); i < cur.length; i++) {
-    sum = u32(sum + cur[i]); // FW3003
     deep();
+    sum = u32(sum + cur[i]); // FW3003
   }
   return sum;
 }
