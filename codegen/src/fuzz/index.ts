@@ -16,7 +16,6 @@
 
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { transpile } from '../index.ts';
 import { buildConfigs, DEFAULT_COMPILERS, DEFAULT_OPTS, difftest, runDiffBatch, warningKinds, type Compiler, type Mismatch, type OptLevel } from '../difftest/index.ts';
 import { makeInputs } from '../difftest/inputs.ts';
@@ -25,6 +24,7 @@ import { Coverage, featuresOf, type CoverageReport } from './coverage.ts';
 import { failureSignatures, strictCheck, type StrictCheck } from './buildcheck.ts';
 import { Generator, type GenOptions } from './gen.ts';
 import { shrink } from './shrink.ts';
+import { REPO_ROOT as REPO } from '../program.ts';
 
 export { generateProgram, generateAst } from './gen.ts';
 export { shrink } from './shrink.ts';
@@ -32,7 +32,6 @@ export { renderProgram } from './ast.ts';
 export { Coverage, formatCoverage, FEATURES, type CoverageReport } from './coverage.ts';
 export { acceptedSyntax } from './allowlist.ts';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface FuzzOptions {
   programs: number;
