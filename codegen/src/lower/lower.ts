@@ -1019,7 +1019,9 @@ export class ModuleLowering {
       // knows the value, so comparisons must know it too.
       const known = c.known ?? (c.c === 'true' ? true : c.c === 'false' ? false : undefined);
       const live = known === true ? a : known === false ? b : undefined;
-      const range = live ? (live.lit !== undefined ? [live.lit, live.lit] as [number, number] : rangeOfC(live)) : undefined;
+      let range = live ? (live.lit !== undefined ? [live.lit, live.lit] as [number, number] : rangeOfC(live)) : undefined;
+      // Two literal arms of one value (`c ? 0 : 0`): the C compilers fold it (a switch on it).
+      if (!range && a.lit !== undefined && a.lit === b.lit) range = [a.lit, a.lit];
       return { c: narrow ? `(${ct})${text}` : text, t: fromSpelling(ct), stable: c.stable && a.stable && b.stable, range };
     }
     const tmp = this.tmp();
