@@ -1075,6 +1075,9 @@ export class ModuleLowering {
       const obj = this.sema.enumObject(this.sema.declOf(e.expression));
       if (obj) {
         const v = enumMembers(obj).get(name) ?? 0;
+        // The prelude is not lowered (fw_rt.h stands for it): its enums (Panic) have no C
+        // declaration to name, so a member is its value, named in a comment.
+        if (this.sema.isPrelude(obj.getSourceFile())) return { c: String(v), t: LIT, lit: v, litName: e.getText(this.sf), stable: true };
         return { c: `${this.sema.enumAliasName(obj)}_${name}`, t: { k: 'named', name: this.sema.enumAliasName(obj) }, lit: undefined, stable: true, litText: String(v) };
       }
     }
