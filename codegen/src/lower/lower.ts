@@ -769,9 +769,10 @@ export class ModuleLowering {
         const t = this.tmp();
         out.push(this.line(`${I}uint32_t ${t} = ${this.litFor(v, 'uint32_t')};`, s));
         v = { c: t, t: U32, stable: true };
-      } else if ((v.range && v.range[0] === v.range[1]) || this.isConstVariable(s.expression)) {
-        // A value clang can still fold (a `static const`, a conditional whose condition the
-        // lowering decided): the same warning, the same cure.
+      } else if (!readsStorage(s.expression) || this.isConstVariable(s.expression)) {
+        // Any computed value may be one clang can still fold (a `static const`, a conditional
+        // whose condition the lowering decided, through && or a cast): the same warning, the
+        // same cure. A variable, field, element or call result never is.
         v = this.spill({ ...v, stable: false }, out, depth);
       }
       out.push(this.line(`${I}switch (${bare(v.c)}) {`, s));
@@ -1551,4 +1552,10 @@ function wrapJs(name: IntName, v: number): number {
     case 'i16': return (v << 16) >> 16;
     case 'i32': return v | 0;
   }
+}
+
+/** An expression whose value is read from storage or returned by a call: never a C constant. */
+function readsStorage(e: ts.Expression): boolean {
+  const x = skipParens(e);
+  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) || ts.isCallExpression(x);
 }
