@@ -14,21 +14,7 @@ import { formatCorpus, type CorpusModuleReport, type CorpusResult } from '../../
 // passes, and its entry should go.
 export type KnownFailure = { finding: string; fails: 'rejected' | 'c-errors' | 'strict' };
 
-export const KNOWN_FAILING: Readonly<Record<string, KnownFailure>> = {
-  // Exported function with a module-private class/enum in its signature: the header does not compile.
-  // (calendar.ts also hits corpus-cond-literal once it compiles: `(m <= 2 ? 1 : 0)` is folded to 0.)
-  'calendar.ts': { finding: 'corpus-export-private-type', fails: 'c-errors' },
-  'hexcodec.ts': { finding: 'corpus-export-private-type', fails: 'c-errors' },
-  'tlv.ts': { finding: 'corpus-export-private-type', fails: 'c-errors' },
-  // A switch returning in every case of an enum: C has no return after it (-Werror=return-type).
-  'debounce.ts': { finding: 'corpus-switch-return', fails: 'strict' },
-  'nmea.ts': { finding: 'corpus-switch-return', fails: 'strict' },
-  // A conditional between a bytes(N) field and a Bytes value: invalid C. Once it compiles,
-  // corpus-mixed-width-cond: `u32(!long ? hdr : rd16be(b, 1))` truncates the u16 arm to u8.
-  'packet.ts': { finding: 'corpus-buffer-conditional', fails: 'c-errors' },
-  // A handler picked by a conditional (`const h: Handler = low ? a : b`): FW9001 internal error.
-  'eventq.ts': { finding: 'corpus-fn-conditional', fails: 'rejected' },
-};
+export const KNOWN_FAILING: Readonly<Record<string, KnownFailure>> = {};
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CORPUS_DIR = path.join(REPO, 'test', 'diff', 'corpus');
