@@ -1,4 +1,4 @@
-// Found by the corpus work (/work/findings/corpus-export-private-type.ts). C did not compile: an exported function whose signature names a module-private class (or enum type) is declared in the module's header, where that type is not defined (gcc: "unknown type name 'Civil'"); the checker accepts it and Node runs it.
+// Found by the corpus work. C did not compile: an exported function whose signature names a module-private class (or enum type) is declared in the module's header, where that type is not defined (gcc: "unknown type name 'Civil'"); the checker accepts it and Node runs it.
 // The private types an exported signature names now go into the header.
 // @difftest cases=40 seed=21 outSize=16
 import { u8, u32, wr8, type Bytes } from '../../../firmware/lib/prelude.ts';

@@ -1,4 +1,4 @@
-// Found by fuzz-codegen (/work/findings/fuzz-enum-wrap-type-limits.ts). Strict-build error (gcc -Werror=type-limits: "comparison is always true due to limited range of data type"): `u32(es6) !== 65535` with es6 of an as-const enum whose values fit a uint8_t: the u32() wrap is dropped in C, so the comparison is of a uint8_t with 65535. (Same family as defect 10's -Wtype-limits.)
+// Found by fuzz-codegen. Strict-build error (gcc -Werror=type-limits: "comparison is always true due to limited range of data type"): `u32(es6) !== 65535` with es6 of an as-const enum whose values fit a uint8_t: the u32() wrap is dropped in C, so the comparison is of a uint8_t with 65535. (Same family as defect 10's -Wtype-limits.)
 // u32(e) of an enum keeps the enum C type's range, so the comparison is folded as JS computes it.
 // @difftest cases=10 seed=29 outSize=16
 // fuzz-codegen program seed 424274 (feature enum-wrap; found by the CI slice seed), shrunk to 37 lines.

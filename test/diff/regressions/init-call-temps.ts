@@ -1,4 +1,4 @@
-// Found by fuzz-codegen (/work/findings/fuzz-init-call-temps.ts). Strict-build error (gcc: "conflicting types for 'fw_t0'" / "redefinition of 'fw_t0'"): two top-level initialisers that call functions (`let s2: u16 = init63(); let s3: i16 = init65();`) each declare a temporary fw_t0 in <module>_module_init(). Node runs both.
+// Found by fuzz-codegen. Strict-build error (gcc: "conflicting types for 'fw_t0'" / "redefinition of 'fw_t0'"): two top-level initialisers that call functions (`let s2: u16 = init63(); let s3: i16 = init65();`) each declare a temporary fw_t0 in <module>_module_init(). Node runs both.
 // Initialisers now share one temporary count in module_init.
 // @difftest cases=20 seed=23 outSize=16
 // fuzz-codegen program seed 5004 (feature init-call; also seed 5036), shrunk 263 -> 23 lines.

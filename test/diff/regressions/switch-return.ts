@@ -1,4 +1,4 @@
-// Found by the corpus work (/work/findings/corpus-switch-return.ts). C failed the strict build (gcc -Werror=return-type "control reaches end of non-void function"): a function whose body is a switch over every member of an enum, each case returning, is accepted by TypeScript (exhaustive) and the checker, but the C has no return after the switch.
+// Found by the corpus work. C failed the strict build (gcc -Werror=return-type "control reaches end of non-void function"): a function whose body is a switch over every member of an enum, each case returning, is accepted by TypeScript (exhaustive) and the checker, but the C has no return after the switch.
 // The end of such a function now panics (FW_PANIC_UNREACHABLE), which neither world reaches.
 // @difftest cases=40 seed=19 outSize=16
 import { u8, u32, wr8, type Bytes } from '../../../firmware/lib/prelude.ts';

@@ -420,8 +420,8 @@ function record(): void {
     anyMessage(ctl);
   } else if (op === 2) {
     const fn: u8 = inp.next();
-    // An if, not a ternary of the two constants: ts2c folds that ternary to its else branch
-    // (/work/findings/wire-ternary-fold.ts), and C then never sent a module handle.
+    // An if, not a ternary of the two constants: ts2c used to fold that ternary to its else
+    // branch (issue 12 defect 1, fixed in ee8a34b), and C then never sent a module handle.
     let h: u32 = u32(HANDLE_GLOBAL_FN | (fn & 15));
     if (bit(fn, u8(0x10))) {
       h = u32(HANDLE_MODULE_FN | (fn & 15));
