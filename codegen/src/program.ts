@@ -13,6 +13,14 @@ export const FW_LIB = path.join(REPO_ROOT, 'firmware/lib/lib.fw.d.ts');
 export const PRELUDE = path.join(REPO_ROOT, 'firmware/lib/prelude.ts');
 export const FW_RT_H = path.join(REPO_ROOT, 'codegen/runtime/fw_rt.h');
 
+/**
+ * Package imports a FwTS module may use, and the module each one is: `urpc/fwts` is the Tensor API
+ * (firmware/app/api.ts, which re-exports the prelude). They resolve in this urpc wherever the
+ * importing module is (a user's project, a global install), so the prelude the lowering knows is
+ * the one imported. package.json's exports say the same for tsc and Node.
+ */
+export const PACKAGE_MODULES: ReadonlyMap<string, string> = new Map([['urpc/fwts', path.join(REPO_ROOT, 'firmware/app/api.ts')]]);
+
 /** The compiler options of firmware/tsconfig.json: FwTS sees only lib.fw.d.ts. */
 export const FWTS_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -40,7 +48,15 @@ export interface FrontEnd {
 
 export function createFrontEnd(entries: readonly string[]): FrontEnd {
   const rootNames = [FW_LIB, ...entries.map((e) => path.resolve(e))];
-  const program = ts.createProgram({ rootNames, options: FWTS_OPTIONS });
+  const host = ts.createCompilerHost(FWTS_OPTIONS);
+  const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), host.getCanonicalFileName, FWTS_OPTIONS);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, options, file) => literals.map((lit) => {
+    const fixed = PACKAGE_MODULES.get(lit.text);
+    if (fixed !== undefined) return { resolvedModule: { resolvedFileName: fixed, extension: ts.Extension.Ts, isExternalLibraryImport: false } };
+    const mode = ts.getModeForUsageLocation(file, lit, options);
+    return ts.resolveModuleName(lit.text, containingFile, options, host, cache, redirected, mode);
+  });
+  const program = ts.createProgram({ rootNames, options: FWTS_OPTIONS, host });
   const syntactic = program.getSyntacticDiagnostics();
   const tsDiagnostics =
     syntactic.length > 0

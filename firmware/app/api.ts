@@ -11,6 +11,10 @@
 // (byte_offset .. byte_offset + nbytes), so every access is bounds-checked (rd*/wr* panic past
 // it). It is valid only during the call.
 
+// This module is also `urpc/fwts` (package.json exports; codegen/src/program.ts): a user's FwTS
+// imports the prelude and the Tensor API from it in one line.
+export * from '../lib/prelude.ts';
+
 import { u8, u16, u32, i32, bytes, mul32, rd8, wr8, rd32le, wr32le, type Bytes, type bool } from '../lib/prelude.ts';
 
 /** DLPack dtype codes (Tensor.dtypeCode()). */

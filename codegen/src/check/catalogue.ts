@@ -27,7 +27,7 @@ export const CATALOGUE = {
   1016: { message: '{0} are not allowed', why: 'a C function pointer cannot capture variables; closures need a heap in JS.', fix: 'declare a top-level function and pass state through an explicit ctx parameter' },
   1017: { message: 'one declarator per declaration', why: 'keeps the lowering of initialisers in JS order simple and readable.', fix: 'split it: one const/let per variable' },
   1018: { message: 'only declarations may stand at module top level', why: 'module initialisation in C runs only variable initialisers, in import order.', fix: 'move the statement into a function' },
-  1020: { message: 'this import is not allowed', why: 'only FwTS modules (relative .ts paths) can be lowered to C.', fix: "import named bindings from a relative FwTS module, e.g. import { u8 } from '../lib/prelude.ts'" },
+  1020: { message: 'this import is not allowed', why: "only FwTS modules (relative .ts paths, or 'urpc/fwts') can be lowered to C.", fix: "import named bindings from 'urpc/fwts' or a relative FwTS module, e.g. import { u8, Tensor } from 'urpc/fwts'" },
   1021: { message: '{0} are not allowed', why: 'classes lower to plain structs and functions; these need run-time machinery.', fix: 'use a plain field, a method, or a module-level function or const' },
   1022: { message: 'generics are not allowed', why: 'C99 has no templates; every type must be known.', fix: 'write the function for the concrete type' },
   1023: { message: '{0} are not allowed here', why: 'object and array values would need a heap.', fix: "use a class, an 'as const' enum object, or a readonly table at module top level (read the table itself rather than passing it; pass bytes as Bytes)" },

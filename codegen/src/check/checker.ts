@@ -2,7 +2,7 @@
 // know is rejected (FW1001); every rule has a numbered diagnostic (catalogue.ts). It keeps going
 // after an error so one run reports every problem, and it never throws: an internal failure
 // becomes FW9001 on the statement being checked.
-import { ts } from '../program.ts';
+import { ts, PACKAGE_MODULES } from '../program.ts';
 import {
   type Sema, type FwType, describe, isIntLike, magOf, literalValue, stripAsConst, enumMembers, INT_NAMES,
 } from '../sema.ts';
@@ -78,6 +78,7 @@ class FileChecker {
     if (ts.isInterfaceDeclaration(st)) return this.interfaceDecl(st);
     if (ts.isTypeAliasDeclaration(st)) return this.typeAlias(st);
     if (ts.isEmptyStatement(st)) return;
+    if (ts.isExportDeclaration(st) && this.reExportsPrelude(st)) return; // fw_rt.h: nothing to lower
     if (ts.isExportDeclaration(st) || ts.isExportAssignment(st)) return this.report(st, 1020);
     if (ts.isEnumDeclaration(st)) return this.report(st, 1001, ['enum (use an as const object)']);
     if (ts.isModuleDeclaration(st)) return this.report(st, 1001, ['namespace']);
@@ -88,10 +89,17 @@ class FileChecker {
   private importDecl(st: ts.ImportDeclaration): void {
     const spec = st.moduleSpecifier;
     const clause = st.importClause;
-    const relative = ts.isStringLiteral(spec) && spec.text.startsWith('.') && spec.text.endsWith('.ts');
+    const relative = ts.isStringLiteral(spec) && ((spec.text.startsWith('.') && spec.text.endsWith('.ts')) || PACKAGE_MODULES.has(spec.text));
     if (!relative || !clause || clause.name || (clause.namedBindings && !ts.isNamedImports(clause.namedBindings))) {
       this.report(st, 1020);
     }
+  }
+
+  /** `export * from '../lib/prelude.ts'` (or named): how `urpc/fwts` offers the prelude with the Tensor API. */
+  private reExportsPrelude(st: ts.ExportDeclaration): boolean {
+    if (st.moduleSpecifier === undefined || st.isTypeOnly) return false;
+    const target = this.sema.checker.getSymbolAtLocation(st.moduleSpecifier)?.declarations?.[0];
+    return target !== undefined && ts.isSourceFile(target) && this.sema.isPrelude(target);
   }
 
   private functionDecl(d: ts.FunctionDeclaration): void {
