@@ -49,9 +49,11 @@ export interface BuiltinFunctions {
    * serving its link meanwhile). The reply deadline is extended by ms. */
   sleep(ms: number): Promise<void>;
 }
-/** Device functions: the built-ins, the app's `F` (the AppFunctions of a generated app.d.ts:
- * `connect<AppFunctions>(...)`), and any other name untyped. */
-export type DeviceFunctions<F extends object = {}> = BuiltinFunctions & F & Record<string, (...args: Arg[]) => Promise<Ret | Ret[]>>;
+/** Device functions: the built-ins and the app's `F` (the AppFunctions of a generated app.d.ts:
+ * `connect<AppFunctions>(...)`). Without `F`, any other name is reachable untyped; with it, a name
+ * the app does not have is a type error (`session.call(name, ...)` reaches any name). */
+export type DeviceFunctions<F extends object = {}> = BuiltinFunctions & F &
+  ({} extends F ? Record<string, (...args: Arg[]) => Promise<Ret | Ret[]>> : unknown);
 
 export interface TimeEvaluatorOpts {
   /** Calls per repeat (default 1). */

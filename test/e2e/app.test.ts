@@ -180,19 +180,21 @@ describe('app: generated host types and generator checks', function () {
       '  await s.functions.sleep(1); await s.functions.echo(b, v === undefined);',
     ].join('\n')), []);
   });
-  it('app.d.ts: wrong argument types, counts and return types are rejected', () => {
+  it('app.d.ts: wrong argument types, counts, return types and unknown function names are rejected', () => {
     const errs = typecheck([
       "  await s.functions.scale(t, 'three');",
       '  await s.functions.scale(3, 3);',
       '  await s.functions.addBytes(1);',
       '  const x: string = await s.functions.describe(t);',
+      '  await s.functions.scael(t, 3);',
       '  void x;',
     ].join('\n'));
-    assert.equal(errs.length, 4, errs.join('\n'));
+    assert.equal(errs.length, 5, errs.join('\n'));
     assert.match(errs[0]!, /'string' is not assignable to parameter of type 'number'/);
     assert.match(errs[1]!, /'number' is not assignable to parameter of type 'NDArray'/);
     assert.match(errs[2]!, /Expected 2 arguments, but got 1/);
     assert.match(errs[3]!, /'number' is not assignable to type 'string'/);
+    assert.match(errs[4]!, /Property 'scael' does not exist/);
   });
 
   function app(source: string): () => unknown {
