@@ -6,6 +6,7 @@
 //   qemu:<machine>          boards/qemu-<machine> in QEMU, its UART on a socket (QEMU killed by close())
 //   tcp:host:port[?token=T] a TCP byte link (`urpc qemu --tcp <port>`, `urpc serve`; host/transport/tcp.ts)
 //   serial:/dev/tty...?baud=...   a serial port (host/transport/serial.ts)
+//   tracker:host:port/<key> a board of that key, requested from a TVM RPC tracker (host/tvm/tracker-link.ts)
 //
 // Transports that need Node are loaded on demand from host/transport, so this module stays
 // browser-safe; others can be added with registerTransport().
@@ -37,6 +38,7 @@ const PLANNED: string[] = [];
 registerTransport('qemu', async (uri, opts) => (await import('../transport/qemu.ts')).openQemu(uri, { stderr: opts.deviceStderr }));
 registerTransport('tcp', async (uri, opts) => (await import('../transport/tcp.ts')).openTcpLink(uri, opts.startTimeoutMs));
 registerTransport('serial', async (uri) => (await import('../transport/serial.ts')).openSerial(uri));
+registerTransport('tracker', async (uri, opts) => (await import('../tvm/tracker-link.ts')).openTrackerLink(uri, opts.startTimeoutMs));
 
 /** Adds (or replaces) the transport of a URI scheme. */
 export function registerTransport(scheme: string, factory: TransportFactory): void {

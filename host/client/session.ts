@@ -389,6 +389,14 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     if (inFlight) this.stale = true;
   }
 
+  /** The next ensureOpen() starts a new session, so the device's server is fresh (its memory
+   * from before is freed): `urpc serve --tvm` does this between two TCP clients. */
+  renew(): void {
+    this.stopRetransmitting();
+    this.awaitingReply = false;
+    this.stale = true;
+  }
+
   /** Frames one message from parts into this.out. */
   private frame(type: u8, parts: Uint8Array[]): void {
     const n = parts.reduce((a, p) => a + p.length, 0);

@@ -1,0 +1,106 @@
+// `urpc serve --tvm`'s RPC server (host/tvm/rpc-server.ts) in front of the real native board,
+// driven by the independent TVM client (test/tvm-rpc/tvm-client.ts): the handshake answers byte
+// for byte (R4, R5), kInitServer (R6 -> R8, R7 -> kException), calls relayed to the board, what
+// the relay answers itself, session end and the next client, and every bounded wait.
+import assert from 'node:assert/strict';
+import { ensureNative } from '../e2e/helpers.ts';
+import { openTransport } from '../../host/client/connect.ts';
+import { DeviceLink } from '../../host/tvm/device-link.ts';
+import { TvmRpcServer } from '../../host/tvm/rpc-server.ts';
+import { Raw, TvmRpcClient, handshakeBytes, readPacket, INIT_SERVER, RETURN_VOID, SHUTDOWN, str } from './tvm-client.ts';
+import { syscall, callFunc, readReply, int, RPCError } from '../microtvm-host/minrpc.ts';
+
+const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+const R7 = Buffer.concat([hex('31 00 00 00 00 00 00 00 02 00 00 00 05 00 00 00 00 00 00 00 30 2e 38 2e 30 01 00 00 00 0b 00 00 00 10 00 00 00 00 00 00 00'), Buffer.from('rpc.LocalSession')]);
+
+describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
+  this.timeout(60_000);
+  let server: TvmRpcServer;
+  let device: DeviceLink;
+  let port: number;
+  const notes: string[] = [];
+  let ended = 0;
+
+  before(async () => {
+    await ensureNative();
+    device = new DeviceLink({ open: () => openTransport('native', { deviceStderr: false }), note: (m) => notes.push(m) });
+    server = new TvmRpcServer({ deviceKey: 'stm32', device, note: (m) => notes.push(m), handshakeTimeoutMs: 500, queueTimeoutMs: 20_000 });
+    server.onSessionEnd = () => { ended++; };
+    port = await server.listen('127.0.0.1', 0);
+  });
+  after(async () => {
+    server.close();
+    await device.close();
+  });
+
+  it('R4: a matching key gets SUCCESS + server:stm32; R6 gets R8; R7 gets kException', async () => {
+    const c = await Raw.connect(port);
+    try {
+      c.write(handshakeBytes('client:stm32'));
+      assert.equal((await c.read(20)).toString('hex'), hex('71 f2 0f 00 0c 00 00 00 73 65 72 76 65 72 3a 73 74 6d 33 32').toString('hex'));
+      c.write(R7);
+      const e = readReply(new Uint8Array(await readPacket(c)));
+      assert.equal(e.code, 5);
+      assert.match((e as { message: string }).message, /rpc\.LocalSession.*not supported/);
+      c.write(INIT_SERVER);
+      assert.equal((await readPacket(c)).toString('hex'), RETURN_VOID.toString('hex'));
+    } finally { c.close(); }
+  });
+
+  it('R5: a wrong key gets 0xff273 alone, then the server closes; a wrong magic: closed without a byte', async () => {
+    const c = await Raw.connect(port);
+    c.write(handshakeBytes('client:nucleo'));
+    assert.equal((await c.read(4)).toString('hex'), '73f20f00');
+    assert.deepEqual(await c.closesWithin(3000), { closed: true, bytes: 0 });
+    const m = await Raw.connect(port);
+    m.write(hex('71 f2 02 00 00 00 00 00'));
+    assert.deepEqual(await m.closesWithin(3000), { closed: true, bytes: 0 });
+    // A client that connects and says nothing loses its turn after the handshake deadline.
+    const silent = await Raw.connect(port);
+    assert.deepEqual(await silent.closesWithin(5000), { closed: true, bytes: 0 });
+  });
+
+  it('relays calls to the board: system_lib, echo, memory; answers CreateStream itself; refuses what MinRPC lacks', async () => {
+    const before = ended;
+    const cl = await TvmRpcClient.connect(port, 'stm32');
+    assert.equal(cl.serverKey, 'server:stm32');
+    const lib = await cl.getFunction('runtime.SystemLib');
+    assert.notEqual(lib, 0n);
+    assert.equal((await cl.call(lib, [])).kind, 'module');
+    const echo = await cl.getFunction('urpc.echo');
+    const r = await cl.call(echo, [int(41)]);
+    assert.deepEqual(r, { kind: 'value', value: { code: 0, v: 41n } });
+    assert.equal(await cl.getFunction('tvm.rpc.server.upload'), 0n); // not registered: handle 0, as on a CRT
+    const cs = await cl.request(syscall(18, [{ code: 6, v: [1, 0] }]));
+    assert.deepEqual(cs, { code: 4, vals: [{ code: 3, v: 0n }] });
+    const unknown = await cl.request(syscall(21, []));
+    assert.equal(unknown.code, 5);
+    assert.match((unknown as { message: string }).message, /RPC code 21 is not supported/);
+    const big = await cl.request(callFunc(echo, [str('x'.repeat(5000))]));
+    assert.equal(big.code, 5);
+    assert.match((big as { message: string }).message, /exceeds what .* accepts/);
+    await assert.rejects(cl.call(123456n, []), RPCError); // the board's own exception comes through
+    assert.deepEqual(await cl.call(echo, [int(7)]), { kind: 'value', value: { code: 0, v: 7n } }); // still serving
+    cl.shutdown();
+    assert.equal((await cl.c.closesWithin(5000)).closed, true);
+    assert.equal(ended, before + 1);
+    // The next client gets the board (kShutdown was absorbed, not forwarded).
+    const next = await TvmRpcClient.connect(port, 'stm32');
+    assert.deepEqual(await next.call(await next.getFunction('urpc.echo'), [int(2)]), { kind: 'value', value: { code: 0, v: 2n } });
+    next.c.write(SHUTDOWN);
+    next.c.close();
+  });
+
+  it('one client at a time: a second waits, then gets the board; -timeout ends a session with RPCSessionTimeoutError', async () => {
+    const first = await TvmRpcClient.connect(port, 'stm32', { sessionTimeoutS: 1 });
+    const secondP = TvmRpcClient.connect(port, 'stm32');
+    // The first session runs out: TVM's timeout exception, then the connection closes.
+    const p = readReply(new Uint8Array(await readPacket(first.c, 10_000)));
+    assert.equal(p.code, 5);
+    assert.match((p as { message: string }).message, /^RPCSessionTimeoutError: /);
+    assert.equal((await first.c.closesWithin(5000)).closed, true);
+    const second = await secondP;
+    assert.deepEqual(await second.call(await second.getFunction('urpc.echo'), [int(3)]), { kind: 'value', value: { code: 0, v: 3n } });
+    second.shutdown();
+  });
+});
