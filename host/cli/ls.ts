@@ -1,5 +1,6 @@
 // urpc ls [--json]: the serial ports of this machine, with USB vendor/product where known.
-// Exit 0 (also when there are none).
+// urpc ls --tracker host:port [--json]: the boards a TVM RPC tracker knows (host/tvm/tracker-summary.ts).
+// Exit 0 (also when there are none); 2 when the tracker cannot be asked.
 import type { Command } from 'commander';
 import { listPorts, type PortInfo } from '../transport/ports.ts';
 
@@ -16,9 +17,23 @@ export function registerLsCommand(program: Command): void {
   program
     .command('ls')
     .description('list serial ports, with USB vendor/product where known (connect with serial:<port>)')
-    .option('--json', 'print [{path, vendorId, productId, manufacturer, product, serialNumber, source}]')
-    .addHelpText('after', '\nExamples:\n  urpc ls\n  urpc ls --json\n  urpc call serial:/dev/ttyACM0?baud=115200 urpc.info')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--json', 'print [{path, vendorId, productId, manufacturer, product, serialNumber, source}] (with --tracker: {queueInfo, servers})')
+    .option('--tracker <host:port>', "list a TVM RPC tracker's boards instead (its summary: keys, free boards, waiting requests, servers)")
+    .option('--timeout <ms>', 'with --tracker: deadline for the tracker to answer', (v) => Number(v), 5000)
+    .addHelpText('after', '\nExamples:\n  urpc ls\n  urpc ls --json\n  urpc call serial:/dev/ttyACM0?baud=115200 urpc.info\n' +
+      '  urpc ls --tracker 127.0.0.1:9190\n  urpc call tracker:127.0.0.1:9190/stm32 urpc.info')
+    .action(async (opts: { json?: boolean; tracker?: string; timeout: number }) => {
+      if (opts.tracker !== undefined) {
+        const { fetchSummary, formatSummary } = await import('../tvm/tracker-summary.ts');
+        try {
+          const s = await fetchSummary(opts.tracker, opts.timeout);
+          process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatSummary(s, opts.tracker));
+        } catch (e) {
+          console.error(`urpc ls: ${(e as Error).message}`);
+          process.exitCode = 2;
+        }
+        return;
+      }
       const ports = await listPorts();
       if (opts.json) {
         console.log(JSON.stringify(ports, null, 2));

@@ -33,6 +33,8 @@ export function isLoopback(host: string): boolean {
 export const DEFAULT_QUEUE = 8;
 export const DEFAULT_QUEUE_TIMEOUT_MS = 60_000;
 
+interface TvmCliOptions { tvm?: boolean; key?: string; tracker?: string; trackerAddr?: string; allowRemoteTvm?: boolean }
+
 function count(name: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new Error(`${name} must be a whole number, got '${text}'`);
@@ -49,17 +51,24 @@ export function registerServeCommand(program: Command): void {
     .option('--queue <n>', 'clients that may wait while another one uses the device (0: refuse them at once)', String(DEFAULT_QUEUE))
     .option('--queue-timeout <ms>', 'how long each of them may wait', String(DEFAULT_QUEUE_TIMEOUT_MS))
     .option('-q, --quiet', 'do not report clients on stderr')
+    .option('--tvm', "speak TVM's RPC protocol instead (tvm.rpc.connect(host, port, key=...); host/tvm/, docs/scale.md)")
+    .option('--key <key>', 'with --tvm: the device key clients ask for (e.g. stm32)')
+    .option('--tracker <host:port>', 'with --tvm: register the board with this TVM RPC tracker under --key (implies --tvm)')
+    .option('--tracker-addr <addr>', 'with --tracker: the address the tracker hands to clients (default: ours, as it sees it)')
+    .option('--allow-remote-tvm', 'with --tvm: allow a listen address off loopback (TVM RPC has no authentication or encryption)')
     .addHelpText('after', '\nExamples:\n  urpc serve serial:/dev/ttyACM0?baud=115200 --listen 127.0.0.1:4560\n' +
       '  urpc call tcp:127.0.0.1:4560 urpc.info\n' +
       '  urpc serve native --listen 0.0.0.0:4560 --token s3cret   # then, elsewhere:\n' +
       "  urpc call 'tcp:buildbox:4560?token=s3cret' urpc.echo 1\n" +
+      '  urpc serve native --tvm --listen 127.0.0.1:9091 --key stm32 --tracker 127.0.0.1:9190\n' +
+      '  urpc call tracker:127.0.0.1:9190/stm32 urpc.echo 1     # or tvm.rpc.connect_tracker(...).request("stm32")\n' +
       '\nToken handshake: the client sends "URPC-TOKEN <token>\\n" first; the server answers "URPC-OK\\n"\n' +
       'or "URPC-DENIED <reason>\\n" and closes. Without ?token= the client sends wire bytes at once.\n' +
       `A client that has not sent its token (or, without --token, any byte) within ${TOKEN_DEADLINE_MS} ms is dropped;\n` +
       'it never holds the device. While one client uses the device the others wait, in order (a token\n' +
       'client hears "URPC-WAIT <place>\\n", then URPC-OK at its turn); one that waits longer than\n' +
       '--queue-timeout, or finds the queue full, gets "URPC-DENIED busy: ...".')
-    .action(async (uri: string, opts: { listen: string; token?: string; queue: string; queueTimeout: string; quiet?: boolean }) => {
+    .action(async (uri: string, opts: { listen: string; token?: string; queue: string; queueTimeout: string; quiet?: boolean } & TvmCliOptions) => {
       const fail = (msg: string): void => { console.error(`urpc serve: ${msg}`); process.exitCode = 2; };
       let addr;
       let queueLength: number;
@@ -71,6 +80,12 @@ export function registerServeCommand(program: Command): void {
       } catch (e) {
         return fail((e as Error).message);
       }
+      if (opts.tvm === true || opts.tracker !== undefined) {
+        if (opts.token !== undefined) return fail('--token is for urpc clients; TVM RPC has no token (see --allow-remote-tvm)');
+        const { serveTvm } = await import('../tvm/serve-tvm.ts');
+        return serveTvm(uri, { ...addr, key: opts.key, tracker: opts.tracker, trackerAddr: opts.trackerAddr, allowRemoteTvm: opts.allowRemoteTvm, queueLength, queueDeadlineMs, quiet: opts.quiet });
+      }
+      if (opts.key !== undefined || opts.trackerAddr !== undefined || opts.allowRemoteTvm === true) return fail('--key, --tracker-addr and --allow-remote-tvm go with --tvm');
       if (!isLoopback(addr.host) && opts.token === undefined) {
         return fail(`refusing to listen on ${addr.host} without --token (anyone who can reach it could drive the device); add --token <secret> or listen on 127.0.0.1`);
       }
