@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Everything urpc needs on a fresh Debian 12 machine (run as root, or with sudo available):
 # host C compilers with sanitizer runtimes, the Cortex-M cross compiler and its libcs, QEMU for
-# the emulated boards, socat for ptys, valgrind for instruction counts, then the npm packages.
+# the emulated boards, socat for ptys, valgrind for instruction counts, chromium for the browser
+# console tests (driven by playwright-core, which downloads no browser), then the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(gcc clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi
-          qemu-system-arm socat valgrind)
+          qemu-system-arm socat valgrind chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -56,6 +56,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tracker <host:port>', 'with --tvm: register the board with this TVM RPC tracker under --key (implies --tvm)')
     .option('--tracker-addr <addr>', 'with --tracker: the address the tracker hands to clients (default: ours, as it sees it)')
     .option('--allow-remote-tvm', 'with --tvm: allow a listen address off loopback (TVM RPC has no authentication or encryption)')
+    .option('--web', 'serve the browser console at http://<addr:port>/ and the device on its WebSocket /ws instead of raw TCP (docs/browser.md)')
     .addHelpText('after', '\nExamples:\n  urpc serve serial:/dev/ttyACM0?baud=115200 --listen 127.0.0.1:4560\n' +
       '  urpc call tcp:127.0.0.1:4560 urpc.info\n' +
       '  urpc serve native --listen 0.0.0.0:4560 --token s3cret   # then, elsewhere:\n' +
@@ -67,8 +68,9 @@ export function registerServeCommand(program: Command): void {
       `A client that has not sent its token (or, without --token, any byte) within ${TOKEN_DEADLINE_MS} ms is dropped;\n` +
       'it never holds the device. While one client uses the device the others wait, in order (a token\n' +
       'client hears "URPC-WAIT <place>\\n", then URPC-OK at its turn); one that waits longer than\n' +
-      '--queue-timeout, or finds the queue full, gets "URPC-DENIED busy: ...".')
-    .action(async (uri: string, opts: { listen: string; token?: string; queue: string; queueTimeout: string; quiet?: boolean } & TvmCliOptions) => {
+      '--queue-timeout, or finds the queue full, gets "URPC-DENIED busy: ...".\n' +
+      'With --web the same rules hold for WebSocket clients (the token line is their first message).')
+    .action(async (uri: string, opts: { listen: string; token?: string; queue: string; queueTimeout: string; quiet?: boolean; web?: boolean } & TvmCliOptions) => {
       const fail = (msg: string): void => { console.error(`urpc serve: ${msg}`); process.exitCode = 2; };
       let addr;
       let queueLength: number;
@@ -80,6 +82,7 @@ export function registerServeCommand(program: Command): void {
       } catch (e) {
         return fail((e as Error).message);
       }
+      if (opts.web === true && (opts.tvm === true || opts.tracker !== undefined)) return fail('--web and --tvm are different servers; use one of them');
       if (opts.tvm === true || opts.tracker !== undefined) {
         if (opts.token !== undefined) return fail('--token is for urpc clients; TVM RPC has no token (see --allow-remote-tvm)');
         const { serveTvm } = await import('../tvm/serve-tvm.ts');
@@ -91,6 +94,10 @@ export function registerServeCommand(program: Command): void {
       }
       if (opts.token !== undefined && (opts.token === '' || /\s/.test(opts.token))) return fail('the token must be non-empty, without spaces');
       const note = (m: string): void => { if (!opts.quiet) console.error(`urpc serve: ${m}`); };
+      if (opts.web) {
+        const { serveWeb } = await import('../web/serve-web.ts');
+        return serveWeb(uri, { addr, loopback: isLoopback(addr.host), token: opts.token, queueLength, queueDeadlineMs, note }, fail);
+      }
 
       let device: Transport | undefined;
       let gate: TcpGate | undefined;

@@ -12,7 +12,8 @@
 // A denied client gets "URPC-DENIED <reason>\n" and is destroyed once that is written (1 s at
 // most): it gives nothing back to wait for. While queued, a client is still read (up to
 // MAX_QUEUED_BYTES, then paused) so that one that leaves is noticed; what it sent is handed over
-// on admission.
+// on admission. The gate only needs a byte stream with a peer address (GateSocket): a TCP socket, or
+// a WebSocket's stream (`urpc serve --web`, host/web/serve-web.ts).
 import { timingSafeEqual } from 'node:crypto';
 import type * as net from 'node:net';
 
@@ -33,8 +34,22 @@ export interface GateOptions {
   note: (message: string) => void;
 }
 
-interface Waiting {
-  sock: net.Socket;
+/** What the gate uses of a client connection; net.Socket has it all. */
+export interface GateSocket {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+  readonly destroyed: boolean;
+  on(event: 'data', listener: (b: Buffer) => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+  removeListener(event: 'data' | 'close', listener: (...args: never[]) => void): unknown;
+  write(text: string): unknown;
+  end(text: string, done: () => void): unknown;
+  pause(): unknown;
+  destroy(): unknown;
+}
+
+interface Waiting<S extends GateSocket> {
+  sock: S;
   who: string;
   onData: (b: Buffer) => void;
   onClose: () => void;
@@ -51,21 +66,21 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export class TcpGate {
+export class TcpGate<S extends GateSocket = net.Socket> {
   private readonly opts: GateOptions;
-  private readonly admit: (sock: net.Socket, first: Buffer, who: string) => void;
-  private current: net.Socket | undefined;
-  private readonly queue: Waiting[] = [];
-  private readonly pending = new Set<net.Socket>();
+  private readonly admit: (sock: S, first: Buffer, who: string) => void;
+  private current: S | undefined;
+  private readonly queue: Waiting<S>[] = [];
+  private readonly pending = new Set<S>();
 
   /** `admit` gets each admitted client (and the bytes it already sent); call release() once it left. */
-  constructor(opts: GateOptions, admit: (sock: net.Socket, first: Buffer, who: string) => void) {
+  constructor(opts: GateOptions, admit: (sock: S, first: Buffer, who: string) => void) {
     this.opts = opts;
     this.admit = admit;
   }
 
   /** The client on the device, if any. */
-  get active(): net.Socket | undefined {
+  get active(): S | undefined {
     return this.current;
   }
 
@@ -75,7 +90,7 @@ export class TcpGate {
   }
 
   /** A new connection: authenticate it, then admit or queue it. */
-  accept(sock: net.Socket): void {
+  accept(sock: S): void {
     const who = `${sock.remoteAddress}:${sock.remotePort}`;
     this.pending.add(sock);
     let buf = Buffer.alloc(0);
@@ -116,7 +131,7 @@ export class TcpGate {
   }
 
   /** The active client left (or was dropped): the next queued one gets the slot. */
-  release(sock: net.Socket): void {
+  release(sock: S): void {
     if (this.current !== sock) return;
     this.current = undefined;
     const next = this.queue.shift();
@@ -137,13 +152,13 @@ export class TcpGate {
     }
   }
 
-  private authenticated(sock: net.Socket, who: string, rest: Buffer, sentToken: boolean): void {
+  private authenticated(sock: S, who: string, rest: Buffer, sentToken: boolean): void {
     if (this.current === undefined && this.queue.length === 0) return this.enter(sock, who, rest, sentToken);
     if (this.queue.length >= this.opts.queueLength) {
       return this.deny(sock, who, `busy: another client is connected${this.queue.length > 0 ? ` and ${this.queue.length} are waiting` : ''}`);
     }
     let bytes = rest.length;
-    const w: Waiting = {
+    const w: Waiting<S> = {
       sock, who, held: rest.length > 0 ? [rest] : [], sentToken, since: Date.now(),
       onData: (b: Buffer) => {
         w.held.push(b);
@@ -166,12 +181,12 @@ export class TcpGate {
     this.opts.note(`${who} waits for the device (${this.queue.length} waiting)`);
   }
 
-  private unqueue(w: Waiting): void {
+  private unqueue(w: Waiting<S>): void {
     const i = this.queue.indexOf(w);
     if (i >= 0) this.queue.splice(i, 1);
   }
 
-  private enter(sock: net.Socket, who: string, first: Buffer, sentToken: boolean): void {
+  private enter(sock: S, who: string, first: Buffer, sentToken: boolean): void {
     this.current = sock;
     if (sock.destroyed) return this.release(sock); // it left while queued: the next one
     if (sentToken) sock.write('URPC-OK\n');
@@ -179,7 +194,7 @@ export class TcpGate {
   }
 
   /** Tells the client why, and destroys it once that is written (1 s at most). */
-  deny(sock: net.Socket, who: string, why: string): void {
+  deny(sock: S, who: string, why: string): void {
     this.opts.note(`refused ${who}: ${why}`);
     if (sock.destroyed) return;
     const t = setTimeout(() => sock.destroy(), 1000);

@@ -1,0 +1,42 @@
+// The browser console's files: host/web/page/main.ts bundled by esbuild (the client stack as is:
+// host/client and the FwTS framing/session it runs), next to the page's HTML and CSS, in
+// build/web/. `urpc serve --web` builds it at start (well under a second); the browser tests and
+// the bench build it too. A Node import reaching the bundle fails the build (platform 'browser').
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { build, stop } from 'esbuild';
+import { REPO } from '../repo.ts';
+
+export const WEB_SRC = path.join(REPO, 'host', 'web', 'page');
+export const WEB_OUT = path.join(REPO, 'build', 'web');
+/** The page's static files (besides the bundle) copied as they are. */
+const STATIC = ['index.html', 'style.css'];
+
+export interface WebBuild {
+  dir: string;
+  /** Size of urpc.js, the minified bundle. */
+  bundleBytes: number;
+  /** Every file of the page, by URL path ('/urpc.js'). */
+  files: string[];
+}
+
+export async function buildWeb(outDir = WEB_OUT): Promise<WebBuild> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const bundle = path.join(outDir, 'urpc.js');
+  const r = await build({
+    entryPoints: [path.join(WEB_SRC, 'main.ts')],
+    outfile: bundle,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'silent',
+  }).catch((e: Error) => { throw new Error(`building the browser console failed: ${e.message}`); })
+    .finally(() => stop()); // esbuild's service process would otherwise live as long as we do
+  if (r.errors.length > 0) throw new Error(`building the browser console failed: ${r.errors.map((e) => e.text).join('; ')}`);
+  for (const f of STATIC) fs.copyFileSync(path.join(WEB_SRC, f), path.join(outDir, f));
+  return { dir: outDir, bundleBytes: fs.statSync(bundle).size, files: ['/index.html', '/style.css', '/urpc.js', '/urpc.js.map'] };
+}

@@ -1,0 +1,187 @@
+// urpc serve <uri> --web --listen 127.0.0.1:PORT: the browser console (build/web, built at start)
+// over HTTP, and a WebSocket endpoint (/ws) relaying the device's byte link to one page at a time,
+// the others queued: the same rules as TCP serve (host/cli/serve.ts, tcp-gate.ts). The token
+// travels in the first WebSocket message ("URPC-TOKEN <token>\n"), never in the URL; the answers
+// URPC-OK / URPC-WAIT <n> / URPC-DENIED <reason> come back as the first bytes, as over TCP; after
+// that, binary messages carry wire bytes both ways. A browser's WebSocket must also come from
+// the served page (origin.ts). This process only moves bytes: the session runs between the page
+// and the device, and a device link that ends is re-opened for the next page.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type * as net from 'node:net';
+import * as path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { openTransport } from '../client/connect.ts';
+import type { Transport } from '../transport/transport.ts';
+import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
+import { TcpGate } from '../transport/tcp-gate.ts';
+import { buildWeb } from './build.ts';
+import { refuseRequest } from './origin.ts';
+
+/** Bytes from the device waiting for a page that does not read before the page is dropped. */
+export const MAX_PAGE_BACKLOG = 4 * 1024 * 1024;
+/** Bytes from the page waiting for the device link before the page is no longer read. */
+export const MAX_DEVICE_BACKLOG = 256 * 1024;
+/** Largest WebSocket message accepted from a page (the client sends one framed packet each). */
+const MAX_MESSAGE = 1024 * 1024;
+
+export interface WebServeOptions {
+  addr: { host: string; port: number };
+  loopback: boolean;
+  token?: string;
+  queueLength: number;
+  queueDeadlineMs: number;
+  note: (message: string) => void;
+  /** Where the page's files are (default: built into build/web at start). */
+  webDir?: string;
+}
+
+/** A page's WebSocket as the gate sees it: its byte stream, with the peer's address. */
+type PageStream = Duplex & { remoteAddress?: string; remotePort?: number };
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+};
+// No inline script or style, nothing from elsewhere; the page may open WebSockets to other serve hosts.
+const CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export interface WebServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startWebServe(uri: string, opts: WebServeOptions): Promise<WebServer> {
+  const webDir = opts.webDir ?? (await buildWeb()).dir;
+  const files = new Map<string, string>([['/', 'index.html']]);
+  for (const f of fs.readdirSync(webDir)) files.set(`/${f}`, f);
+  const note = opts.note;
+  let listening = { host: opts.addr.host, port: opts.addr.port, loopback: opts.loopback };
+
+  let device: Transport | undefined;
+  let gate: TcpGate<PageStream> | undefined;
+  const openDevice = async (): Promise<Transport> => {
+    if (device !== undefined) return device;
+    const d = await openTransport(uri, { deviceStderr: false });
+    d.onData((b) => {
+      const c = gate?.active;
+      if (c === undefined || c.destroyed) return;
+      c.write(b);
+      if (c.writableLength > MAX_PAGE_BACKLOG) {
+        note(`${c.remoteAddress}:${c.remotePort} is not reading (${c.writableLength} bytes from the device waiting); disconnected it`);
+        c.destroy();
+      }
+    });
+    d.onClose((reason) => {
+      note(`device link ended: ${reason}; it is re-opened for the next page`);
+      device = undefined;
+      gate?.active?.destroy();
+    });
+    device = d;
+    return d;
+  };
+  await openDevice();
+
+  const bridge = async (page: PageStream, first: Buffer, who: string): Promise<void> => {
+    page.once('close', () => { note(`${who} left`); gate!.release(page); });
+    let d: Transport;
+    try {
+      d = await openDevice();
+    } catch (e) {
+      gate!.deny(page, who, `the device is unavailable: ${(e as Error).message}`);
+      return;
+    }
+    if (page.destroyed) return;
+    note(`${who} connected`);
+    let waiting = 0;
+    const toDevice = (b: Uint8Array): void => {
+      waiting += b.length;
+      if (waiting > MAX_DEVICE_BACKLOG) page.pause();
+      d.write(b).then(() => {
+        waiting -= b.length;
+        if (waiting <= MAX_DEVICE_BACKLOG / 2 && page.isPaused() && !page.destroyed) page.resume();
+      }, () => page.destroy());
+    };
+    page.on('data', (b: Buffer) => toDevice(new Uint8Array(b)));
+    if (first.length > 0) toDevice(new Uint8Array(first));
+    if (waiting <= MAX_DEVICE_BACKLOG) page.resume();
+  };
+  gate = new TcpGate<PageStream>({ token: opts.token, tokenDeadlineMs: TOKEN_DEADLINE_MS, queueLength: opts.queueLength, queueDeadlineMs: opts.queueDeadlineMs, note },
+    (page, first, who) => void bridge(page, first, who));
+
+  const server = http.createServer((req, res) => {
+    const refused = refuseRequest(req.headers, listening);
+    const name = files.get((req.url ?? '/').split('?')[0]!);
+    if (refused !== undefined || (req.method !== 'GET' && req.method !== 'HEAD') || name === undefined) {
+      res.writeHead(refused !== undefined ? 403 : name === undefined ? 404 : 405, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${refused ?? (name === undefined ? 'not found' : 'method not allowed')}\n`);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(name)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(req.method === 'HEAD' ? undefined : fs.readFileSync(path.join(webDir, name)));
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const refused = (req.url ?? '').split('?')[0] !== '/ws' ? 'no WebSocket endpoint there (use /ws)' : refuseRequest(req.headers, listening);
+    if (refused !== undefined) {
+      note(`refused ${socket.remoteAddress}:${socket.remotePort}: ${refused}`);
+      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${refused}\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.setNoDelay(true);
+      const page: PageStream = createWebSocketStream(ws);
+      page.remoteAddress = socket.remoteAddress;
+      page.remotePort = socket.remotePort;
+      page.on('error', () => undefined); // reported by 'close'
+      // The stream only ends its readable side when the page goes; the gate waits for 'close'.
+      ws.once('close', () => page.destroy());
+      gate!.accept(page);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.addr.port, opts.addr.host, () => resolve());
+  }).catch(async (e: Error) => {
+    await device?.close().catch(() => undefined);
+    throw new Error(`cannot listen on ${opts.addr.host}:${opts.addr.port}: ${e.message}`);
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  listening = { ...listening, port };
+  return {
+    port,
+    async close(): Promise<void> {
+      gate!.close();
+      gate!.active?.destroy();
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await device?.close().catch(() => undefined);
+    },
+  };
+}
+
+/** The `urpc serve --web` process: prints where the page is, runs until SIGINT/SIGTERM. */
+export async function serveWeb(uri: string, opts: WebServeOptions, fail: (message: string) => void): Promise<void> {
+  let web: WebServer;
+  try {
+    web = await startWebServe(uri, opts);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const h = opts.addr.host.includes(':') ? `[${opts.addr.host}]` : opts.addr.host;
+  console.log(`serving ${uri} on http://${h}:${web.port}/ (WebSocket ws://${h}:${web.port}/ws${opts.token !== undefined ? ', token in the first message' : ''})`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await web.close();
+  process.exit(process.exitCode ?? 0);
+}
