@@ -18,7 +18,7 @@ function isLoopbackName(hostname: string): boolean {
 
 /** Splits "host:port" (IPv6 in brackets); undefined if it is not that. */
 function hostPort(text: string): { hostname: string; port: number } | undefined {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(text);
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(text);
   if (m === null) return undefined;
   return { hostname: m[1]!.toLowerCase(), port: m[2] === undefined ? 80 : Number(m[2]) };
 }
