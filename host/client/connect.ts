@@ -74,3 +74,7 @@ export async function openTransport(uri: string, opts: ConnectOptions = {}): Pro
   }
   return new FaultyTransport(await factory(uri, opts), spec);
 }
+
+// Device groups (one session per URI, commands queued per device): host/client/group.ts.
+export { connectGroup, DeviceGroup, DRef, GroupTensor, GroupFunction, GroupError, DeviceError } from './group.ts';
+export type { GroupOptions, GroupArg, DeviceStatus, ReduceOp } from './group.ts';

@@ -115,6 +115,10 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   unsolicitedReplies = 0;
   /** Plain mode: the session was marked for re-opening because request and reply may be out of step. */
   desyncs = 0;
+  /** Requests sent that expect a reply, and replies taken for them, over every session (their
+   * difference is the request on the wire: group tests read it as protocol evidence). */
+  requestsSent = 0;
+  repliesTaken = 0;
   private readonly rto: RtoEstimator;
   private seq = 0;
   private outstanding: Outstanding | undefined;
@@ -258,6 +262,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       }
       this.awaitingReply = false;
       this.answeredInSession++;
+      this.repliesTaken++;
       this.onPacket(new Uint8Array(body as unknown as Uint8Array));
     }
     if (type === MessageType.Reliable && body.length >= 1 && this.reliable) this.reliableReply(new Uint8Array(body as unknown as Uint8Array));
@@ -272,6 +277,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.stopRetransmitting();
     if (o.retries === 0) this.rto.sample(Date.now() - o.sentAt, o.packet.length);
     this.answeredInSession++;
+    this.repliesTaken++;
     this.onPacket(body.subarray(1));
   }
 
@@ -371,6 +377,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
         this.armRetransmit(o);
       }
     }
+    if (expectsReply) this.requestsSent++;
     await this.flush();
     this.checkOpen();
   }
