@@ -12,6 +12,8 @@
 //                    transport): a byte echo for the round trip, one-way streams for goodput
 //   4. wire          wire bytes per payload byte of the FwTS framer, run in Node
 //   5. transpile     ts2c time for firmware/device.ts and everything it imports
+//   6. group         16 native boards in one group: pipelined broadcast calls against the same
+//                    sessions one call at a time, and a run with one board killed (bench/group.ts)
 //
 // Writes bench/results/<name>.json (figures, the goals with their verdicts, machine, versions,
 // commit), refreshes the table in bench/README.md and the plots bench/{sizes,latency,goodput}.svg.
@@ -42,6 +44,7 @@ import { asBytes, type Bytes } from '../firmware/lib/prelude.ts';
 import { DType } from '../host/client/client.ts';
 import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
 import { RPC_PACKET_LIMIT } from '../firmware/rpc/config.ts';
+import { benchGroup } from './group.ts';
 import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from './report.ts';
 import { REPO } from '../host/repo.ts';
 import { percentile, median } from '../host/cli/stats.ts';
@@ -804,12 +807,13 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   } else {
     log('latency over QEMU skipped' + (o.qemu ? ' (no qemu-system-arm)' : ' (--no-qemu)'));
   }
+  const group = await benchGroup({ firmware: native.output, boards: o.quick ? 4 : 16, calls: o.quick ? 50 : 10_000, log });
   const wire = benchWire();
   const goals = computeGoals(size, workPerByte, latency);
   meta.machine.loadAvgEnd = loadAvg();
   meta.durationS = Math.round((performance.now() - t0) / 1000);
   const result = {
-    meta, goals, size, workPerByte, latency, wire, transpile: { entry: 'firmware/device.ts', ...tr },
+    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr },
     targets: TARGETS, issueGoals: ISSUE_GOALS, reliableMode: reliable ? 'measured' : 'not available (no reliable option in host/client/session.ts)',
   };
   const name = o.name ?? `${date.slice(0, 10)}-${commit.slice(0, 7)}${o.quick ? '-quick' : ''}`;
