@@ -26,7 +26,7 @@ export function parseCliArg(text: string): Arg {
   return text;
 }
 
-function toJson(v: Ret | Ret[]): unknown {
+export function toJson(v: Ret | Ret[]): unknown {
   if (Array.isArray(v)) return v.map(toJson);
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return { bytes: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
@@ -35,7 +35,7 @@ function toJson(v: Ret | Ret[]): unknown {
   return v === undefined ? null : v;
 }
 
-function show(v: Ret | Ret[]): string {
+export function show(v: Ret | Ret[]): string {
   if (Array.isArray(v)) return v.map(show).join('\n');
   if (v === undefined) return '(void)';
   if (typeof v === 'string') return v;
