@@ -47,6 +47,10 @@ export const COMMAND_MODULES: CommandModule[] = [
     commands: [{ name: 'call', term: 'call [options] <uri> <fn> [args...]', description: 'call one device function and print the result' }],
   },
   {
+    load: async () => (await import('./group.ts')).registerGroupCommand,
+    commands: [{ name: 'group', term: 'group [options] <devices> <fn> [args...]', description: 'call one device function on many devices at once (a group session) and print a table' }],
+  },
+  {
     load: async () => (await import('./qemu.ts')).registerQemuCommand,
     commands: [{ name: 'qemu', term: 'qemu [options]', description: 'run a QEMU board (boards/qemu-*) with its UART on a TCP port; prints the URI to connect to' }],
   },
