@@ -4,7 +4,8 @@
 // the device (client -> tcp -> this host -> uart -> MCU); this process only moves bytes, so a
 // client that leaves (its Terminate, or a dropped connection) frees the device for the next one.
 // The device link is opened at start and re-opened for the next client if it went away.
-// Loopback by default; listening on any other address requires --token. Token handshake: see
+// Loopback by default; listening on any other address requires --tls-key (TLS with a pre-shared
+// key, host/transport/tls.ts) or --token. --tvm serves TVM's RPC protocol instead (host/tvm/). Token handshake: see
 // host/transport/tcp.ts; who gets the device when: host/transport/tcp-gate.ts.
 // Exit: 0 on Ctrl-C/SIGTERM, 2 bad usage, device or port unavailable.
 import type { Command } from 'commander';
@@ -33,7 +34,7 @@ export function isLoopback(host: string): boolean {
 export const DEFAULT_QUEUE = 8;
 export const DEFAULT_QUEUE_TIMEOUT_MS = 60_000;
 
-interface TvmCliOptions { tvm?: boolean; key?: string; tracker?: string; trackerAddr?: string; allowRemoteTvm?: boolean }
+interface TvmCliOptions { tlsKey?: string; initTls?: boolean; tvm?: boolean; key?: string; tracker?: string; trackerAddr?: string; allowRemoteTvm?: boolean }
 
 function count(name: string, text: string): number {
   const n = Number(text);
@@ -51,6 +52,8 @@ export function registerServeCommand(program: Command): void {
     .option('--queue <n>', 'clients that may wait while another one uses the device (0: refuse them at once)', String(DEFAULT_QUEUE))
     .option('--queue-timeout <ms>', 'how long each of them may wait', String(DEFAULT_QUEUE_TIMEOUT_MS))
     .option('-q, --quiet', 'do not report clients on stderr')
+    .option('--tls-key <file>', "TLS with this pre-shared key file (clients connect to tls:<host>:<port>?key=<file>); allows listening off loopback")
+    .option('--init-tls', 'make a new key in the --tls-key file first (refuses to overwrite one); copy it to the client machines')
     .option('--tvm', "speak TVM's RPC protocol instead (tvm.rpc.connect(host, port, key=...); host/tvm/, docs/scale.md)")
     .option('--key <key>', 'with --tvm: the device key clients ask for (e.g. stm32)')
     .option('--tracker <host:port>', 'with --tvm: register the board with this TVM RPC tracker under --key (implies --tvm)')
@@ -61,6 +64,8 @@ export function registerServeCommand(program: Command): void {
       '  urpc call tcp:127.0.0.1:4560 urpc.info\n' +
       '  urpc serve native --listen 0.0.0.0:4560 --token s3cret   # then, elsewhere:\n' +
       "  urpc call 'tcp:buildbox:4560?token=s3cret' urpc.echo 1\n" +
+      '  urpc serve native --listen 0.0.0.0:4560 --tls-key board.psk --init-tls   # then copy board.psk and:\n' +
+      "  urpc call 'tls:buildbox:4560?key=board.psk' urpc.echo 1\n" +
       '  urpc serve native --tvm --listen 127.0.0.1:9091 --key stm32 --tracker 127.0.0.1:9190\n' +
       '  urpc call tracker:127.0.0.1:9190/stm32 urpc.echo 1     # or tvm.rpc.connect_tracker(...).request("stm32")\n' +
       '\nToken handshake: the client sends "URPC-TOKEN <token>\\n" first; the server answers "URPC-OK\\n"\n' +
@@ -84,13 +89,26 @@ export function registerServeCommand(program: Command): void {
       }
       if (opts.web === true && (opts.tvm === true || opts.tracker !== undefined)) return fail('--web and --tvm are different servers; use one of them');
       if (opts.tvm === true || opts.tracker !== undefined) {
-        if (opts.token !== undefined) return fail('--token is for urpc clients; TVM RPC has no token (see --allow-remote-tvm)');
+        if (opts.token !== undefined || opts.tlsKey !== undefined) return fail('--token and --tls-key are for urpc clients; TVM RPC has neither (see --allow-remote-tvm, docs/scale.md)');
         const { serveTvm } = await import('../tvm/serve-tvm.ts');
         return serveTvm(uri, { ...addr, key: opts.key, tracker: opts.tracker, trackerAddr: opts.trackerAddr, allowRemoteTvm: opts.allowRemoteTvm, queueLength, queueDeadlineMs, quiet: opts.quiet });
       }
       if (opts.key !== undefined || opts.trackerAddr !== undefined || opts.allowRemoteTvm === true) return fail('--key, --tracker-addr and --allow-remote-tvm go with --tvm');
-      if (!isLoopback(addr.host) && opts.token === undefined) {
-        return fail(`refusing to listen on ${addr.host} without --token (anyone who can reach it could drive the device); add --token <secret> or listen on 127.0.0.1`);
+      if (opts.web === true && opts.tlsKey !== undefined) return fail('--tls-key is for tls: clients; a browser cannot use a pre-shared key');
+      let psk: Buffer | undefined;
+      if (opts.initTls === true && opts.tlsKey === undefined) return fail('--init-tls needs --tls-key <file> (where to write the new key)');
+      if (opts.tlsKey !== undefined) {
+        const { createPskFile, readPskFile } = await import('../transport/tls.ts');
+        try {
+          if (opts.initTls === true) createPskFile(opts.tlsKey);
+          psk = readPskFile(opts.tlsKey);
+        } catch (e) {
+          return fail((e as Error).message);
+        }
+      }
+      if (!isLoopback(addr.host) && opts.token === undefined && psk === undefined) {
+        return fail(`refusing to listen on ${addr.host} without --token or --tls-key (anyone who can reach it could drive the device); ` +
+          'add --tls-key <file> --init-tls (encrypted, docs/scale.md), or --token <secret>, or listen on 127.0.0.1');
       }
       if (opts.token !== undefined && (opts.token === '' || /\s/.test(opts.token))) return fail('the token must be non-empty, without spaces');
       const note = (m: string): void => { if (!opts.quiet) console.error(`urpc serve: ${m}`); };
@@ -98,6 +116,7 @@ export function registerServeCommand(program: Command): void {
         const { serveWeb } = await import('../web/serve-web.ts');
         return serveWeb(uri, { addr, loopback: isLoopback(addr.host), token: opts.token, queueLength, queueDeadlineMs, note }, fail);
       }
+      if (!isLoopback(addr.host) && psk === undefined) note('warning: without --tls-key the token and the device traffic cross the network in clear');
 
       let device: Transport | undefined;
       let gate: TcpGate | undefined;
@@ -159,11 +178,13 @@ export function registerServeCommand(program: Command): void {
       gate = new TcpGate({ token: opts.token, tokenDeadlineMs: TOKEN_DEADLINE_MS, queueLength, queueDeadlineMs, note },
         (sock, first, who) => void bridge(sock, first, who));
 
-      const server = net.createServer((sock) => {
+      const admit = (sock: net.Socket): void => {
         sock.setNoDelay(true);
         sock.on('error', () => undefined);
         gate!.accept(sock);
-      });
+      };
+      const server = psk === undefined ? net.createServer(admit)
+        : (await import('../transport/tls.ts')).createPskServer(psk, TOKEN_DEADLINE_MS, admit, (who, m) => note(`${who}: TLS handshake failed: ${m}`));
       await new Promise<void>((resolve) => {
         server.once('error', (e) => { fail(`cannot listen on ${opts.listen}: ${e.message}`); resolve(); });
         server.listen(addr.port, addr.host, () => resolve());
@@ -171,7 +192,9 @@ export function registerServeCommand(program: Command): void {
       if (!server.listening) { await device?.close(); return; }
       const port = (server.address() as net.AddressInfo).port;
       const h = addr.host.includes(':') ? `[${addr.host}]` : addr.host;
-      console.log(`serving ${uri} on tcp:${h}:${port}${opts.token !== undefined ? '?token=<token>' : ''}`);
+      console.log(psk !== undefined
+        ? `serving ${uri} on tls:${h}:${port}?key=${opts.tlsKey}${opts.token !== undefined ? '&token=<token>' : ''}`
+        : `serving ${uri} on tcp:${h}:${port}${opts.token !== undefined ? '?token=<token>' : ''}`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());

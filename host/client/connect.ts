@@ -6,6 +6,7 @@
 //   qemu:<machine>          boards/qemu-<machine> in QEMU, its UART on a socket (QEMU killed by close())
 //   tcp:host:port[?token=T] a TCP byte link (`urpc qemu --tcp <port>`, `urpc serve`; host/transport/tcp.ts)
 //   serial:/dev/tty...?baud=...   a serial port (host/transport/serial.ts)
+//   tls:host:port?key=<file>[&token=T]  `urpc serve --tls-key`: the same inside TLS (host/transport/tls.ts)
 //   tracker:host:port/<key> a board of that key, requested from a TVM RPC tracker (host/tvm/tracker-link.ts)
 //
 // Transports that need Node are loaded on demand from host/transport, so this module stays
@@ -38,6 +39,7 @@ const PLANNED: string[] = [];
 registerTransport('qemu', async (uri, opts) => (await import('../transport/qemu.ts')).openQemu(uri, { stderr: opts.deviceStderr }));
 registerTransport('tcp', async (uri, opts) => (await import('../transport/tcp.ts')).openTcpLink(uri, opts.startTimeoutMs));
 registerTransport('serial', async (uri) => (await import('../transport/serial.ts')).openSerial(uri));
+registerTransport('tls', async (uri, opts) => (await import('../transport/tls.ts')).openTlsLink(uri, opts.startTimeoutMs));
 registerTransport('tracker', async (uri, opts) => (await import('../tvm/tracker-link.ts')).openTrackerLink(uri, opts.startTimeoutMs));
 
 /** Adds (or replaces) the transport of a URI scheme. */
@@ -62,7 +64,7 @@ export async function openTransport(uri: string, opts: ConnectOptions = {}): Pro
       throw new RpcError(`connect('${uri}'): the ${scheme} transport is not yet supported; use 'native' or 'local'`);
     }
     throw new RpcError(`connect('${uri}'): unknown device URI; expected native, native:<path>, local, ` +
-      'tcp:<host>:<port>, serial:<device>?baud=<n> or qemu:<board>');
+      'tcp:<host>:<port>, tls:<host>:<port>?key=<file>, tracker:<host>:<port>/<key>, serial:<device>?baud=<n> or qemu:<board>');
   }
   if (opts.faults === undefined) return factory(uri, opts);
   const { FaultyTransport, parseFaults } = await import('../transport/faults.ts');

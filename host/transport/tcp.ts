@@ -76,6 +76,12 @@ export async function openTcpLink(uri: string, timeoutMs = 5000): Promise<Socket
       reject(new TransportClosedError(`${name}: ${why}`));
     });
   });
+  return linkOverSocket(name, socket, token, timeoutMs);
+}
+
+/** The rest of a link once `socket` is connected (and, for tls:, its TLS handshake done): the
+ * token handshake when there is a token, then the socket as a byte link. */
+export async function linkOverSocket(name: string, socket: net.Socket, token: string | undefined, timeoutMs: number): Promise<SocketTransport> {
   let rest: Buffer = Buffer.alloc(0);
   if (token !== undefined) {
     socket.write(`URPC-TOKEN ${token}\n`);
