@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { connect, openTransport } from '../client/connect.ts';
 import { DType, type RpcSession } from '../client/rpc-session.ts';
 import type { Transport } from '../transport/transport.ts';
-import { intOption, addLinkOptions, linkOptions, type LinkCliOptions } from './options.ts';
+import { addLinkOptions, command, countOption, fail, linkOptions, msOption, EXIT_USAGE, type LinkCliOptions } from './options.ts';
 import { percentile } from './stats.ts';
 
 const require = createRequire(import.meta.url);
@@ -106,15 +106,14 @@ class RawEcho {
 }
 
 export function registerBenchCommand(program: Command): void {
-  addLinkOptions(program
-    .command('bench'))
+  addLinkOptions(command(program, 'bench'))
     .description('echo latency sweep (p50/p99), bulk goodput both ways, and a raw byte echo baseline')
     .argument('<uri>', 'device: native, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
-    .option('--count <n>', 'round trips per echo size', intOption, 200)
-    .option('--bulk <bytes>', 'bulk tensor size', intOption, 65536)
+    .option('--count <n>', 'round trips per echo size', countOption, 200)
+    .option('--bulk <bytes>', 'bulk tensor size', countOption, 65536)
     .option('--baseline <uri>', 'a link that echoes bytes, for the raw baseline (default for native: native:/bin/cat)')
     .option('--json', 'print the results as JSON')
-    .option('--timeout <ms>', 'deadline of each call and round trip', intOption, 10000)
+    .option('--timeout <ms>', 'deadline of each call and round trip', msOption, 10000)
     .addHelpText('after', '\nExamples:\n  urpc bench native\n  urpc bench serial:/dev/ttyACM0?baud=921600 --count 50 --json\n' +
       '  urpc bench tcp:127.0.0.1:4555 --baseline tcp:127.0.0.1:4556   # an echo server on 4556')
     .action(async (uri: string, opts: { count: number; bulk: number; baseline?: string; json?: boolean; timeout: number } & LinkCliOptions) => {
@@ -123,8 +122,7 @@ export function registerBenchCommand(program: Command): void {
       try {
         s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: opts.timeout, ...linkOptions(opts) });
       } catch (e) {
-        console.error(`urpc bench: ${(e as Error).message}`);
-        process.exitCode = 2;
+        fail('bench', e, opts, EXIT_USAGE);
         return;
       }
       const showBar = !opts.json && process.stderr.isTTY;
@@ -205,8 +203,7 @@ export function registerBenchCommand(program: Command): void {
         console.log(lines.join('\n'));
       } catch (e) {
         bar?.stop();
-        console.error(`urpc bench: ${(e as Error).message}`);
-        process.exitCode = 2;
+        fail('bench', e, opts, EXIT_USAGE);
         await s.close().catch(() => undefined);
       }
     });

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import * as path from 'node:path';
 import { buildBoard, boardNames, BuildError } from '../board/build.ts';
 import { AppError } from '../app/generate.ts';
+import { checkChoice, command, fail, EXIT_PROBLEM } from './options.ts';
 
 export function registerBuildCommands(program: Command): void {
-  program
-    .command('build')
+  command(program, 'build')
     .description('lower firmware/ to C and build the firmware of a board (build/<board>/)')
     .requiredOption('-b, --board <name>', `board (${boardNames().join(', ')})`)
     .option('-o, --out <dir>', 'output directory (default build/<board>)')
@@ -15,6 +15,12 @@ export function registerBuildCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  urpc build --board native && echo | build/native/firmware | xxd | head -1\n  urpc build --board native --app examples/app')
     .action(async (opts: { board: string; out?: string; cc?: string; app?: string; json?: boolean }) => {
+      try {
+        checkChoice('board', opts.board, boardNames());
+      } catch (e) {
+        fail('build', e, opts);
+        return;
+      }
       try {
         const r = await buildBoard(opts.board, {
           outDir: opts.out === undefined ? undefined : path.resolve(opts.out),
@@ -26,8 +32,7 @@ export function registerBuildCommands(program: Command): void {
         else console.log(`built ${path.relative(process.cwd(), r.output)}`);
       } catch (e) {
         if (!(e instanceof BuildError) && !(e instanceof AppError)) throw e;
-        console.error(`urpc build: ${e.message}`);
-        process.exitCode = 1;
+        fail('build', e, opts, EXIT_PROBLEM);
       }
     });
 }

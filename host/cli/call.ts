@@ -5,10 +5,8 @@
 // exception or has no such function, 2 usage or link problems (no firmware, timeout).
 import type { Command } from 'commander';
 import { connect } from '../client/connect.ts';
-import { TimeoutError } from '../client/client.ts';
-import { LinkClosedError } from '../client/session.ts';
 import type { Arg, Ret } from '../client/rpc-session.ts';
-import { addLinkOptions, linkOptions, type LinkCliOptions } from './options.ts';
+import { addLinkOptions, command, fail, linkOptions, msOption, EXIT_USAGE, type LinkCliOptions } from './options.ts';
 
 /** `urpc call --json` keeps at most this many device log lines (the last ones). */
 export const MAX_JSON_LOGS = 1000;
@@ -43,25 +41,24 @@ export function show(v: Ret | Ret[]): string {
 }
 
 export function registerCallCommand(program: Command): void {
-  addLinkOptions(program
-    .command('call'))
+  addLinkOptions(command(program, 'call'))
     .description('call one device function and print the result')
     .argument('<uri>', 'device: native, native:<path>, local, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
     .argument('<fn>', 'function name (urpc.echo, or echo for urpc.*)')
     .argument('[args...]', 'arguments (JSON values; anything else is a string)')
     .option('--json', 'print {uri, function, args, result, ms, logs} as JSON')
-    .option('--timeout <ms>', 'deadline of the whole call: session start, lookups, retries, re-opens and the reply', (v) => Number(v), 5000)
+    .option('--timeout <ms>', 'deadline of the whole call: session start, lookups, retries, re-opens and the reply', msOption, 5000)
     .addHelpText('after', '\nExamples:\n  urpc call native urpc.echo 1 2.5 \'"text"\' true\n  urpc call native info\n  urpc call local urpc.log 7 --json')
     .action(async (uri: string, fn: string, rawArgs: string[], opts: { json?: boolean; timeout: number } & LinkCliOptions) => {
-      const args = rawArgs.map(parseCliArg);
+      let args: Arg[];
       let s;
       try {
+        args = rawArgs.map(parseCliArg);
         // End to end: every wait below draws on one budget of --timeout ms.
         const deadline = { at: Date.now() + opts.timeout, ms: opts.timeout };
         s = await connect(uri, { timeoutMs: opts.timeout, firstTimeoutMs: opts.timeout, startTimeoutMs: opts.timeout, deadline, ...linkOptions(opts) });
       } catch (e) {
-        console.error(`urpc call: ${(e as Error).message}`);
-        process.exitCode = 2;
+        fail('call', e, opts, EXIT_USAGE);
         return;
       }
       // --json keeps the last MAX_JSON_LOGS lines (a device flooding logs during a long call must
@@ -89,8 +86,7 @@ export function registerCallCommand(program: Command): void {
         if (opts.json) console.log(JSON.stringify({ uri, function: fn, args: args.map((a) => toJson(a as Ret)), result: toJson(result), ms, logs, ...(logsDropped > 0 ? { logsDropped } : {}) }, null, 2));
         else console.log(show(result));
       } catch (e) {
-        console.error(`urpc call: ${(e as Error).message}`);
-        process.exitCode = e instanceof TimeoutError || e instanceof LinkClosedError ? 2 : 1;
+        fail('call', e, opts);
       } finally {
         await s.close();
       }

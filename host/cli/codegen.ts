@@ -6,11 +6,10 @@ import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
 import { difftestCorpus, formatCorpus } from '../../codegen/src/difftest/corpus.ts';
 import { parseQemuTarget, QEMU_TARGETS } from '../../codegen/src/difftest/qemu.ts';
 import { fuzzCodegen, formatCoverage, FEATURES, type FuzzResult } from '../../codegen/src/fuzz/index.ts';
-import { intOption } from './options.ts';
+import { command, countOption, intOption } from './options.ts';
 
 export function registerCodegenCommands(program: Command): void {
-  program
-    .command('ts2c')
+  command(program, 'ts2c')
     .description('lower FwTS modules (and everything they import) to C99')
     .argument('<entry.ts...>', 'FwTS entry modules')
     .requiredOption('-o, --out <dir>', 'directory for the .c/.h files and fw_rt.h')
@@ -30,11 +29,10 @@ export function registerCodegenCommands(program: Command): void {
       process.exitCode = r.ok ? 0 : 1;
     });
 
-  program
-    .command('difftest')
+  command(program, 'difftest')
     .description('run FwTS modules in Node and as C (gcc and clang, -O0/-O2, ASan+UBSan; or on Cortex-M in QEMU) and compare outputs byte for byte')
     .argument('<module.ts...>', 'FwTS modules exporting main(input: Bytes, output: Bytes): u32')
-    .option('--cases <n>', 'random inputs (edge inputs are added)', intOption, 200)
+    .option('--cases <n>', 'random inputs (edge inputs are added)', countOption, 200)
     .option('--seed <s>', 'seed of the random inputs', intOption, 1)
     .option('--target <list>', `comma-separated: host (gcc/clang with sanitizers) and/or ${Object.keys(QEMU_TARGETS).map((k) => `qemu:${k}`).join(', ')} (built with arm-none-eabi-gcc -O2, run in QEMU)`, 'host')
     .option('--json', 'print {cases, mismatches, sanitizer_reports} as JSON')
@@ -59,12 +57,11 @@ export function registerCodegenCommands(program: Command): void {
       process.exitCode = r.ok ? 0 : 1;
     });
 
-  program
-    .command('fuzz-codegen')
+  command(program, 'fuzz-codegen')
     .description('generate random well-typed FwTS programs and difftest each (Csmith-style); mismatches are shrunk and saved as regression tests')
-    .requiredOption('--programs <n>', 'how many programs', intOption)
+    .requiredOption('--programs <n>', 'how many programs', countOption)
     .option('--seed <s>', 'seed of the first program (program k uses seed + k)', intOption, 1)
-    .option('--cases <n>', 'random inputs per program (edge inputs are added)', intOption, 24)
+    .option('--cases <n>', 'random inputs per program (edge inputs are added)', countOption, 24)
     .option('--json', 'print {programs, cases, mismatches, checker_rejections, ..., coverage} as JSON')
     .option('--coverage', 'print the coverage report: accepted kind x context -> programs containing it, and the generator features')
     .option('--generate-only', 'only generate the programs and count coverage (no transpile, build or run)')

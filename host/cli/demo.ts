@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import { buildBoard } from '../board/build.ts';
 import { connect } from '../client/connect.ts';
 import { DType } from '../client/rpc-session.ts';
+import { command } from './options.ts';
 
 export function registerDemoCommand(program: Command): void {
-  program
-    .command('demo')
+  command(program, 'demo')
     .description('build the native board, open a session and call device functions (npm start)')
     .addHelpText('after', '\nExample:\n  npm start')
     .action(async () => {

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { flash, PioError } from '../pio/pio.ts';
 import { readEnvs } from '../pio/ini.ts';
+import { command, fail, EXIT_PROBLEM, EXIT_USAGE } from './options.ts';
 
 export function registerFlashCommand(program: Command): void {
   let envs = '';
@@ -11,8 +12,7 @@ export function registerFlashCommand(program: Command): void {
   } catch {
     envs = 'see platformio.ini';
   }
-  program
-    .command('flash')
+  command(program, 'flash')
     .description('build and upload a PlatformIO board (pio run -e <env> -t upload); needs PlatformIO Core')
     .requiredOption('-b, --board <env>', `platformio.ini env (${envs})`)
     .option('-p, --port <device>', 'upload port, e.g. /dev/ttyACM0 (default: PlatformIO finds it)')
@@ -23,13 +23,11 @@ export function registerFlashCommand(program: Command): void {
       try {
         const status = await flash(opts.board, { port: opts.port, monitor: opts.monitor, log: (l) => console.log(l) });
         if (status !== 0) {
-          console.error(`urpc flash: pio exited with status ${status}`);
-          process.exitCode = 1;
+          fail('flash', new Error(`pio exited with status ${status}`), {}, EXIT_PROBLEM);
         }
       } catch (e) {
         if (!(e instanceof PioError)) throw e;
-        console.error(`urpc flash: ${e.message}`);
-        process.exitCode = 2;
+        fail('flash', e, {}, EXIT_USAGE);
       }
     });
 }

@@ -12,9 +12,8 @@ import { Unframer, UnframerState, type FrameSink } from '../../firmware/framing/
 import { MessageType } from '../../firmware/session/session.ts';
 import { RPCCode, SYSCALL_START } from '../../firmware/rpc/codes.ts';
 import { ByteReader, readArgs, readTensor, type Value, type DLTensor } from '../client/packet.ts';
+import { command, fail, UsageError } from './options.ts';
 
-/** Raised for input the user has to fix (exit code 2). */
-class UsageError extends Error {}
 
 /** Hex with or without separators: spaces, colons, commas, dashes, and optional 0x per byte. */
 export function parseHex(text: string): Uint8Array {
@@ -327,18 +326,8 @@ function formatDecode(r: DecodeResult): string {
   return lines.join('\n');
 }
 
-function fail(err: unknown): void {
-  if (err instanceof UsageError) {
-    console.error(`urpc: ${err.message}`);
-    process.exitCode = 2;
-    return;
-  }
-  throw err;
-}
-
 export function registerInspectCommands(program: Command): void {
-  program
-    .command('frame')
+  command(program, 'frame')
     .description('frame a payload as the firmware framer sends it (spec §2.2) and print the wire bytes as hex')
     .argument('[hex-payload...]', 'payload bytes in hex, with or without spaces or colons (none: an empty frame)')
     .option('--nop', 'precede the frame with the FE byte a framer in Reset sends first')
@@ -352,12 +341,12 @@ export function registerInspectCommands(program: Command): void {
         else console.log(toHex(wire));
         process.exitCode = 0;
       } catch (e) {
-        fail(e);
+        if (!(e instanceof UsageError)) throw e;
+        fail('frame', e, opts);
       }
     });
 
-  program
-    .command('decode')
+  command(program, 'decode')
     .description('decode a captured byte stream: frames (offsets, CRC, framing errors), session headers and MinRPC packets')
     .argument('[hex...]', 'the bytes in hex, with or without spaces or colons')
     .option('-f, --file <capture.bin>', 'read the raw bytes from a file instead')
@@ -383,7 +372,8 @@ export function registerInspectCommands(program: Command): void {
         else console.log(formatDecode(r));
         process.exitCode = r.ok ? 0 : 1;
       } catch (e) {
-        fail(e);
+        if (!(e instanceof UsageError)) throw e;
+        fail('decode', e, opts);
       }
     });
 }

@@ -6,28 +6,26 @@
 import type { Command } from 'commander';
 import { connect } from '../client/connect.ts';
 import { RemoteSession } from '../client/remote.ts';
-import { intOption } from './options.ts';
+import { command, fail, msOption, EXIT_USAGE } from './options.ts';
 
 function clock(d: Date): string {
   return d.toTimeString().slice(0, 8) + '.' + String(d.getMilliseconds()).padStart(3, '0');
 }
 
 export function registerLogsCommand(program: Command): void {
-  program
-    .command('logs')
+  command(program, 'logs')
     .description('stream the device log until Ctrl-C (or --duration)')
     .argument('<uri>', 'device: native, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
-    .option('--duration <ms>', 'stop after this long', intOption)
+    .option('--duration <ms>', 'stop after this long', msOption)
     .option('--json', 'one JSON object per line: {time, uri, text}')
-    .option('--timeout <ms>', 'deadline for opening the session', intOption, 5000)
+    .option('--timeout <ms>', 'deadline for opening the session', msOption, 5000)
     .addHelpText('after', '\nExamples:\n  urpc logs serial:/dev/ttyACM0?baud=115200\n  urpc logs tcp:127.0.0.1:4555 --json --duration 10000')
     .action(async (uri: string, opts: { duration?: number; json?: boolean; timeout: number }) => {
       let s;
       try {
         s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: opts.timeout });
       } catch (e) {
-        console.error(`urpc logs: ${(e as Error).message}`);
-        process.exitCode = 2;
+        fail('logs', e, opts, EXIT_USAGE);
         return;
       }
       const print = (text: string): void => {
@@ -51,10 +49,7 @@ export function registerLogsCommand(program: Command): void {
           };
         }
       });
-      if (why !== undefined) {
-        console.error(`urpc logs: ${why}`);
-        process.exitCode = 2;
-      }
+      if (why !== undefined) fail('logs', new Error(why), opts, EXIT_USAGE);
       await s.close().catch(() => undefined);
       process.exit();
     });

@@ -3,6 +3,7 @@
 // Exit 0 (also when there are none); 2 when the tracker cannot be asked.
 import type { Command } from 'commander';
 import { listPorts, type PortInfo } from '../transport/ports.ts';
+import { command } from './options.ts';
 
 export function formatPorts(ports: PortInfo[]): string {
   if (ports.length === 0) return '';
@@ -14,8 +15,7 @@ export function formatPorts(ports: PortInfo[]): string {
 }
 
 export function registerLsCommand(program: Command): void {
-  program
-    .command('ls')
+  command(program, 'ls')
     .description('list serial ports, with USB vendor/product where known (connect with serial:<port>)')
     .option('--json', 'print [{path, vendorId, productId, manufacturer, product, serialNumber, source}] (with --tracker: {queueInfo, servers})')
     .option('--tracker <host:port>', "list a TVM RPC tracker's boards instead (its summary: keys, free boards, waiting requests, servers)")

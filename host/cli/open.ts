@@ -19,7 +19,7 @@ import { connect } from '../client/connect.ts';
 import { RemoteSession } from '../client/remote.ts';
 import { DType, NDArray, type Arg, type Ret } from '../client/rpc-session.ts';
 import { parseCliArg } from './call.ts';
-import { intOption, addLinkOptions, linkOptions, type LinkCliOptions } from './options.ts';
+import { addLinkOptions, command, fail, linkOptions, msOption, EXIT_USAGE, type LinkCliOptions } from './options.ts';
 
 const COMMANDS = ['functions', 'let', 'show', 'tensors', 'info', 'help', 'quit', 'exit'];
 const HELP = `commands:
@@ -52,19 +52,17 @@ function fmt(v: Ret | Ret[]): string {
 }
 
 export function registerOpenCommand(program: Command): void {
-  addLinkOptions(program
-    .command('open'))
+  addLinkOptions(command(program, 'open'))
     .description('interactive session: list and call device functions, make tensors, see device logs live')
     .argument('<uri>', 'device: native, local, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
-    .option('--timeout <ms>', 'reply deadline of each call', intOption, 5000)
+    .option('--timeout <ms>', 'reply deadline of each call', msOption, 5000)
     .addHelpText('after', '\nExamples:\n  urpc open native\n  urpc open serial:/dev/ttyACM0?baud=115200\n\nIn the session:\n' + HELP.replace(/^commands:\n/, ''))
     .action(async (uri: string, opts: { timeout: number } & LinkCliOptions) => {
       let s;
       try {
         s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(2 * opts.timeout, 2000), ...linkOptions(opts) });
       } catch (e) {
-        console.error(`urpc open: ${(e as Error).message}`);
-        process.exitCode = 2;
+        fail('open', e, {}, EXIT_USAGE);
         return;
       }
       let session = s;

@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { spawnTied } from '../transport/child.ts';
 import { qemuBoard } from '../transport/qemu.ts';
+import { command, fail, portOption, EXIT_USAGE } from './options.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,22 +38,20 @@ async function waitListening(port: number, deadlineMs: number, alive: () => bool
 }
 
 export function registerQemuCommand(program: Command): void {
-  program
-    .command('qemu')
+  command(program, 'qemu')
     .description('run a QEMU board (boards/qemu-*) with its UART on a TCP port; prints the URI to connect to')
     .requiredOption('-b, --board <name>', 'QEMU board, e.g. lm3s6965evb or qemu-mps2-an505')
-    .option('--tcp <port>', 'TCP port of the UART (default: a free one)')
+    .option('--tcp <port>', 'TCP port of the UART (default: a free one)', portOption)
     .option('--elf <file>', 'firmware image (default build/<board>/firmware.elf)')
     .option('-v, --verbose', "show QEMU's stderr")
     .addHelpText('after', '\nExample:\n  urpc build --board qemu-lm3s6965evb && urpc qemu --board lm3s6965evb --tcp 4555\n' +
       "  # then: urpc call tcp:127.0.0.1:4555 urpc.info, or connect('tcp:127.0.0.1:4555')")
-    .action(async (opts: { board: string; tcp?: string; elf?: string; verbose?: boolean }) => {
+    .action(async (opts: { board: string; tcp?: number; elf?: string; verbose?: boolean }) => {
       let board;
       try {
         board = qemuBoard(opts.board);
       } catch (e) {
-        console.error(`urpc qemu: ${(e as Error).message}`);
-        process.exitCode = 2;
+        fail('qemu', e, {}, EXIT_USAGE);
         return;
       }
       const elf = path.resolve(opts.elf ?? board.elf);
@@ -61,12 +60,7 @@ export function registerQemuCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const port = opts.tcp !== undefined ? Number(opts.tcp) : await freePort();
-      if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-        console.error(`urpc qemu: bad --tcp port '${opts.tcp}'`);
-        process.exitCode = 2;
-        return;
-      }
+      const port = opts.tcp !== undefined && opts.tcp !== 0 ? opts.tcp : await freePort();
       const args = ['-M', board.machine, '-display', 'none', '-nodefaults', ...board.args, '-monitor', 'none',
         '-serial', `tcp:127.0.0.1:${port},server=on,wait=off,nodelay=on`, '-kernel', elf];
       let qemu: ChildProcess;

@@ -14,6 +14,7 @@ import { openTransport } from '../client/connect.ts';
 import type { Transport } from '../transport/transport.ts';
 import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
 import { TcpGate } from '../transport/tcp-gate.ts';
+import { command, fail as report, intOption, msOption, UsageError, EXIT_USAGE } from './options.ts';
 
 /** Bytes from the device waiting for a client that does not read before the client is dropped. */
 export const MAX_CLIENT_BACKLOG = 4 * 1024 * 1024;
@@ -22,7 +23,7 @@ export const MAX_DEVICE_BACKLOG = 256 * 1024;
 
 export function parseListen(spec: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec) ?? /^()(\d+)$/.exec(spec);
-  if (!m || Number(m[2]) > 65535) throw new Error(`bad --listen '${spec}'; expected <address>:<port>, e.g. 127.0.0.1:4560 (port 0: a free one)`);
+  if (!m || Number(m[2]) > 65535) throw new UsageError(`bad --listen '${spec}'; expected <address>:<port>, e.g. 127.0.0.1:4560 (port 0: a free one)`);
   return { host: (m[1] || '127.0.0.1').replace(/^\[|\]$/g, ''), port: Number(m[2]) };
 }
 
@@ -36,21 +37,14 @@ export const DEFAULT_QUEUE_TIMEOUT_MS = 60_000;
 
 interface TvmCliOptions { tlsKey?: string; initTls?: boolean; tvm?: boolean; key?: string; tracker?: string; trackerAddr?: string; allowRemoteTvm?: boolean }
 
-function count(name: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new Error(`${name} must be a whole number, got '${text}'`);
-  return n;
-}
-
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
+  command(program, 'serve')
     .description('serve a device to other urpc clients over TCP (one client at a time, the others wait)')
     .argument('<uri>', 'device: native, serial:<device>?baud=<n>, qemu:<board>, tcp:<host>:<port>')
     .option('--listen <addr:port>', 'where to listen (loopback unless --token is set; port 0 picks one)', '127.0.0.1:4560')
     .option('--token <token>', 'clients must send this token (tcp:<host>:<port>?token=<token>); required off loopback')
-    .option('--queue <n>', 'clients that may wait while another one uses the device (0: refuse them at once)', String(DEFAULT_QUEUE))
-    .option('--queue-timeout <ms>', 'how long each of them may wait', String(DEFAULT_QUEUE_TIMEOUT_MS))
+    .option('--queue <n>', 'clients that may wait while another one uses the device (0: refuse them at once)', intOption, DEFAULT_QUEUE)
+    .option('--queue-timeout <ms>', 'how long each of them may wait', msOption, DEFAULT_QUEUE_TIMEOUT_MS)
     .option('-q, --quiet', 'do not report clients on stderr')
     .option('--tls-key <file>', "TLS with this pre-shared key file (clients connect to tls:<host>:<port>?key=<file>); allows listening off loopback")
     .option('--init-tls', 'make a new key in the --tls-key file first (refuses to overwrite one); copy it to the client machines')
@@ -75,15 +69,15 @@ export function registerServeCommand(program: Command): void {
       'client hears "URPC-WAIT <place>\\n", then URPC-OK at its turn); one that waits longer than\n' +
       '--queue-timeout, or finds the queue full, gets "URPC-DENIED busy: ...".\n' +
       'With --web the same rules hold for WebSocket clients (the token line is their first message).')
-    .action(async (uri: string, opts: { listen: string; token?: string; queue: string; queueTimeout: string; quiet?: boolean; web?: boolean } & TvmCliOptions) => {
-      const fail = (msg: string): void => { console.error(`urpc serve: ${msg}`); process.exitCode = 2; };
+    .action(async (uri: string, opts: { listen: string; token?: string; queue: number; queueTimeout: number; quiet?: boolean; web?: boolean } & TvmCliOptions) => {
+      const fail = (msg: string): void => report('serve', new UsageError(msg), {}, EXIT_USAGE);
       let addr;
       let queueLength: number;
       let queueDeadlineMs: number;
       try {
         addr = parseListen(opts.listen);
-        queueLength = count('--queue', opts.queue);
-        queueDeadlineMs = count('--queue-timeout', opts.queueTimeout);
+        queueLength = opts.queue;
+        queueDeadlineMs = opts.queueTimeout;
       } catch (e) {
         return fail((e as Error).message);
       }

@@ -1,14 +1,19 @@
 // urpc soak <uri> [--operations N] [--plain] [--faults spec]: many checked RPC operations
 // (echo calls and tensor round trips) on a device, to see how a link holds up; with --faults
 // the link is made lossy on purpose (host/transport/faults.ts). Prints the outcome counts.
-// Exit: 0 when nothing hung and no wrong result was accepted, 1 otherwise, 2 if the session
-// could not be opened.
+// Exit: 0 when every operation succeeded, 1 when any failed (a typed error too), hung or gave a
+// wrong result, 2 if the session could not be opened (host/cli/options.ts).
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { connect } from '../client/connect.ts';
-import { soak } from '../client/soak.ts';
+import { soak, type SoakResult } from '../client/soak.ts';
 import type { RemoteSession } from '../client/remote.ts';
-import { addLinkOptions, intOption, linkOptions, type LinkCliOptions } from './options.ts';
+import { addLinkOptions, command, countOption, fail, intOption, linkOptions, msOption, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type LinkCliOptions } from './options.ts';
+
+/** Any operation that did not succeed is a problem the job reports (exit 1), typed or not. */
+export function soakExitCode(r: Pick<SoakResult, 'operations' | 'succeeded' | 'hung' | 'corruptedAccepted'>): number {
+  return r.succeeded < r.operations || r.hung > 0 || r.corruptedAccepted > 0 ? EXIT_PROBLEM : EXIT_OK;
+}
 
 interface SoakCliOptions extends LinkCliOptions {
   operations: number;
@@ -18,13 +23,12 @@ interface SoakCliOptions extends LinkCliOptions {
 }
 
 export function registerSoakCommand(program: Command): void {
-  addLinkOptions(program
-    .command('soak'))
+  addLinkOptions(command(program, 'soak'))
     .description('run many checked calls (echo and tensor round trips) and count right results, typed errors, hangs and wrong results')
     .argument('<uri>', 'device: native, tcp:<host>:<port>, serial:<device>?baud=<n>, qemu:<board>')
-    .option('--operations <n>', 'operations to run', intOption, 1000)
+    .option('--operations <n>', 'operations to run', countOption, 1000)
     .option('--seed <n>', 'seed of the operation mix', intOption, 1)
-    .option('--timeout <ms>', 'reply deadline of each request', intOption, 2000)
+    .option('--timeout <ms>', 'reply deadline of each request', msOption, 2000)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  urpc soak native --faults drop=0.01,flip=0.001\n  urpc soak native --plain --faults drop=0.01,flip=0.001 --operations 5000\n  urpc soak native --faults stall=0.02,stallMinMs=500,stallMaxMs=3000\n  urpc soak serial:/dev/ttyUSB0?baud=115200')
     .action(async (uri: string, opts: SoakCliOptions) => {
@@ -32,8 +36,7 @@ export function registerSoakCommand(program: Command): void {
       try {
         s = await connect(uri, { timeoutMs: opts.timeout, startTimeoutMs: Math.max(opts.timeout, 2000), retryMs: 50, ...linkOptions(opts) });
       } catch (e) {
-        console.error(`urpc soak: ${(e as Error).message}`);
-        process.exitCode = 2;
+        fail('soak', e, opts, EXIT_USAGE);
         return;
       }
       const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr }, Presets.shades_classic) : undefined;
@@ -67,7 +70,7 @@ export function registerSoakCommand(program: Command): void {
           }
           for (const p of r.problems) console.log(`  problem: ${p}`);
         }
-        if (r.hung > 0 || r.corruptedAccepted > 0 || r.failedUntyped > 0) process.exitCode = 1;
+        process.exitCode = soakExitCode(r);
       } finally {
         bar?.stop();
         await s.close().catch(() => undefined);

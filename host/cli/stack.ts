@@ -5,14 +5,13 @@
 import type { Command } from 'commander';
 import { boardNames, BuildError } from '../board/build.ts';
 import { boardStack, formatStackReport } from '../board/stack.ts';
-import { intOption } from './options.ts';
+import { checkChoice, command, countOption, fail, intOption, UsageError, EXIT_USAGE } from './options.ts';
 
 export function registerStackCommand(program: Command): void {
-  program
-    .command('stack')
+  command(program, 'stack')
     .description("worst-case stack use of a board's firmware (gcc -fstack-usage, call graph, no recursion)")
     .requiredOption('-b, --board <name>', `board (${boardNames().join(', ')})`)
-    .option('--top <n>', 'largest frames to list', intOption, 15)
+    .option('--top <n>', 'largest frames to list', countOption, 15)
     .option('--stack <bytes>', "compare with this stack size instead of the board's", intOption)
     .option('--cc <compiler>', "override the board's C compiler (gcc 10 or later)")
     .option('--json', 'print the whole report as JSON')
@@ -20,11 +19,11 @@ export function registerStackCommand(program: Command): void {
     .action(async (opts: { board: string; top: number; stack?: number; cc?: string; json?: boolean }) => {
       let r;
       try {
+        checkChoice('board', opts.board, boardNames());
         r = await boardStack(opts.board, { cc: opts.cc, stackBytes: opts.stack });
       } catch (e) {
-        if (!(e instanceof BuildError) && !/callgraph|ENOENT/.test((e as Error).message)) throw e;
-        console.error(`urpc stack: ${(e as Error).message}`);
-        process.exitCode = 2;
+        if (!(e instanceof BuildError) && !(e instanceof UsageError) && !/callgraph|ENOENT/.test((e as Error).message)) throw e;
+        fail('stack', e, opts, EXIT_USAGE);
         return;
       }
       if (opts.json) console.log(JSON.stringify(r, null, 2));

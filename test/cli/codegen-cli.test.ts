@@ -43,7 +43,7 @@ describe('cli: urpc ts2c / difftest', function () {
   it('bad usage exits 2 with a message that says what was wrong', () => {
     const r = urpc('difftest', 'test/codegen/fixtures/sample.ts', '--cases', 'many');
     assert.equal(r.code, 2);
-    assert.match(r.err, /expected a non-negative integer, got 'many'/);
+    assert.match(r.err, /expected a positive integer, got 'many'/);
     assert.equal(urpc('no-such-command').code, 2);
   });
 
