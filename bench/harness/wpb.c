@@ -20,9 +20,11 @@
 #include "device.h"
 #include "framer.h"
 #include "unframer.h"
+#include "../../firmware/platform/common/trap.h"
 
-void fw_panic(uint32_t code) {
-  fprintf(stderr, "wpb: panic %u\n", (unsigned)code);
+void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+  urpc_trap_raise(code, file, line);
+  fprintf(stderr, "wpb: panic %u at %s:%u\n", (unsigned)code, file, (unsigned)line);
   exit(3);
 }
 

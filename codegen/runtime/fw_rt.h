@@ -24,9 +24,17 @@ enum { FW_PANIC_BOUNDS = 1, FW_PANIC_DIV_ZERO = 2, FW_PANIC_UNREACHABLE = 3 };
 #define FW_NORETURN
 #endif
 
-/* Provided by the platform (board glue, or the difftest harness). */
-FW_NORETURN void fw_panic(uint32_t code);
+/* Provided by the platform (board glue, or the difftest harness). fw_panic_at never returns;
+ * `file` and `line` say where the panic was raised: the generated C runs under `#line`
+ * directives, so they name the FwTS source (`../../../examples/app/scale.ts`, 20). A board that
+ * contains panics of user device functions (firmware/platform/common/trap.h) reports them. */
+FW_NORETURN void fw_panic_at(uint32_t code, const char *file, uint32_t line);
 void fw_platform_log(const char *message, const int32_t *values, uint32_t count);
+
+/* Every panicking helper below is a macro over its *_at function, so that __FILE__ and
+ * __LINE__ are those of the generated C that called it (the .ts line), not of this header. */
+#define FW_HERE __FILE__, (uint32_t)__LINE__
+#define fw_panic(code) fw_panic_at((code), FW_HERE)
 
 /* ToInt32 of a value already reduced mod 2^32: no implementation-defined conversion. */
 static inline int32_t fw_i32(uint32_t x) {
@@ -59,25 +67,29 @@ static inline int32_t fw_sar32(int32_t a, uint32_t n) {
   return a < 0 ? (int32_t)~(~a >> n) : (int32_t)(a >> n);
 }
 
-static inline uint32_t fw_divu32(uint32_t a, uint32_t b) {
-  if (b == 0u) fw_panic(FW_PANIC_DIV_ZERO);
+static inline uint32_t fw_divu32_at(uint32_t a, uint32_t b, const char *fw_file, uint32_t fw_line) {
+  if (b == 0u) fw_panic_at(FW_PANIC_DIV_ZERO, fw_file, fw_line);
   return a / b;
 }
-static inline uint32_t fw_modu32(uint32_t a, uint32_t b) {
-  if (b == 0u) fw_panic(FW_PANIC_DIV_ZERO);
+#define fw_divu32(...) fw_divu32_at(__VA_ARGS__, FW_HERE)
+static inline uint32_t fw_modu32_at(uint32_t a, uint32_t b, const char *fw_file, uint32_t fw_line) {
+  if (b == 0u) fw_panic_at(FW_PANIC_DIV_ZERO, fw_file, fw_line);
   return a % b;
 }
+#define fw_modu32(...) fw_modu32_at(__VA_ARGS__, FW_HERE)
 /* JS `(a / b) | 0`: truncates toward zero like C99; INT32_MIN / -1 wraps to INT32_MIN. */
-static inline int32_t fw_divi32(int32_t a, int32_t b) {
-  if (b == 0) fw_panic(FW_PANIC_DIV_ZERO);
+static inline int32_t fw_divi32_at(int32_t a, int32_t b, const char *fw_file, uint32_t fw_line) {
+  if (b == 0) fw_panic_at(FW_PANIC_DIV_ZERO, fw_file, fw_line);
   if (b == -1) return fw_i32(0u - (uint32_t)a);
   return a / b;
 }
-static inline int32_t fw_modi32(int32_t a, int32_t b) {
-  if (b == 0) fw_panic(FW_PANIC_DIV_ZERO);
+#define fw_divi32(...) fw_divi32_at(__VA_ARGS__, FW_HERE)
+static inline int32_t fw_modi32_at(int32_t a, int32_t b, const char *fw_file, uint32_t fw_line) {
+  if (b == 0) fw_panic_at(FW_PANIC_DIV_ZERO, fw_file, fw_line);
   if (b == -1) return 0;
   return a % b;
 }
+#define fw_modi32(...) fw_modi32_at(__VA_ARGS__, FW_HERE)
 static inline int32_t fw_imul32(int32_t a, int32_t b) {
   return fw_i32((uint32_t)a * (uint32_t)b);
 }
@@ -94,10 +106,11 @@ static inline uint32_t fw_clz32(uint32_t x) {
 
 /* Bounds checks: the same trap as the prelude's FwPanic in Node. `i` is the JS index (any
  * integer type, passed as int64 so negative signed indices are caught, not wrapped). */
-static inline uint32_t fw_check(fw_bytes b, int64_t i, uint32_t n) {
-  if (i < 0 || (uint64_t)i + n > b.len) fw_panic(FW_PANIC_BOUNDS);
+static inline uint32_t fw_check_at(fw_bytes b, int64_t i, uint32_t n, const char *fw_file, uint32_t fw_line) {
+  if (i < 0 || (uint64_t)i + n > b.len) fw_panic_at(FW_PANIC_BOUNDS, fw_file, fw_line);
   return (uint32_t)i;
 }
+#define fw_check(...) fw_check_at(__VA_ARGS__, FW_HERE)
 static inline fw_bytes fw_view(uint8_t *ptr, uint32_t len) {
   fw_bytes b;
   b.ptr = ptr;
@@ -105,66 +118,79 @@ static inline fw_bytes fw_view(uint8_t *ptr, uint32_t len) {
   return b;
 }
 /* view(b, begin, end): never clamps, panics out of range. */
-static inline fw_bytes fw_view_of(fw_bytes b, int64_t begin, int64_t end) {
-  if (begin < 0 || end < begin || end > (int64_t)b.len) fw_panic(FW_PANIC_BOUNDS);
+static inline fw_bytes fw_view_of_at(fw_bytes b, int64_t begin, int64_t end, const char *fw_file, uint32_t fw_line) {
+  if (begin < 0 || end < begin || end > (int64_t)b.len) fw_panic_at(FW_PANIC_BOUNDS, fw_file, fw_line);
   return fw_view(b.ptr + begin, (uint32_t)(end - begin));
 }
-static inline uint8_t fw_rd8(fw_bytes b, int64_t i) {
-  return b.ptr[fw_check(b, i, 1u)];
+#define fw_view_of(...) fw_view_of_at(__VA_ARGS__, FW_HERE)
+static inline uint8_t fw_rd8_at(fw_bytes b, int64_t i, const char *fw_file, uint32_t fw_line) {
+  return b.ptr[fw_check_at(b, i, 1u, fw_file, fw_line)];
 }
-static inline void fw_wr8(fw_bytes b, int64_t i, uint8_t v) {
-  b.ptr[fw_check(b, i, 1u)] = v;
+#define fw_rd8(...) fw_rd8_at(__VA_ARGS__, FW_HERE)
+static inline void fw_wr8_at(fw_bytes b, int64_t i, uint8_t v, const char *fw_file, uint32_t fw_line) {
+  b.ptr[fw_check_at(b, i, 1u, fw_file, fw_line)] = v;
 }
-static inline uint16_t fw_rd16le(fw_bytes b, int64_t i) {
-  uint32_t o = fw_check(b, i, 2u);
+#define fw_wr8(...) fw_wr8_at(__VA_ARGS__, FW_HERE)
+static inline uint16_t fw_rd16le_at(fw_bytes b, int64_t i, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 2u, fw_file, fw_line);
   return (uint16_t)((uint32_t)b.ptr[o] | ((uint32_t)b.ptr[o + 1u] << 8));
 }
-static inline uint16_t fw_rd16be(fw_bytes b, int64_t i) {
-  uint32_t o = fw_check(b, i, 2u);
+#define fw_rd16le(...) fw_rd16le_at(__VA_ARGS__, FW_HERE)
+static inline uint16_t fw_rd16be_at(fw_bytes b, int64_t i, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 2u, fw_file, fw_line);
   return (uint16_t)(((uint32_t)b.ptr[o] << 8) | (uint32_t)b.ptr[o + 1u]);
 }
-static inline uint32_t fw_rd32le(fw_bytes b, int64_t i) {
-  uint32_t o = fw_check(b, i, 4u);
+#define fw_rd16be(...) fw_rd16be_at(__VA_ARGS__, FW_HERE)
+static inline uint32_t fw_rd32le_at(fw_bytes b, int64_t i, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 4u, fw_file, fw_line);
   return (uint32_t)b.ptr[o] | ((uint32_t)b.ptr[o + 1u] << 8) | ((uint32_t)b.ptr[o + 2u] << 16) |
          ((uint32_t)b.ptr[o + 3u] << 24);
 }
-static inline uint32_t fw_rd32be(fw_bytes b, int64_t i) {
-  uint32_t o = fw_check(b, i, 4u);
+#define fw_rd32le(...) fw_rd32le_at(__VA_ARGS__, FW_HERE)
+static inline uint32_t fw_rd32be_at(fw_bytes b, int64_t i, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 4u, fw_file, fw_line);
   return ((uint32_t)b.ptr[o] << 24) | ((uint32_t)b.ptr[o + 1u] << 16) | ((uint32_t)b.ptr[o + 2u] << 8) |
          (uint32_t)b.ptr[o + 3u];
 }
-static inline void fw_wr16le(fw_bytes b, int64_t i, uint16_t v) {
-  uint32_t o = fw_check(b, i, 2u);
+#define fw_rd32be(...) fw_rd32be_at(__VA_ARGS__, FW_HERE)
+static inline void fw_wr16le_at(fw_bytes b, int64_t i, uint16_t v, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 2u, fw_file, fw_line);
   b.ptr[o] = (uint8_t)v;
   b.ptr[o + 1u] = (uint8_t)(v >> 8);
 }
-static inline void fw_wr16be(fw_bytes b, int64_t i, uint16_t v) {
-  uint32_t o = fw_check(b, i, 2u);
+#define fw_wr16le(...) fw_wr16le_at(__VA_ARGS__, FW_HERE)
+static inline void fw_wr16be_at(fw_bytes b, int64_t i, uint16_t v, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 2u, fw_file, fw_line);
   b.ptr[o] = (uint8_t)(v >> 8);
   b.ptr[o + 1u] = (uint8_t)v;
 }
-static inline void fw_wr32le(fw_bytes b, int64_t i, uint32_t v) {
-  uint32_t o = fw_check(b, i, 4u);
+#define fw_wr16be(...) fw_wr16be_at(__VA_ARGS__, FW_HERE)
+static inline void fw_wr32le_at(fw_bytes b, int64_t i, uint32_t v, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 4u, fw_file, fw_line);
   b.ptr[o] = (uint8_t)v;
   b.ptr[o + 1u] = (uint8_t)(v >> 8);
   b.ptr[o + 2u] = (uint8_t)(v >> 16);
   b.ptr[o + 3u] = (uint8_t)(v >> 24);
 }
-static inline void fw_wr32be(fw_bytes b, int64_t i, uint32_t v) {
-  uint32_t o = fw_check(b, i, 4u);
+#define fw_wr32le(...) fw_wr32le_at(__VA_ARGS__, FW_HERE)
+static inline void fw_wr32be_at(fw_bytes b, int64_t i, uint32_t v, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(b, i, 4u, fw_file, fw_line);
   b.ptr[o] = (uint8_t)(v >> 24);
   b.ptr[o + 1u] = (uint8_t)(v >> 16);
   b.ptr[o + 2u] = (uint8_t)(v >> 8);
   b.ptr[o + 3u] = (uint8_t)v;
 }
+#define fw_wr32be(...) fw_wr32be_at(__VA_ARGS__, FW_HERE)
 /* copy(dst, at, src): as if through a temporary, since views may alias. */
-static inline void fw_copy(fw_bytes dst, int64_t at, fw_bytes src) {
-  uint32_t o = fw_check(dst, at, src.len);
+static inline void fw_copy_at(fw_bytes dst, int64_t at, fw_bytes src, const char *fw_file, uint32_t fw_line) {
+  uint32_t o = fw_check_at(dst, at, src.len, fw_file, fw_line);
   if (src.len != 0u) memmove(dst.ptr + o, src.ptr, src.len);
 }
-static inline void fw_fill(fw_bytes b, uint8_t value, int64_t begin, int64_t end) {
-  fw_bytes r = fw_view_of(b, begin, end);
+#define fw_copy(...) fw_copy_at(__VA_ARGS__, FW_HERE)
+static inline void fw_fill_at(fw_bytes b, uint8_t value, int64_t begin, int64_t end, const char *fw_file, uint32_t fw_line) {
+  fw_bytes r = fw_view_of_at(b, begin, end, fw_file, fw_line);
   if (r.len != 0u) memset(r.ptr, value, r.len);
 }
+#define fw_fill(...) fw_fill_at(__VA_ARGS__, FW_HERE)
 
 #endif /* FW_RT_H */

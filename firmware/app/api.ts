@@ -7,6 +7,7 @@
 //
 // Parameters: u8 u16 u32 i8 i16 i32 (range-checked integers), boolean, Tensor (a device tensor
 // passed by the host as an NDArray). Return types: void, u8 u16 u32 i8 i16 i32, boolean.
+// A panic inside a device function fails that call only (firmware/rpc/contain.ts).
 // A Tensor is a view of memory the device allocated: bytes() is exactly the tensor's extent
 // (byte_offset .. byte_offset + nbytes), so every access is bounds-checked (rd*/wr* panic past
 // it). It is valid only during the call.
@@ -15,7 +16,9 @@
 // imports the prelude and the Tensor API from it in one line.
 export * from '../lib/prelude.ts';
 
-import { u8, u16, u32, i32, bytes, mul32, rd8, wr8, rd32le, wr32le, type Bytes, type bool } from '../lib/prelude.ts';
+import {
+  u8, u16, u32, i8, i16, i32, bytes, mul32, panic, Panic, rd8, wr8, rd16le, wr16le, rd32le, wr32le, type Bytes, type bool,
+} from '../lib/prelude.ts';
 
 /** DLPack dtype codes (Tensor.dtypeCode()). */
 export const DType = { Int: 0, UInt: 1, Float: 2 } as const;
@@ -72,25 +75,54 @@ export class Tensor {
   is(code: DType, bits: u32): bool {
     return this.code === code && u32(this.nbits) === bits && this.nlanes === 1;
   }
-  /** Element i as a little-endian 32-bit integer (bounds-checked: panics past the end). */
-  getI32(i: u32): i32 {
-    return i32(rd32le(this.data, mul32(i, u32(4))));
+  // Elements, little-endian, by width (any dtype: the accessors reinterpret the bytes, so check
+  // is() first). Element i must lie wholly inside the tensor, else Panic.Bounds: an index is
+  // compared with the element count of that width, never wrapped into a byte offset. float16 and
+  // bfloat16 elements are getU16/setU16 bit patterns.
+
+  /** Byte offset of element i of 1 << log2 bytes; panics (Bounds) past the last whole one. */
+  private at(i: u32, log2: u32): u32 {
+    if (i >= u32(this.data.length >>> log2)) {
+      panic(u32(Panic.Bounds));
+    }
+    return u32(i << log2);
   }
-  setI32(i: u32, v: i32): void {
-    wr32le(this.data, mul32(i, u32(4)), u32(v));
+  getI8(i: u32): i8 {
+    return i8(rd8(this.data, this.at(i, u32(0))));
   }
-  getU32(i: u32): u32 {
-    return rd32le(this.data, mul32(i, u32(4)));
+  setI8(i: u32, v: i8): void {
+    wr8(this.data, this.at(i, u32(0)), u8(v));
   }
-  setU32(i: u32, v: u32): void {
-    wr32le(this.data, mul32(i, u32(4)), v);
-  }
-  /** Byte i (bounds-checked). */
+  /** Byte i. */
   getU8(i: u32): u8 {
-    return rd8(this.data, i);
+    return rd8(this.data, this.at(i, u32(0)));
   }
   setU8(i: u32, v: u8): void {
-    wr8(this.data, i, v);
+    wr8(this.data, this.at(i, u32(0)), v);
+  }
+  getI16(i: u32): i16 {
+    return i16(rd16le(this.data, this.at(i, u32(1))));
+  }
+  setI16(i: u32, v: i16): void {
+    wr16le(this.data, this.at(i, u32(1)), u16(v));
+  }
+  getU16(i: u32): u16 {
+    return rd16le(this.data, this.at(i, u32(1)));
+  }
+  setU16(i: u32, v: u16): void {
+    wr16le(this.data, this.at(i, u32(1)), v);
+  }
+  getI32(i: u32): i32 {
+    return i32(rd32le(this.data, this.at(i, u32(2))));
+  }
+  setI32(i: u32, v: i32): void {
+    wr32le(this.data, this.at(i, u32(2)), u32(v));
+  }
+  getU32(i: u32): u32 {
+    return rd32le(this.data, this.at(i, u32(2)));
+  }
+  setU32(i: u32, v: u32): void {
+    wr32le(this.data, this.at(i, u32(2)), v);
   }
 
   /** Used by the generated wrappers (firmware/app/glue.ts), which have checked every value. */

@@ -44,14 +44,36 @@ export const Panic = { Bounds: 1, DivZero: 2, Unreachable: 3 } as const;
 /** A panic in Node: the C side calls fw_panic(code), which never returns. */
 export class FwPanic extends Error {
   readonly code: number;
+  /** A brand: the prelude can be loaded twice in one process (a module imported by file URL and
+   * the same module required), and then `instanceof` fails across the two copies. */
+  readonly fwPanic = true;
   constructor(code: number) {
     super('firmware panic ' + code);
     this.code = code;
   }
 }
 
+/** e is a FwPanic of any copy of the prelude. */
+export function isFwPanic(e: unknown): e is FwPanic {
+  return e instanceof Error && (e as { fwPanic?: unknown }).fwPanic === true;
+}
+
 export function panic(code: u32): never {
   throw new FwPanic(code);
+}
+
+/** Node only: where a FwPanic was raised, as the C side's __FILE__/__LINE__ name it under the
+ * generated #line directives (repository-relative .ts path, ASCII; see firmware/rpc/contain.ts). */
+export interface PanicSite {
+  readonly file: Uint8Array;
+  readonly line: number;
+}
+let panicSiteReader: ((e: FwPanic) => PanicSite) | null = null;
+/** Installed by the host (host/app/panic-site.ts reads the JavaScript stack). */
+export function setPanicSiteReader(reader: ((e: FwPanic) => PanicSite) | null): void { panicSiteReader = reader; }
+/** Where e was raised; an empty file and line 0 when no reader is installed. */
+export function panicSite(e: FwPanic): PanicSite {
+  return panicSiteReader !== null ? panicSiteReader(e) : { file: new Uint8Array(0), line: 0 };
 }
 
 export const divu = (a: u32, b: u32): u32 => (b === 0 ? panic(Panic.DivZero as u32) : ((a / b) >>> 0) as u32);

@@ -19,3 +19,6 @@ export const RPC_BOARD_NAME_BYTES = 32;
 /** Most functions in the registry (built-ins and app functions): the size of the function-handle
  * table (handles.ts, one byte per function and handle kind). */
 export const RPC_MAX_FUNCTIONS = 128;
+/** Bytes of the text pieces an exception may carry (%s slots: a device function's name and the
+ * .ts file of its panic, each ended by a 0 byte); longer pieces are cut. */
+export const RPC_DETAIL_TEXT_BYTES = 96;

@@ -88,6 +88,8 @@ export interface AppTable {
   /** Calls function k on c.args (the same contract as an FnHandler). */
   call(c: Ctx, k: u32): Msg;
   find(name: Bytes): u32;
+  /** Copies the wire name of function k into dst (at most dst.length bytes); returns how many. */
+  copyName(k: u32, dst: Bytes): u32;
   /** Write the wire name / the signature text of function k. */
   putName(w: Writer, k: u32): void;
   putSig(w: Writer, k: u32): void;

@@ -15,6 +15,7 @@ import { fnRandomFill, fnAdd, fnSum } from '../functions/tensor_ops.ts';
 import { fnLog } from '../functions/device_log.ts';
 import { fnSleep } from '../functions/sleep.ts';
 import { FN_COUNT } from './names.ts';
+import { callApp } from './contain.ts';
 
 export const HANDLERS: readonly FnHandler[] = [
   fnSystemLib,
@@ -31,14 +32,15 @@ export const HANDLERS: readonly FnHandler[] = [
 ];
 
 /** Calls function k on the parsed arguments c.args: built-in k (k < FN_COUNT), else app
- * function k - FN_COUNT. */
+ * function k - FN_COUNT (a panic in it is contained: contain.ts). */
 export function callFunction(c: Ctx, k: u32): Msg {
   if (k < HANDLERS.length) {
     const h: FnHandler = HANDLERS[k];
     return h(c, c.args);
   }
   if (k >= FN_COUNT && u32(k - FN_COUNT) < c.app.count()) {
-    return c.app.call(c, u32(k - FN_COUNT));
+    // Under the panic trap: a panic in the app's code answers this call only (contain.ts).
+    return callApp(c, u32(k - FN_COUNT));
   }
   return c.err.set1(Msg.UnknownFnHandle, k);
 }

@@ -5,12 +5,12 @@
 // (setting `over`) instead of writing out of range.
 
 import {
-  u8, u16, u32, i32, bytes, view, copy, divu, mul32, rd16le, rd32le, wr16le, wr32le, wr8,
+  u8, u16, u32, i32, bytes, view, copy, divu, mul32, rd8, rd16le, rd32le, wr16le, wr32le, wr8,
   type Bytes, type bool,
 } from '../lib/prelude.ts';
 import { Msg, MSG_TEXT } from './messages.ts';
 import { RPCCode, TypeCode, OBJECT_TYPE_RPC_REF } from './codes.ts';
-import { RPC_PACKET_LIMIT, RPC_MAX_ARGS, RPC_ARG_OFFS_BYTES } from './config.ts';
+import { RPC_PACKET_LIMIT, RPC_MAX_ARGS, RPC_ARG_OFFS_BYTES, RPC_DETAIL_TEXT_BYTES } from './config.ts';
 
 /** Decimal powers for putDec, largest first. */
 const POW10: readonly u32[] = [
@@ -18,34 +18,43 @@ const POW10: readonly u32[] = [
   u32(10000), u32(1000), u32(100), u32(10), u32(1),
 ];
 
-/** Up to three numbers that fill the `%u` / `%d` slots of a message text. */
+/** Up to three numbers that fill the `%u` / `%d` slots of a message text, and text pieces for
+ * its `%s` slots (added after set*, which clears them). */
 export class Detail {
   count: u32 = u32(0);
   v0: u32 = u32(0);
   v1: u32 = u32(0);
   v2: u32 = u32(0);
+  /** The %s pieces, each ended by a 0 byte. */
+  readonly text: Bytes = bytes(RPC_DETAIL_TEXT_BYTES);
+  textLen: u32 = u32(0);
 
   clear(): void {
     this.count = u32(0);
+    this.textLen = u32(0);
   }
   /** The set* helpers return msg so a handler can write `return c.err.set1(Msg.X, v)`. */
   set0(msg: Msg): Msg {
     this.count = u32(0);
+    this.textLen = u32(0);
     return msg;
   }
   set1(msg: Msg, a: u32): Msg {
     this.count = u32(1);
+    this.textLen = u32(0);
     this.v0 = a;
     return msg;
   }
   set2(msg: Msg, a: u32, b: u32): Msg {
     this.count = u32(2);
+    this.textLen = u32(0);
     this.v0 = a;
     this.v1 = b;
     return msg;
   }
   set3(msg: Msg, a: u32, b: u32, c: u32): Msg {
     this.count = u32(3);
+    this.textLen = u32(0);
     this.v0 = a;
     this.v1 = b;
     this.v2 = c;
@@ -59,6 +68,28 @@ export class Detail {
       return this.v1;
     }
     return this.v2;
+  }
+  /** Where the next %s piece may be written: the free text space less its 0 byte. Write into
+   * it, then call textAdded(bytes written). */
+  textRoom(): Bytes {
+    const end: u32 = u32(this.text.length - 1);
+    return view(this.text, this.textLen < end ? this.textLen : end, end);
+  }
+  /** Ends the piece written into textRoom() after n bytes. */
+  textAdded(n: u32): void {
+    const end: u32 = u32(this.text.length - 1);
+    const start: u32 = this.textLen < end ? this.textLen : end;
+    const room: u32 = u32(end - start);
+    const at: u32 = u32(start + (n < room ? n : room));
+    wr8(this.text, at, u8(0));
+    this.textLen = u32(at + 1);
+  }
+  /** Appends a %s piece (cut to the space left). */
+  addText(b: Bytes): void {
+    const room: Bytes = this.textRoom();
+    const n: u32 = b.length < room.length ? b.length : room.length;
+    copy(room, u32(0), view(b, u32(0), n));
+    this.textAdded(n);
   }
 }
 
@@ -145,10 +176,25 @@ export class Writer {
       this.putDec(v);
     }
   }
-  /** Text `msg` of MSG_TEXT with its %u / %d slots filled from d. */
+  /** Writes the %s piece of d that starts at `at` (nothing once they are used up); returns where
+   * the next one starts. */
+  private putPiece(d: Detail, at: u32): u32 {
+    let i: u32 = at;
+    while (i < d.textLen) {
+      const ch: u8 = rd8(d.text, i);
+      i = u32(i + 1);
+      if (ch === 0) {
+        break;
+      }
+      this.put8(ch);
+    }
+    return i;
+  }
+  /** Text `msg` of MSG_TEXT with its %u / %d slots filled from d's values, %s from its pieces. */
   putMsg(msg: Msg, d: Detail): void {
     let k: u32 = u32(0);
     let used: u32 = u32(0);
+    let textAt: u32 = u32(0);
     let pct: bool = false;
     for (let i = u32(0); i < MSG_TEXT.length; i++) {
       const ch: u8 = MSG_TEXT[i];
@@ -164,6 +210,10 @@ export class Writer {
       }
       if (pct) {
         pct = false;
+        if (ch === 0x73) {
+          textAt = this.putPiece(d, textAt);
+          continue;
+        }
         if ((ch === 0x75 || ch === 0x64) && used < d.count) {
           if (ch === 0x75) {
             this.putDec(d.value(used));

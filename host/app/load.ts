@@ -9,15 +9,20 @@ import { pathToFileURL } from 'node:url';
 import type { AppTable } from '../../firmware/rpc/ctx.ts';
 import { REPO } from '../repo.ts';
 import { generateApp, type AppFunction } from './generate.ts';
+import { installPanicSites } from './panic-site.ts';
 
 export interface LoadedApp extends AppTable {
   readonly functions: readonly AppFunction[];
 }
 
-/** outDir: where app_registry.ts and app.d.ts are written (default build/local/<app folder name>). */
+/** outDir: where app_registry.ts is written (default build/local/<app folder from the repository,
+ * '/' as '-'>: one per app folder, since Node caches a module by its path, so two apps written to
+ * one path would both get the first one's functions). */
 export async function loadApp(appDir: string, outDir?: string): Promise<LoadedApp> {
-  const out = outDir ?? path.join(REPO, 'build', 'local', path.basename(path.resolve(appDir)));
+  const rel = path.relative(REPO, path.resolve(appDir)).split(path.sep).filter((p) => p !== '..' && p !== '').join('-');
+  const out = outDir ?? path.join(REPO, 'build', 'local', rel || 'app');
   const g = generateApp(appDir, out);
+  installPanicSites();
   const mod = (await import(pathToFileURL(g.registry).href)) as { AppRegistry: new () => AppTable };
   return Object.assign(new mod.AppRegistry(), { functions: g.functions });
 }

@@ -5,7 +5,7 @@
 
 import { byteTable } from './byte-table.ts';
 /** [enum key, text]. In a text, `%u` takes the next detail value as unsigned decimal, `%d` as
- * signed decimal. Index 0 must be Ok. */
+ * signed decimal, `%s` the next text piece of the detail (wire.ts Detail.addText). Index 0 must be Ok. */
 export const MESSAGES: readonly (readonly [string, string])[] = [
   ['Ok', ''],
   ['PacketNoLength', 'truncated packet: %u bytes, no length field'],
@@ -74,6 +74,12 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['AppTensorHandle', 'argument %u: tensor data %u is not memory allocated by this device (use session.empty or session.array)'],
   ['AppTensorDims', 'argument %u: tensor has %u dimensions, at most %u are supported'],
   ['AppFailed', 'device function failed with error %u'],
+  // A panic inside an app function (firmware/rpc/contain.ts): %s the function, %s:%u where.
+  ['AppPanic', 'device function panicked'],
+  ['AppPanicBounds', 'device function %s panicked: Bounds (index outside a buffer) at %s:%u'],
+  ['AppPanicDivZero', 'device function %s panicked: DivZero (division by zero) at %s:%u'],
+  ['AppPanicUnreachable', 'device function %s panicked: Unreachable at %s:%u'],
+  ['AppPanicCode', 'device function %s panicked: panic(%u) at %s:%u'],
 ];
 
 /** [enum key, wire name, signature shown by urpc.info, where it is found]. The order is the

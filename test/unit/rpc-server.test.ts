@@ -251,6 +251,7 @@ describe('rpc server: every type code through urpc.echo', () => {
         return Msg.Ok;
       },
       find: () => u32(1),
+      copyName: () => u32(0),
       putName: () => undefined,
       putSig: () => undefined,
     };

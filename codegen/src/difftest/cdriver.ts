@@ -59,7 +59,9 @@ static volatile uint32_t panic_code = 0u;
 static uint32_t cur_module = 0u;
 static uint32_t cur_case = 0u;
 
-void fw_panic(uint32_t code) {
+void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+  (void)file;
+  (void)line;
   if (!armed) {
     fprintf(log_out, "@@error fw_panic(%lu) outside a case\\n", (unsigned long)code);
     exit(3);

@@ -4,6 +4,7 @@
 #include "urpc_port.h"
 #include "device.h"
 #include "../common/log_line.h"
+#include "../common/trap.h"
 
 #ifndef URPC_BOARD_NAME
 #define URPC_BOARD_NAME "arduino"
@@ -17,8 +18,12 @@ static uint32_t rng_state = 0x2545f491u;
 static int booted;
 static int in_log;
 
-void fw_panic(uint32_t code) {
+/* A panic in a user device function ends that call only (trap.h); any other stops here. */
+void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+  urpc_trap_raise(code, file, line);
   (void)code;
+  (void)file;
+  (void)line;
   for (;;) { /* a watchdog, if the board runs one, resets it */
   }
 }
@@ -26,12 +31,15 @@ void fw_panic(uint32_t code) {
 void fw_platform_log(const char *message, const int32_t *values, uint32_t count) {
   uint8_t line[255];
   fw_bytes text;
+  int armed;
   if (!booted || in_log) return;
   text.len = urpc_log_line(line, (uint32_t)sizeof line, message, values, count);
   text.ptr = line;
+  armed = urpc_trap_suspend(); /* the session's code: a panic there is not the app's */
   in_log = 1;
   (void)device_deviceLog(text);
   in_log = 0;
+  urpc_trap_resume(armed);
 }
 
 Err device_platformWrite(fw_bytes data) {

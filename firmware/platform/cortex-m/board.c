@@ -6,10 +6,12 @@
  *   device_platformWrite() -> UART TX ring  (blocks with wfi while the ring is full)
  *   device_platformTicks()                  SysTick at CPU_HZ, extended to 32 bits
  *   fw_platform_log() -> a session Log message (integers formatted here: no printf)
- *   fw_panic(code) -> exit status 16 + code (semihosting) or a system reset */
+ *   fw_panic_at(code, ...) -> exit status 16 + code (semihosting) or a system reset; in a user
+ *                             device function only that call fails (../common/trap.h) */
 #include "cm.h"
 #include "device.h"
 #include "../common/log_line.h"
+#include "../common/trap.h"
 
 static uint32_t rng_state = 0x2545f491u;
 static volatile uint32_t ticks_base; /* ticks at the last SysTick wrap */
@@ -37,7 +39,11 @@ __attribute__((noreturn)) void board_exit(uint32_t status) {
   }
 }
 
-void fw_panic(uint32_t code) {
+/* A panic in a user device function ends that call only (trap.h); any other ends the firmware. */
+void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+  urpc_trap_raise(code, file, line);
+  (void)file;
+  (void)line;
   board_exit(16u + code);
 }
 
@@ -100,12 +106,15 @@ uint32_t device_platformBoardName(fw_bytes dst) {
 void fw_platform_log(const char *message, const int32_t *values, uint32_t count) {
   uint8_t line[255];
   fw_bytes text;
+  int armed;
   if (!booted || in_log) return;
   text.len = urpc_log_line(line, (uint32_t)sizeof line, message, values, count);
   text.ptr = line;
+  armed = urpc_trap_suspend(); /* the session's code: a panic there is not the app's */
   in_log = 1;
   (void)device_deviceLog(text);
   in_log = 0;
+  urpc_trap_resume(armed);
 }
 
 int main(void) {

@@ -5,7 +5,8 @@
  *   stdin  -> device_deviceFeed()      (chunks as they arrive; EOF ends the process with 0)
  *   device_platformWrite() -> stdout   (write(2), unbuffered; every byte is out before return)
  *   fw_platform_log()  -> a session Log message (stderr too with URPC_LOG_STDERR=1)
- *   fw_panic()         -> stderr, exit status 3
+ *   fw_panic_at()      -> stderr, exit status 3; in a user device function only that call fails
+ *                         (firmware/platform/common/trap.h)
  *   device_deviceTick() before every read; while it reports a pending async call, the read
  *   waits at most 1 ms (poll) so the call completes on time
  *
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "../common/trap.h"
 
 static uint32_t rng_state;
 static int booted;
@@ -46,8 +48,10 @@ static void install_reset_signal(void) {
   (void)sigaction(SIGUSR1, &sa, NULL);
 }
 
-void fw_panic(uint32_t code) {
-  fprintf(stderr, "urpc native firmware: panic %" PRIu32 "\n", code);
+/* A panic in a user device function ends that call only (trap.h); any other ends the process. */
+void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+  urpc_trap_raise(code, file, line);
+  fprintf(stderr, "urpc native firmware: panic %" PRIu32 " at %s:%" PRIu32 "\n", code, file, line);
   fflush(stderr);
   exit(3);
 }
@@ -69,11 +73,13 @@ void fw_platform_log(const char *message, const int32_t *values, uint32_t count)
   if (log_stderr || !booted || in_log) fprintf(stderr, "urpc native firmware: %s\n", line);
   if (booted && !in_log) {
     fw_bytes text;
+    int armed = urpc_trap_suspend(); /* the session's code: a panic there is not the app's */
     text.ptr = (uint8_t *)line;
     text.len = (uint32_t)n;
     in_log = 1;
     (void)device_deviceLog(text);
     in_log = 0;
+    urpc_trap_resume(armed);
   }
 }
 

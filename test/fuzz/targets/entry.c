@@ -4,7 +4,7 @@
  * and clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all.
  *
  * Each input is copied into a buffer of exactly its size (ASan sees a one-byte overrun) and
- * given to FUZZ_MAIN with a 64-byte summary buffer. fw_panic() never returns: a harness
+ * given to FUZZ_MAIN with a 64-byte summary buffer. fw_panic_at() never returns: a harness
  * invariant (code >= 0xF000, see fuzz_lib.ts Inv) or a firmware panic (bounds, division by zero,
  * allocator check) prints one line "urpc-fuzz: ..." and aborts, which libFuzzer reports as a
  * crash and saves the input. Device log() lines are dropped. */
@@ -15,13 +15,27 @@
 
 #include "fw_rt.h"
 
+/* The rpc target links the RPC server, whose calls of app functions go through the panic trap
+ * of firmware/rpc/contain.ts: its C hooks (never armed here: the fuzzed firmware has no app). */
+#if defined(__has_include)
+#if __has_include("contain.h")
+#include "../../../firmware/platform/common/trap.h"
+#define FUZZ_TRAP 1
+#endif
+#endif
+
 #ifndef FUZZ_MAIN
 #error "define FUZZ_MAIN and FUZZ_INIT (test/fuzz/build.ts does)"
 #endif
 
 #define FUZZ_FAIL 0xF000u
 
-void fw_panic(uint32_t code) {
+void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+#ifdef FUZZ_TRAP
+  urpc_trap_raise(code, file, line);
+#endif
+  (void)file;
+  (void)line;
   if (code >= FUZZ_FAIL) {
     fprintf(stderr, "urpc-fuzz: invariant %lu failed (panic 0x%lX)\n", (unsigned long)(code - FUZZ_FAIL),
             (unsigned long)code);
