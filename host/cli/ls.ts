@@ -3,7 +3,7 @@
 // Exit 0 (also when there are none); 2 when the tracker cannot be asked.
 import type { Command } from 'commander';
 import { listPorts, type PortInfo } from '../transport/ports.ts';
-import { command } from './options.ts';
+import { command, fail, msOption, EXIT_USAGE } from './options.ts';
 
 export function formatPorts(ports: PortInfo[]): string {
   if (ports.length === 0) return '';
@@ -19,7 +19,7 @@ export function registerLsCommand(program: Command): void {
     .description('list serial ports, with USB vendor/product where known (connect with serial:<port>)')
     .option('--json', 'print [{path, vendorId, productId, manufacturer, product, serialNumber, source}] (with --tracker: {queueInfo, servers})')
     .option('--tracker <host:port>', "list a TVM RPC tracker's boards instead (its summary: keys, free boards, waiting requests, servers)")
-    .option('--timeout <ms>', 'with --tracker: deadline for the tracker to answer', (v) => Number(v), 5000)
+    .option('--timeout <ms>', 'with --tracker: deadline for the tracker to answer', msOption, 5000)
     .addHelpText('after', '\nExamples:\n  urpc ls\n  urpc ls --json\n  urpc call serial:/dev/ttyACM0?baud=115200 urpc.info\n' +
       '  urpc ls --tracker 127.0.0.1:9190\n  urpc call tracker:127.0.0.1:9190/stm32 urpc.info')
     .action(async (opts: { json?: boolean; tracker?: string; timeout: number }) => {
@@ -29,8 +29,7 @@ export function registerLsCommand(program: Command): void {
           const s = await fetchSummary(opts.tracker, opts.timeout);
           process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatSummary(s, opts.tracker));
         } catch (e) {
-          console.error(`urpc ls: ${(e as Error).message}`);
-          process.exitCode = 2;
+          fail('ls', e, opts, EXIT_USAGE); // the tracker could not be asked
         }
         return;
       }
