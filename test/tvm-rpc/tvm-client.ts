@@ -19,6 +19,14 @@ export class Raw {
     sock.on('error', () => undefined);
   }
 
+  /** An accepted socket (a scripted server's side). */
+  static wrap(sock: net.Socket): Raw {
+    return new Raw(sock);
+  }
+
+  /** Bytes received and not read yet. */
+  get buffered(): number { return this.buf.length; }
+
   static connect(port: number, host = '127.0.0.1', timeoutMs = 5000): Promise<Raw> {
     return new Promise((resolve, reject) => {
       const s = net.connect(port, host);
