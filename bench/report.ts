@@ -169,6 +169,16 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
   L.push('## 5. Transpile time', '');
   L.push(`ts2c of ${tr.entry} and its imports: ${tr.medianMs} ms median of ${tr.ms.length} (${tr.cFiles} C files, ${tr.cLines} lines). No baseline.`, '');
   L.push(...renderGroupSection(r.group));
+
+  // ---- browser ----
+  const br = r.browser;
+  if (br !== undefined) {
+    L.push('## 7. Browser console bundle', '');
+    L.push(`${br.what}: **${br.bundleBytes} B** (${br.gzipBytes} B gzip -9), plus ${br.pageBytes} B of HTML and CSS; built in ${br.buildMs} ms. No baseline.`, '');
+    L.push('| part | bytes in the bundle |', '|---|---:|');
+    for (const p of br.parts) L.push(`| ${p.part} | ${p.bytes} |`);
+    L.push('');
+  }
   L.push(END);
   const block = L.join('\n');
   const a = old.indexOf(BEGIN);

@@ -14,6 +14,7 @@
 //   5. transpile     ts2c time for firmware/device.ts and everything it imports
 //   6. group         16 native boards in one group: pipelined broadcast calls against the same
 //                    sessions one call at a time, and a run with one board killed (bench/group.ts)
+//   7. browser       the browser console's bundle: bytes raw and gzipped, by part (bench/browser-bundle.ts)
 //
 // Writes bench/results/<name>.json (figures, the goals with their verdicts, machine, versions,
 // commit), refreshes the table in bench/README.md and the plots bench/{sizes,latency,goodput}.svg.
@@ -48,6 +49,7 @@ import { benchGroup } from './group.ts';
 import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from './report.ts';
 import { REPO } from '../host/repo.ts';
 import { percentile, median } from '../host/cli/stats.ts';
+import { benchBrowserBundle } from './browser-bundle.ts';
 
 const run = promisify(execFile);
 
@@ -809,11 +811,13 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   }
   const group = await benchGroup({ firmware: native.output, boards: o.quick ? 4 : 16, calls: o.quick ? 50 : 10_000, log });
   const wire = benchWire();
+  const browser = await benchBrowserBundle(path.join(work, 'web'));
+  log(`browser bundle: ${browser.bundleBytes} B, ${browser.gzipBytes} B gzipped`);
   const goals = computeGoals(size, workPerByte, latency);
   meta.machine.loadAvgEnd = loadAvg();
   meta.durationS = Math.round((performance.now() - t0) / 1000);
   const result = {
-    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr },
+    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr }, browser,
     targets: TARGETS, issueGoals: ISSUE_GOALS, reliableMode: reliable ? 'measured' : 'not available (no reliable option in host/client/session.ts)',
   };
   const name = o.name ?? `${date.slice(0, 10)}-${commit.slice(0, 7)}${o.quick ? '-quick' : ''}`;

@@ -155,9 +155,18 @@ describe('bench (quick run)', function () {
     assert.equal(goal('stack-ram').figure, lk.stackRamBeyondUser);
   });
 
+  it('browser: the bundle size, raw above gzipped, its parts adding up to at most the bundle', () => {
+    const br = j.browser;
+    for (const k of ['bundleBytes', 'gzipBytes', 'pageBytes', 'buildMs']) num(br[k], `browser.${k}`);
+    assert.ok(br.gzipBytes > 0 && br.gzipBytes < br.bundleBytes);
+    const parts = br.parts.reduce((n: number, p: { bytes: number }) => n + p.bytes, 0);
+    assert.ok(parts > 0.9 * br.bundleBytes && parts <= br.bundleBytes, `parts ${parts} of ${br.bundleBytes}`);
+    assert.ok(br.parts.find((p: { part: string; bytes: number }) => p.part.startsWith('client') && p.bytes > 0));
+  });
+
   it('the README block and the three plots render from it; a second render replaces the block only', () => {
     const md = renderReadme(j, 'results/q.json', '');
-    for (const h of ['## Goals', '## 1. Size', '## 2. Work per byte', '## 3. Latency', '## 4. Wire', '## 5. Transpile', 'Reliable mode cost on a clean link']) assert.ok(md.includes(h), h);
+    for (const h of ['## Goals', '## 1. Size', '## 2. Work per byte', '## 3. Latency', '## 4. Wire', '## 5. Transpile', '## 7. Browser console bundle', 'Reliable mode cost on a clean link']) assert.ok(md.includes(h), h);
     for (const g of j.goals) {
       const row = md.split('\n').find((l) => l.startsWith(`| ${g.what}`));
       assert.ok(row, `goal row for ${g.id}`);

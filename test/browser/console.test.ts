@@ -223,11 +223,20 @@ describe('browser console in Chromium (page -> WebSocket -> urpc serve --web -> 
     }
   });
 
-  it('the token travels in the first message: a wrong or missing one is refused with the reason, the URL never carries it', async () => {
+  it('keyboard: tabs by arrow keys; the token travels in the first message: a wrong or missing one is refused with the reason, the URL never carries it', async () => {
     const page = await browser!.newPage();
     try {
       await page.goto(serve!.url, WAIT);
       await page.waitForSelector('body[data-ready=true]', WAIT);
+      // Keyboard: the tabs follow the arrow keys, Home and End (WAI-ARIA tabs).
+      await page.focus('#tab-functions');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getAttribute('#tab-tensors', 'aria-selected'), 'true');
+      assert.ok(await page.isVisible('#panel-tensors') && !(await page.isVisible('#panel-functions')));
+      await page.keyboard.press('End');
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id), 'tab-bench');
+      await page.keyboard.press('Home');
+      assert.ok(await page.isVisible('#panel-functions'));
       await page.fill('#token', 'not-the-token');
       await page.press('#token', 'Enter');
       await page.waitForFunction(() => /refused by the server: wrong token/.test(document.querySelector('#state-detail')?.textContent ?? ''), undefined, WAIT);

@@ -49,7 +49,7 @@ export class TensorsView {
     });
     this.listEl = h('ul', { class: 't-list', 'aria-label': 'tensors' });
     this.detail = h('section', { class: 't-detail', 'aria-live': 'polite' });
-    root.append(form, values, this.status, h('div', { class: 'split' }, this.listEl, this.detail));
+    root.append(form, values, this.status, h('div', { class: 'split t-split' }, this.listEl, this.detail));
   }
 
   /** Keeps a tensor (from the form or window.urpc) under a new name. */
@@ -105,7 +105,7 @@ export class TensorsView {
   private draw(name: string, e: Entry, canvas: HTMLCanvasElement, table: HTMLElement): void {
     const v = elements(e.bytes, e.t.dtype);
     const shape = e.t.shape;
-    const cols = shape.length === 2 ? shape[1]! : Math.min(16, v.length);
+    const cols = shape.length === 2 ? shape[1]! : Math.min(8, v.length);
     canvas.hidden = shape.length > 2;
     if (shape.length === 1) linePlot(canvas, [{ label: name, ys: Array.from(v) }], { title: `${name} (line plot)` });
     else if (shape.length === 2) heatMap(canvas, v, shape[0]!, shape[1]!, `${name} (heat map)`);
