@@ -176,6 +176,7 @@ export async function serveWeb(uri: string, opts: WebServeOptions, fail: (messag
   } catch (e) {
     return fail((e as Error).message);
   }
+  if (!opts.loopback) opts.note('warning: the page, its token and the device traffic cross the network in clear (no TLS for the browser console)');
   const h = opts.addr.host.includes(':') ? `[${opts.addr.host}]` : opts.addr.host;
   console.log(`serving ${uri} on http://${h}:${web.port}/ (WebSocket ws://${h}:${web.port}/ws${opts.token !== undefined ? ', token in the first message' : ''})`);
   await new Promise<void>((resolve) => {

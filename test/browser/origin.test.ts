@@ -2,6 +2,8 @@
 // on a live server with Node's `ws` client: another site's page, a rebound DNS name and a wrong
 // path are refused before the token gate; a client without Origin (not a browser) is admitted.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { refuseRequest } from '../../host/web/origin.ts';
 import { ensureNative } from '../e2e/helpers.ts';
@@ -60,6 +62,13 @@ describe('serve --web: refusals on a live server', function () {
     assert.equal(await tryWs(serve!.ws, { origin: serve!.url.replace(/\/$/, '') }, 'URPC-TOKEN tk\n'), 'URPC-OK');
     assert.match(serve!.err(), /refused 127\.0\.0\.1:\d+: Origin 'http:\/\/evil\.example' is not this server's page/);
     assert.match(serve!.err(), /refused 127\.0\.0\.1:\d+: Host 'rebound\.example:\d+' is not a loopback name/);
+  });
+
+  it('off loopback without --token it refuses to start (exit 2), as TCP serve', () => {
+    const urpc = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
+    const r = spawnSync(process.execPath, [urpc, 'serve', 'native', '--web', '--listen', '0.0.0.0:0'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /refusing to listen on 0\.0\.0\.0 without --token/);
   });
 
   it('serves the page with a CSP and nothing else', async () => {
