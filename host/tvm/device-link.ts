@@ -24,6 +24,9 @@ export class DeviceLink {
   maxPacket = Number.POSITIVE_INFINITY;
   /** Name of the link, for messages. */
   name = 'device';
+  /** Counts the board's session resets (a reboot ends the session): a TCP client's handles from
+   * before one are gone, so the relay ends that client's session. */
+  resets = 0;
 
   constructor(opts: DeviceLinkOptions) {
     this.opts = opts;
@@ -41,7 +44,7 @@ export class DeviceLink {
         w?.resolve(p);
       };
       hs.onLog = (text) => this.opts.note(`device: ${text}`);
-      hs.onReset = (e) => this.fail(e);
+      hs.onReset = (e) => { this.resets++; this.fail(e); };
       hs.onClosed = (e) => {
         this.opts.note(`device link ended: ${e.message}; it is re-opened for the next client`);
         if (this.hs === hs) this.hs = undefined;
@@ -89,6 +92,11 @@ export class DeviceLink {
     const r = decodeReply(await this.request(callFuncPacket(hv.value, []), 10_000));
     const v = r.code === RPCCode.Return ? returnValue(r.values) : undefined;
     return v?.type === 'int' ? Number(v.value) : Number.POSITIVE_INFINITY;
+  }
+
+  /** Reboots the board where its link can (native: a signal; QEMU: system_reset). */
+  async resetBoard(): Promise<void> {
+    await this.hs?.transport.reset?.();
   }
 
   async close(): Promise<void> {

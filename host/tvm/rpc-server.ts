@@ -186,6 +186,7 @@ export class TvmRpcServer {
       sock.destroySoon();
     }, timeoutS * 1000);
     let initialised = false;
+    const resets = dev.resets;
     try {
       for (;;) {
         const limit = Math.min(MAX_TCP_PACKET, dev.maxPacket);
@@ -224,6 +225,12 @@ export class TvmRpcServer {
         if (!FORWARDED.has(code)) {
           await reply(exceptionPacket(`urpc: RPC code ${code} is not supported by this board (MinRPC; TVM v0.13 codes 3, 6, 7 and 9-20)`));
           continue;
+        }
+        if (dev.resets !== resets) {
+          // The board rebooted between two requests: what this client holds is gone.
+          this.opts.note(`${dev.name} restarted during the session; ended it`);
+          await reply(exceptionPacket(`urpc: ${dev.name} restarted during the session; its memory (tensors, handles) is gone: reconnect`));
+          return;
         }
         if (p.length - 8 > limit) {
           await reply(exceptionPacket(`urpc: a packet of ${p.length - 8} bytes exceeds what ${dev.name} accepts (${limit}, ` +

@@ -41,7 +41,7 @@ describe('tracker flows: register, request, session, re-register, tracker restar
     rpcPort = await server.listen('127.0.0.1', 0);
     reg = new TrackerRegistration({
       tracker: { host: '127.0.0.1', port: tracker.port }, key: 'stm32', port: rpcPort, server, note: (m) => notes.push(m),
-      pingMs: 100, unusedMs: 300, retryMs: 200, answerTimeoutMs: 3000,
+      pingMs: 100, unusedMs: 1500, retryMs: 200, answerTimeoutMs: 3000,
     });
     server.onSessionEnd = () => reg.sessionEnded();
     reg.start();

@@ -91,6 +91,24 @@ describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
     next.c.close();
   });
 
+  it('a board that restarts between two requests ends the session with a kException saying so; the next client is served', async () => {
+    const cl = await TvmRpcClient.connect(port, 'stm32');
+    const echo = await cl.getFunction('urpc.echo');
+    assert.deepEqual(await cl.call(echo, [int(1)]), { kind: 'value', value: { code: 0, v: 1n } });
+    const r0 = device.resets;
+    await device.resetBoard();
+    const t0 = Date.now();
+    while (device.resets === r0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(device.resets > r0, 'the board\'s boot Terminate was seen');
+    const r = await cl.request(callFunc(echo, [int(2)]));
+    assert.equal(r.code, 5);
+    assert.match((r as { message: string }).message, /restarted during the session; its memory \(tensors, handles\) is gone/);
+    assert.equal((await cl.c.closesWithin(5000)).closed, true);
+    const next = await TvmRpcClient.connect(port, 'stm32');
+    assert.deepEqual(await next.call(await next.getFunction('urpc.echo'), [int(3)]), { kind: 'value', value: { code: 0, v: 3n } });
+    next.shutdown();
+  });
+
   it('one client at a time: a second waits, then gets the board; -timeout ends a session with RPCSessionTimeoutError', async () => {
     const first = await TvmRpcClient.connect(port, 'stm32', { sessionTimeoutS: 1 });
     const secondP = TvmRpcClient.connect(port, 'stm32');
