@@ -20,7 +20,7 @@
 //
 // Values that live on every device (a tensor or function per device, Disco's DRef) are DRef
 // objects; passed as an argument, device i gets its own value. Collectives (broadcast, scatter,
-// gather, allreduce) move the bytes through the host (group-data.ts). Browser-safe: no Node imports.
+// gather, allreduce, allgather) move the bytes through the host (group-data.ts). Browser-safe: no Node imports.
 import { NDArray, RpcError, DType } from './client.ts';
 import { connect, type ConnectOptions } from './connect.ts';
 import type { Arg, DeviceFunction, Ret, RpcSession } from './rpc-session.ts';
@@ -340,27 +340,39 @@ export class DeviceGroup {
   }
 
   /** Reduces every device's tensor element-wise (sum, min or max, folded in device order by the
-   * host) and writes the result into `out` (default: the tensor itself) on every device. Each
-   * device's queue waits at the write for every device's read (a barrier). Resolves to the
-   * result's bytes. */
+   * host) and writes the result into `out` (default: the tensor itself) on every device.
+   * Resolves to the result's bytes. */
   allreduce(t: GroupTensor, op: ReduceOp = 'sum', out: GroupTensor = t): Promise<Uint8Array> {
     if (op !== 'sum' && op !== 'min' && op !== 'max') {
       return Promise.reject(new RpcError(`allreduce: unknown op '${String(op)}' (sum, min or max)`));
     }
-    const command = `allreduce ${op}`;
+    return this.exchange(`allreduce ${op}`, t, out, (parts) => reduceParts(parts.map((p) => p.bytes), parts[0]!.dtype, op));
+  }
+
+  /** Every device's tensor joined along the first axis (device order), written into `out` on
+   * every device (its size must be the sum of the parts'). Resolves to the joined bytes. */
+  allgather(t: GroupTensor, out: GroupTensor): Promise<Uint8Array> {
+    return this.exchange('allgather', t, out, (parts) => concatAxis0(parts).bytes);
+  }
+
+  /** A collective through the host: every device's tensor is read (queued on each device), the
+   * parts are combined once all are in, and the result is written into `out` on every device.
+   * Each device's queue waits at its write for every device's read (a barrier); the group
+   * queues the steps on every device in the same order, so the barriers cannot cross. */
+  private exchange(command: string, t: GroupTensor, out: GroupTensor,
+    combine: (parts: { shape: number[]; dtype: DLDataType; bytes: Uint8Array }[]) => Uint8Array): Promise<Uint8Array> {
     const reads = this.workers.map((w) => this.enqueue(w.index, `${command} (read)`, async () => {
       const a = await t.get(w.index);
-      return { dtype: a.dtype, bytes: await a.copyTo() };
+      return { shape: [...a.shape], dtype: a.dtype, bytes: await a.copyTo() };
     }));
-    const reduced = Promise.allSettled(reads).then((rs) => {
+    const combined = Promise.allSettled(reads).then((rs) => {
       const bad = rs.findIndex((r) => r.status === 'rejected');
       if (bad >= 0) throw new RpcError(`device ${bad} could not give its part: ${((rs[bad] as PromiseRejectedResult).reason as Error).message}`);
-      const parts = rs.map((r) => (r as PromiseFulfilledResult<{ dtype: DLDataType; bytes: Uint8Array }>).value);
-      return reduceParts(parts.map((p) => p.bytes), parts[0]!.dtype, op);
+      return combine(rs.map((r) => (r as PromiseFulfilledResult<{ shape: number[]; dtype: DLDataType; bytes: Uint8Array }>).value));
     });
-    reduced.catch(noop);
+    combined.catch(noop);
     const writes = this.workers.map((w) => this.enqueue(w.index, command, async () => {
-      const bytes = await reduced;
+      const bytes = await combined;
       await (await out.get(w.index)).copyFrom(bytes);
       return bytes;
     }));

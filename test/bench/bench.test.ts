@@ -164,9 +164,22 @@ describe('bench (quick run)', function () {
     assert.ok(br.parts.find((p: { part: string; bytes: number }) => p.part.startsWith('client') && p.bytes > 0));
   });
 
+  it('group: pipelined and sequential rates for each call kind; the killed board alone failed, after its half', () => {
+    const gr = j.group;
+    assert.equal(gr.boards, 4);
+    for (const t of gr.throughput) {
+      for (const k of ['pipelined', 'sequential']) {
+        assert.equal(t[k].calls, t[k].broadcasts * gr.boards, `${t.work} ${k}`);
+        num(t[k].callsPerS, `${t.work} ${k} calls/s`);
+      }
+      ratioOf(t.speedup, t.pipelined.callsPerS, t.sequential.callsPerS, `${t.work} speedup`);
+    }
+    assert.deepEqual([gr.kill.broadcasts, gr.kill.killedAfter, gr.kill.killedFailures, gr.kill.otherFailures, gr.kill.othersAnswered], [50, 25, 25, 0, 150]);
+  });
+
   it('the README block and the three plots render from it; a second render replaces the block only', () => {
     const md = renderReadme(j, 'results/q.json', '');
-    for (const h of ['## Goals', '## 1. Size', '## 2. Work per byte', '## 3. Latency', '## 4. Wire', '## 5. Transpile', '## 7. Browser console bundle', 'Reliable mode cost on a clean link']) assert.ok(md.includes(h), h);
+    for (const h of ['## Goals', '## 1. Size', '## 2. Work per byte', '## 3. Latency', '## 4. Wire', '## 5. Transpile', '## 6. Group throughput', '## 7. Browser console bundle', 'Reliable mode cost on a clean link']) assert.ok(md.includes(h), h);
     for (const g of j.goals) {
       const row = md.split('\n').find((l) => l.startsWith(`| ${g.what}`));
       assert.ok(row, `goal row for ${g.id}`);

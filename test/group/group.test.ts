@@ -141,6 +141,26 @@ describe('group: 4 native boards and 1 QEMU lm3s6965evb', function () {
     }
   });
 
+  it('collectives: allgather writes every part, in device order, to every device; a part that cannot be read fails the collective on every device', async () => {
+    const data = bytes(10 * 3 * 4, 11);
+    const t = g.scatter(new Int32Array(data.buffer), { shape: [10, 3] });
+    const all = g.empty([10, 3], DType.int32);
+    assert.deepEqual(await g.allgather(t, all), data);
+    for (let i = 0; i < N; i++) assert.deepEqual(await (await all.get(i)).copyTo(), data, `device ${i}`);
+    // An out tensor of the wrong size: refused on every device, nothing written.
+    const small = g.empty([2, 3], DType.int32);
+    await assert.rejects(g.allgather(t, small), (e: unknown) => e instanceof GroupError && e.devices.length === N
+      && /copyFrom: 120 bytes for an array of 24/.test(e.failures[0]!.message));
+    // Device 1's part is freed first: its read fails on the device, so the collective fails
+    // everywhere (the others name device 1); every device goes on afterwards.
+    await g.enqueue(1, 'free', async () => (await t.get(1)).free());
+    await assert.rejects(g.allreduce(t, 'max'), (e: unknown) => e instanceof GroupError && e.devices.length === N
+      && e.failures.filter((f) => f.index !== 1).every((f) => /device 1 could not give its part: .*CopyFromRemote: device error/.test(f.message)));
+    await assert.rejects(g.syncAll(), GroupError);
+    assert.deepEqual(await g.call('urpc.echo', 3), Array(N).fill(3));
+    await Promise.all([t.free(), all.free(), small.free()]);
+  });
+
   it('bad input is refused with a clear error, before anything is sent', async () => {
     const before = wire(g);
     assert.throws(() => g.scatter(new Int32Array(12), { shape: [12] }), /first axis \(12\) does not split evenly over 5 devices/);
@@ -169,6 +189,7 @@ describe('group: 4 native boards and 1 QEMU lm3s6965evb', function () {
 
   it('a board killed mid-run is reported; the other boards finish every call', async () => {
     const calls = 60;
+    const failedBefore = g.status()[3]!.failed;
     const ps: Promise<unknown>[] = [];
     for (let k = 0; k < calls; k++) {
       ps.push(g.call('urpc.echo', k).catch((e: unknown) => e));
@@ -186,7 +207,7 @@ describe('group: 4 native boards and 1 QEMU lm3s6965evb', function () {
       assert.deepEqual([0, 1, 2, 4].map((i) => (row as unknown[])[i]), [k, k, k, k], `call ${k}`);
     }
     const st = g.status();
-    assert.equal(st[3]!.failed, calls - 20);
+    assert.equal(st[3]!.failed - failedBefore, calls - 20);
     assert.match(st[3]!.down ?? '', /device 3 \(native\): urpc\.echo: .*(signal SIGKILL|closed|EPIPE)/);
     await assert.rejects(g.syncAll(), (e: unknown) => e instanceof GroupError && e.devices.join() === '3' && e.failures.length === calls - 20
       && (e.failures[0]!.cause instanceof LinkClosedError || e.failures[0]!.cause instanceof TransportClosedError)
