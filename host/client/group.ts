@@ -160,7 +160,9 @@ const noop = (): void => undefined;
 
 /** A link failure: the device will not answer again. */
 function linkGone(e: Error): boolean {
-  return e instanceof LinkClosedError || e instanceof TransportClosedError;
+  // Also by name: the transports are loaded with import(), which may give another instance of
+  // their modules than this file's static import.
+  return e instanceof LinkClosedError || e instanceof TransportClosedError || e.name === 'LinkClosedError' || e.name === 'TransportClosedError';
 }
 
 export class DeviceGroup {
@@ -405,6 +407,9 @@ export class DeviceGroup {
    * closed (native firmware processes exited, QEMU killed). Idempotent. */
   async shutdown(): Promise<void> {
     this.closed = true;
+    // A request on the wire would wait for its deadline: closing a link on purpose does not fail
+    // it (only a link that ends by itself does).
+    for (const w of this.workers) w.session.client.abort(new RpcError('the group was shut down'));
     await Promise.allSettled(this.workers.map((w) => w.session.close()));
   }
 }

@@ -243,6 +243,21 @@ describe('group: failFast and opening', function () {
     }
   });
 
+  it('shutdown with requests on the wire and commands queued: every one fails at once, nothing waits for its deadline', async function () {
+    this.timeout(30_000); // the replies' deadline is 100 s: only a prompt failure passes
+    const g = await connectGroup(['native', 'native'], { timeoutMs: 100_000 });
+    const pids = [devicePid(g, 0), devicePid(g, 1)];
+    await g.call('urpc.sleep', 0);
+    const sleeping = g.call('urpc.sleep', 90_000);
+    const queued = g.call('urpc.echo', 1);
+    await waitFor(() => wire(g).every((w) => w.sent - w.taken === 1), 10_000);
+    await g.shutdown();
+    await assert.rejects(sleeping, (e: unknown) => e instanceof GroupError && e.devices.join() === '0,1' && /shut down/.test(e.message));
+    await assert.rejects(queued, /cancelled: the group was shut down/);
+    await assert.rejects(g.syncAll().then(() => g.call('urpc.echo', 2)), /the group is shut down/);
+    assert.ok(await waitFor(() => pids.every((p) => !running(p)), 5000));
+  });
+
   it('a device that cannot be opened fails connectGroup with its index and URI; the opened ones are closed', async () => {
     await assert.rejects(connectGroup(['native', 'native:/nonexistent/firmware']), (e: unknown) => e instanceof GroupError
       && e.failures.length === 1 && e.failures[0]!.index === 1 && e.failures[0]!.uri === 'native:/nonexistent/firmware'
