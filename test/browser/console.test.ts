@@ -93,6 +93,8 @@ describe('browser console in Chromium (page -> WebSocket -> urpc serve --web -> 
       await page.waitForSelector('body[data-ready=true]', WAIT);
       assert.equal(await page.inputValue('#ws-url'), serve!.ws, 'the page points at its own serving host');
       await connectThroughPage(page, TOKEN);
+      // The device's log line of the handshake is shown too (it comes before the page subscribes).
+      await page.waitForFunction(() => /urpc session established: id \d+/.test(document.querySelector('#log-lines')?.textContent ?? ''), undefined, WAIT);
 
       // The function list is the device's registry, with signatures.
       const fnText = await page.locator('.fn-table').innerText();

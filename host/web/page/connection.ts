@@ -63,6 +63,7 @@ export class Connection {
     const uri = target.kind === 'websocket' ? target.url : transport.name;
     const s = await RemoteSession.open(uri, transport, this.opts);
     this.link = transport;
+    for (const t of s.logs) this.emit('log', t); // lines that came with the handshake
     s.on('log', (t) => this.emit('log', t));
     const gen = this.generation;
     void (transport as Ended).ended.then((why) => { if (gen === this.generation && this.session === s) void this.lost(why); });
@@ -110,7 +111,7 @@ export class Connection {
     }
     const max = this.opts.maxAttempts ?? 60;
     for (let attempt = 1; attempt <= max; attempt++) {
-      this.setState('reconnecting', `${why}; attempt ${attempt} of ${max}`);
+      this.setState('reconnecting', `${why.replace(/\.$/, '')}; attempt ${attempt} of ${max}`);
       await new Promise((r) => setTimeout(r, this.opts.reconnectMs ?? 1000));
       if (gen !== this.generation) return;
       try {
