@@ -14,12 +14,19 @@ export const PRELUDE = path.join(REPO_ROOT, 'firmware/lib/prelude.ts');
 export const FW_RT_H = path.join(REPO_ROOT, 'codegen/runtime/fw_rt.h');
 
 /**
- * Package imports a FwTS module may use, and the module each one is: `urpc/fwts` is the Tensor API
- * (firmware/app/api.ts, which re-exports the prelude). They resolve in this urpc wherever the
- * importing module is (a user's project, a global install), so the prelude the lowering knows is
- * the one imported. package.json's exports say the same for tsc and Node.
+ * The FwTS module a package import names, in this urpc (wherever the importing module is: a
+ * user's project, a global install), so the prelude the lowering knows is the one imported:
+ * `urpc/fwts` is the Tensor API (firmware/app/api.ts, which re-exports the prelude), and
+ * `urpc/firmware/<path>.ts` any firmware module (what a generated app registry imports when urpc
+ * runs from its package). package.json's exports say the same for tsc and Node.
  */
-export const PACKAGE_MODULES: ReadonlyMap<string, string> = new Map([['urpc/fwts', path.join(REPO_ROOT, 'firmware/app/api.ts')]]);
+export function packageModule(specifier: string): string | undefined {
+  if (specifier === 'urpc/fwts') return path.join(REPO_ROOT, 'firmware/app/api.ts');
+  const prefix = 'urpc/firmware/';
+  if (!specifier.startsWith(prefix) || !specifier.endsWith('.ts')) return undefined;
+  const parts = specifier.slice(prefix.length).split('/');
+  return parts.some((p) => p === '' || p === '.' || p === '..') ? undefined : path.join(REPO_ROOT, 'firmware', ...parts);
+}
 
 /** The compiler options of firmware/tsconfig.json: FwTS sees only lib.fw.d.ts. */
 export const FWTS_OPTIONS: ts.CompilerOptions = {
@@ -51,8 +58,8 @@ export function createFrontEnd(entries: readonly string[]): FrontEnd {
   const host = ts.createCompilerHost(FWTS_OPTIONS);
   const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), host.getCanonicalFileName, FWTS_OPTIONS);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, options, file) => literals.map((lit) => {
-    const fixed = PACKAGE_MODULES.get(lit.text);
-    if (fixed !== undefined) return { resolvedModule: { resolvedFileName: fixed, extension: ts.Extension.Ts, isExternalLibraryImport: false } };
+    const fixed = packageModule(lit.text);
+    if (fixed !== undefined && ts.sys.fileExists(fixed)) return { resolvedModule: { resolvedFileName: fixed, extension: ts.Extension.Ts, isExternalLibraryImport: false } };
     const mode = ts.getModeForUsageLocation(file, lit, options);
     return ts.resolveModuleName(lit.text, containingFile, options, host, cache, redirected, mode);
   });

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppTable } from '../../firmware/rpc/ctx.ts';
-import { REPO } from '../repo.ts';
+import { REPO, BUILD_ROOT } from '../repo.ts';
 import { generateApp, type AppFunction } from './generate.ts';
 import { installPanicSites } from './panic-site.ts';
 
@@ -20,7 +20,7 @@ export interface LoadedApp extends AppTable {
  * one path would both get the first one's functions). */
 export async function loadApp(appDir: string, outDir?: string): Promise<LoadedApp> {
   const rel = path.relative(REPO, path.resolve(appDir)).split(path.sep).filter((p) => p !== '..' && p !== '').join('-');
-  const out = outDir ?? path.join(REPO, 'build', 'local', rel || 'app');
+  const out = outDir ?? path.join(BUILD_ROOT, 'local', rel || 'app');
   const g = generateApp(appDir, out);
   installPanicSites();
   const mod = (await import(pathToFileURL(g.registry).href)) as { AppRegistry: new () => AppTable };

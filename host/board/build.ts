@@ -12,7 +12,7 @@ import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 
 const run = promisify(execFile);
 
-import { REPO } from '../repo.ts';
+import { REPO, BUILD_ROOT } from '../repo.ts';
 
 export interface BoardConfig {
   name: string;
@@ -98,7 +98,7 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const repo = opts.repo ?? REPO;
   const cfg = loadBoard(board, repo);
   const log = opts.log ?? (() => undefined);
-  const out = opts.outDir ?? path.join(repo, 'build', board);
+  const out = opts.outDir ?? path.join(opts.repo === undefined ? BUILD_ROOT : path.join(repo, 'build'), board);
   const gen = path.join(out, 'gen');
   const obj = path.join(out, 'obj');
   const entries = (Array.isArray(cfg.entry) ? cfg.entry : [cfg.entry]).map((e) => path.join(repo, e));

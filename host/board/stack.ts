@@ -25,7 +25,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { REPO } from '../repo.ts';
+import { REPO, BUILD_ROOT } from '../repo.ts';
 import { buildBoard, loadBoard, type BoardConfig } from './build.ts';
 
 const run = promisify(execFile);
@@ -804,7 +804,7 @@ async function vectorTable(tool: (name: string) => string, image: string): Promi
 export async function boardStack(board: string, opts: BoardStackOptions = {}): Promise<StackReport> {
   const repo = opts.repo ?? REPO;
   const cfg = loadBoard(board, repo);
-  const out = opts.outDir ?? path.join(repo, 'build', board, 'stack');
+  const out = opts.outDir ?? path.join(opts.repo === undefined ? BUILD_ROOT : path.join(repo, 'build'), board, 'stack');
   const built = await buildBoard(board, { repo, outDir: out, cc: opts.cc, app: opts.app, log: opts.log, extraCflags: STACK_FLAGS, noLineDirectives: true });
   const cc = opts.cc ?? process.env.CC ?? cfg.cc;
   const prefix = /^(.*-)gcc(-[\d.]+)?$/.exec(path.basename(cc))?.[1] ?? '';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { buildBoard, boardNames, BuildError } from '../board/build.ts';
-import { AppError } from '../app/generate.ts';
+import { AppError } from '../app/modules.ts';
 import { checkChoice, command, fail, EXIT_PROBLEM } from './options.ts';
 
 export function registerBuildCommands(program: Command): void {

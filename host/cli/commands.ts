@@ -28,6 +28,10 @@ export const COMMAND_MODULES: CommandModule[] = [
     ],
   },
   {
+    load: async () => (await import('./init.ts')).registerInitCommand,
+    commands: [{ name: 'init', term: 'init <dir>', description: 'create a urpc project: device functions in app/, a typed host script, a test, PlatformIO boards' }],
+  },
+  {
     load: async () => (await import('./demo.ts')).registerDemoCommand,
     commands: [{ name: 'demo', term: 'demo', description: 'build the native board, open a session and call device functions (npm start)' }],
   },

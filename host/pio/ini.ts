@@ -3,9 +3,11 @@
 // and the CPU each ARM env cross-builds for in CI.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO } from '../repo.ts';
+import { REPO, FROM_SOURCES, projectDir } from '../repo.ts';
 
-export const PLATFORMIO_INI = path.join(REPO, 'platformio.ini');
+/** The PlatformIO project: the checkout, or the user's project (`urpc init` writes its platformio.ini). */
+export const PIO_PROJECT = FROM_SOURCES ? REPO : projectDir();
+export const PLATFORMIO_INI = path.join(PIO_PROJECT, 'platformio.ini');
 
 export type Ini = Map<string, Map<string, string>>;
 

@@ -4,8 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO } from '../repo.ts';
-import { readEnvs } from './ini.ts';
+import { readEnvs, PIO_PROJECT } from './ini.ts';
 
 export class PioError extends Error {
   constructor(message: string) {
@@ -41,7 +40,7 @@ export interface FlashOptions {
 function runPio(pio: string, args: string[], log: (l: string) => void): Promise<number> {
   log(`$ ${path.basename(pio)} ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    const p = spawn(pio, args, { cwd: REPO, stdio: 'inherit' });
+    const p = spawn(pio, args, { cwd: PIO_PROJECT, stdio: 'inherit' });
     p.once('error', (e) => reject(new PioError(`cannot run ${pio}: ${e.message}`)));
     p.once('exit', (code, signal) => resolve(signal !== null ? 1 : code ?? 1));
   });

@@ -5,12 +5,12 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO } from '../repo.ts';
+import { BUILD_ROOT } from '../repo.ts';
 import { spawnTied } from './child.ts';
 import { TransportClosedError, type Transport } from './transport.ts';
 
 /** Where `urpc build --board native` puts the executable. */
-export const NATIVE_FIRMWARE = path.join(REPO, 'build', 'native', 'firmware');
+export const NATIVE_FIRMWARE = path.join(BUILD_ROOT, 'native', 'firmware');
 
 export interface ProcessTransportOptions {
   args?: string[];

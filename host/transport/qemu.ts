@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { REPO } from '../repo.ts';
+import { REPO, BUILD_ROOT } from '../repo.ts';
 import { spawnTied } from './child.ts';
 import { SocketTransport } from './socket.ts';
 import { TransportClosedError } from './transport.ts';
@@ -41,7 +41,7 @@ export function qemuBoard(name: string, repo = REPO): QemuBoard {
     if (cfg.qemu === undefined) throw new TransportClosedError(`board '${b}' has no "qemu" section in boards/${b}/board.json`);
     return {
       board: b, machine: cfg.qemu.machine, binary: cfg.qemu.binary, args: cfg.qemu.args ?? [],
-      startTimeoutMs: cfg.qemu.startTimeoutMs ?? 3000, elf: path.join(repo, 'build', b, cfg.output),
+      startTimeoutMs: cfg.qemu.startTimeoutMs ?? 3000, elf: path.join(repo === REPO ? BUILD_ROOT : path.join(repo, 'build'), b, cfg.output),
     };
   }
   const known = fs.existsSync(path.join(repo, 'boards'))

@@ -10,6 +10,8 @@ import { REPO } from '../repo.ts';
 
 export const WEB_SRC = path.join(REPO, 'host', 'web', 'page');
 export const WEB_OUT = path.join(REPO, 'build', 'web');
+/** The page as the npm package ships it, bundled by `npm run build` (scripts/build-web.js). */
+export const PACKAGED_WEB = path.join(REPO, 'dist', 'web');
 /** The page's static files (besides the bundle) copied as they are. */
 const STATIC = ['index.html', 'style.css'];
 

@@ -16,7 +16,8 @@ import { openTransport } from '../client/connect.ts';
 import type { Transport } from '../transport/transport.ts';
 import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
 import { TcpGate } from '../transport/tcp-gate.ts';
-import { buildWeb } from './build.ts';
+import { buildWeb, PACKAGED_WEB } from './build.ts';
+import { FROM_SOURCES } from '../repo.ts';
 import { refuseRequest } from './origin.ts';
 
 /** Bytes from the device waiting for a page that does not read before the page is dropped. */
@@ -55,7 +56,7 @@ export interface WebServer {
 }
 
 export async function startWebServe(uri: string, opts: WebServeOptions): Promise<WebServer> {
-  const webDir = opts.webDir ?? (await buildWeb()).dir;
+  const webDir = opts.webDir ?? (FROM_SOURCES ? (await buildWeb()).dir : PACKAGED_WEB); // the package has no page sources
   const files = new Map<string, string>([['/', 'index.html']]);
   for (const f of fs.readdirSync(webDir)) files.set(`/${f}`, f);
   const note = opts.note;

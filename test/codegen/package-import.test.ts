@@ -1,5 +1,5 @@
 // `urpc/fwts`: a user's FwTS module imports the prelude and the Tensor API by the package name
-// (codegen/src/program.ts PACKAGE_MODULES). It lowers to the same C as the relative import, from
+// (codegen/src/program.ts packageModule). It lowers to the same C as the relative import, from
 // a folder outside the repository with no node_modules (the name resolves in this urpc), and
 // only the prelude may be re-exported (how firmware/app/api.ts offers it).
 import { strict as assert } from 'node:assert';

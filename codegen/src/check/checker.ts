@@ -2,7 +2,7 @@
 // know is rejected (FW1001); every rule has a numbered diagnostic (catalogue.ts). It keeps going
 // after an error so one run reports every problem, and it never throws: an internal failure
 // becomes FW9001 on the statement being checked.
-import { ts, PACKAGE_MODULES } from '../program.ts';
+import { ts, packageModule } from '../program.ts';
 import {
   type Sema, type FwType, describe, isIntLike, magOf, literalValue, stripAsConst, enumMembers, INT_NAMES,
 } from '../sema.ts';
@@ -89,7 +89,7 @@ class FileChecker {
   private importDecl(st: ts.ImportDeclaration): void {
     const spec = st.moduleSpecifier;
     const clause = st.importClause;
-    const relative = ts.isStringLiteral(spec) && ((spec.text.startsWith('.') && spec.text.endsWith('.ts')) || PACKAGE_MODULES.has(spec.text));
+    const relative = ts.isStringLiteral(spec) && ((spec.text.startsWith('.') && spec.text.endsWith('.ts')) || packageModule(spec.text) !== undefined);
     if (!relative || !clause || clause.name || (clause.namedBindings && !ts.isNamedImports(clause.namedBindings))) {
       this.report(st, 1020);
     }
