@@ -12,11 +12,16 @@ import { generateApp, AppError, type GeneratedApp } from './generate.ts';
 export interface LoweredApp extends GeneratedApp {
   /** C files added to the firmware's (the app's own modules), names relative to genDir. */
   addedC: string[];
+  /** The FwTS modules the app's C was lowered from (absolute paths): what a rebuild depends on. */
+  inputs: string[];
   transpileMs: number;
 }
 
-/** `outDir` is the board's build directory (build/<board>); `genDir` holds the firmware's C. */
-export function lowerApp(appDir: string, outDir: string, genDir: string): LoweredApp {
+/**
+ * `outDir` is the board's build directory (build/<board>); `genDir` is where the firmware's C
+ * goes, and `files` that C by file name: the app's C is merged into it.
+ */
+export function lowerApp(appDir: string, outDir: string, genDir: string, files: Map<string, string>): LoweredApp {
   const t0 = Date.now();
   const g = generateApp(appDir, path.join(outDir, 'app'));
   // A sibling of genDir, so that #line paths come out the same as the firmware's.
@@ -26,17 +31,17 @@ export function lowerApp(appDir: string, outDir: string, genDir: string): Lowere
   if (!r.ok) throw new AppError(`urpc ts2c failed on the app ${appDir}:\n${r.format(false)}`);
   const addedC: string[] = [];
   for (const [name, text] of r.files) {
-    const dst = path.join(genDir, name);
     const replace = name === 'app_registry.c' || name === 'app_registry.h';
-    if (!replace && fs.existsSync(dst)) {
-      if (fs.readFileSync(dst, 'utf8') !== text) {
+    const fw = files.get(name);
+    if (!replace && fw !== undefined) {
+      if (fw !== text) {
         throw new AppError(`app module ${name.replace(/\.[ch]$/, '.ts')} clashes with a firmware module of the same name ` +
           `(C files share one namespace); rename the app's module`);
       }
       continue;
     }
-    fs.writeFileSync(dst, text);
+    files.set(name, text);
     if (!replace && name.endsWith('.c')) addedC.push(name);
   }
-  return { ...g, addedC, transpileMs: Date.now() - t0 };
+  return { ...g, addedC, inputs: [...r.modules.keys()], transpileMs: Date.now() - t0 };
 }

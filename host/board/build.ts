@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { transpile } from '../../codegen/src/index.ts';
-import { lowerApp } from '../app/lower.ts';
+import { fileURLToPath } from 'node:url';
+import { appModules } from '../app/modules.ts';
+import { readRecord, writeRecord, upToDate, hashText, hashFiles, hashTree, depFiles, syncDir, type BuildRecord } from './incremental.ts';
 import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 
 const run = promisify(execFile);
@@ -66,6 +67,10 @@ export interface BuildResult {
   sizes?: SizeReport;
   /** Each compiled C file (absolute, as passed to the compiler) and its object. */
   units: { src: string; o: string }[];
+  /** Whether the FwTS was lowered again (false: nothing it depends on changed). */
+  transpiled: boolean;
+  /** How many of the units were compiled again. */
+  compiled: number;
 }
 
 export class BuildError extends Error {
@@ -93,7 +98,19 @@ export function loadBoard(name: string, repo = REPO): BoardConfig {
   return { ...b, name: b.name ?? name, ldflags: b.ldflags ?? [] };
 }
 
-/** Lowers and compiles a board. Objects are compiled in parallel; any compiler output fails the build. */
+/** The transpiler's own code and runtime: a new urpc may lower the same FwTS differently. */
+let toolsHash: string | undefined;
+function transpilerHash(): string {
+  const code = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'); // the checkout, or dist/
+  toolsHash ??= hashTree([path.join(code, 'codegen/src'), path.join(code, 'host/app'), path.join(REPO, 'codegen/runtime')]);
+  return toolsHash;
+}
+
+/**
+ * Lowers and compiles a board, incrementally (incremental.ts): the FwTS is lowered again only when
+ * an input changed, and only the C files whose text, headers or flags changed are compiled again;
+ * objects are compiled in parallel; any compiler output fails the build.
+ */
 export async function buildBoard(board: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const repo = opts.repo ?? REPO;
   const cfg = loadBoard(board, repo);
@@ -102,54 +119,102 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const gen = path.join(out, 'gen');
   const obj = path.join(out, 'obj');
   const entries = (Array.isArray(cfg.entry) ? cfg.entry : [cfg.entry]).map((e) => path.join(repo, e));
+  const shown = (f: string): string => path.relative(process.cwd(), f) || '.';
+  fs.mkdirSync(out, { recursive: true });
+  const record = readRecord(out);
+  const next: BuildRecord = { version: 1, steps: {} };
 
+  // 1. FwTS -> C in gen/: the firmware's modules, then the app's merged in.
   const t0 = Date.now();
-  fs.rmSync(gen, { recursive: true, force: true });
-  const r = transpile(entries, { outDir: gen });
-  if (!r.ok) throw new BuildError(`urpc ts2c failed:\n${r.format(false)}`);
-  const transpileMs = Date.now() - t0;
-  const genC = [...r.files.keys()].filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f));
-  log(`ts2c: ${entries.map((e) => path.relative(repo, e)).join(' ')} -> ${genC.length} C files in ${path.relative(repo, gen)} (${transpileMs} ms)`);
-  const app = opts.app === undefined ? undefined : lowerApp(opts.app, out, gen);
-  if (app !== undefined) {
-    genC.push(...app.addedC.map((f) => path.join(gen, f)));
-    log(`app: ${app.functions.map((f) => f.name).join(', ')} from ${opts.app} -> ${path.relative(repo, app.registry)}, ${path.relative(repo, app.dts)} (${app.transpileMs} ms)`);
-  }
-
-  if (opts.noLineDirectives) {
-    for (const f of fs.readdirSync(gen).filter((n) => /\.[ch]$/.test(n)).map((n) => path.join(gen, n))) {
-      fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/^#line .*$/gm, ''));
+  const appDir = opts.app === undefined ? undefined : path.resolve(opts.app);
+  const lowerKey = hashText('lower', transpilerHash(), ...entries, appDir ?? '', appDir === undefined ? '' : appModules(appDir).join('\n'),
+    opts.noLineDirectives ? 'no-line' : '');
+  let genFiles: string[];
+  let transpiled = false;
+  if (upToDate(record.steps.lower, lowerKey)) {
+    next.steps.lower = record.steps.lower!;
+    genFiles = fs.readdirSync(gen).sort();
+    log(`ts2c: ${shown(gen)} is up to date`);
+  } else {
+    // The transpiler (TypeScript) is loaded only now: a build with nothing to lower needs none of it.
+    const { transpile } = await import('../../codegen/src/index.ts');
+    const { PRELUDE, FW_LIB } = await import('../../codegen/src/program.ts');
+    const { lowerApp } = await import('../app/lower.ts');
+    // Lowered next to gen/ (same depth: same #line paths), then only changed files are written.
+    const r = transpile(entries, { outDir: `${gen}-fw` });
+    if (!r.ok) throw new BuildError(`urpc ts2c failed:\n${r.format(false)}`);
+    const files = new Map(r.files);
+    const inputs = [...r.modules.keys(), PRELUDE, FW_LIB];
+    log(`ts2c: ${entries.map((e) => path.relative(repo, e)).join(' ')} -> ${[...files.keys()].filter((f) => f.endsWith('.c')).length} C files in ${shown(gen)} (${Date.now() - t0} ms)`);
+    if (appDir !== undefined) {
+      const app = lowerApp(appDir, out, gen, files);
+      inputs.push(...app.inputs, app.dts);
+      log(`app: ${app.functions.map((f) => f.name).join(', ')} from ${opts.app} -> ${shown(app.registry)}, ${shown(app.dts)} (${app.transpileMs} ms)`);
     }
+    if (opts.noLineDirectives) {
+      for (const [name, text] of files) if (/\.[ch]$/.test(name)) files.set(name, text.replace(/^#line .*$/gm, ''));
+    }
+    syncDir(gen, files);
+    genFiles = [...files.keys()].sort();
+    transpiled = true;
+    next.steps.lower = { key: lowerKey, files: hashFiles([...inputs, ...genFiles.map((f) => path.join(gen, f))]) };
   }
+  const transpileMs = Date.now() - t0;
+
+  // 2. C -> objects, each compiled again only when its text, a header it includes or the flags changed.
   const cc = opts.cc ?? process.env.CC ?? cfg.cc;
   const cflags = [...cfg.cflags, ...(opts.extraCflags ?? [])];
   const t1 = Date.now();
-  fs.rmSync(obj, { recursive: true, force: true });
   fs.mkdirSync(obj, { recursive: true });
+  const genC = genFiles.filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f));
   const boardC = cfg.sources.map((s) => path.join(repo, s));
   const units = [...genC.map((f) => ({ src: f, o: path.join(obj, path.basename(f, '.c') + '.o') })),
     ...boardC.map((f) => ({ src: f, o: path.join(obj, `board_${path.basename(f, '.c')}.o`) }))];
+  let compiled = 0;
   await Promise.all(units.map(async (u) => {
+    const key = hashText('cc', cc, ...cflags, '-I', gen, u.src, u.o);
+    const step = `cc ${path.basename(u.o)}`;
+    if (upToDate(record.steps[step], key) && fs.existsSync(u.o)) {
+      next.steps[step] = record.steps[step]!;
+      return;
+    }
+    const dep = `${u.o}.d`;
     try {
-      const { stderr } = await run(cc, [...cflags, '-I', gen, '-c', u.src, '-o', u.o], { cwd: repo });
+      const { stderr } = await run(cc, [...cflags, '-I', gen, '-MMD', '-MF', dep, '-c', u.src, '-o', u.o], { cwd: repo });
       if (stderr.trim() !== '') throw new BuildError(`${cc} ${path.relative(repo, u.src)}:\n${stderr}`);
     } catch (e) {
+      fs.rmSync(u.o, { force: true });
       if (e instanceof BuildError) throw e;
       const err = e as { stderr?: string; message: string };
       throw new BuildError(`${cc} failed on ${path.relative(repo, u.src)}:\n${err.stderr || err.message}`);
     }
+    compiled++;
+    next.steps[step] = { key, files: hashFiles([u.o, ...depFiles(fs.readFileSync(dep, 'utf8'), repo)]) };
   }));
-  const output = path.join(out, cfg.output);
-  try {
-    const map = cfg.size ? [`-Wl,-Map=${output}.map`] : [];
-    await run(cc, [...cflags, ...units.map((u) => u.o), ...cfg.ldflags, ...map, '-o', output], { cwd: repo });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new BuildError(`link failed:\n${err.stderr || err.message}`);
+  for (const f of fs.readdirSync(obj)) {
+    if (!units.some((u) => f === path.basename(u.o) || f === `${path.basename(u.o)}.d`)) fs.rmSync(path.join(obj, f), { force: true });
   }
+
+  // 3. Link, when an object or the link line changed.
+  const output = path.join(out, cfg.output);
+  const map = cfg.size ? [`-Wl,-Map=${output}.map`] : [];
+  const linkArgs = [...cflags, ...units.map((u) => u.o), ...cfg.ldflags, ...map, '-o', output];
+  const linkKey = hashText('link', cc, ...linkArgs);
+  if (upToDate(record.steps.link, linkKey) && fs.existsSync(output)) {
+    next.steps.link = record.steps.link!;
+  } else {
+    try {
+      await run(cc, linkArgs, { cwd: repo });
+    } catch (e) {
+      const err = e as { stderr?: string; message: string };
+      throw new BuildError(`link failed:\n${err.stderr || err.message}`);
+    }
+    next.steps.link = { key: linkKey, files: hashFiles([...units.map((u) => u.o), output]) };
+  }
+  writeRecord(out, next);
   const compileMs = Date.now() - t1;
-  log(`${cc} ${cflags.join(' ')}: ${units.length} files -> ${path.relative(repo, output)} (${compileMs} ms)`);
+  log(`${cc} ${cflags.join(' ')}: ${compiled} of ${units.length} files compiled -> ${shown(output)} (${compileMs} ms)`);
   const sizes = cfg.size ? await sizeReport(cfg.size, output, `${output}.map`, cfg.memory) : undefined;
   if (sizes) formatSizeReport(sizes).forEach((l) => log(l));
-  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes, units };
+  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes, units, transpiled, compiled };
 }

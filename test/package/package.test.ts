@@ -101,6 +101,7 @@ describe('the urpc package outside its repository (npm pack, install, urpc init)
     assert.match(test, /# pass 3\b/);
     assert.match(test, /# fail 0\b/);
     const start = await ok('npm', ['start'], p);
+    assert.match(start, /^ts2c: build\/native\/gen is up to date$/m, 'npm test built the same board: nothing to lower again');
     assert.match(start, /^madd\(6, 7, 100\) = 142$/m);
     assert.match(start, /^total\(\[1, 2, 3, 4\]\) = 10$/m);
   });
