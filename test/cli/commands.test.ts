@@ -11,6 +11,10 @@ import { COMMAND_MODULES, commandNamed } from '../../host/cli/commands.ts';
 import { REPO } from '../../host/repo.ts';
 
 const HOOK = path.join(REPO, 'test/cli/fixtures/record-loads.mjs');
+/** The command modules: the files of host/cli that register commands. */
+const COMMAND_FILES = fs.readdirSync(path.join(REPO, 'host/cli'))
+  .filter((f) => f.endsWith('.ts') && /^export function register\w*\(program: Command\)/m.test(fs.readFileSync(path.join(REPO, 'host/cli', f), 'utf8')));
+const commandFiles = (loaded: string[]): string[] => loaded.filter((f) => COMMAND_FILES.includes(f));
 const CLI = pathToFileURL(path.join(REPO, 'host/cli')).href;
 
 /** Runs `urpc <args>` and returns its exit code, output and the host/cli modules it loaded. */
@@ -52,7 +56,8 @@ describe('urpc command table (lazy loading)', function () {
   it('urpc --help loads no command module and lists every command', () => {
     const r = urpcLoads('--help');
     assert.equal(r.code, 0, r.out);
-    assert.deepEqual(r.loaded, ['commands.ts', 'main.ts']);
+    assert.ok(COMMAND_FILES.length >= COMMAND_MODULES.length, COMMAND_FILES.join(' '));
+    assert.deepEqual(commandFiles(r.loaded), []);
     assert.equal(r.typescript, false, 'typescript loaded for --help');
     for (const c of COMMAND_MODULES.flatMap((m) => m.commands)) assert.match(r.out, new RegExp(`^  ${c.term.replace(/[.[\]]/g, '\\$&')} `, 'm'));
   });
@@ -60,17 +65,17 @@ describe('urpc command table (lazy loading)', function () {
   it('a command loads only its own module', () => {
     const r = urpcLoads('frame', '01');
     assert.equal(r.code, 0, r.out);
-    assert.deepEqual(r.loaded, ['commands.ts', 'inspect.ts', 'main.ts']);
+    assert.deepEqual(commandFiles(r.loaded), ['inspect.ts']);
     const h = urpcLoads('help', 'call');
     assert.equal(h.code, 0, h.out);
     assert.match(h.out, /Usage: urpc call \[options\] <uri> <fn>/);
-    assert.ok(h.loaded.includes('call.ts') && !h.loaded.includes('codegen.ts'), h.loaded.join(' '));
+    assert.deepEqual(commandFiles(h.loaded), ['call.ts']);
   });
 
   it('an unknown command is a usage error with a suggestion', () => {
     const r = urpcLoads('biuld');
     assert.equal(r.code, 2);
     assert.match(r.out, /unknown command 'biuld'[\s\S]*Did you mean build\?/);
-    assert.deepEqual(r.loaded, ['commands.ts', 'main.ts']);
+    assert.deepEqual(commandFiles(r.loaded), []);
   });
 });
