@@ -55,23 +55,23 @@ export function parseClientKey(text: string): ClientKey {
 
 /** Reads a client handshake: throws on a wrong magic or a key over MAX_KEY_BYTES. */
 export async function readClientHandshake(r: SocketReader, timeoutMs: number): Promise<string> {
-  const head = await r.read(8, timeoutMs, 'the RPC handshake (magic and key length)');
+  const head = await r.read(8, timeoutMs, 'RPC handshake (magic and key length)');
   const magic = head.readInt32LE(0);
   if (magic !== RPC_MAGIC) throw new PacketError(`not a TVM RPC client (magic 0x${(magic >>> 0).toString(16)}, expected 0xff271)`);
   const n = head.readInt32LE(4);
   if (n < 0 || n > MAX_KEY_BYTES) throw new PacketError(`handshake key length ${n} is not 0..${MAX_KEY_BYTES}`);
-  return n === 0 ? '' : (await r.read(n, timeoutMs, 'the RPC handshake key')).toString('utf8');
+  return n === 0 ? '' : (await r.read(n, timeoutMs, 'RPC handshake key')).toString('utf8');
 }
 
 /** Reads the server's answer to our handshake: its key on SUCCESS, else an error in TVM's words. */
 export async function readServerAnswer(r: SocketReader, timeoutMs: number): Promise<string> {
-  const code = (await r.read(4, timeoutMs, 'the RPC server\'s handshake answer')).readInt32LE(0);
+  const code = (await r.read(4, timeoutMs, 'handshake answer from the RPC server')).readInt32LE(0);
   if (code === RPC_MISMATCH) throw new PacketError(`${r.name}: the RPC server has no matching key (0xff273: cannot find server that matches key)`);
   if (code === RPC_DUPLICATE) throw new PacketError(`${r.name}: the RPC proxy already has this key (0xff272)`);
   if (code !== RPC_MAGIC) throw new PacketError(`${r.name}: not a TVM RPC server (answered 0x${(code >>> 0).toString(16)})`);
-  const n = (await r.read(4, timeoutMs, 'the RPC server key length')).readInt32LE(0);
+  const n = (await r.read(4, timeoutMs, 'server key length')).readInt32LE(0);
   if (n < 0 || n > MAX_KEY_BYTES) throw new PacketError(`${r.name}: server key length ${n} is not 0..${MAX_KEY_BYTES}`);
-  return n === 0 ? '' : (await r.read(n, timeoutMs, 'the RPC server key')).toString('utf8');
+  return n === 0 ? '' : (await r.read(n, timeoutMs, 'server key')).toString('utf8');
 }
 
 /** One packet of the TCP stream: u64 packet_nbytes, then that many bytes (returned whole, with

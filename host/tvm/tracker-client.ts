@@ -44,7 +44,7 @@ export class TrackerConnection {
     const c = new TrackerConnection(name, sock);
     try {
       sock.write(trackerMagic());
-      const echo = await c.reader.read(4, timeoutMs, 'the tracker\'s magic echo');
+      const echo = await c.reader.read(4, timeoutMs, 'magic echo');
       if (echo.readInt32LE(0) !== TRACKER_MAGIC) throw new Error(`${name}: not a TVM RPC tracker (it answered 0x${echo.readUInt32LE(0).toString(16)})`);
     } catch (e) {
       sock.destroy();
@@ -61,7 +61,7 @@ export class TrackerConnection {
   async ask(msg: Json, timeoutMs: number | undefined): Promise<unknown> {
     if (this.sock.destroyed) throw new Error(`${this.name}: connection closed`);
     this.sock.write(trackerMessage(msg));
-    const what = `the tracker's answer to ${JSON.stringify(msg).slice(0, 60)}`;
+    const what = `answer to ${JSON.stringify(msg).slice(0, 60)}`;
     const n = (await this.reader.read(4, timeoutMs, what)).readInt32LE(0);
     if (n <= 0 || n > MAX_TRACKER_MESSAGE) throw new Error(`${this.name}: answer of ${n} bytes (expected 1..${MAX_TRACKER_MESSAGE})`);
     const text = (await this.reader.read(n, timeoutMs ?? 30_000, what)).toString('utf8');
