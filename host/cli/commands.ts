@@ -48,7 +48,7 @@ export const COMMAND_MODULES: CommandModule[] = [
   },
   {
     load: async () => (await import('./call.ts')).registerCallCommand,
-    commands: [{ name: 'call', term: 'call [options] <uri> <fn> [args...]', description: 'call one device function and print the result' }],
+    commands: [{ name: 'call', term: 'call [options] <uri> <fn> [args...]', description: 'call one device function and print the result (and the tensors it was given, after the call)' }],
   },
   {
     load: async () => (await import('./group.ts')).registerGroupCommand,

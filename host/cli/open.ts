@@ -8,8 +8,9 @@
 // Device log lines are printed live above the prompt. History in ~/.urpc_history (URPC_HISTORY
 // overrides), tab completion of commands, functions and $tensors. Every call has the --timeout
 // reply deadline. When the link ends (board unplugged, device process gone) the prompt stays and
-// the next command reconnects (tensors from before are gone). Exit: 0 after quit (or Ctrl-D), 2
-// when the first session cannot open.
+// the next command reconnects (tensors from before are gone). Values are range-checked for their
+// dtype (int16 [70000] is an error, not a wrap). Exit: 0 after quit (or Ctrl-D), 1 when commands
+// piped in (not a terminal) failed, 2 when the first session cannot open.
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +20,8 @@ import { connect } from '../client/connect.ts';
 import { RemoteSession } from '../client/remote.ts';
 import { DType, NDArray, type Arg, type Ret } from '../client/rpc-session.ts';
 import { parseCliArg } from './call.ts';
-import { addLinkOptions, command, fail, linkOptions, msOption, EXIT_USAGE, type LinkCliOptions } from './options.ts';
+import { typedArrayOf } from '../client/values.ts';
+import { addLinkOptions, command, fail, linkOptions, msOption, EXIT_PROBLEM, EXIT_USAGE, type LinkCliOptions } from './options.ts';
 
 const COMMANDS = ['functions', 'let', 'show', 'tensors', 'info', 'help', 'quit', 'exit'];
 const HELP = `commands:
@@ -36,6 +38,14 @@ export function splitWords(line: string): string[] {
   const re = /"(?:[^"\\]|\\.)*"|\S+/g;
   for (let m; (m = re.exec(line)) !== null;) out.push(m[0]);
   return out;
+}
+
+/** The values of `let a = int32 [1,2,3]`: a JSON array (each checked against the dtype later). */
+function jsonValues(text: string): unknown[] {
+  let v: unknown;
+  try { v = JSON.parse(text); } catch { v = undefined; }
+  if (!Array.isArray(v)) throw new Error(`malformed values '${text}': expected a JSON array such as [1,2,3]`);
+  return v;
 }
 
 const TYPED = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, float32: Float32Array } as const;
@@ -152,7 +162,7 @@ export function registerOpenCommand(program: Command): void {
           if (!(dt in TYPED)) throw new Error(`unknown dtype '${dt}' (${Object.keys(TYPED).join(', ')})`);
           await tensors.get(m[1]!)?.free().catch(() => undefined);
           const t = m[2] ? await session.empty([Number(m[4])], DType[dt])
-            : await session.array(TYPED[dt].from(JSON.parse(m[6]!) as number[]), { dtype: DType[dt] });
+            : await session.array(typedArrayOf(dt, jsonValues(m[6]!)), { dtype: DType[dt] });
           tensors.set(m[1]!, t);
           return say(`${m[1]}: ${dt} [${t.shape.join(', ')}]`);
         }
@@ -172,6 +182,7 @@ export function registerOpenCommand(program: Command): void {
       };
 
       let queue = Promise.resolve();
+      let failures = 0;
       rl.on('line', (line) => {
         queue = queue.then(async () => {
           const l = line.trim();
@@ -181,6 +192,7 @@ export function registerOpenCommand(program: Command): void {
           try {
             await run(l);
           } catch (e) {
+            failures++;
             say(`error: ${(e as Error).message}`);
           }
           busy = false;
@@ -192,6 +204,8 @@ export function registerOpenCommand(program: Command): void {
       await queue;
       for (const t of tensors.values()) await t.free().catch(() => undefined);
       await session.close().catch(() => undefined);
+      // Piped commands (a script) that failed are the job's problem: exit 1 (options.ts).
+      if (failures > 0 && !process.stdin.isTTY) process.exitCode = EXIT_PROBLEM;
       process.exit();
     });
 }

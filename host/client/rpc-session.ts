@@ -17,6 +17,7 @@
 
 import { RpcClient, NDArray, DType, ProtocolError, RpcError, type DeviceInfo, type ProgressCallback } from './client.ts';
 import { RPCCode, TypeCode, callFuncPacket, type Value, type DLDataType } from './packet.ts';
+import { checkInt64, dtypeName, typedArrayOf } from './values.ts';
 
 export { NDArray, DType };
 export type { DeviceInfo, ProgressCallback, DLDataType };
@@ -98,9 +99,9 @@ export function toValue(a: Arg): Value {
   if (a instanceof Uint8Array) return { type: 'bytes', value: a };
   switch (typeof a) {
     case 'number':
-      return Number.isInteger(a) ? { type: 'int', value: BigInt(a) } : { type: 'float', value: a };
+      return Number.isInteger(a) ? { type: 'int', value: checkInt64(a) } : { type: 'float', value: a };
     case 'bigint':
-      return { type: 'int', value: a };
+      return { type: 'int', value: checkInt64(a) };
     case 'string':
       return { type: 'str', value: a };
     case 'boolean':
@@ -113,7 +114,6 @@ export function toValue(a: Arg): Value {
   }
 }
 
-const isDtype = (d: DLDataType, e: DLDataType): boolean => d.code === e.code && d.bits === e.bits && d.lanes === e.lanes;
 
 function dtypeOf(data: ArrayBufferView | readonly number[]): DLDataType {
   if (data instanceof Int8Array) return DType.int8;
@@ -130,11 +130,10 @@ function toBytes(data: ArrayBufferView | readonly number[], dtype: DLDataType): 
     const v = data as ArrayBufferView;
     return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   }
-  const arr = data as readonly number[];
-  const ctor = isDtype(dtype, DType.float32) ? Float32Array : isDtype(dtype, DType.int32) ? Int32Array
-    : isDtype(dtype, DType.uint32) ? Uint32Array : isDtype(dtype, DType.int16) ? Int16Array
-      : isDtype(dtype, DType.uint16) ? Uint16Array : isDtype(dtype, DType.int8) ? Int8Array : Uint8Array;
-  const t = ctor.from(arr);
+  // Plain numbers are checked against the dtype's range (RangeError), never wrapped.
+  const name = dtypeName(dtype);
+  if (name === undefined) throw new RangeError(`array(): no host conversion of numbers to dtype code ${dtype.code} bits ${dtype.bits} lanes ${dtype.lanes}; pass a typed array`);
+  const t = typedArrayOf(name, data as readonly number[]);
   return new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
 }
 
