@@ -225,6 +225,36 @@ describe('browser console in Chromium (page -> WebSocket -> urpc serve --web -> 
     }
   });
 
+  it('one page at a time: a second page waits in the queue (its status says so) and gets the device when the first disconnects', async () => {
+    const first = await browser!.newPage();
+    const second = await browser!.newPage();
+    try {
+      for (const p of [first, second]) {
+        await p.goto(serve!.url, WAIT);
+        await p.waitForSelector('body[data-ready=true]', WAIT);
+      }
+      await connectThroughPage(first, TOKEN);
+      // The second one connects from script with a 2 s connect deadline, which a queued page
+      // outlives (its turn comes when the first leaves; the server bounds the wait).
+      await second.evaluate(([url, token]) => {
+        void (window as unknown as { urpc: { connect(u: string, o: object): Promise<unknown> } }).urpc.connect(url!, { token, startTimeoutMs: 2000 });
+      }, [serve!.ws, TOKEN]);
+      await second.waitForFunction(() => /number 1 in the server's queue/.test(document.querySelector('#state-detail')?.textContent ?? ''), undefined, WAIT);
+      assert.equal(await second.getAttribute('body', 'data-state'), 'connecting');
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(await second.getAttribute('body', 'data-state'), 'connecting', await second.locator('.status').innerText());
+      await first.click('#disconnect');
+      await waitState(first, 'disconnected');
+      await waitState(second, 'connected');
+      await second.waitForSelector('button[data-fn="urpc.echo"]', WAIT);
+      await second.click('#disconnect');
+      await waitState(second, 'disconnected');
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('keyboard: tabs by arrow keys; the token travels in the first message: a wrong or missing one is refused with the reason, the URL never carries it', async () => {
     const page = await browser!.newPage();
     try {

@@ -15,6 +15,9 @@ export interface WsOptions {
   timeoutMs?: number;
   /** Told each time the server reports our place in its queue. */
   onQueued?: (place: number) => void;
+  /** Once queued, how long to wait for our turn (ms, default 120000; the server's --queue-timeout
+   * usually ends it first, with URPC-DENIED busy). */
+  queueTimeoutMs?: number;
 }
 
 /** A Transport over an open WebSocket; `ended` resolves with the reason once the link is gone. */
@@ -94,6 +97,7 @@ export async function openWebSocket(url: string, opts: WsOptions = {}): Promise<
   const rest = await new Promise<Uint8Array>((resolve, reject) => {
     let got = new Uint8Array(0);
     let finished = false;
+    let queued = false;
     const fail = (why: string): void => {
       if (finished) return;
       finished = true;
@@ -102,7 +106,7 @@ export async function openWebSocket(url: string, opts: WsOptions = {}): Promise<
       ws.close();
       reject(new TransportClosedError(`${url}: ${why}`));
     };
-    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms; is \`urpc serve --web\` running there?`), timeoutMs);
+    let timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms; is \`urpc serve --web\` running there?`), timeoutMs);
     ws.onopen = () => ws.send(`URPC-TOKEN ${token}\n`);
     ws.onerror = () => undefined; // 'close' follows with the reason
     ws.onclose = (ev) => fail(`connection closed before the device was ours${ev.code === 1006 ? ' (refused, or nothing is listening)' : ` (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`}`);
@@ -130,6 +134,12 @@ export async function openWebSocket(url: string, opts: WsOptions = {}): Promise<
         if (line.startsWith(DENIED)) return fail(`refused by the server: ${line.slice(DENIED.length)}`);
         const n = line.startsWith(WAIT) ? Number(line.slice(WAIT.length)) : NaN;
         if (!Number.isSafeInteger(n) || n < 1) return fail(`the server did not answer the token handshake (got '${line.slice(0, 40)}')`);
+        if (!queued) { // the connect deadline no longer applies: our turn comes when the other client leaves
+          queued = true;
+          clearTimeout(timer);
+          const q = opts.queueTimeoutMs ?? 120_000;
+          timer = setTimeout(() => fail(`waited ${q} ms in the server's queue for another client to leave`), q);
+        }
         opts.onQueued?.(n);
       }
     };
