@@ -7,7 +7,7 @@ import { ensureNative } from '../e2e/helpers.ts';
 import { openTransport } from '../../host/client/connect.ts';
 import { DeviceLink } from '../../host/tvm/device-link.ts';
 import { TvmRpcServer } from '../../host/tvm/rpc-server.ts';
-import { Raw, TvmRpcClient, handshakeBytes, readPacket, INIT_SERVER, RETURN_VOID, SHUTDOWN, str } from './tvm-client.ts';
+import { Raw, TvmRpcClient, handshakeBytes, readPacket, INIT_SERVER, RETURN_VOID, SHUTDOWN, str, tensorRoundTrip } from './tvm-client.ts';
 import { syscall, callFunc, readReply, int, RPCError } from '../microtvm-host/minrpc.ts';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -79,6 +79,11 @@ describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
     const big = await cl.request(callFunc(echo, [str('x'.repeat(5000))]));
     assert.equal(big.code, 5);
     assert.match((big as { message: string }).message, /exceeds what .* accepts/);
+    // A tensor as tvm.nd.array(...).numpy() moves it: copies split by GetCRTMaxPacketSize.
+    const data = new Uint8Array(5000).map((_, i) => (i * 7 + 3) & 0xff);
+    const rt = await tensorRoundTrip(cl, data);
+    assert.ok(Buffer.from(rt.back).equals(Buffer.from(data)));
+    assert.ok(rt.blocks >= 3, `split into ${rt.blocks} blocks under a ${rt.limit}-byte limit`);
     await assert.rejects(cl.call(123456n, []), RPCError); // the board's own exception comes through
     assert.deepEqual(await cl.call(echo, [int(7)]), { kind: 'value', value: { code: 0, v: 7n } }); // still serving
     cl.shutdown();

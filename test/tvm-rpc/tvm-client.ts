@@ -3,7 +3,7 @@
 // equally independent test/microtvm-host/minrpc.ts). What `tvm.rpc.connect(host, port, key)`
 // and `TrackerSession.request(key)` put on the wire, byte for byte, with a deadline on every read.
 import * as net from 'node:net';
-import { readReply, callReturn, syscall, callFunc, str, Code, T, type Val, type Returned, type Reply, RPCError } from '../microtvm-host/minrpc.ts';
+import { readReply, callReturn, syscall, callFunc, copyTo, copyFrom, str, Code, T, type Val, type Returned, type Reply, type Tensor, RPCError } from '../microtvm-host/minrpc.ts';
 
 /** A raw connection with bounded exact reads. */
 export class Raw {
@@ -160,3 +160,36 @@ export class RawTracker {
 }
 
 export { str, T };
+
+/** What `tvm.nd.array(data, remote.cpu())` then `.numpy()` do on a v0.13 client (spec §1.7): the
+ * size probe (GetCRTMaxPacketSize), DevAllocDataWithScope, copies split into blocks of
+ * limit - (44 + 8 * ndim) bytes with byte_offset rewritten per block, DevStreamSync, then
+ * DevFreeData. Returns the bytes read back and the number of copy packets each way. */
+export async function tensorRoundTrip(cl: TvmRpcClient, data: Uint8Array): Promise<{ back: Uint8Array; blocks: number; limit: number }> {
+  const probe = await cl.getFunction('tvm.rpc.server.GetCRTMaxPacketSize');
+  const lim = probe === 0n ? undefined : await cl.call(probe, []);
+  const limit = lim?.kind === 'value' && lim.value.code === 0 ? Number(lim.value.v) : Number.MAX_SAFE_INTEGER;
+  const t: Tensor = { data: 0n, devType: 1, devId: 0, dtype: [1, 8, 1], shape: [BigInt(data.length)], byteOffset: 0n };
+  const a = await cl.request(syscall(Code.DevAllocDataWithScope, [{ code: 7, v: t }, { code: 4 }]));
+  if (a.code !== 4 || a.vals[0]?.code !== T.Handle) throw new Error(`DevAllocDataWithScope answered ${JSON.stringify(a)}`);
+  const arr: Tensor = { ...t, data: (a.vals[0] as { v: bigint }).v };
+  const block = limit - (44 + 8 * 1);
+  let blocks = 0;
+  for (let at = 0; at < data.length; at += block) {
+    const r = await cl.request(copyTo({ ...arr, byteOffset: BigInt(at) }, data.subarray(at, at + block)));
+    if (r.code !== 4) throw new Error(`CopyToRemote at ${at}: ${JSON.stringify(r)}`);
+    blocks++;
+  }
+  const back = new Uint8Array(data.length);
+  for (let at = 0; at < data.length; at += block) {
+    const n = Math.min(block, data.length - at);
+    const r = await cl.request(copyFrom({ ...arr, byteOffset: BigInt(at) }, n));
+    if (r.code !== 8) throw new Error(`CopyFromRemote at ${at}: ${JSON.stringify(r)}`);
+    back.set(r.data, at);
+  }
+  const sync = await cl.request(syscall(15, [{ code: 6, v: [1, 0] }, { code: 3, v: 0n }]));
+  if (sync.code !== 4) throw new Error('DevStreamSync failed');
+  const free = await cl.request(syscall(14, [{ code: 6, v: [1, 0] }, { code: 3, v: arr.data }]));
+  if (free.code !== 4) throw new Error('DevFreeData failed');
+  return { back, blocks, limit };
+}
