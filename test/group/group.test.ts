@@ -37,8 +37,9 @@ describe('group: 4 native boards and 1 QEMU lm3s6965evb', function () {
     requireTools(this, QEMU_TOOLS);
     await ensureNative();
     await ensureBoard('qemu-lm3s6965evb');
-    g = await connectGroup(URIS, { timeoutMs: 20_000 });
+    g = await connectGroup(URIS, { timeoutMs: 20_000, perDevice: (_i, uri) => (uri.startsWith('qemu:') ? { timeoutMs: 30_000 } : {}) });
     pids = URIS.map((_, i) => devicePid(g, i));
+    assert.deepEqual(URIS.map((_, i) => g.session(i).client.timeoutMs), [20_000, 20_000, 30_000, 20_000, 20_000], 'perDevice options');
   });
   after(async () => {
     await g?.shutdown();
@@ -81,6 +82,22 @@ describe('group: 4 native boards and 1 QEMU lm3s6965evb', function () {
     await assert.rejects(g.syncAll(), (e: unknown) => e instanceof GroupError && e.failures.length === 1
       && /device 0 \(native\): urpc\.sleep: .*ended the session/.test(e.message));
     await g.syncAll(); // reported once
+  });
+
+  it('pipelining: a request on the wire to every device at once (5 sleeps unanswered together)', async () => {
+    await g.call('urpc.sleep', 0); // handles looked up (again, after the reboot above) before counting
+    const before = wire(g);
+    const sleeps = g.call('urpc.sleep', 60_000);
+    // Bounded wait on the session counters: each device has its sleep sent and unanswered.
+    const all = await waitFor(() => wire(g).every((w, i) => w.sent - before[i]!.sent === 1 && w.taken === before[i]!.taken), 20_000);
+    const seen = JSON.stringify(wire(g));
+    // End them: reboot every board (native: SIGUSR1, QEMU: the monitor's system_reset).
+    await Promise.all(URIS.map((_, i) => remote(g, i).session.transport.reset!()));
+    assert.ok(all, `${JSON.stringify(before)} -> ${seen}`);
+    await assert.rejects(sleeps, (e: unknown) => e instanceof GroupError && e.failures.length === N
+      && e.failures.every((f) => f.cause instanceof SessionResetError));
+    await assert.rejects(g.syncAll(), GroupError);
+    assert.deepEqual(await g.call('urpc.echo', 1), Array(N).fill(1));
   });
 
   it('collectives: scatter / gather / copy to and from device 0 are byte-exact', async () => {
