@@ -15,6 +15,8 @@
 //   6. group         16 native boards in one group: pipelined broadcast calls against the same
 //                    sessions one call at a time, and a run with one board killed (bench/group.ts)
 //   7. browser       the browser console's bundle: bytes raw and gzipped, by part (bench/browser-bundle.ts)
+//   8. cli           `urpc --help`, a one-shot `urpc call` over the same call in-process, and a
+//                    no-op `urpc build`, on the compiled package (bench/cli-startup.ts)
 //
 // Writes bench/results/<name>.json (figures, the goals with their verdicts, machine, versions,
 // commit), refreshes the table in bench/README.md and the plots bench/{sizes,latency,goodput}.svg.
@@ -47,6 +49,7 @@ import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
 import { RPC_PACKET_LIMIT } from '../firmware/rpc/config.ts';
 import { benchGroup } from './group.ts';
 import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from './report.ts';
+import { benchCli } from './cli-startup.ts';
 import { REPO } from '../host/repo.ts';
 import { percentile, median } from '../host/cli/stats.ts';
 import { benchBrowserBundle } from './browser-bundle.ts';
@@ -813,11 +816,12 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   const wire = benchWire();
   const browser = await benchBrowserBundle(path.join(work, 'web'));
   log(`browser bundle: ${browser.bundleBytes} B, ${browser.gzipBytes} B gzipped`);
+  const cli = await benchCli(work, native.output, o.quick, log);
   const goals = computeGoals(size, workPerByte, latency);
   meta.machine.loadAvgEnd = loadAvg();
   meta.durationS = Math.round((performance.now() - t0) / 1000);
   const result = {
-    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr }, browser,
+    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr }, browser, cli,
     targets: TARGETS, issueGoals: ISSUE_GOALS, reliableMode: reliable ? 'measured' : 'not available (no reliable option in host/client/session.ts)',
   };
   const name = o.name ?? `${date.slice(0, 10)}-${commit.slice(0, 7)}${o.quick ? '-quick' : ''}`;

@@ -177,6 +177,19 @@ describe('bench (quick run)', function () {
     assert.deepEqual([gr.kill.broadcasts, gr.kill.killedAfter, gr.kill.killedFailures, gr.kill.otherFailures, gr.kill.othersAnswered], [50, 25, 25, 0, 150]);
   });
 
+  it('cli: start-up, one-shot call overhead and no-op build, with verdicts that follow from the figures', () => {
+    const c = j.cli;
+    for (const k of ['nodeMs', 'helpMs', 'noopBuildMs']) num(c[k], `cli.${k}`);
+    for (const k of ['cliMs', 'inProcessMs', 'overheadMs']) num(c.call[k], `cli.call.${k}`);
+    assert.ok(Math.abs(c.call.overheadMs - (c.call.cliMs - c.call.inProcessMs)) <= 0.11, 'overhead = CLI call - in-process call');
+    assert.deepEqual(c.met, { help: c.helpMs <= c.goals.helpMs, callOverhead: c.call.overheadMs <= c.goals.callOverheadMs, noopBuild: c.noopBuildMs <= c.goals.noopBuildMs });
+    assert.deepEqual(c.goals, { helpMs: 300, callOverheadMs: 500, noopBuildMs: 1000 });
+    const md = renderReadme(j, 'results/q.json', '');
+    assert.ok(md.includes('## 8. CLI start-up and no-op build'));
+    const row = md.split('\n').find((l) => l.startsWith('| `urpc --help` |'));
+    assert.equal(row, `| \`urpc --help\` | ${c.helpMs} | ${c.nodeMs} | ≤ 300 | ${c.met.help ? 'met' : '**missed**'} |`);
+  });
+
   it('the README block and the three plots render from it; a second render replaces the block only', () => {
     const md = renderReadme(j, 'results/q.json', '');
     for (const h of ['## Goals', '## 1. Size', '## 2. Work per byte', '## 3. Latency', '## 4. Wire', '## 5. Transpile', '## 6. Group throughput', '## 7. Browser console bundle', 'Reliable mode cost on a clean link']) assert.ok(md.includes(h), h);
