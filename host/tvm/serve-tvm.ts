@@ -64,6 +64,10 @@ export async function serveTvm(uri: string, o: ServeTvmOptions): Promise<void> {
   }
   let reg: TrackerRegistration | undefined;
   if (o.tracker !== undefined) {
+    if (!isLoopbackHost(parseTrackerAddress(o.tracker).host) && isLoopbackHost(o.host) && o.trackerAddr === undefined) {
+      note(`warning: the tracker is on another host but this server listens on ${o.host}: the clients it sends here cannot ` +
+        'connect; use SSH tunnels and --tracker-addr 127.0.0.1 (docs/scale.md), or --allow-remote-tvm with a reachable --listen');
+    }
     reg = new TrackerRegistration({
       tracker: parseTrackerAddress(o.tracker), key, port, server, note,
       ...(o.trackerAddr !== undefined ? { customAddr: o.trackerAddr } : {}),

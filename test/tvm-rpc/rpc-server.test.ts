@@ -96,6 +96,25 @@ describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
     next.c.close();
   });
 
+  it("a client's memory is freed when its session ends (the board's micro session is renewed), not forwarded kShutdown", async () => {
+    const memFree = async (cl: TvmRpcClient): Promise<number> => {
+      const r = await cl.call(await cl.getFunction('urpc.info'), []);
+      assert.ok(r.kind === 'value' && r.value.code === 11);
+      return Number(/^mem_free=(\d+)$/m.exec((r.value as { v: string }).v)![1]);
+    };
+    const a = await TvmRpcClient.connect(port, 'stm32');
+    const base = await memFree(a);
+    const t = { data: 0n, devType: 1, devId: 0, dtype: [1, 8, 1] as [number, number, number], shape: [4000n], byteOffset: 0n };
+    const alloc = await a.request(syscall(17, [{ code: 7, v: t }, { code: 4 }]));
+    assert.equal(alloc.code, 4);
+    assert.ok(await memFree(a) < base);
+    a.shutdown(); // leaves without freeing
+    assert.equal((await a.c.closesWithin(5000)).closed, true);
+    const b = await TvmRpcClient.connect(port, 'stm32');
+    assert.equal(await memFree(b), base);
+    b.shutdown();
+  });
+
   it('a board that restarts between two requests ends the session with a kException saying so; the next client is served', async () => {
     const cl = await TvmRpcClient.connect(port, 'stm32');
     const echo = await cl.getFunction('urpc.echo');
