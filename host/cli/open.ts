@@ -12,7 +12,6 @@
 // dtype (int16 [70000] is an error, not a wrap). Exit: 0 after quit (or Ctrl-D), 1 when commands
 // piped in (not a terminal) failed, 2 when the first session cannot open.
 import type { Command } from 'commander';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -21,6 +20,8 @@ import { RemoteSession } from '../client/remote.ts';
 import { DType, NDArray, type Arg, type Ret } from '../client/rpc-session.ts';
 import { parseCliArg } from './call.ts';
 import { typedArrayOf } from '../client/values.ts';
+import { appendHistory, readHistory, HISTORY_LINES } from './repl-history.ts';
+import { nameTensors, tensorNameOf } from './repl-names.ts';
 import { addLinkOptions, command, fail, linkOptions, msOption, EXIT_PROBLEM, EXIT_USAGE, type LinkCliOptions } from './options.ts';
 
 const COMMANDS = ['functions', 'let', 'show', 'tensors', 'info', 'help', 'quit', 'exit'];
@@ -89,11 +90,10 @@ export function registerOpenCommand(program: Command): void {
       }
       const tensors = new Map<string, NDArray>();
       const historyFile = process.env.URPC_HISTORY ?? path.join(os.homedir(), '.urpc_history');
-      let history: string[] = [];
-      try { history = fs.readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500); } catch { /* none yet */ }
+      const history = readHistory(historyFile);
       const names = (): string[] => [...COMMANDS, ...fns.keys(), ...[...fns.keys()].filter((n) => n.startsWith('urpc.')).map((n) => n.slice(5)), ...[...tensors.keys()].map((t) => `$${t}`)];
       const rl = readline.createInterface({
-        input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY, history, historySize: 500,
+        input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY, history, historySize: HISTORY_LINES,
         completer: (line: string) => {
           const word = line.split(/\s+/).pop() ?? '';
           const hits = names().filter((n) => n.startsWith(word));
@@ -138,6 +138,7 @@ export function registerOpenCommand(program: Command): void {
       };
       console.log(`connected to ${uri}: ${fns.size} functions (type help, or Tab to complete)`);
 
+      let lastArgs: Arg[] = [];
       const arg = (w: string): Arg => {
         if (w.startsWith('$')) {
           const t = tensors.get(w.slice(1));
@@ -147,13 +148,18 @@ export function registerOpenCommand(program: Command): void {
         return parseCliArg(w);
       };
       const run = async (line: string): Promise<void> => {
+        lastArgs = [];
         const words = splitWords(line);
         const [cmd, ...rest] = words;
         if (cmd === undefined) return;
         if (lost !== undefined) await reconnect();
         if (cmd === 'help' || cmd === '?') return say(HELP);
         if (cmd === 'functions') return say([...fns].map(([n, sig]) => `  ${n} ${sig}`).join('\n') || '(urpc.info listed none)');
-        if (cmd === 'info') return say(infoText.trimEnd());
+        if (cmd === 'info') {
+          // Asked again each time: free memory changes with every tensor.
+          infoText = String(await session.functions.info());
+          return say(infoText.trimEnd());
+        }
         if (cmd === 'tensors') return say([...tensors].map(([n, t]) => `  ${n}: ${Object.entries(DType).find(([, d]) => d.code === t.dtype.code && d.bits === t.dtype.bits)?.[0]} [${t.shape.join(', ')}]`).join('\n') || '(none)');
         if (cmd === 'let') {
           const m = /^let\s+([A-Za-z_]\w*)\s*=\s*(?:(empty)\s+(\w+)\s+(\d+)|(\w+)\s*(\[.*\]))\s*$/.exec(line.trim());
@@ -175,26 +181,48 @@ export function registerOpenCommand(program: Command): void {
           return say(`[${Array.from(new TYPED[dt](copy.buffer, 0, t.size) as ArrayLike<number>).join(', ')}]`);
         }
         const args = rest.map(arg);
+        lastArgs = args;
         const t0 = performance.now();
         const short = cmd.replace(/^urpc\./, '');
         const r: Ret | Ret[] = short === 'echo' ? await session.functions.echo(...args) : await session.call(cmd, ...args);
-        say(`${fmt(r)}   (${(performance.now() - t0).toFixed(2)} ms)`);
+        const named = (v: Ret | Ret[]): string => (Array.isArray(v) ? v.map(named).join(' ') : tensorNameOf(v, tensors) ?? fmt(v));
+        say(`${named(r)}   (${(performance.now() - t0).toFixed(2)} ms)`);
       };
 
       let queue = Promise.resolve();
       let failures = 0;
+      // Ctrl-C while a call waits: stop waiting for it (the session keeps it: its reply is taken
+      // and dropped before the next request is answered, so nothing gets out of step).
+      let abandon: (() => void) | undefined;
+      rl.on('SIGINT', () => {
+        if (abandon !== undefined) {
+          abandon();
+          return;
+        }
+        // Idle: Ctrl-C clears the line being typed (Ctrl-D or exit leaves).
+        if (rl.line === '') say('(Ctrl-D or exit leaves)');
+        rl.write(null, { ctrl: true, name: 'u' });
+        process.stdout.write('\n');
+        rl.prompt();
+      });
       rl.on('line', (line) => {
         queue = queue.then(async () => {
           const l = line.trim();
           if (l === 'quit' || l === 'exit') { rl.close(); return; }
-          if (l !== '') fs.appendFileSync(historyFile, `${l}\n`);
+          if (l !== '') appendHistory(historyFile, l);
           busy = true;
+          const abandoned = new Promise<'abandoned'>((resolve) => { abandon = () => resolve('abandoned'); });
+          const running = run(l);
           try {
-            await run(l);
+            if ((await Promise.race([running, abandoned])) === 'abandoned') {
+              running.catch(() => undefined);
+              say('^C: call abandoned (its reply, when it comes, is dropped; the session goes on)');
+            }
           } catch (e) {
             failures++;
-            say(`error: ${(e as Error).message}`);
+            say(`error: ${nameTensors((e as Error).message, tensors, lastArgs)}`);
           }
+          abandon = undefined;
           busy = false;
           rl.prompt();
         });
