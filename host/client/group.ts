@@ -15,13 +15,13 @@
 // point (sync(i), syncAll()), so commands issued without `await` never raise an unhandled
 // rejection and are never lost. A failure names its device (index, URI) and command; the other
 // devices go on, unless `failFast`: then the first failure stops the group (queued commands are
-// cancelled, new ones refused). A device whose link is gone is down: its later commands fail at
-// once instead of waiting for a deadline.
+// cancelled, new ones refused). A device whose link is gone, or that missed two deadlines in a
+// row, is down: its later commands fail at once instead of waiting for a deadline each.
 //
 // Values that live on every device (a tensor or function per device, Disco's DRef) are DRef
 // objects; passed as an argument, device i gets its own value. Collectives (broadcast, scatter,
 // gather, allreduce, allgather) move the bytes through the host (group-data.ts). Browser-safe: no Node imports.
-import { NDArray, RpcError, DType } from './client.ts';
+import { NDArray, RpcError, DType, TimeoutError } from './client.ts';
 import { connect, type ConnectOptions } from './connect.ts';
 import type { Arg, DeviceFunction, Ret, RpcSession } from './rpc-session.ts';
 import type { DLDataType } from './packet.ts';
@@ -138,7 +138,7 @@ export interface DeviceStatus {
   queued: number;
   done: number;
   failed: number;
-  /** Why the device is down (its link is gone), if it is. */
+  /** Why the device is down (its link is gone, or it missed two deadlines in a row), if it is. */
   down?: string;
 }
 
@@ -152,11 +152,20 @@ interface Worker {
   done: number;
   failed: number;
   down: DeviceError | undefined;
+  /** Deadlines missed in a row (DOWN_AFTER_TIMEOUTS of them: the device is down). */
+  timeouts: number;
   /** Failures not yet reported by a sync point. */
   unreported: DeviceError[];
 }
 
 const noop = (): void => undefined;
+
+/** A device that misses this many deadlines in a row (a reply, then the session re-opening) is
+ * down: without it, a board that hangs with its link open would cost every queued command a
+ * full deadline. */
+export const DOWN_AFTER_TIMEOUTS = 2;
+
+const isTimeout = (e: Error): boolean => e instanceof TimeoutError || e.name === 'TimeoutError';
 
 /** A link failure: the device will not answer again. */
 function linkGone(e: Error): boolean {
@@ -177,7 +186,7 @@ export class DeviceGroup {
     this.uris = uris;
     this.failFast = opts.failFast === true;
     this.workers = sessions.map((session, index) => ({
-      index, uri: uris[index]!, session, tail: Promise.resolve(), queued: 0, done: 0, failed: 0, down: undefined, unreported: [],
+      index, uri: uris[index]!, session, tail: Promise.resolve(), queued: 0, done: 0, failed: 0, down: undefined, timeouts: 0, unreported: [],
     }));
   }
 
@@ -217,6 +226,7 @@ export class DeviceGroup {
       return run(w.session);
     }).then((r) => {
       w.done++;
+      w.timeouts = 0;
       return r;
     }, (e: unknown) => {
       throw this.failed(w, command, e instanceof Error ? e : new RpcError(String(e)));
@@ -237,7 +247,8 @@ export class DeviceGroup {
     const e = cause instanceof DeviceError ? cause : new DeviceError(w.index, w.uri, command, cause);
     w.failed++;
     if (!this.closed) w.unreported.push(e);
-    if (w.down === undefined && linkGone(cause)) w.down = e;
+    w.timeouts = isTimeout(cause) ? w.timeouts + 1 : 0;
+    if (w.down === undefined && (linkGone(cause) || w.timeouts >= DOWN_AFTER_TIMEOUTS)) w.down = e;
     if (this.failFast && this.stopped === undefined && !this.closed) this.stopped = e;
     return e;
   }

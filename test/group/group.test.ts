@@ -275,6 +275,30 @@ describe('group: failFast and opening', function () {
     assert.ok(await waitFor(() => pids.every((p) => !running(p)), 5000));
   });
 
+  it('a board that hangs with its link open (SIGSTOP) is down after two missed deadlines; its other calls fail at once', async function () {
+    this.timeout(20_000); // 30 calls x a 500 ms deadline would take 15 s; down after two, it takes about 2 s
+    const g = await connectGroup(['native', 'native', 'native'], { timeoutMs: 500, firstTimeoutMs: 500, startTimeoutMs: 1000 });
+    const frozen = devicePid(g, 1);
+    try {
+      await g.call('urpc.echo', 0);
+      const before = wire(g);
+      process.kill(frozen, 'SIGSTOP');
+      const calls = await Promise.all(Array.from({ length: 30 }, (_, k) => g.call('urpc.echo', k).catch((e: unknown) => e)));
+      for (const [k, r] of calls.entries()) {
+        assert.ok(r instanceof GroupError && r.devices.join() === '1', `call ${k}`);
+        assert.deepEqual([r.results[0], r.results[2]], [k, k]);
+      }
+      const causes = calls.map((r) => (r as GroupError).failures[0]!.cause);
+      assert.deepEqual(causes.slice(0, 2).map((c) => c.name), ['TimeoutError', 'TimeoutError']);
+      assert.ok(causes.slice(2).every((c) => /^the device is down since urpc\.echo: .*(no reply|handshake failed)/.test(c.message)), causes[2]!.message);
+      assert.ok(wire(g)[1]!.sent - before[1]!.sent <= 2, 'at most two requests sent to the frozen board');
+      assert.match(g.status()[1]!.down ?? '', /device 1 \(native\): urpc\.echo: /);
+    } finally {
+      process.kill(frozen, 'SIGCONT');
+      await g.shutdown();
+    }
+  });
+
   it('a device that cannot be opened fails connectGroup with its index and URI; the opened ones are closed', async () => {
     await assert.rejects(connectGroup(['native', 'native:/nonexistent/firmware']), (e: unknown) => e instanceof GroupError
       && e.failures.length === 1 && e.failures[0]!.index === 1 && e.failures[0]!.uri === 'native:/nonexistent/firmware'
