@@ -181,6 +181,19 @@ describe('browser console in Chromium (page -> WebSocket -> urpc serve --web -> 
       await page.evaluate(() => (window as unknown as { urpc: { session: { functions: { log(...a: number[]): Promise<void> } } } }).urpc.session.functions.log(42));
       await page.waitForFunction(() => (document.querySelector('#log-lines')?.textContent ?? '').includes('urpc.log 42'), undefined, WAIT);
       await screenshot(page, 'reconnected');
+
+      // The device reboots with the link up (SIGUSR1: the native board's reset): the page stays
+      // connected, notes the reset and drops its tensors; the next call opens a new session.
+      await page.evaluate(() => (window as unknown as { urpc: { showTensor(t: unknown): Promise<string>; session: { array(d: Uint8Array): Promise<unknown> } } })
+        .urpc.session.array(new Uint8Array([1, 2, 3])).then((t) => (window as unknown as { urpc: { showTensor(t: unknown): Promise<string> } }).urpc.showTensor(t)));
+      const [fw2] = firmwareOf(serve!.p.pid!);
+      process.kill(fw2!, 'SIGUSR1');
+      await page.waitForFunction(() => /device reset: .*ended the session/.test(document.querySelector('#log-lines')?.textContent ?? ''), undefined, WAIT);
+      assert.equal(await page.getAttribute('body', 'data-state'), 'connected');
+      assert.match(await page.locator('#panel-tensors').innerText(), /Tensors from before were dropped: the device reset/);
+      assert.ok((await roundTrip(page, data.subarray(0, 3000))).equals(data.subarray(0, 3000)));
+      assert.deepEqual(firmwareOf(serve!.p.pid!), [fw2], 'the same firmware process, rebooted in place');
+      assert.equal(await page.evaluate(() => (window as unknown as { urpc: { connection: { sessions: number } } }).urpc.connection.sessions), 2, 'no reconnect of the link');
       assert.match(serve!.err(), /device link ended/);
       assert.deepEqual(errors, []);
     } finally {

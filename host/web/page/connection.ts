@@ -26,6 +26,9 @@ export interface ConnectionEvents {
   /** A new session (first connect or reconnect): function handles and tensors from before are gone. */
   session: (s: RemoteSession) => void;
   log: (text: string) => void;
+  /** The device reset with the link up (it rebooted): its session ended, the next call opens a new
+   * one, and its memory (tensors) from before is gone. */
+  reset: (why: string) => void;
 }
 
 type Ended = { ended: Promise<string> };
@@ -40,7 +43,7 @@ export class Connection {
   /** The current session's link (closed before a reconnect: a serial port must be released to re-open). */
   private link: { close(): Promise<void> } | undefined;
   private generation = 0;
-  private readonly listeners: { [K in keyof ConnectionEvents]: Set<ConnectionEvents[K]> } = { state: new Set(), session: new Set(), log: new Set() };
+  private readonly listeners: { [K in keyof ConnectionEvents]: Set<ConnectionEvents[K]> } = { state: new Set(), session: new Set(), log: new Set(), reset: new Set() };
 
   on<K extends keyof ConnectionEvents>(event: K, f: ConnectionEvents[K]): void {
     this.listeners[event].add(f);
@@ -63,6 +66,11 @@ export class Connection {
     const uri = target.kind === 'websocket' ? target.url : transport.name;
     const s = await RemoteSession.open(uri, transport, this.opts);
     this.link = transport;
+    const onReset = s.session.onReset; // RemoteSession's: fails the waiting call, forgets handles
+    s.session.onReset = (e) => {
+      onReset(e);
+      if (this.session === s) this.emit('reset', e.message);
+    };
     for (const t of s.logs) this.emit('log', t); // lines that came with the handshake
     s.on('log', (t) => this.emit('log', t));
     const gen = this.generation;

@@ -79,6 +79,10 @@ conn.on('session', (s) => {
   void functions.refresh(s).catch((e: Error) => functions.clear(`cannot list functions: ${e.message}`));
 });
 conn.on('log', (t) => logs.device(t));
+conn.on('reset', (why) => {
+  logs.note(`device reset: ${why}`);
+  tensors.forget('the device reset');
+});
 
 export interface UrpcConnectOptions extends ConnectionOptions {
   /** WebSocket: the `urpc serve --token`, sent in the first message. */
