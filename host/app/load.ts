@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { AppTable } from '../../firmware/rpc/ctx.ts';
 import { REPO, BUILD_ROOT } from '../repo.ts';
 import { generateApp, type AppFunction } from './generate.ts';
+import { ensureTsLoader } from '../ts-loader.ts';
 import { installPanicSites } from './panic-site.ts';
 
 export interface LoadedApp extends AppTable {
@@ -23,6 +24,7 @@ export async function loadApp(appDir: string, outDir?: string): Promise<LoadedAp
   const out = outDir ?? path.join(BUILD_ROOT, 'local', rel || 'app');
   const g = generateApp(appDir, out);
   installPanicSites();
+  ensureTsLoader(); // the package has no tsx
   const mod = (await import(pathToFileURL(g.registry).href)) as { AppRegistry: new () => AppTable };
   return Object.assign(new mod.AppRegistry(), { functions: g.functions });
 }

@@ -91,7 +91,7 @@ describe('the urpc package outside its repository (npm pack, install, urpc init)
     assert.equal(api.trim(), `file://${pkg}/dist/host/index.js function function function`);
   });
 
-  it('urpc init p; in p with the tarball installed: npm test (its tsc included) and npm start pass', async () => {
+  it('urpc init p; in p with the tarball installed: npm test (its tsc included), npm start, call local --app and difftest pass', async () => {
     await ok('npx', ['urpc', 'init', 'p'], tmp);
     p = path.join(tmp, 'p');
     await ok('npm', [...NPM_I, tarball], p);
@@ -104,6 +104,25 @@ describe('the urpc package outside its repository (npm pack, install, urpc init)
     assert.match(start, /^ts2c: build\/native\/gen is up to date$/m, 'npm test built the same board: nothing to lower again');
     assert.match(start, /^madd\(6, 7, 100\) = 142$/m);
     assert.match(start, /^total\(\[1, 2, 3, 4\]\) = 10$/m);
+    // The app's FwTS in-process, without tsx (host/ts-loader.ts): what the native board answered.
+    const local = await ok('npx', ['urpc', 'call', 'local', '--app', 'app', 'madd', '6', '7', '100'], p);
+    assert.equal(local.trim(), '142');
+    // urpc difftest of a FwTS module that imports urpc/fwts: Node (the package's JavaScript) against its C.
+    fs.mkdirSync(path.join(p, 'dt'));
+    fs.writeFileSync(path.join(p, 'dt', 'sum.ts'), [
+      "import { u8, u32, wr8, type Bytes } from 'urpc/fwts';",
+      'export function main(input: Bytes, output: Bytes): u32 {',
+      '  let s: u32 = u32(0);',
+      '  for (let i = u32(0); i < input.length; i++) {',
+      '    s = u32(s + input[i]);',
+      '  }',
+      '  wr8(output, 0, u8(s));',
+      '  return u32(1);',
+      '}',
+      '',
+    ].join('\n'));
+    const dt = await ok('npx', ['urpc', 'difftest', 'dt/sum.ts', '--cases', '20'], p);
+    assert.match(dt, /^OK .*: \d+ cases x \d+ builds, 0 mismatching cases, 0 sanitizer reports, 0 build failures, 0 Node errors/m);
   });
 
   it('a host script calling the app through its generated types type-checks (above); a wrong argument type or an unknown function fails tsc', async () => {

@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Bytes, LogSink } from '../../../firmware/lib/prelude.ts';
 import { hex } from './inputs.ts';
+import { ensureTsLoader } from '../../../host/ts-loader.ts';
 
 export interface Outcome {
   status: 0 | 1 | 2;
@@ -48,7 +49,8 @@ const asBytes = (a: Uint8Array): Bytes => a as unknown as Bytes;
 let preludeSetSink: ((s: LogSink | null) => void) | undefined;
 async function setLogSink(s: LogSink | null): Promise<void> {
   if (!preludeSetSink) {
-    const p = (await import(new URL('../../../firmware/lib/prelude.ts', import.meta.url).href)) as { setLogSink: (s: LogSink | null) => void };
+    const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts'; // the package's dist/, or the sources
+    const p = (await import(new URL(`../../../firmware/lib/prelude.${ext}`, import.meta.url).href)) as { setLogSink: (s: LogSink | null) => void };
     preludeSetSink = p.setLogSink;
   }
   preludeSetSink(s);
@@ -63,6 +65,7 @@ export async function runNode(tsPath: string, inputs: readonly Uint8Array[], out
   try {
     let mod: Record<string, unknown>;
     try {
+      ensureTsLoader(); // the package has no tsx
       mod = (await import(`${pathToFileURL(tsPath).href}?difftest=${++importCounter}`)) as Record<string, unknown>;
     } catch (e) {
       res.init = classify(e);
