@@ -357,7 +357,9 @@ export class DeviceGroup {
    * Resolves to the result's bytes. */
   allreduce(t: GroupTensor, op: ReduceOp = 'sum', out: GroupTensor = t): Promise<Uint8Array> {
     if (op !== 'sum' && op !== 'min' && op !== 'max') {
-      return Promise.reject(new RpcError(`allreduce: unknown op '${String(op)}' (sum, min or max)`));
+      const bad = Promise.reject(new RpcError(`allreduce: unknown op '${String(op)}' (sum, min or max)`));
+      bad.catch(noop); // like every command: no unhandled rejection when not awaited
+      return bad;
     }
     return this.exchange(`allreduce ${op}`, t, out, (parts) => reduceParts(parts.map((p) => p.bytes), parts[0]!.dtype, op));
   }
