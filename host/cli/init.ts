@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { initProject, InitError } from '../project/init.ts';
+import { command, fail, EXIT_USAGE } from './options.ts';
 
 export function registerInitCommand(program: Command): void {
-  program
-    .command('init')
+  command(program, 'init')
     .description('create a urpc project: device functions in app/, a typed host script, a test, PlatformIO boards')
     .argument('<dir>', 'the new project folder (must not exist, or be empty)')
     .addHelpText('after', '\nExample:\n  urpc init blink && cd blink && npm install && npm start')
@@ -16,8 +16,7 @@ export function registerInitCommand(program: Command): void {
         r = initProject(dir);
       } catch (e) {
         if (!(e instanceof InitError)) throw e;
-        console.error(`urpc init: ${e.message}`);
-        process.exitCode = 2;
+        fail('init', e, {}, EXIT_USAGE);
         return;
       }
       const { generateApp } = await import('../app/generate.ts');
