@@ -146,8 +146,10 @@ export class RpcTcpBridge implements Transport, SessionListener {
   async write(data: Uint8Array): Promise<void> {
     if (this.ended !== undefined) throw new TransportClosedError(`${this.name} is closed`);
     this.session.receive(asBytes(data));
-    // Answers (the handshake Reply) go back asynchronously, as from a real link.
-    queueMicrotask(() => this.flush());
+    // Answers (the handshake Reply) go back on a later turn, as from a real link: a Reply
+    // delivered before the host's write has resolved reaches it before it waits for one, and it
+    // would then wait its whole retry period (1 s) before seeing the session open.
+    setImmediate(() => this.flush());
   }
 
   onData(handler: (data: Uint8Array) => void): void { this.dataHandler = handler; }

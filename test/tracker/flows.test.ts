@@ -85,7 +85,9 @@ describe('tracker flows: register, request, session, re-register, tracker restar
 
   it("connect('tracker:host:port/key') gets a session through the tracker; an unknown key fails within the deadline", async () => {
     const n = puts().length;
-    const s = await connect(`tracker:127.0.0.1:${tracker.port}/stm32`, { startTimeoutMs: 10_000 });
+    // retryMs of 10 min: the link answers the first Init (a link that answered too early made the
+    // host wait out its whole retry period, ~1 s by default; here the test would time out).
+    const s = await connect(`tracker:127.0.0.1:${tracker.port}/stm32`, { startTimeoutMs: 600_000, retryMs: 600_000 });
     try {
       assert.deepEqual(await s.functions.echo(5, 'five'), [5, 'five']);
       const t = await s.array(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
