@@ -6,7 +6,8 @@
 //   export function scale(t: Tensor, k: i32): i32 { ... }
 //
 // Parameters: u8 u16 u32 i8 i16 i32 (range-checked integers), boolean, Tensor (a device tensor
-// passed by the host as an NDArray). Return types: void, u8 u16 u32 i8 i16 i32, boolean.
+// passed by the host as an NDArray), Str (a string), Blob (a Uint8Array). Return types: void,
+// u8 u16 u32 i8 i16 i32, boolean, Str (textOf(bytes)), Blob (blobOf(bytes)).
 // A panic inside a device function fails that call only (firmware/rpc/contain.ts).
 // A Tensor is a view of memory the device allocated: bytes() is exactly the tensor's extent
 // (byte_offset .. byte_offset + nbytes), so every access is bounds-checked (rd*/wr* panic past
@@ -17,8 +18,9 @@
 export * from '../lib/prelude.ts';
 
 import {
-  u8, u16, u32, i8, i16, i32, bytes, mul32, panic, Panic, rd8, wr8, rd16le, wr16le, rd32le, wr32le, type Bytes, type bool,
+  u8, u16, u32, i8, i16, i32, bytes, copy, mul32, panic, Panic, rd8, wr8, rd16le, wr16le, rd32le, wr32le, type Bytes, type bool,
 } from '../lib/prelude.ts';
+import type { Writer } from '../rpc/wire.ts';
 
 /** DLPack dtype codes (Tensor.dtypeCode()). */
 export const DType = { Int: 0, UInt: 1, Float: 2 } as const;
@@ -139,6 +141,77 @@ export class Tensor {
     wr32le(this.shape, mul32(this.nd, u32(4)), extent);
     this.nd = u32(this.nd + 1);
   }
+}
+
+/** A str argument (TVM type code 11; the host passes a string, sent as its UTF-8 bytes): a
+ * read-only view of the request, valid during the call. Returned from a function (textOf()), it
+ * is the function's str result. */
+export class Str {
+  private data: Bytes = UNBOUND;
+
+  /** Length in bytes. */
+  length(): u32 {
+    return this.data.length;
+  }
+  /** Byte i (bounds-checked: panics past the end). */
+  at(i: u32): u8 {
+    return rd8(this.data, i);
+  }
+  /** Copies every byte into dst at `at` (panics unless they fit). */
+  copyTo(dst: Bytes, at: u32): void {
+    copy(dst, at, this.data);
+  }
+  /** Used by the generated wrappers. */
+  bind(data: Bytes): void {
+    this.data = data;
+  }
+  /** Used by the generated wrappers: the bytes of a str result. */
+  writeTo(w: Writer): void {
+    w.putBytes(this.data);
+  }
+}
+
+/** A bytes argument (TVM type code 12; the host passes a Uint8Array): a read-only view of the
+ * request, valid during the call. Returned from a function (blobOf()), it is a bytes result. */
+export class Blob {
+  private data: Bytes = UNBOUND;
+
+  length(): u32 {
+    return this.data.length;
+  }
+  /** Byte i (bounds-checked: panics past the end). */
+  at(i: u32): u8 {
+    return rd8(this.data, i);
+  }
+  /** Copies every byte into dst at `at` (panics unless they fit). */
+  copyTo(dst: Bytes, at: u32): void {
+    copy(dst, at, this.data);
+  }
+  /** Used by the generated wrappers. */
+  bind(data: Bytes): void {
+    this.data = data;
+  }
+  /** Used by the generated wrappers: the bytes of a bytes result. */
+  writeTo(w: Writer): void {
+    w.putBytes(this.data);
+  }
+}
+
+const TEXT_RESULT = new Str();
+const BLOB_RESULT = new Blob();
+
+/** The str result `b` (its bytes, UTF-8 for the host): `return textOf(view(buf, 0, n));`. b must
+ * stay unchanged until the function returns (a module-level buffer, or a Str argument's bytes
+ * copied there). */
+export function textOf(b: Bytes): Str {
+  TEXT_RESULT.bind(b);
+  return TEXT_RESULT;
+}
+
+/** The bytes result `b` (see textOf). */
+export function blobOf(b: Bytes): Blob {
+  BLOB_RESULT.bind(b);
+  return BLOB_RESULT;
 }
 
 let failed: bool = false;

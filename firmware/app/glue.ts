@@ -9,7 +9,7 @@ import type { Args } from '../rpc/wire.ts';
 import { Msg } from '../rpc/messages.ts';
 import { TypeCode } from '../rpc/codes.ts';
 import { tensorDecode, tensorBind, TENSOR_HEAD_BYTES } from '../rpc/tensor.ts';
-import { type Tensor, TENSOR_MAX_DIMS, failureClear, failureSet, failureCode } from './api.ts';
+import { type Tensor, type Str, type Blob, TENSOR_MAX_DIMS, failureClear, failureSet, failureCode } from './api.ts';
 
 /** The integer parameter types. */
 export const IntKind = { U8: 0, U16: 1, U32: 2, I8: 3, I16: 4, I32: 5 } as const;
@@ -93,6 +93,26 @@ export function argTensor(c: Ctx, a: Args, i: u32, t: Tensor): Msg {
   return Msg.Ok;
 }
 
+/** Argument i is a str (type code 11); binds s to its bytes (a view of the request). */
+export function argStr(c: Ctx, a: Args, i: u32, s: Str): Msg {
+  const tc: u32 = a.code(i);
+  if (tc !== TypeCode.Str) {
+    return c.err.set2(Msg.AppWantStr, i, tc);
+  }
+  s.bind(a.str(i));
+  return Msg.Ok;
+}
+
+/** Argument i is bytes (type code 12); binds b to them (a view of the request). */
+export function argBlob(c: Ctx, a: Args, i: u32, b: Blob): Msg {
+  const tc: u32 = a.code(i);
+  if (tc !== TypeCode.Bytes) {
+    return c.err.set2(Msg.AppWantBytes, i, tc);
+  }
+  b.bind(a.str(i));
+  return Msg.Ok;
+}
+
 /** Before the user's function runs. */
 export function callBegin(): void {
   failureClear();
@@ -137,6 +157,28 @@ export function retBool(c: Ctx, v: bool): Msg {
     return Msg.AppFailed;
   }
   c.out.retBool(v);
+  return Msg.Ok;
+}
+
+/** A str result (type code 11). */
+export function retStr(c: Ctx, v: Str): Msg {
+  if (failed(c)) {
+    return Msg.AppFailed;
+  }
+  c.out.beginStr(u32(TypeCode.Str));
+  v.writeTo(c.out);
+  c.out.endStr();
+  return Msg.Ok;
+}
+
+/** A bytes result (type code 12). */
+export function retBlob(c: Ctx, v: Blob): Msg {
+  if (failed(c)) {
+    return Msg.AppFailed;
+  }
+  c.out.beginStr(u32(TypeCode.Bytes));
+  v.writeTo(c.out);
+  c.out.endStr();
   return Msg.Ok;
 }
 

@@ -8,8 +8,8 @@
 //   <app>/app.d.ts         host types: `interface AppFunctions { scale(t: NDArray, k: number):
 //                          Promise<number> }` for connect<AppFunctions>(...).
 //
-// Parameter types: u8 u16 u32 i8 i16 i32, boolean (or bool), Tensor (firmware/app/api.ts).
-// Return types: void, u8 u16 u32 i8 i16 i32, boolean. The wire name of a function is its
+// Parameter types: u8 u16 u32 i8 i16 i32, boolean (or bool), Tensor, Str (a string), Blob (a
+// Uint8Array) (firmware/app/api.ts). Return types: void, u8 u16 u32 i8 i16 i32, boolean, Str, Blob. The wire name of a function is its
 // exported name; app function k gets registry index FN_COUNT + k (after the built-ins).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,7 +22,7 @@ import { AppError, appModules } from './modules.ts';
 
 export { AppError, appModules };
 
-export type ParamKind = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32' | 'bool' | 'tensor';
+export type ParamKind = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32' | 'bool' | 'tensor' | 'str' | 'bytes';
 export type ReturnKind = Exclude<ParamKind, 'tensor'> | 'void';
 
 export interface AppFunction {
@@ -57,7 +57,10 @@ function kindOf(t: ts.Type, checker: ts.TypeChecker): ParamKind | 'void' | undef
   if ((t.flags & ts.TypeFlags.Void) !== 0) return 'void';
   const sym = t.getSymbol();
   const decl = sym?.declarations?.[0];
-  if (sym?.name === 'Tensor' && decl !== undefined && path.resolve(decl.getSourceFile().fileName) === API) return 'tensor';
+  const fromApi = decl !== undefined && path.resolve(decl.getSourceFile().fileName) === API;
+  if (fromApi && sym?.name === 'Tensor') return 'tensor';
+  if (fromApi && sym?.name === 'Str') return 'str';
+  if (fromApi && sym?.name === 'Blob') return 'bytes';
   void checker;
   return undefined;
 }
@@ -92,7 +95,7 @@ export function readApp(dir: string): { functions: AppFunction[]; modules: strin
         const k = kindOf(fe.checker.getTypeAtLocation(p), fe.checker);
         if (k === undefined || k === 'void') {
           problems.push(`${where(p)}: parameter '${p.name.getText(sf)}' of ${name}: type ${p.type?.getText(sf) ?? '?'} is not ` +
-            'a device function parameter type (u8 u16 u32 i8 i16 i32 boolean Tensor)');
+            'a device function parameter type (u8 u16 u32 i8 i16 i32 boolean Tensor Str Blob)');
         } else {
           params.push({ name: p.name.getText(sf), kind: k });
         }
@@ -101,7 +104,7 @@ export function readApp(dir: string): { functions: AppFunction[]; modules: strin
       const rk = sig ? kindOf(sig.getReturnType(), fe.checker) : undefined;
       if (rk === undefined || rk === 'tensor') {
         problems.push(`${where(st.name)}: ${name} returns ${st.type?.getText(sf) ?? '?'}; a device function returns void, ` +
-          'u8 u16 u32 i8 i16 i32 or boolean');
+          'u8 u16 u32 i8 i16 i32, boolean, Str or Blob');
         continue;
       }
       if (RESERVED.has(name)) {
@@ -135,7 +138,7 @@ function rel(from: string, to: string): string {
 
 const INT_KIND: Record<string, string> = { u8: 'U8', u16: 'U16', u32: 'U32', i8: 'I8', i16: 'I16', i32: 'I32' };
 
-function wrapper(f: AppFunction, tensors: Map<number, string>): string {
+function wrapper(f: AppFunction, tensors: Map<number, string>, views: Map<string, string>): string {
   const lines: string[] = [];
   lines.push(`/** ${f.name}${f.signature} (${path.basename(f.file)}) */`);
   lines.push(`function call_${f.name}(c: Ctx, a: Args): Msg {`);
@@ -148,6 +151,11 @@ function wrapper(f: AppFunction, tensors: Map<number, string>): string {
       const obj = `ARG_T${t++}`;
       tensors.set(t, obj);
       check = `argTensor(c, a, u32(${i}), ${obj})`;
+      args.push(obj);
+    } else if (p.kind === 'str' || p.kind === 'bytes') {
+      const obj = `ARG_${p.kind === 'str' ? 'S' : 'B'}${i}`;
+      views.set(obj, p.kind === 'str' ? 'Str' : 'Blob');
+      check = `${p.kind === 'str' ? 'argStr' : 'argBlob'}(c, a, u32(${i}), ${obj})`;
       args.push(obj);
     } else if (p.kind === 'bool') {
       check = `argBool(c, a, u32(${i}))`;
@@ -166,6 +174,12 @@ function wrapper(f: AppFunction, tensors: Map<number, string>): string {
       break;
     case 'bool':
       lines.push(`  const r: boolean = ${call};`, `  return retBool(c, r);`);
+      break;
+    case 'str':
+      lines.push(`  const r: Str = ${call};`, `  return retStr(c, r);`);
+      break;
+    case 'bytes':
+      lines.push(`  const r: Blob = ${call};`, `  return retBlob(c, r);`);
       break;
     default:
       lines.push(`  const r: ${f.ret} = ${call};`,
@@ -193,7 +207,10 @@ function firmwareImport(outDir: string, p: string): string {
 export function renderRegistry(functions: AppFunction[], outDir: string, appDir: string): string {
   const fw = (p: string): string => firmwareImport(outDir, p);
   const tensors = new Map<number, string>();
-  const wrappers = functions.map((f) => wrapper(f, tensors)).join('\n');
+  const views = new Map<string, string>();
+  const wrappers = functions.map((f) => wrapper(f, tensors, views)).join('\n');
+  const viewTypes = new Set([...views.values(), ...functions.flatMap((f) => (f.ret === 'str' ? ['Str'] : f.ret === 'bytes' ? ['Blob'] : []))]);
+  const apiImports = [...(tensors.size > 0 ? ['Tensor'] : []), ...[...viewTypes].sort()];
   const usesInt = functions.some((f) => f.params.some((p) => INTS.has(p.kind)));
   const usesBool = functions.some((f) => f.params.some((p) => p.kind === 'bool'));
   const usesTensor = tensors.size > 0;
@@ -204,9 +221,13 @@ export function renderRegistry(functions: AppFunction[], outDir: string, appDir:
     if (INTS.has(f.ret)) usedWidths.add(f.ret);
     if (f.ret.startsWith('i')) usedWidths.add('i32');
   }
-  const rets = new Set(functions.map((f) => (f.ret === 'void' ? 'retVoid' : f.ret === 'bool' ? 'retBool' : f.ret.startsWith('u') ? 'retUnsigned' : 'retSigned')));
+  const rets = new Set(functions.map((f) => (f.ret === 'void' ? 'retVoid' : f.ret === 'bool' ? 'retBool' : f.ret === 'str' ? 'retStr'
+    : f.ret === 'bytes' ? 'retBlob' : f.ret.startsWith('u') ? 'retUnsigned' : 'retSigned')));
+  const usesStr = [...views.values()].includes('Str');
+  const usesBlob = [...views.values()].includes('Blob');
   const glue = [
     ...(usesInt ? ['argInt', 'IntKind'] : []), ...(usesBool ? ['argBool'] : []), ...(usesTensor ? ['argTensor'] : []),
+    ...(usesStr ? ['argStr'] : []), ...(usesBlob ? ['argBlob'] : []),
     ...(signed ? ['asI32'] : []), 'callBegin', ...[...rets].sort(),
   ];
   const byModule = new Map<string, string[]>();
@@ -221,12 +242,13 @@ export function renderRegistry(functions: AppFunction[], outDir: string, appDir:
     `import type { Ctx, AppTable, FnHandler } from '${fw('rpc/ctx.ts')}';`,
     `import type { Args, Writer } from '${fw('rpc/wire.ts')}';`,
     `import { Msg } from '${fw('rpc/messages.ts')}';`,
-    ...(usesTensor ? [`import { Tensor } from '${fw('app/api.ts')}';`] : []),
+    ...(apiImports.length > 0 ? [`import { ${apiImports.join(', ')} } from '${fw('app/api.ts')}';`] : []),
     `import { ${glue.join(', ')} } from '${fw('app/glue.ts')}';`,
     ...[...byModule].map(([file, names]) => `import { ${names.join(', ')} } from '${rel(outDir, file)}';`),
     '',
     ...[...tensors.values()].map((o) => `const ${o} = new Tensor();`),
-    ...(usesTensor ? [''] : []),
+    ...[...views].map(([o, cls]) => `const ${o} = new ${cls}();`),
+    ...(usesTensor || views.size > 0 ? [''] : []),
     `const APP_COUNT = ${n};`,
     '',
     byteTable('APP_NAMES', 'Wire names, each ended by a 0 byte.', functions.map((f) => [f.name, f.name])),
@@ -310,6 +332,7 @@ export function renderRegistry(functions: AppFunction[], outDir: string, appDir:
 
 const HOST_TYPE: Record<string, string> = {
   u8: 'number', u16: 'number', u32: 'number', i8: 'number', i16: 'number', i32: 'number', bool: 'boolean', tensor: 'NDArray', void: 'void',
+  str: 'string', bytes: 'Uint8Array',
 };
 
 /** The host declarations (app.d.ts) for these functions, to be written in outDir. */

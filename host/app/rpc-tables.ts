@@ -74,6 +74,8 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['AppTensorHandle', 'argument %u: tensor data %u is not memory allocated by this device (use session.empty or session.array)'],
   ['AppTensorDims', 'argument %u: tensor has %u dimensions, at most %u are supported'],
   ['AppFailed', 'device function failed with error %u'],
+  ['AppWantStr', 'argument %u: expected a str (type code 11), got type code %u'],
+  ['AppWantBytes', 'argument %u: expected bytes (type code 12), got type code %u'],
   // A panic inside an app function (firmware/rpc/contain.ts): %s the function, %s:%u where.
   ['AppPanic', 'device function panicked'],
   ['AppPanicBounds', 'device function %s panicked: Bounds (index outside a buffer) at %s:%u'],

@@ -5,6 +5,25 @@ import type { NDArray } from '../../../host/client/client.ts';
 
 /** The device functions of the app (session.functions.<name>). */
 export interface AppFunctions {
+  /** dst[i] = src[i] + k (wrapping in the element type) for each of the n elements, with the
+getters and setters of `kind`; returns the sum of the new elements as an i32 (wrapping). Device: bump(tensor src, tensor dst, u8 kind, i32 k) -> i32 (dtypes.ts). */
+  bump(src: NDArray, dst: NDArray, kind: number, k: number): Promise<number>;
+  /** The raw bits of element i of a float16 / bfloat16 tensor (16-bit elements), or fail(1). Device: halfBits(tensor t, u32 i) -> u16 (dtypes.ts). */
+  halfBits(t: NDArray, i: number): Promise<number>;
+  /** Length of s in bytes. Device: strLength(str s) -> u32 (dtypes.ts). */
+  strLength(s: string): Promise<number>;
+  /** Byte i of s (Bounds past the end). Device: strAt(str s, u32 i) -> u8 (dtypes.ts). */
+  strAt(s: string, i: number): Promise<number>;
+  /** "hi, " + name (name cut to fit 64 bytes). Device: greet(str name) -> str (dtypes.ts). */
+  greet(name: string): Promise<string>;
+  /** Its argument, as received. Device: echoStr(str s) -> str (dtypes.ts). */
+  echoStr(s: string): Promise<string>;
+  /** The bytes of b in reverse order (at most 256 of them, else fail(2)). Device: reverse(bytes b) -> bytes (dtypes.ts). */
+  reverse(b: Uint8Array): Promise<Uint8Array>;
+  /** Copies b into an 8-byte buffer with copyTo (Bounds when b is longer) and returns the copy. Device: copy8(bytes b) -> bytes (dtypes.ts). */
+  copy8(b: Uint8Array): Promise<Uint8Array>;
+  /** How many bytes of b equal v. Device: countByte(bytes b, u8 v) -> u32 (dtypes.ts). */
+  countByte(b: Uint8Array, v: number): Promise<number>;
   /** Element i of an int32 tensor (Bounds past the end, inside Tensor.getI32). Device: elementAt(tensor t, u32 i) -> i32 (panics.ts). */
   elementAt(t: NDArray, i: number): Promise<number>;
   /** a / b (DivZero when b is 0). Device: quotient(u32 a, u32 b) -> u32 (panics.ts). */
@@ -18,4 +37,4 @@ export interface AppFunctions {
 }
 
 /** Wire names of the app's functions, in registry order. */
-export type AppFunctionName = "elementAt" | "quotient" | "boom" | "writeThenPanic" | "callCount";
+export type AppFunctionName = "bump" | "halfBits" | "strLength" | "strAt" | "greet" | "echoStr" | "reverse" | "copy8" | "countByte" | "elementAt" | "quotient" | "boom" | "writeThenPanic" | "callCount";
