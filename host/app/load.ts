@@ -25,6 +25,10 @@ export async function loadApp(appDir: string, outDir?: string): Promise<LoadedAp
   const g = generateApp(appDir, out);
   installPanicSites();
   ensureTsLoader(); // the package has no tsx
-  const mod = (await import(pathToFileURL(g.registry).href)) as { AppRegistry: new () => AppTable };
+  // Loaded the way this module was: when it was required (tsx's CommonJS hook, as under mocha),
+  // import() would give the registry a second copy of the firmware modules (a prelude with its own
+  // FwPanic class and no log sink), so require it too.
+  const mod = (typeof require === 'function' ? require(g.registry) : await import(pathToFileURL(g.registry).href)) as
+    { AppRegistry: new () => AppTable };
   return Object.assign(new mod.AppRegistry(), { functions: g.functions });
 }
