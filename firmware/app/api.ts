@@ -20,7 +20,6 @@ export * from '../lib/prelude.ts';
 import {
   u8, u16, u32, i8, i16, i32, bytes, copy, mul32, panic, Panic, rd8, wr8, rd16le, wr16le, rd32le, wr32le, type Bytes, type bool,
 } from '../lib/prelude.ts';
-import type { Writer } from '../rpc/wire.ts';
 
 /** DLPack dtype codes (Tensor.dtypeCode()). */
 export const DType = { Int: 0, UInt: 1, Float: 2 } as const;
@@ -165,10 +164,6 @@ export class Str {
   bind(data: Bytes): void {
     this.data = data;
   }
-  /** Used by the generated wrappers: the bytes of a str result. */
-  writeTo(w: Writer): void {
-    w.putBytes(this.data);
-  }
 }
 
 /** A bytes argument (TVM type code 12; the host passes a Uint8Array): a read-only view of the
@@ -190,10 +185,6 @@ export class Blob {
   /** Used by the generated wrappers. */
   bind(data: Bytes): void {
     this.data = data;
-  }
-  /** Used by the generated wrappers: the bytes of a bytes result. */
-  writeTo(w: Writer): void {
-    w.putBytes(this.data);
   }
 }
 

@@ -165,9 +165,13 @@ export function retStr(c: Ctx, v: Str): Msg {
   if (failed(c)) {
     return Msg.AppFailed;
   }
-  c.out.beginStr(u32(TypeCode.Str));
-  v.writeTo(c.out);
-  c.out.endStr();
+  const w = c.out;
+  w.beginStr(u32(TypeCode.Str));
+  const n: u32 = v.length();
+  for (let i = u32(0); i < n; i++) {
+    w.put8(v.at(i));
+  }
+  w.endStr();
   return Msg.Ok;
 }
 
@@ -176,9 +180,13 @@ export function retBlob(c: Ctx, v: Blob): Msg {
   if (failed(c)) {
     return Msg.AppFailed;
   }
-  c.out.beginStr(u32(TypeCode.Bytes));
-  v.writeTo(c.out);
-  c.out.endStr();
+  const w = c.out;
+  w.beginStr(u32(TypeCode.Bytes));
+  const n: u32 = v.length();
+  for (let i = u32(0); i < n; i++) {
+    w.put8(v.at(i));
+  }
+  w.endStr();
   return Msg.Ok;
 }
 
