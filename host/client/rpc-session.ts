@@ -115,6 +115,9 @@ export function toValue(a: Arg): Value {
 }
 
 
+/** The client each DeviceFunction was made by (a function handle is valid on its device only). */
+const functionOwners = new WeakMap<DeviceFunction, RpcClient>();
+
 function dtypeOf(data: ArrayBufferView | readonly number[]): DLDataType {
   if (data instanceof Int8Array) return DType.int8;
   if (data instanceof Int16Array) return DType.int16;
@@ -211,7 +214,22 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
     const f = ((...args: Arg[]) => this.invoke(name, handle, args)) as DeviceFunction;
     Object.defineProperty(f, 'functionName', { value: name });
     Object.defineProperty(f, 'handle', { value: handle });
+    functionOwners.set(f, this.client);
     return f;
+  }
+
+  /** An argument as sent on this session's wire. A tensor or function handle names memory of the
+   * device that made it: on another device the same number is some other memory (on identical
+   * boards, often that device's own tensor, so a wrong answer would look right). */
+  private argValue(a: Arg, name: string, k: number): Value {
+    const owner = a instanceof NDArray ? a.client : typeof a === 'function' ? functionOwners.get(a) : undefined;
+    if (owner !== undefined && owner !== this.client) {
+      const what = a instanceof NDArray ? `a tensor [${a.shape.join(', ')}]` : `function ${(a as DeviceFunction).functionName}`;
+      const fix = a instanceof NDArray ? 'copy its data to a tensor of this device' : 'look the function up on this device';
+      throw new RpcError(`${name}: argument ${k} is ${what} of another session (another device): ` +
+        `its handle means nothing on ${this.uri}; ${fix} (in a group, pass the group's DRef: each device gets its own)`);
+    }
+    return toValue(a);
   }
 
   fromValue(v: Value | undefined): Ret {
@@ -235,13 +253,18 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
   }
 
   private async invoke(name: string, handle: bigint, args: readonly Arg[]): Promise<Ret> {
+    return this.invokeValues(name, handle, args, args.map((a, k) => this.argValue(a, name, k)));
+  }
+
+  private async invokeValues(name: string, handle: bigint, args: readonly Arg[], values: Value[]): Promise<Ret> {
     const epoch = args.some((a) => a instanceof NDArray) ? this.client.epoch : undefined;
-    return this.fromValue(await this.client.call(handle, args.map(toValue), name, undefined, epoch));
+    return this.fromValue(await this.client.call(handle, values, name, undefined, epoch));
   }
 
   private async callResolved(name: string, args: readonly Arg[]): Promise<Ret> {
+    const values = args.map((a, k) => this.argValue(a, name, k)); // before any look-up is sent
     const f = await this.resolve(name);
-    return this.invoke(f.name, f.handle, args);
+    return this.invokeValues(f.name, f.handle, args, values);
   }
 
   async getFunction(name: string): Promise<DeviceFunction> {
@@ -263,9 +286,10 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
   /** urpc.echo: every argument back, converted (one call per argument: a CallFunc returns one
    * value). */
   async echo(...args: Arg[]): Promise<Ret[]> {
+    const values = args.map((a, k) => this.argValue(a, 'urpc.echo', k));
     const f = await this.resolve('urpc.echo');
     const out: Ret[] = [];
-    for (const a of args) out.push(this.fromValue((await this.client.call(f.handle, [toValue(a)], 'urpc.echo')) ?? { type: 'null' }));
+    for (const v of values) out.push(this.fromValue((await this.client.call(f.handle, [v], 'urpc.echo')) ?? { type: 'null' }));
     return out;
   }
 
@@ -308,7 +332,7 @@ export abstract class BaseSession<F extends object = {}> implements RpcSession<F
     }
     const run = await this.client.timeEvaluator(name, { number: opts.number, repeat: opts.repeat, minRepeatMs: opts.minRepeatMs });
     return async (...args: Arg[]) => {
-      const results = await run(...args.map(toValue));
+      const results = await run(...args.map((a, k) => this.argValue(a, fn, k)));
       return { results, mean: results.reduce((a, b) => a + b, 0) / Math.max(1, results.length) };
     };
   }
