@@ -33,6 +33,7 @@ import {
   type SessionListener,
 } from '../../firmware/session/session.ts';
 import { RpcError, TimeoutError } from './client.ts';
+import { panicOfLog, PANIC_LOG_PREFIX } from './panic.ts';
 import { RtoEstimator, type RtoOptions } from './rto.ts';
 import type { Transport } from '../transport/transport.ts';
 
@@ -139,6 +140,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   onPacket: (packet: Uint8Array) => void = () => undefined;
   onLog: (text: string) => void = () => undefined;
+  /** The device's last "firmware panic: ..." log line, if it sent one. */
+  panicLine: string | undefined;
   /** The device ended the open session (reset): fail what is waiting. */
   onReset: (err: SessionResetError) => void = () => undefined;
   /** The transport closed. */
@@ -167,9 +170,11 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       this.flush();
     });
     transport.onClose((reason) => {
-      this.closedReason = reason;
+      // A device that announced a panic before the link ended is named (firmware panic: Bounds),
+      // not left at "connection closed" (client/panic.ts).
+      this.closedReason = this.panicLine !== undefined && !reason.startsWith(PANIC_LOG_PREFIX) ? `${this.panicLine}: ${reason}` : reason;
       this.stopRetransmitting();
-      this.onClosed(new LinkClosedError(reason));
+      this.onClosed(new LinkClosedError(this.closedReason));
     });
   }
 
@@ -222,7 +227,11 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   private checkOpen(): void {
     if (this.closedReason !== undefined) throw new LinkClosedError(this.closedReason);
-    if (this.writeError !== undefined) throw new LinkClosedError(`${this.transport.name}: ${this.writeError.message}`);
+    if (this.writeError !== undefined) {
+      const m = this.writeError.message;
+      // Transports name themselves (and a panic leads): no second prefix.
+      throw new LinkClosedError(m.startsWith(this.transport.name) || m.startsWith(PANIC_LOG_PREFIX) ? m : `${this.transport.name}: ${m}`);
+    }
   }
 
   // ---- SessionListener ----
@@ -282,7 +291,9 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   log(text: Bytes): void {
-    this.onLog(textDecoder.decode(text as unknown as Uint8Array));
+    const line = textDecoder.decode(text as unknown as Uint8Array);
+    this.panicLine = panicOfLog(line) ?? this.panicLine;
+    this.onLog(line);
   }
 
   // ---- operations ----

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { BUILD_ROOT } from '../repo.ts';
 import { spawnTied } from './child.ts';
 import { TransportClosedError, type Transport } from './transport.ts';
+import { panicOfNativeExit } from '../client/panic.ts';
 
 /** Where `urpc build --board native` puts the executable. */
 export const NATIVE_FIRMWARE = path.join(BUILD_ROOT, 'native', 'firmware');
@@ -26,6 +27,8 @@ export class ProcessTransport implements Transport {
   private dataHandler: (d: Uint8Array) => void = () => undefined;
   private closeHandler: (reason: string) => void = () => undefined;
   private closed = false;
+  /** Why the process ended, once it has (a panic named). */
+  private endReason: string | undefined;
   private exited: Promise<void>;
   /** The tail of the firmware's stderr. */
   stderrTail = '';
@@ -60,16 +63,22 @@ export class ProcessTransport implements Transport {
     });
     this.child.stdin.on('error', () => undefined); // EPIPE after the process died: reported by 'exit'
     this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
+      // Said at 'close' (at most 1 s after 'exit'), not at 'exit': the firmware's last stdout
+      // bytes (a panic's log line) and its stderr are read by then.
+      const report = (code: number | null, signal: NodeJS.Signals | null): void => {
         const was = this.closed;
         this.closed = true;
         if (!was) {
           const why = signal !== null ? `signal ${signal}` : `exit status ${code}`;
           const tail = this.stderrTail.trim();
-          this.closeHandler(`${this.name} ended (${why})${tail ? `: ${tail.split('\n').slice(-3).join(' | ')}` : ''}`);
+          const panic = panicOfNativeExit(code, this.stderrTail);
+          this.endReason = `${panic !== undefined ? `${panic}: ` : ''}${this.name} ended (${why})${tail ? `: ${tail.split('\n').slice(-3).join(' | ')}` : ''}`;
+          this.closeHandler(this.endReason);
         }
         resolve();
-      });
+      };
+      this.child.on('exit', (code, signal) => { setTimeout(() => report(code, signal), 1000).unref(); });
+      this.child.on('close', report);
       this.child.on('error', (e) => {
         if (!this.closed) {
           this.closed = true;
@@ -83,7 +92,16 @@ export class ProcessTransport implements Transport {
   write(data: Uint8Array): Promise<void> {
     if (this.closed) return Promise.reject(new TransportClosedError(`${this.name} is closed`));
     return new Promise((resolve, reject) => {
-      this.child.stdin.write(data, (e) => (e ? reject(new TransportClosedError(`${this.name}: write failed: ${e.message}`)) : resolve()));
+      this.child.stdin.write(data, (e) => {
+        if (!e) return resolve();
+        // EPIPE: the process has ended; say why it did (a panic) rather than the broken pipe,
+        // once its exit is known (at most a second later).
+        const timer = setTimeout(() => reject(new TransportClosedError(`${this.name}: write failed: ${e.message}`)), 1000);
+        void this.exited.then(() => {
+          clearTimeout(timer);
+          reject(new TransportClosedError(this.endReason ?? `${this.name}: write failed: ${e.message}`));
+        });
+      });
     });
   }
 

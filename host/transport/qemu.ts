@@ -18,6 +18,7 @@ import { REPO, BUILD_ROOT } from '../repo.ts';
 import { spawnTied } from './child.ts';
 import { SocketTransport } from './socket.ts';
 import { TransportClosedError } from './transport.ts';
+import { panicOfQemuStatus } from '../client/panic.ts';
 
 export interface QemuBoard {
   /** Board directory name, e.g. qemu-lm3s6965evb. */
@@ -89,8 +90,25 @@ export class QemuTransport extends SocketTransport {
     qemu.stderr?.on('data', (b: Buffer) => { this.stderrTail = (this.stderrTail + b.toString('utf8')).slice(-4096); });
     qemu.on('exit', (code, signal) => {
       const tail = this.stderrTail.trim();
-      this.ended(`${this.name} ended (${signal !== null ? `signal ${signal}` : `exit status ${code}`})${tail ? `: ${tail.split('\n').slice(-3).join(' | ')}` : ''}`);
+      const panic = signal === null ? panicOfQemuStatus(code) : undefined;
+      this.qemuEnded(`${panic !== undefined ? `${panic}: ` : ''}${this.name} ended (${signal !== null ? `signal ${signal}` : `exit status ${code}`})${tail ? `: ${tail.split('\n').slice(-3).join(' | ')}` : ''}`);
     });
+  }
+
+  private qemuEnd: ((reason: string) => void) | undefined;
+  /** QEMU's exit, said by its 'exit' event (a panic is named by the status). */
+  private qemuEnded(reason: string): void {
+    if (this.qemuEnd !== undefined) this.qemuEnd(reason);
+    else super.ended(reason);
+  }
+
+  /** The UART closes when QEMU ends, usually before its 'exit' event comes: wait a moment for
+   * the exit status (a semihosting panic), so the reason names the panic, not "connection closed". */
+  protected override ended(reason: string): void {
+    if (this.closed || this.qemuEnd !== undefined) return;
+    if (this.qemu.exitCode !== null || this.qemu.signalCode !== null) return super.ended(reason);
+    const t = setTimeout(() => { this.qemuEnd = undefined; super.ended(reason); }, 1000);
+    this.qemuEnd = (r) => { clearTimeout(t); this.qemuEnd = undefined; super.ended(r); };
   }
 
   /** The QEMU command line for a board (the serial and monitor sockets connect to 127.0.0.1). */

@@ -6,12 +6,14 @@
  *   device_platformWrite() -> UART TX ring  (blocks with wfi while the ring is full)
  *   device_platformTicks()                  SysTick at CPU_HZ, extended to 32 bits
  *   fw_platform_log() -> a session Log message (integers formatted here: no printf)
- *   fw_panic_at(code, ...) -> exit status 16 + code (semihosting) or a system reset; in a user
+ *   fw_panic_at(code, ...) -> a "firmware panic: ..." Log line (../common/panic_report.h), then
+ *                             exit status 16 + code (semihosting) or a system reset; in a user
  *                             device function only that call fails (../common/trap.h) */
 #include "cm.h"
 #include "device.h"
 #include "../common/log_line.h"
 #include "../common/trap.h"
+#include "../common/panic_report.h"
 
 static uint32_t rng_state = 0x2545f491u;
 static volatile uint32_t ticks_base; /* ticks at the last SysTick wrap */
@@ -42,8 +44,8 @@ __attribute__((noreturn)) void board_exit(uint32_t status) {
 /* A panic in a user device function ends that call only (trap.h); any other ends the firmware. */
 void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
   urpc_trap_raise(code, file, line);
-  (void)file;
-  (void)line;
+  urpc_panic_report(code, file, line); /* the session Log line */
+  uart_flush();                        /* out before the reset or the semihosting exit */
   board_exit(16u + code);
 }
 

@@ -5,7 +5,8 @@
  *   stdin  -> device_deviceFeed()      (chunks as they arrive; EOF ends the process with 0)
  *   device_platformWrite() -> stdout   (write(2), unbuffered; every byte is out before return)
  *   fw_platform_log()  -> a session Log message (stderr too with URPC_LOG_STDERR=1)
- *   fw_panic_at()      -> stderr, exit status 3; in a user device function only that call fails
+ *   fw_panic_at()      -> a "firmware panic: ..." Log line (../common/panic_report.h), stderr,
+ *                         exit status 3; in a user device function only that call fails
  *                         (firmware/platform/common/trap.h)
  *   device_deviceTick() before every read; while it reports a pending async call, the read
  *   waits at most 1 ms (poll) so the call completes on time
@@ -27,6 +28,7 @@
 
 #include "device.h"
 #include "../common/trap.h"
+#include "../common/panic_report.h"
 
 static uint32_t rng_state;
 static int booted;
@@ -51,6 +53,7 @@ static void install_reset_signal(void) {
 /* A panic in a user device function ends that call only (trap.h); any other ends the process. */
 void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
   urpc_trap_raise(code, file, line);
+  urpc_panic_report(code, file, line); /* the session Log line, before the process ends */
   fprintf(stderr, "urpc native firmware: panic %" PRIu32 " at %s:%" PRIu32 "\n", code, file, line);
   fflush(stderr);
   exit(3);
