@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { renderReadme, renderSizeSvg, renderLatencySvg, renderGoodputSvg } from '../../bench/report.ts';
 import { REPO } from '../../host/repo.ts';
+import { requireTools } from '../tools.ts';
 
-const has = (cmd: string): boolean => spawnSync(cmd, ['--version']).status === 0;
 const num = (x: unknown, what: string): void => assert.ok(typeof x === 'number' && Number.isFinite(x), `${what}: ${x}`);
 /** A ratio as the bench rounds it: two decimals from 1 up, two significant digits below. */
 const ratioOf = (r: number, figure: number, base: number, what: string): void => {
@@ -35,7 +35,7 @@ describe('bench (quick run)', function () {
   let j: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   let out: string;
   before(function () {
-    if (!has('valgrind') || !has('arm-none-eabi-gcc')) this.skip();
+    requireTools(this, ['valgrind', 'arm-none-eabi-gcc']);
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-bench-test-'));
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out, '--name', 'q', '--no-readme', '--no-qemu'],
       { cwd: REPO, encoding: 'utf8', timeout: 280_000 });
@@ -217,7 +217,7 @@ describe('bench (quick run)', function () {
 
 describe('bench raw link (bench/harness/rawlink.c)', () => {
   it('echoes, sinks n bytes then answers K, transmits n bytes on request', function () {
-    if (!has('gcc')) this.skip();
+    requireTools(this, ['gcc']);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-rawlink-'));
     try {
       const exe = path.join(dir, 'rawlink');

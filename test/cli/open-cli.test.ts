@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNative } from '../e2e/helpers.ts';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
-import { urpcAsync } from './subprocess.ts';
+import { fileAppears, urpcAsync, watchOutput } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
@@ -25,22 +25,15 @@ describe('urpc open (REPL through a pty)', function () {
   it('lists functions, calls with tab completion and history, shows device logs live, makes tensors', async () => {
     const hist = path.join(dir, 'history');
     const p = spawn('script', ['-qfec', `${process.execPath} ${URPC} open native`, '/dev/null'], { env: { ...process.env, URPC_HISTORY: hist, TERM: 'xterm' } });
-    let out = '';
-    p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    const waitFor = async (re: RegExp, what: string): Promise<void> => {
-      const t0 = Date.now();
-      while (!re.test(strip(out))) {
-        assert.ok(Date.now() - t0 < 10_000, `no ${what} within 10000 ms; screen:\n${strip(out)}`);
-        await new Promise((r) => setTimeout(r, 30));
-      }
-    };
+    const screen = watchOutput(p.stdout, strip);
+    const waitFor = async (re: RegExp, what: string): Promise<void> => { await screen.until(re, what); };
     const type = (s: string): void => { p.stdin.write(s); };
     try {
       await waitFor(/connected to native: 11 functions[\s\S]*urpc> /, 'prompt');
       type('functions\r');
       await waitFor(/urpc\.sum \(tensor a\) -> int/, 'function list');
       type('urpc.ec'); // Tab completes urpc.echo (keys one at a time: readline completes only typed tabs, not pasted ones)
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(/urpc> urpc\.ec$/, 'the typed text'); // echoed: readline has the keys
       type('\t');
       await waitFor(/urpc> urpc\.echo$/, 'completion');
       type(' 7 "x y"\r');
@@ -69,25 +62,12 @@ describe('urpc open (REPL through a pty)', function () {
   it('a serial device that goes away: the prompt stays, the next command reconnects', async () => {
     const tty = path.join(dir, 'tty');
     const board = (): ReturnType<typeof spawn> => spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${NATIVE_FIRMWARE}`], { stdio: 'ignore' });
-    const linked = async (): Promise<void> => {
-      const t0 = Date.now();
-      while (!fs.existsSync(tty)) {
-        assert.ok(Date.now() - t0 < 5000, 'socat made no pty within 5000 ms');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    const linked = (): Promise<void> => fileAppears(tty);
     let dev = board();
     await linked();
     const p = spawn('script', ['-qfec', `${process.execPath} ${URPC} open serial:${tty}`, '/dev/null'], { env: { ...process.env, URPC_HISTORY: '/dev/null', TERM: 'xterm' } });
-    let out = '';
-    p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    const waitFor = async (re: RegExp, what: string): Promise<void> => {
-      const t0 = Date.now();
-      while (!re.test(strip(out))) {
-        assert.ok(Date.now() - t0 < 10_000, `no ${what} within 10000 ms; screen:\n${strip(out)}`);
-        await new Promise((r) => setTimeout(r, 30));
-      }
-    };
+    const screen = watchOutput(p.stdout, strip);
+    const waitFor = async (re: RegExp, what: string): Promise<void> => { await screen.until(re, what); };
     try {
       await waitFor(/urpc> $/, 'prompt');
       p.stdin.write('echo 11\r');

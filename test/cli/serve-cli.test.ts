@@ -12,25 +12,19 @@ import { DType } from '../../host/client/rpc-session.ts';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
 import { waitFor } from './processes.ts';
-import { urpcAsync } from './subprocess.ts';
+import { fileAppears, urpcAsync, watchOutput } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 
 /** Starts `urpc serve ...`; resolves with the URI it prints. */
 async function serve(args: string[]): Promise<{ p: ChildProcess; uri: string; err: () => string }> {
   const p = spawn(process.execPath, [URPC, 'serve', ...args]);
-  let out = '';
-  let err = '';
-  p.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  p.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
-  const t0 = Date.now();
-  while (!/\n/.test(out)) {
-    if (p.exitCode !== null || Date.now() - t0 > 15_000) throw new Error(`urpc serve did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  const m = /^serving \S+ on (tcp:\S+?)(\?token=<token>)?\n/.exec(out);
-  assert.ok(m, out);
-  return { p, uri: m[1]!, err: () => err };
+  const out = watchOutput(p.stdout!);
+  const err = watchOutput(p.stderr!);
+  await out.until(/\n/, 'urpc serve started').catch((e: Error) => { throw new Error(`urpc serve did not start: ${err.text()} ${e.message}`); });
+  const m = /^serving \S+ on (tcp:\S+?)(\?token=<token>)?\n/.exec(out.text());
+  assert.ok(m, out.text());
+  return { p, uri: m[1]!, err: err.text };
 }
 async function stop(p: ChildProcess): Promise<number | null> {
   if (p.exitCode !== null) return p.exitCode;
@@ -188,11 +182,7 @@ describe('urpc serve (subprocess)', function () {
     const tty = path.join(dir, 'tty');
     const socat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${NATIVE_FIRMWARE}`], { stdio: 'ignore' });
     try {
-      const t0 = Date.now();
-      while (!fs.existsSync(tty)) {
-        assert.ok(Date.now() - t0 < 5000, 'socat made no pty within 5000 ms');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await fileAppears(tty);
       const s = await serve([`serial:${tty}?baud=115200`, '--listen', '127.0.0.1:0', '--token', 't0k']);
       try {
         const r = await urpcAsync(['call', `${s.uri}?token=t0k`, 'urpc.echo', '42', '"over uart"']);

@@ -51,7 +51,9 @@ function suite(kind: string, open: () => Promise<RpcSession>, resetSession: (s: 
       const t0 = Date.now();
       await s.functions.sleep(150);
       const dt = Date.now() - t0;
-      assert.ok(dt >= 150 && dt < 2000, `took ${dt} ms`);
+      // Not early (the device waits its 150 ms); no upper bound on a shared machine: the deadline
+      // (the client's, extended by ms) is what bounds it.
+      assert.ok(dt >= 150, `answered after ${dt} ms, before the 150 ms sleep ended`);
       const unexpected = s.client.unexpected;
       s.client.timeoutMs = 300;
       try {

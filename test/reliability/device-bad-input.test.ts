@@ -16,7 +16,8 @@ import {
 } from '../../host/client/packet.ts';
 import { ensureNative } from '../e2e/helpers.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
-import { ensureBoard, onPath, QEMU_TOOLS } from '../qemu/helpers.ts';
+import { ensureBoard, QEMU_TOOLS } from '../qemu/helpers.ts';
+import { requireTools } from '../tools.ts';
 
 
 /** One frame as the device's own Framer writes it (FE, FF FD, length, escaped payload, CRC). */
@@ -84,10 +85,7 @@ for (const target of targets) {
     this.timeout(60_000);
     let s: RemoteSession;
     before(async function () {
-      if (target.name.startsWith('qemu') && !QEMU_TOOLS.every(onPath)) {
-        console.log(`    skipping: ${QEMU_TOOLS.join(' and ')} not on PATH`);
-        this.skip();
-      }
+      if (target.name.startsWith('qemu')) requireTools(this, QEMU_TOOLS);
       s = await target.open();
     });
     after(async () => {

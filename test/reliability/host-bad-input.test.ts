@@ -25,7 +25,7 @@ import type { Transport } from '../../host/transport/transport.ts';
 import { openNative, type ProcessTransport } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
-import { urpcAsync } from '../cli/subprocess.ts';
+import { fileAppears, urpcAsync } from '../cli/subprocess.ts';
 import { fileURLToPath } from 'node:url';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
@@ -267,11 +267,7 @@ describe('host bad input: devices that never answer, send garbage, flood logs or
     const tty = path.join(dir, 'silent-tty');
     const socat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, 'EXEC:sleep 60'], { stdio: 'ignore' });
     kill.push(socat);
-    const t0 = Date.now();
-    while (!fs.existsSync(tty)) {
-      assert.ok(Date.now() - t0 < 5000, 'socat made no pty');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await fileAppears(tty); // on the folder's change events
     const e = await failure(800 + 2000, connect(`serial:${tty}`, { startTimeoutMs: 800, retryMs: 200 }));
     assert.ok(e instanceof TimeoutError, `${e.name}: ${e.message}`);
     assert.match(e.message, /serial:.*silent-tty: session start handshake failed after 800 ms/);
@@ -282,11 +278,7 @@ describe('host bad input: devices that never answer, send garbage, flood logs or
     const tty = path.join(dir, 'echo-tty');
     const socat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, 'EXEC:cat'], { stdio: 'ignore' });
     kill.push(socat);
-    const t0 = Date.now();
-    while (!fs.existsSync(tty)) {
-      assert.ok(Date.now() - t0 < 5000, 'socat made no pty');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await fileAppears(tty); // on the folder's change events
     // The host never answers an Init (Session.refuseInit), so its own echoed Init neither looks
     // like a simultaneous open (a storm of new Inits) nor opens a session with itself.
     let writes = 0;

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { analyzeCallGraph, boardStack, STACK_FLAGS, CORTEX_M_EXCEPTION_FRAME, type StackReport } from '../../host/board/stack.ts';
-import { onPath, requireTools } from '../qemu/helpers.ts';
+import { requireTools } from '../qemu/helpers.ts';
 import { urpcAsync } from '../cli/subprocess.ts';
 
 /** The invariants every board's report must hold. */
@@ -74,7 +74,7 @@ describe('stack use: the real boards (gcc -fstack-usage -fcallgraph-info=su)', f
   });
 
   it('urpc stack --board prints the worst path and the verdict; --json gives the report', async function () {
-    if (!onPath('arm-none-eabi-gcc')) this.skip();
+    requireTools(this, ['arm-none-eabi-gcc']);
     const text = await urpcAsync(['stack', '--board', 'qemu-lm3s6965evb', '--top', '5']);
     assert.equal(text.code, 0, text.err);
     assert.match(text.out, /worst path from Reset_Handler: \d+ bytes/);
