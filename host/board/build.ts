@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { appModules } from '../app/modules.ts';
+import { appGenDir, mergeApp } from '../app/merge.ts';
 import { readRecord, writeRecord, upToDate, hashText, hashFiles, hashTree, depFiles, syncDir, type BuildRecord } from './incremental.ts';
 import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 
@@ -67,8 +68,8 @@ export interface BuildResult {
   sizes?: SizeReport;
   /** Each compiled C file (absolute, as passed to the compiler) and its object. */
   units: { src: string; o: string }[];
-  /** Whether the FwTS was lowered again (false: nothing it depends on changed). */
-  transpiled: boolean;
+  /** What was lowered again: 'firmware' and/or 'app' (empty: nothing they depend on changed). */
+  lowered: string[];
   /** How many of the units were compiled again. */
   compiled: number;
 }
@@ -98,6 +99,11 @@ export function loadBoard(name: string, repo = REPO): BoardConfig {
   return { ...b, name: b.name ?? name, ldflags: b.ldflags ?? [] };
 }
 
+/** The files of a folder by name (the C a step lowered and kept). */
+function readDir(dir: string): Map<string, string> {
+  return new Map(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
 /** The transpiler's own code and runtime: a new urpc may lower the same FwTS differently. */
 let toolsHash: string | undefined;
 function transpilerHash(): string {
@@ -122,43 +128,54 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const shown = (f: string): string => path.relative(process.cwd(), f) || '.';
   fs.mkdirSync(out, { recursive: true });
   const record = readRecord(out);
-  const next: BuildRecord = { version: 1, steps: {} };
+  const next: BuildRecord = { version: 2, steps: {} };
 
-  // 1. FwTS -> C in gen/: the firmware's modules, then the app's merged in.
+  // 1. FwTS -> C: the firmware's (kept in gen-fw/), the app's (kept in gen-app/), each lowered
+  // again only when something it depends on changed; then merged into gen/ file by file.
   const t0 = Date.now();
-  const appDir = opts.app === undefined ? undefined : path.resolve(opts.app);
-  const lowerKey = hashText('lower', transpilerHash(), ...entries, appDir ?? '', appDir === undefined ? '' : appModules(appDir).join('\n'),
-    opts.noLineDirectives ? 'no-line' : '');
-  let genFiles: string[];
-  let transpiled = false;
-  if (upToDate(record.steps.lower, lowerKey)) {
-    next.steps.lower = record.steps.lower!;
-    genFiles = fs.readdirSync(gen).sort();
-    log(`ts2c: ${shown(gen)} is up to date`);
+  const fwDir = `${gen}-fw`; // next to gen/ (same depth: same #line paths)
+  const lowered: string[] = [];
+  const fwKey = hashText('lower-firmware', transpilerHash(), ...entries);
+  let files: Map<string, string>;
+  if (upToDate(record.steps.firmware, fwKey)) {
+    next.steps.firmware = record.steps.firmware!;
+    files = readDir(fwDir);
   } else {
     // The transpiler (TypeScript) is loaded only now: a build with nothing to lower needs none of it.
     const { transpile } = await import('../../codegen/src/index.ts');
     const { PRELUDE, FW_LIB } = await import('../../codegen/src/program.ts');
-    const { lowerApp } = await import('../app/lower.ts');
-    // Lowered next to gen/ (same depth: same #line paths), then only changed files are written.
-    const r = transpile(entries, { outDir: `${gen}-fw` });
+    fs.rmSync(fwDir, { recursive: true, force: true });
+    const r = transpile(entries, { outDir: fwDir });
     if (!r.ok) throw new BuildError(`urpc ts2c failed:\n${r.format(false)}`);
-    const files = new Map(r.files);
-    const inputs = [...r.modules.keys(), PRELUDE, FW_LIB];
+    files = new Map(r.files);
+    next.steps.firmware = { key: fwKey, files: hashFiles([...r.modules.keys(), PRELUDE, FW_LIB, ...[...files.keys()].map((f) => path.join(fwDir, f))]) };
+    lowered.push('firmware');
     log(`ts2c: ${entries.map((e) => path.relative(repo, e)).join(' ')} -> ${[...files.keys()].filter((f) => f.endsWith('.c')).length} C files in ${shown(gen)} (${Date.now() - t0} ms)`);
-    if (appDir !== undefined) {
-      const app = lowerApp(appDir, out, gen, files);
-      inputs.push(...app.inputs, app.dts);
+  }
+  const appDir = opts.app === undefined ? undefined : path.resolve(opts.app);
+  if (appDir !== undefined) {
+    const appKey = hashText('lower-app', transpilerHash(), appDir, ...appModules(appDir));
+    let appFiles: Map<string, string>;
+    if (upToDate(record.steps.app, appKey)) {
+      next.steps.app = record.steps.app!;
+      appFiles = readDir(appGenDir(gen));
+    } else {
+      const { lowerApp } = await import('../app/lower.ts');
+      const app = lowerApp(appDir, out, gen);
+      appFiles = app.files;
+      const appGen = appGenDir(gen);
+      next.steps.app = { key: appKey, files: hashFiles([...app.inputs, app.dts, ...[...appFiles.keys()].map((f) => path.join(appGen, f))]) };
+      lowered.push('app');
       log(`app: ${app.functions.map((f) => f.name).join(', ')} from ${opts.app} -> ${shown(app.registry)}, ${shown(app.dts)} (${app.transpileMs} ms)`);
     }
-    if (opts.noLineDirectives) {
-      for (const [name, text] of files) if (/\.[ch]$/.test(name)) files.set(name, text.replace(/^#line .*$/gm, ''));
-    }
-    syncDir(gen, files);
-    genFiles = [...files.keys()].sort();
-    transpiled = true;
-    next.steps.lower = { key: lowerKey, files: hashFiles([...inputs, ...genFiles.map((f) => path.join(gen, f))]) };
+    mergeApp(files, appFiles);
   }
+  if (lowered.length === 0) log(`ts2c: ${shown(gen)} is up to date`);
+  if (opts.noLineDirectives) {
+    for (const [name, text] of files) if (/\.[ch]$/.test(name)) files.set(name, text.replace(/^#line .*$/gm, ''));
+  }
+  syncDir(gen, files);
+  const genFiles = [...files.keys()].sort();
   const transpileMs = Date.now() - t0;
 
   // 2. C -> objects, each compiled again only when its text, a header it includes or the flags changed.
@@ -189,11 +206,14 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
       throw new BuildError(`${cc} failed on ${path.relative(repo, u.src)}:\n${err.stderr || err.message}`);
     }
     compiled++;
-    next.steps[step] = { key, files: hashFiles([u.o, ...depFiles(fs.readFileSync(dep, 'utf8'), repo)]) };
+    // Its side outputs (-fstack-usage .su, -fcallgraph-info .ci: urpc stack reads them) are outputs too.
+    const stem = path.basename(u.o, '.o');
+    const side = fs.readdirSync(obj).filter((f) => f.startsWith(`${stem}.`) && f !== path.basename(u.o) && f !== path.basename(dep)).map((f) => path.join(obj, f));
+    next.steps[step] = { key, files: hashFiles([u.o, ...side, ...depFiles(fs.readFileSync(dep, 'utf8'), repo)]) };
   }));
-  for (const f of fs.readdirSync(obj)) {
-    if (!units.some((u) => f === path.basename(u.o) || f === `${path.basename(u.o)}.d`)) fs.rmSync(path.join(obj, f), { force: true });
-  }
+  // What a unit no longer built left (x.o, x.o.d and side outputs such as x.su, x.ci of -fstack-usage).
+  const stems = new Set(units.map((u) => path.basename(u.o, '.o')));
+  for (const f of fs.readdirSync(obj)) if (!stems.has(f.slice(0, f.indexOf('.')))) fs.rmSync(path.join(obj, f), { force: true });
 
   // 3. Link, when an object or the link line changed.
   const output = path.join(out, cfg.output);
@@ -216,5 +236,5 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   log(`${cc} ${cflags.join(' ')}: ${compiled} of ${units.length} files compiled -> ${shown(output)} (${compileMs} ms)`);
   const sizes = cfg.size ? await sizeReport(cfg.size, output, `${output}.map`, cfg.memory) : undefined;
   if (sizes) formatSizeReport(sizes).forEach((l) => log(l));
-  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes, units, transpiled, compiled };
+  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes, units, lowered, compiled };
 }

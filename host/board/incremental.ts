@@ -15,7 +15,7 @@ export interface StepRecord {
 }
 
 export interface BuildRecord {
-  version: 1;
+  version: 2;
   steps: Record<string, StepRecord>;
 }
 
@@ -62,11 +62,11 @@ export function hashTree(dirs: readonly string[]): string {
 export function readRecord(outDir: string): BuildRecord {
   try {
     const r = JSON.parse(fs.readFileSync(path.join(outDir, RECORD_FILE), 'utf8')) as BuildRecord;
-    if (r.version === 1 && typeof r.steps === 'object' && r.steps !== null) return r;
+    if (r.version === 2 && typeof r.steps === 'object' && r.steps !== null) return r;
   } catch {
     // none yet, or unreadable: everything runs
   }
-  return { version: 1, steps: {} };
+  return { version: 2, steps: {} };
 }
 
 export function writeRecord(outDir: string, record: BuildRecord): void {

@@ -1,7 +1,7 @@
 // Incremental board builds (host/board/build.ts, incremental.ts): with nothing changed nothing is
 // lowered, compiled or linked; a touched but unchanged file changes nothing; a changed app
-// function lowers again and compiles only its own module; new flags compile everything; and the
-// rebuilt firmware runs the changed code.
+// function lowers the app alone (not the firmware) and compiles only its own module; new flags
+// compile everything; and the rebuilt firmware runs the changed code.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,24 +39,24 @@ describe('board builds are incremental', function () {
 
   it('builds everything once, then nothing while nothing changes (a touch included)', async () => {
     const first = await build();
-    assert.equal(first.transpiled, true);
+    assert.deepEqual(first.lowered, ['firmware', 'app']);
     assert.equal(first.compiled, first.units.length);
     assert.equal(await describeOf(first), 103);
     const linked = fs.statSync(first.output).mtimeMs;
     const again = await build();
-    assert.deepEqual([again.transpiled, again.compiled], [false, 0]);
+    assert.deepEqual([again.lowered, again.compiled], [[], 0]);
     const f = path.join(app, 'scale.ts');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8')); // new time, same content
     const touched = await build();
-    assert.deepEqual([touched.transpiled, touched.compiled], [false, 0]);
+    assert.deepEqual([touched.lowered, touched.compiled], [[], 0]);
     assert.equal(fs.statSync(touched.output).mtimeMs, linked, 'linked again');
   });
 
-  it('a changed app function lowers again and compiles only its module, and the firmware runs it', async () => {
+  it('a changed app function lowers the app alone again and compiles only its module, and the firmware runs it', async () => {
     const f = path.join(app, 'scale.ts');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('return u32(x * 100);', 'return u32(x * 200);'));
     const r = await build();
-    assert.equal(r.transpiled, true);
+    assert.deepEqual(r.lowered, ['app']);
     assert.equal(r.compiled, 1);
     assert.equal(await describeOf(r), 203);
   });
@@ -65,10 +65,23 @@ describe('board builds are incremental', function () {
     const before = await build();
     fs.rmSync(before.units[0]!.o);
     const one = await build();
-    assert.deepEqual([one.transpiled, one.compiled], [false, 1]);
+    assert.deepEqual([one.lowered, one.compiled], [[], 1]);
     const flags = await build(['-DURPC_INCREMENTAL_TEST=1']);
     assert.equal(flags.compiled, flags.units.length);
     assert.equal(await describeOf(flags), 203);
+  });
+
+  it('side outputs of a compile (-fstack-usage .su, which urpc stack reads) are kept, and a missing one compiles its unit again', async () => {
+    const su = (r: BuildResult): string[] => r.units.map((u) => u.o.replace(/\.o$/, '.su'));
+    const first = await build(['-fstack-usage']);
+    for (const f of su(first)) assert.ok(fs.existsSync(f), f);
+    const again = await build(['-fstack-usage']);
+    assert.equal(again.compiled, 0);
+    for (const f of su(again)) assert.ok(fs.existsSync(f), `${f} removed by a no-op build`);
+    fs.rmSync(su(again)[0]!);
+    const one = await build(['-fstack-usage']);
+    assert.equal(one.compiled, 1);
+    assert.ok(fs.existsSync(su(one)[0]!));
   });
 
   it('reads the prerequisites of a -MMD rule', () => {
