@@ -1,10 +1,9 @@
 // Issue 17 item 3: a panic inside a user device function (a bounds error, a division by zero, an
 // explicit panic()) answers that call with an exception naming the function, the panic and its
 // .ts file:line, and the device keeps serving with its tensors intact. The same suite runs on
-// LocalSession (Node: the FwPanic caught in firmware/rpc/contain.ts), the native firmware and
-// the lm3s6965evb firmware in QEMU (C: setjmp/longjmp in firmware/platform/common/trap.h),
-// each built with the app in test/device-functions/app. A panic in the protocol core is not
-// contained: see core-panic below.
+// LocalSession (Node: the FwPanic caught in firmware/rpc/contain.ts), the native firmware and the
+// lm3s6965evb (Cortex-M3) and mps2-an505 (Cortex-M33) firmware in QEMU (C: setjmp/longjmp in
+// firmware/platform/common/trap.h), each built with the app in test/device-functions/app.
 import assert from 'node:assert/strict';
 import { connect } from '../../host/client/connect.ts';
 import { RemoteError, DType } from '../../host/client/client.ts';
@@ -92,4 +91,8 @@ panicSuite('native', async () => connect<AppFunctions>(`native:${await withApp('
 panicSuite('qemu:lm3s6965evb', async (ctx) => {
   requireTools(ctx, QEMU_TOOLS);
   return connect<AppFunctions>(`qemu:lm3s6965evb?elf=${await withApp('qemu-lm3s6965evb')}`);
+});
+panicSuite('qemu:mps2-an505', async (ctx) => {
+  requireTools(ctx, QEMU_TOOLS);
+  return connect<AppFunctions>(`qemu:mps2-an505?elf=${await withApp('qemu-mps2-an505')}`);
 });
