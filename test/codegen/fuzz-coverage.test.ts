@@ -1,12 +1,15 @@
 // The fuzz generator's coverage of the FwTS subset: the accepted syntax is read from the checker's
-// own source (codegen/src/fuzz/allowlist.ts), and every accepted kind and every generator feature
+// own source (codegen/src/fuzz/allowlist-gen.ts, checked in as allowlist-data.ts so the fuzzer needs
+// no .ts source at run time), and every accepted kind and every generator feature
 // (conditionals of literals, widths, buffers and functions, switch edges, rebinding calls, init
 // order, ...) must appear in some generated program. Generation only: about 20 s.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acceptedSyntax, Coverage, FEATURES, fuzzCodegen } from '../../codegen/src/fuzz/index.ts';
+import { allowList, Coverage, FEATURES, fuzzCodegen } from '../../codegen/src/fuzz/index.ts';
+import { acceptedSyntax, ALLOW_LIST_FILE, renderAllowList } from '../../codegen/src/fuzz/allowlist-gen.ts';
+import { ts } from '../../codegen/src/program.ts';
 import { syntaxOf } from '../../codegen/src/fuzz/coverage.ts';
 import { REPO } from './helpers.ts';
 
@@ -28,14 +31,41 @@ describe('fuzz-codegen: coverage of the accepted subset', function () {
     assert.deepEqual(a.unmapped, []);
   });
 
+  it('the checked-in allow-list (allowlist-data.ts) is the one the checker source gives now', () => {
+    const now = acceptedSyntax();
+    assert.deepEqual(allowList(), now, 'run `npm run gen:allowlist` and commit codegen/src/fuzz/allowlist-data.ts');
+    assert.equal(readFileSync(ALLOW_LIST_FILE, 'utf8'), renderAllowList(now), 'run `npm run gen:allowlist`');
+    // Every checker module is read: each family with a kind dispatch contributes its site.
+    assert.ok(now.accepted.top.includes('ClassDeclaration') && now.accepted.member.includes('PropertyDeclaration'), 'declarations.ts');
+    assert.ok(now.accepted.stmt.includes('ForStatement') && now.accepted.expr.includes('CallExpression'), 'statements.ts, expressions.ts');
+    assert.ok(now.rejected.binop.includes('SlashToken') && now.rejected.prefix.includes('PlusPlusToken'), 'integers.ts');
+  });
+
+  it('fuzz-codegen reads no checker source at run time (an installed package has only dist/)', () => {
+    // The static imports reachable from the fuzzer's entry: allowlist-gen.ts (which reads
+    // codegen/src/check/*.ts) must not be among them.
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const imp of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+        if (imp.fileName.startsWith('.')) visit(path.resolve(path.dirname(file), imp.fileName));
+      }
+    };
+    visit(path.join(REPO, 'codegen/src/fuzz/index.ts'));
+    assert.ok(seen.has(path.join(REPO, 'codegen/src/fuzz/allowlist-data.ts')));
+    assert.ok(!seen.has(path.join(REPO, 'codegen/src/fuzz/allowlist-gen.ts')), [...seen].join('\n'));
+  });
+
   it('follows a change of the checker (a kind it starts to reject leaves the accepted list)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'urpc-allow-'));
     try {
       cpSync(path.join(REPO, 'codegen/src/check'), dir, { recursive: true });
-      const f = path.join(dir, 'checker.ts');
-      const src = readFileSync(f, 'utf8');
+      // The statement family (codegen/src/check/statements.ts) dispatches it.
       const from = 'case ts.SyntaxKind.LabeledStatement: {';
-      assert.ok(src.includes(from), 'the checker no longer dispatches LabeledStatement this way: update this test');
+      const f = readdirSync(dir).map((n) => path.join(dir, n)).find((p) => p.endsWith('.ts') && readFileSync(p, 'utf8').includes(from));
+      assert.ok(f, 'the checker no longer dispatches LabeledStatement this way: update this test');
+      const src = readFileSync(f, 'utf8');
       writeFileSync(f, src.replace(from, `case ts.SyntaxKind.LabeledStatement: {\n        this.report(s, 1001, ['labels']);`));
       const a = acceptedSyntax(dir);
       assert.ok(!a.accepted.stmt.includes('LabeledStatement'));

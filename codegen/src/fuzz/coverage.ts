@@ -2,7 +2,7 @@
 //
 // README (coverage): a Coverage accumulates programs. Each program is counted once per
 // (site, kind, context) it contains, where the rows (site, kind) are what the checker accepts
-// (allowlist.ts, read from the checker's source) and the context is where the node sits (a
+// (allowlist.ts, generated from the checker's source) and the context is where the node sits (a
 // condition, an index, an assignment target, a loop body, a case, ...). Separately it counts
 // FEATURES: shapes the generator tags on its AST (conditionals of literals, of mixed widths, of
 // buffers, of functions; switch labels at the edges of each type; calls that rebind module state
@@ -11,7 +11,7 @@
 // accepted kind and every feature no program contains: CI fails on any.
 
 import { ts } from '../program.ts';
-import { acceptedSyntax, kindName, type AllowList, type Site } from './allowlist.ts';
+import { allowList, kindName, type AllowList, type Site } from './allowlist.ts';
 import { INT_TYPES, prune, type Program } from './ast.ts';
 
 /** Feature tags the generator sets (gen.ts), with what each stands for. */
@@ -171,7 +171,7 @@ export class Coverage {
   private syntax = new Map<string, { programs: number; contexts: Map<string, number> }>();
   private features = new Map<string, number>();
 
-  constructor(allow: AllowList = acceptedSyntax()) {
+  constructor(allow: AllowList = allowList()) {
     this.allow = allow;
     for (const [site, kinds] of Object.entries(allow.accepted) as [Site, string[]][]) {
       for (const k of kinds) this.syntax.set(`${site}\t${k}`, { programs: 0, contexts: new Map() });

@@ -30,7 +30,7 @@ export { generateProgram, generateAst } from './gen.ts';
 export { shrink } from './shrink.ts';
 export { renderProgram } from './ast.ts';
 export { Coverage, formatCoverage, FEATURES, type CoverageReport } from './coverage.ts';
-export { acceptedSyntax } from './allowlist.ts';
+export { allowList } from './allowlist.ts';
 
 
 export interface FuzzOptions {
