@@ -2,13 +2,15 @@
 // has no bounds check in C, so a proof that does not hold is an out-of-bounds access in C where
 // Node reads undefined. Used by the subset checker (FW3003).
 //
-// A guard `i < b.length` proves the accesses it dominates as long as neither `i` nor `b` can
-// change in between: not by an assignment in the guarded code, and not by a call that may assign
-// a variable or field that outlives it (a function that rebinds a module-level `cur = view(...)`).
+// A guard `E < b.length` proves the accesses `b[E]` it dominates (E a local, a field or
+// arithmetic on them, spelled with the same bindings) as long as neither E nor `b` can change in
+// between: not by an assignment in the guarded code, and not by a call that may assign a variable
+// or field that outlives it (a function that rebinds a module-level `cur = view(...)`).
 import { ts } from './program.ts';
 import { type FwType, type Sema, enumMembers } from './sema.ts';
 
 const UNSIGNED_WRAPS = new Set(['u8', 'u16', 'u32']);
+const WRAPS = new Set(['u8', 'u16', 'u32', 'i8', 'i16', 'i32']);
 
 export class IndexProofs {
   private readonly sema: Sema;
@@ -41,9 +43,8 @@ export class IndexProofs {
     // `T[u8(x & 3)]`: a mask by a non-negative constant K keeps the value in [0, K].
     const mask = maskOf(this.sema, idx);
     if (mask !== undefined && len !== undefined && mask < len) return true;
-    if (!ts.isIdentifier(idx)) return false;
     // `const k = u8(x & 3); T[k]`: a const local keeps what its initialiser proves by itself.
-    const init = constInitializer(this.sema, idx);
+    const init = ts.isIdentifier(idx) ? constInitializer(this.sema, idx) : undefined;
     if (init && len !== undefined && this.provenAlone(init, len)) return true;
     return this.guarded(idx, access, len);
   }
@@ -61,17 +62,22 @@ export class IndexProofs {
     return mask !== undefined && mask < len;
   }
 
-  /** Inside `for (...; i < b.length; ...)`, `while (i < b.length)` or `if (i < b.length)`, with
-   * i and b unchanged up to the access. */
-  private guarded(idx: ts.Identifier, access: ts.ElementAccessExpression, len: number | undefined): boolean {
-    const sf = access.getSourceFile();
-    const base = access.expression.getText(sf);
+  /** Inside `for (...; E < b.length; ...)`, `while (E < b.length)`, `if (E < b.length)` or
+   * `E < b.length ? b[E] : d`, with the index E and the buffer b the same expressions as in the
+   * guard (same bindings, not just the same names) and unchanged up to the access. E may be a
+   * local, a field (`this.len`) or arithmetic on them without calls (`u32(seg + 1)`). */
+  private guarded(idx: ts.Expression, access: ts.ElementAccessExpression, len: number | undefined): boolean {
+    const base = access.expression;
+    const idxReads = readsOf(this.sema, idx);
+    const baseReads = readsOf(this.sema, base);
+    if (!idxReads || !baseReads) return false;
+    const reads = [...idxReads, ...baseReads];
     // Locals, parameters and `const` bindings cannot be changed by a call (FwTS has no closures).
-    const local = !calleeMayAssign(this.sema, access.expression) && !calleeMayAssign(this.sema, idx);
+    const local = reads.every((r) => r.local);
     for (let n: ts.Node = access; n.parent; n = n.parent) {
       const p = n.parent;
       if (ts.isFunctionLike(p)) break;
-      if (ts.isBlock(p) && this.earlyReturn(p, n as ts.Statement, idx, access, base, local)) return true;
+      if (ts.isBlock(p) && this.earlyReturn(p, n as ts.Statement, idx, access, reads, local)) return true;
       let guard: ts.Expression | undefined;
       let scope: ts.Node | undefined;
       if (ts.isForStatement(p) && n === p.statement) { guard = p.condition; scope = p.statement; }
@@ -81,20 +87,21 @@ export class IndexProofs {
       if (!guard || !scope) continue;
       for (const conj of conjuncts(guard)) {
         if (!ts.isBinaryExpression(conj) || conj.operatorToken.kind !== ts.SyntaxKind.LessThanToken) continue;
-        const l = stripParens(conj.left);
         const r = stripParens(conj.right);
-        if (!ts.isIdentifier(l) || l.text !== idx.text) continue;
-        // `i < b.length`, or `i < K` with K a constant no larger than b's static length.
+        if (!sameValue(this.sema, conj.left, idx)) continue;
+        // `E < b.length`, or `E < K` with K a constant no larger than b's static length.
         const bound = this.sema.exprType(r);
         const byConst = bound.k === 'lit' && len !== undefined && bound.value <= len;
-        if (!byConst && (!ts.isPropertyAccessExpression(r) || r.name.text !== 'length' || r.expression.getText(sf) !== base)) continue;
-        if (assignsText(scope, base, sf)) continue;
-        // A for loop changes its index only in its update; a while loop in its body, which is
-        // fine after the access (the guard is tested again before the next one).
-        if (ts.isWhileStatement(p) ? assignsBefore(scope, idx.text, access) : assigns(scope, idx.text)) continue;
-        // A call that may rebind b (or i, when module state) between the test and the access: one
-        // in the guard, one that returns before the access starts, or one in an inner loop around
-        // the access. (A call after the access is followed by the loop's test again.)
+        if (!byConst && (!ts.isPropertyAccessExpression(r) || r.name.text !== 'length' || !sameValue(this.sema, r.expression, base))) continue;
+        // An assignment of E's or b's bindings between the test and the access voids the proof:
+        // one before the access, or one in a loop inside the guarded code around it. One after
+        // the access is fine: the guarded code does not reach the access again without the test
+        // (a loop's update and test run first; an if's then-branch runs once per test).
+        if (reads.some((b) => assignsRead(this.sema, scope, b, access))) continue;
+        // A call that may rebind b (or E's bindings, when module state or fields) between the
+        // test and the access: one in the guard, one that returns before the access starts, or
+        // one in an inner loop around the access. (A call after the access is followed by the
+        // loop's test again.)
         if (!local && (this.callRebinds(guard) || this.callRebinds(scope, access))) continue;
         return true;
       }
@@ -102,26 +109,24 @@ export class IndexProofs {
     return false;
   }
 
-  /** `if (i >= b.length) return ...;` earlier in the same block, with i and b unchanged (and, when
+  /** `if (E >= b.length) return ...;` earlier in the same block, with E and b unchanged (and, when
    * not locals, no call that may rebind them) from there to the access. */
-  private earlyReturn(block: ts.Block, st: ts.Statement, idx: ts.Identifier, access: ts.ElementAccessExpression,
-    base: string, local: boolean): boolean {
-    const sf = access.getSourceFile();
+  private earlyReturn(block: ts.Block, st: ts.Statement, idx: ts.Expression, access: ts.ElementAccessExpression,
+    reads: readonly Read[], local: boolean): boolean {
     const at = block.statements.indexOf(st);
     for (let k = at - 1; k >= 0; k--) {
       const g = block.statements[k];
       if (!ts.isIfStatement(g) || g.elseStatement || !returns(g.thenStatement)) continue;
       const exits = disjuncts(g.expression).some((d) => {
         if (!ts.isBinaryExpression(d) || d.operatorToken.kind !== ts.SyntaxKind.GreaterThanEqualsToken) return false;
-        const l = stripParens(d.left);
         const r = stripParens(d.right);
-        return ts.isIdentifier(l) && l.text === idx.text && ts.isPropertyAccessExpression(r) && r.name.text === 'length' &&
-          r.expression.getText(sf) === base;
+        return sameValue(this.sema, d.left, idx) && ts.isPropertyAccessExpression(r) && r.name.text === 'length' &&
+          sameValue(this.sema, r.expression, access.expression);
       });
       if (!exits) continue;
       const between = block.statements.slice(k + 1, at);
-      if (between.some((b) => assigns(b, idx.text) || assignsText(b, base, sf))) return false;
-      if (assignsBefore(st, idx.text, access) || assignsText(st, base, sf)) return false;
+      if (between.some((b) => reads.some((r) => assignsRead(this.sema, b, r)))) return false;
+      if (reads.some((r) => assignsRead(this.sema, st, r, access))) return false;
       if (!local && (between.some((b) => this.callRebinds(b)) || this.callRebinds(st, access))) return false;
       return true;
     }
@@ -202,6 +207,97 @@ function constOf(sema: Sema, e: ts.Expression): number | undefined {
   return t.k === 'lit' ? t.value : undefined;
 }
 
+/** A binding an index or buffer expression reads: a variable (by its declaration) or a property
+ * path (`this.len`, `o.buf`). `local`: no called function can assign it. */
+interface Read {
+  readonly node: ts.Identifier | ts.PropertyAccessExpression;
+  readonly decl: ts.Node | undefined;
+  readonly local: boolean;
+}
+
+/** The bindings a side-effect-free expression reads (variables, property paths, `this`, literals,
+ * operators, integer wraps); undefined when it may have effects or read memory (calls, indexing). */
+function readsOf(sema: Sema, e: ts.Expression): Read[] | undefined {
+  const x = stripParens(e);
+  if (x.kind === ts.SyntaxKind.ThisKeyword || ts.isNumericLiteral(x)) return [];
+  if (ts.isIdentifier(x)) {
+    const d = sema.declOf(x);
+    if (d && (ts.isEnumDeclaration(d) || ts.isFunctionDeclaration(d))) return undefined;
+    return [{ node: x, decl: d, local: !calleeMayAssign(sema, x) }];
+  }
+  if (ts.isPropertyAccessExpression(x)) {
+    const obj = stripParens(x.expression);
+    // An enum member or a constant's property does not change.
+    if (ts.isIdentifier(obj) && sema.enumObject(sema.declOf(obj))) return [];
+    const inner = readsOf(sema, obj);
+    return inner && [...inner, { node: x, decl: undefined, local: false }];
+  }
+  if (ts.isBinaryExpression(x)) {
+    if (isAssignment(x.operatorToken.kind)) return undefined;
+    const l = readsOf(sema, x.left);
+    const r = readsOf(sema, x.right);
+    return l && r && [...l, ...r];
+  }
+  if (ts.isPrefixUnaryExpression(x)) return isIncOrDec(x.operator) ? undefined : readsOf(sema, x.operand);
+  if (ts.isCallExpression(x) && WRAPS.has(sema.preludeName(x.expression) ?? '') && x.arguments.length === 1) {
+    return readsOf(sema, x.arguments[0]!);
+  }
+  return undefined;
+}
+
+/** Do `a` and `b` compute the same value from the same bindings (not merely the same text: an
+ * inner `const i` shadowing the guard's `i` is another binding)? */
+function sameValue(sema: Sema, a: ts.Expression, b: ts.Expression): boolean {
+  const x = stripParens(a);
+  const y = stripParens(b);
+  if (x.kind !== y.kind) return false;
+  if (x.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (ts.isNumericLiteral(x) && ts.isNumericLiteral(y)) return Number(x.text) === Number(y.text);
+  if (ts.isIdentifier(x) && ts.isIdentifier(y)) {
+    const d = sema.declOf(x);
+    return x.text === y.text && d !== undefined && d === sema.declOf(y);
+  }
+  if (ts.isPropertyAccessExpression(x) && ts.isPropertyAccessExpression(y)) {
+    return x.name.text === y.name.text && sameValue(sema, x.expression, y.expression);
+  }
+  if (ts.isBinaryExpression(x) && ts.isBinaryExpression(y)) {
+    return x.operatorToken.kind === y.operatorToken.kind && !isAssignment(x.operatorToken.kind) &&
+      sameValue(sema, x.left, y.left) && sameValue(sema, x.right, y.right);
+  }
+  if (ts.isPrefixUnaryExpression(x) && ts.isPrefixUnaryExpression(y)) {
+    return x.operator === y.operator && !isIncOrDec(x.operator) && sameValue(sema, x.operand, y.operand);
+  }
+  if (ts.isCallExpression(x) && ts.isCallExpression(y)) {
+    const w = sema.preludeName(x.expression);
+    return !!w && WRAPS.has(w) && w === sema.preludeName(y.expression) && x.arguments.length === 1 && y.arguments.length === 1 &&
+      sameValue(sema, x.arguments[0]!, y.arguments[0]!);
+  }
+  return false;
+}
+
+/** Does `scope` assign the binding `r`? With `access`: only an assignment that can run before it
+ * (before it in the text, or in a loop inside `scope` that also holds it). A variable is matched
+ * by its declaration; a property path by its last name on any object, since another reference
+ * may alias the same object (`other.len = 0` may change `this.len`). */
+function assignsRead(sema: Sema, scope: ts.Node, r: Read, access?: ts.Node): boolean {
+  const hits = (t: ts.Expression): boolean => {
+    const x = stripParens(t);
+    if (ts.isIdentifier(r.node)) return ts.isIdentifier(x) && x.text === r.node.text && sema.declOf(x) === r.decl;
+    return ts.isPropertyAccessExpression(x) && x.name.text === r.node.name.text;
+  };
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    let target: ts.Expression | undefined;
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) target = n.left;
+    else if (isIncDec(n)) target = n.operand;
+    if (target && hits(target) && (!access || n.getStart() < access.getStart() || inSameInnerLoop(n, access, scope))) found = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return found;
+}
+
 /** Can a called function assign this binding: a module-level `let`, or a field (any property
  * path)? Parameters, locals and `const` bindings change only where the code says so. */
 function calleeMayAssign(sema: Sema, e: ts.Expression): boolean {
@@ -231,6 +327,10 @@ function isIncDec(e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryEx
     (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
 }
 
+function isIncOrDec(op: ts.SyntaxKind): boolean {
+  return op === ts.SyntaxKind.PlusPlusToken || op === ts.SyntaxKind.MinusMinusToken;
+}
+
 function isAssignment(k: ts.SyntaxKind): boolean {
   return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
 }
@@ -255,41 +355,6 @@ function conjuncts(e: ts.Expression): ts.Expression[] {
   return [x];
 }
 
-function assignsNode(n: ts.Node, name: string): boolean {
-  if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
-    const l = stripParens(n.left);
-    return ts.isIdentifier(l) && l.text === name;
-  }
-  return isIncDec(n) && ts.isIdentifier(n.operand) && n.operand.text === name;
-}
-
-/** Does `scope` assign the variable `name` (=, compound, ++/--)? */
-function assigns(scope: ts.Node, name: string): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (assignsNode(n, name)) found = true;
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
-  return found;
-}
-
-/** In a while body: an assignment of `name` that can run between the guard and `access`: one
- * before it, or one in a loop (inside the body) that also contains it. */
-function assignsBefore(scope: ts.Node, name: string, access: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (assignsNode(n, name)) {
-      if (n.getStart() < access.getStart() || inSameInnerLoop(n, access, scope)) found = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
-  return found;
-}
-
 function inSameInnerLoop(a: ts.Node, b: ts.Node, scope: ts.Node): boolean {
   for (let p = a.parent; p && p !== scope; p = p.parent) {
     if ((ts.isForStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p)) && b.pos >= p.pos && b.end <= p.end) return true;
@@ -297,14 +362,3 @@ function inSameInnerLoop(a: ts.Node, b: ts.Node, scope: ts.Node): boolean {
   return false;
 }
 
-/** Does `scope` assign the buffer expression `text` (e.g. `data` or `this.view`)? */
-function assignsText(scope: ts.Node, text: string, sf: ts.SourceFile): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && stripParens(n.left).getText(sf) === text) found = true;
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
-  return found;
-}

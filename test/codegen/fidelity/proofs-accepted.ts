@@ -89,3 +89,54 @@ export function callAfterAccess(): u32 {
   }
   return sum;
 }
+
+// A field guard: the index and the buffer are fields of this object (issue 12, item 2).
+class Fifo {
+  data = bytes(8);
+  len = u32(0);
+  head = u32(0);
+  view: Bytes = view(store, 0, 4);
+  fillUp(v: u8): void {
+    while (this.len < this.data.length) {
+      this.data[this.len] = v;
+      this.len = u32(this.len + 1); // after the access: the guard is tested again first
+    }
+  }
+  push(v: u8): void {
+    if (this.len < this.data.length) {
+      this.data[this.len] = v;
+      this.len = u32(this.len + 1);
+    }
+  }
+  peek(): u8 {
+    if (this.head < this.data.length) return this.data[this.head];
+    return u8(0);
+  }
+  peekView(): u8 {
+    return this.head < this.view.length ? this.view[this.head] : u8(0);
+  }
+}
+
+export function fieldGuards(f: Fifo, v: u8): u8 {
+  f.fillUp(v);
+  f.push(v);
+  if (f.head < f.data.length) f.data[f.head] = u8(f.peek() + f.peekView()); // a parameter's fields
+  return f.peek();
+}
+
+// The index is an expression, the same in the guard and in the access (same bindings).
+export function nextEntry(seg: u32): u8 {
+  if (seg < T.length && u32(seg + 1) < T.length) return u8(T[seg] + T[u32(seg + 1)]);
+  return u8(0);
+}
+
+export function pairSum(b: Bytes): u32 {
+  let s = u32(0);
+  for (let i = u32(0); i < b.length && u32(i + 1) < b.length; i = u32(i + 2)) s = u32(s + b[i] + b[u32(i + 1)]);
+  return s;
+}
+
+export function earlyReturnExpr(b: Bytes, at: u32): u8 {
+  if (u32(at + 3) >= b.length) return u8(0);
+  return b[u32(at + 3)];
+}

@@ -121,3 +121,66 @@ export function earlyNotReturning(k: u32): u8 {
   if (k >= T.length) r = u8(1);
   return u8(r + T[k]); // FW3007
 }
+
+// A guard proves its own bindings, not others of the same name (issue 12, item 2).
+export function shadowedIndex(b: Bytes, i: u32): u8 {
+  if (i < b.length) {
+    const i = u32(100);
+    return b[i]; // FW3003
+  }
+  return u8(0);
+}
+
+export function shadowedBuffer(b: Bytes, other: Bytes, i: u32): u8 {
+  if (i < b.length) {
+    const b = view(other, 0, 1);
+    return b[i]; // FW3003
+  }
+  return u8(0);
+}
+
+// `u32(i + 1) < b.length` does not bound i: for i = 0xffffffff, u32(i + 1) is 0.
+export function wrappedNeighbour(b: Bytes, i: u32): u8 {
+  if (u32(i + 1) < b.length) return b[i]; // FW3003
+  return u8(0);
+}
+
+export function exprIndexChanged(b: Bytes, i: u32): u8 {
+  if (u32(i + 1) < b.length) {
+    i = u32(i + 7);
+    return b[u32(i + 1)]; // FW3003
+  }
+  return u8(0);
+}
+
+class Ring {
+  buf = bytes(4);
+  n = u32(0);
+  reset(): void {
+    this.n = u32(9);
+  }
+  bad(): u8 {
+    if (this.n < this.buf.length) {
+      this.reset(); // a call that assigns a field between the test and the access
+      return this.buf[this.n]; // FW3003
+    }
+    return u8(0);
+  }
+  aliased(other: Ring): u8 {
+    while (this.n < this.buf.length) {
+      other.n = u32(40); // other may be this
+      return this.buf[this.n]; // FW3003
+    }
+    return u8(0);
+  }
+  loopAfter(): void {
+    while (this.n < this.buf.length) {
+      for (let k = u32(0); k < 2; k++) {
+        this.buf[this.n] = u8(k); // FW3003
+        this.n = u32(this.n + 1);
+      }
+    }
+  }
+}
+
+export const ring = new Ring();

@@ -88,7 +88,7 @@ class Out {
   pos = u32(0);
   put(b: Bytes, c: u8): void {
     if (this.pos < b.length) {
-      wr8(b, this.pos, c);
+      b[this.pos] = c;
       this.pos = u32(this.pos + 1);
     }
   }

@@ -23,11 +23,9 @@ class Thermistor implements Sensor {
   value(): i32 {
     const seg = u32(this.adc >>> 7);
     const frac = i32(this.adc & 127);
-    const next = u32(seg + 1);
-    // (`seg < 8` is not taken as a bounds proof: compare with the table's length.)
-    if (seg < THERM_MC.length && next < THERM_MC.length) {
+    if (seg < THERM_MC.length && u32(seg + 1) < THERM_MC.length) {
       const lo = THERM_MC[seg];
-      const hi = THERM_MC[next];
+      const hi = THERM_MC[u32(seg + 1)];
       return i32(lo + (imul32(i32(hi - lo), frac) >> 7));
     }
     return THERM_MC[8];

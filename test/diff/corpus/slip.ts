@@ -65,7 +65,7 @@ class SlipDecoder {
 
   put(b: u8): void {
     if (this.len < this.buf.length) {
-      wr8(this.buf, this.len, b);
+      this.buf[this.len] = b; // the field guard proves it
       this.len = u32(this.len + 1);
     } else {
       this.state = RxState.Overflow;

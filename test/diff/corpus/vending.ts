@@ -79,7 +79,6 @@ const mach = new Machine();
 
 function step(m: Machine, ev: u8): void {
   const k = u32(m.state * N_EVENTS + ev);
-  // (An early `return` when k is out of range is not taken as a bounds proof.)
   if (k < NEXT.length && k < ACTION.length) {
     const next = NEXT[k];
     const act = u32(ACTION[k]);
@@ -90,7 +89,7 @@ function step(m: Machine, ev: u8): void {
     }
   }
   if (m.logLen < m.log.length) {
-    wr8(m.log, m.logLen, u8((m.state << 4) | ev));
+    m.log[m.logLen] = u8((m.state << 4) | ev);
     m.logLen = u32(m.logLen + 1);
   }
 }
