@@ -2,7 +2,7 @@
 // wrong one must give that code and nothing else; the fixed one must pass TypeScript and the
 // checker, lower, and compile under the strict flags (test/codegen/fixes.test.ts). `@prelude`
 // stands for the relative path of firmware/lib/prelude.ts. A code may have several pairs when its
-// fix depends on the construct (FW2006, FW2011, FW2015).
+// fix depends on the construct (FW2006, FW2011, FW2015, FW3003).
 import type { Code } from '../../codegen/src/check/catalogue.ts';
 
 export interface FixPair {
@@ -686,6 +686,43 @@ export function at(b: Bytes, i: u32): u8 {
     fixed: `import { u8, u32, rd8, type Bytes } from '@prelude';
 export function at(b: Bytes, i: u32): u8 {
   return rd8(b, i);
+}`,
+  },
+  {
+    // The catalogue's guard fix, for a field index (a ring buffer's write position).
+    code: 3003,
+    wrong: `import { u8, u32, bytes } from '@prelude';
+export class Log {
+  buf = bytes(16);
+  len = u32(0);
+  put(v: u8): void {
+    this.buf[this.len] = v;
+    this.len = u32(this.len + 1);
+  }
+}`,
+    fixed: `import { u8, u32, bytes } from '@prelude';
+export class Log {
+  buf = bytes(16);
+  len = u32(0);
+  put(v: u8): void {
+    if (this.len < this.buf.length) {
+      this.buf[this.len] = v;
+      this.len = u32(this.len + 1);
+    }
+  }
+}`,
+  },
+  {
+    // The catalogue's guard fix, for an index expression: the test spells it as the access does.
+    code: 3003,
+    wrong: `import { u8, u32, type Bytes } from '@prelude';
+export function next(b: Bytes, i: u32): u8 {
+  return b[u32(i + 1)];
+}`,
+    fixed: `import { u8, u32, type Bytes } from '@prelude';
+export function next(b: Bytes, i: u32): u8 {
+  if (u32(i + 1) < b.length) { return b[u32(i + 1)]; }
+  return u8(0);
 }`,
   },
   {
