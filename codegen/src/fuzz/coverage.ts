@@ -42,6 +42,7 @@ export const FEATURES: Record<string, string> = {
   ...Object.fromEntries(INT_TYPES.map((t) => [`switch-edge-${t}`, `a switch on a ${t} with labels at the edges of ${t}`])),
   'switch-const': 'a switch on a constant expression (no variable in the discriminant)',
   'if-guard-index': 'b[k] under if (k < b.length)',
+  'expr-guard-index': 'b[u32(k + 2)] under if (u32(k + 2) < b.length): an index expression as the guard spells it',
   'rebind-direct': 'a module-level Bytes reassigned to a view(...)',
   'rebind-call': 'a call to a function that rebinds a module-level Bytes',
   'rebind-in-index': 'rd8(cur, rebind()): the call as the index of an access to the rebound buffer',

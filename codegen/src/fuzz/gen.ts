@@ -663,15 +663,19 @@ export class Generator {
       opts.push([2, () => {
         const v = r.pick(uvars);
         const b = r.pick(ibufs).text;
-        const test: Expr = { k: 'bin', ty: 'bool', op: '<', a: { k: 'ref', ty: v.ty, text: v.text }, b: { k: 'ref', ty: 'u32', text: `${b}.length` } };
+        // Or an index expression, spelled the same in the test and the accesses: `u32(k + 2)`.
+        const off = this.allow('expr-guard-index') && r.chance(0.3) ? r.range(1, 3) : 0;
+        const iText = off ? `u32(${v.text} + ${off})` : v.text;
+        const index: Expr = { k: 'ref', ty: off ? 'u32' : v.ty, text: iText };
+        const test: Expr = { k: 'bin', ty: 'bool', op: '<', a: index, b: { k: 'ref', ty: 'u32', text: `${b}.length` } };
         const c: Expr = r.chance(0.3) ? { k: 'bin', ty: 'bool', op: '&&', a: test, b: this.genBool(ctx, 1) } : test;
         const was = v.mutable;
         v.mutable = false;
-        ctx.idx.push({ buf: b, v: v.text });
+        ctx.idx.push({ buf: b, v: iText });
         const body = this.withoutCalls(ctx, this.isBufState(b), () => this.genBlock(ctx, r.range(1, 3), d - 1));
         ctx.idx.pop();
         v.mutable = was;
-        return [{ s: 'if', c, t: body, f: null, tag: 'if-guard-index' }];
+        return [{ s: 'if', c, t: body, f: null, tag: off ? 'expr-guard-index' : 'if-guard-index' }];
       }]);
     }
     // Module-level Bytes rebound directly (never inside code whose index proof depends on it).
