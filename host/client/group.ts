@@ -361,7 +361,15 @@ export class DeviceGroup {
       bad.catch(noop); // like every command: no unhandled rejection when not awaited
       return bad;
     }
-    return this.exchange(`allreduce ${op}`, t, out, (parts) => reduceParts(parts.map((p) => p.bytes), parts[0]!.dtype, op));
+    return this.exchange(`allreduce ${op}`, t, out, (parts) => {
+      const first = parts[0]!;
+      parts.forEach((p, i) => {
+        if (p.shape.join(',') !== first.shape.join(',')) {
+          throw new RpcError(`allreduce: device ${i} has shape [${p.shape.join(', ')}], device 0 [${first.shape.join(', ')}]: the tensors must have one shape`);
+        }
+      });
+      return reduceParts(parts.map((p) => p.bytes), first.dtype, op);
+    });
   }
 
   /** Every device's tensor joined along the first axis (device order), written into `out` on
@@ -383,12 +391,20 @@ export class DeviceGroup {
     const combined = Promise.allSettled(reads).then((rs) => {
       const bad = rs.findIndex((r) => r.status === 'rejected');
       if (bad >= 0) throw new RpcError(`device ${bad} could not give its part: ${((rs[bad] as PromiseRejectedResult).reason as Error).message}`);
-      return combine(rs.map((r) => (r as PromiseFulfilledResult<{ shape: number[]; dtype: DLDataType; bytes: Uint8Array }>).value));
+      const parts = rs.map((r) => (r as PromiseFulfilledResult<{ shape: number[]; dtype: DLDataType; bytes: Uint8Array }>).value);
+      // The host combines bytes: parts of another element type would be read as device 0's.
+      parts.forEach((p, i) => {
+        if (!sameDtype(p.dtype, parts[0]!.dtype)) throw new RpcError(`${command}: device ${i}'s tensor is ${dtypeText(p.dtype)}, device 0's ${dtypeText(parts[0]!.dtype)}: the tensors must have one dtype`);
+      });
+      return { dtype: parts[0]!.dtype, bytes: combine(parts) };
     });
     combined.catch(noop);
     const writes = this.workers.map((w) => this.enqueue(w.index, command, async () => {
-      const bytes = await combined;
-      await (await out.get(w.index)).copyFrom(bytes);
+      const { dtype, bytes } = await combined;
+      const o = await out.get(w.index);
+      // copyFrom checks the size only: an int32 result in a float32 tensor would be garbage.
+      if (!sameDtype(o.dtype, dtype)) throw new RpcError(`the output tensor is ${dtypeText(o.dtype)}, the result ${dtypeText(dtype)}`);
+      await o.copyFrom(bytes);
       return bytes;
     }));
     return this.settle(command, writes).then((r) => r[0]!);
@@ -430,6 +446,9 @@ export class DeviceGroup {
 function asDeviceError(e: unknown, index: number, uri: string, command: string): DeviceError {
   return e instanceof DeviceError ? e : new DeviceError(index, uri, command, e instanceof Error ? e : new RpcError(String(e)));
 }
+
+const sameDtype = (a: DLDataType, b: DLDataType): boolean => a.code === b.code && a.bits === b.bits && a.lanes === b.lanes;
+const dtypeText = (d: DLDataType): string => `${['int', 'uint', 'float'][d.code] ?? `code ${d.code} `}${d.bits}${d.lanes === 1 ? '' : `x${d.lanes}`}`;
 
 function dtypeOfView(data: ArrayBufferView): DLDataType {
   if (data instanceof Int8Array) return DType.int8;
