@@ -13,7 +13,6 @@ import { DEVICE_PAGE_LOG2, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '..
 import { RpcClient } from './client.ts';
 import { BaseSession } from './rpc-session.ts';
 import type { AppTable } from '../../firmware/rpc/ctx.ts';
-import { installPanicSites } from '../app/panic-site.ts';
 
 /** A log line as boards format it: the message, then each value in signed decimal. */
 export function formatLog(message: string, values: readonly number[]): string {
@@ -74,10 +73,9 @@ export class LocalSession<F extends object = {}> extends BaseSession<F> {
     };
     const platform = new HostPlatform();
     const server = new RpcServer(sink, mem, platform);
-    if (opts.app !== undefined) {
-      installPanicSites(); // contained panics of the app name their .ts file:line
-      server.setApp(opts.app);
-    }
+    // loadApp (host/app/load.ts, Node only) installs the reader that names a contained panic's
+    // .ts file:line; this module stays free of Node imports for the browser bundle.
+    if (opts.app !== undefined) server.setApp(opts.app);
     const client = new RpcClient(async (p) => {
       if (this.closed) throw new Error('local session is closed');
       this.handle(p);
