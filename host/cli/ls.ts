@@ -2,16 +2,24 @@
 // urpc ls --tracker host:port [--json]: the boards a TVM RPC tracker knows (host/tvm/tracker-summary.ts).
 // Exit 0 (also when there are none); 2 when the tracker cannot be asked.
 import type { Command } from 'commander';
+import Table from 'cli-table3';
 import { listPorts, type PortInfo } from '../transport/ports.ts';
 import { command, fail, msOption, EXIT_USAGE } from './options.ts';
 
+/** The ports as a table (cli-table3 without borders: columns two spaces apart). */
 export function formatPorts(ports: PortInfo[]): string {
   if (ports.length === 0) return '';
-  const rows = ports.map((p) => [p.path, p.vendorId ? `${p.vendorId}:${p.productId ?? '????'}` : '-',
-    [p.manufacturer, p.product].filter(Boolean).join(' ') || '-', p.serialNumber ?? '-']);
-  const head = ['PORT', 'VID:PID', 'DEVICE', 'SERIAL'];
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ')).join('\n') + '\n';
+  const table = new Table({
+    head: ['PORT', 'VID:PID', 'DEVICE', 'SERIAL'],
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+  });
+  for (const p of ports) {
+    table.push([p.path, p.vendorId ? `${p.vendorId}:${p.productId ?? '????'}` : '-',
+      [p.manufacturer, p.product].filter(Boolean).join(' ') || '-', p.serialNumber ?? '-']);
+  }
+  return table.toString().split('\n').map((l) => l.trimEnd()).join('\n') + '\n';
 }
 
 export function registerLsCommand(program: Command): void {
