@@ -199,7 +199,9 @@ export class TvmRpcServer {
           return;
         }
         const code = packetCode(p);
-        const reply = (x: Uint8Array): Promise<void> => writeAll(sock, x);
+        // Bounded: a client that sends requests but takes no replies would otherwise hold the
+        // board forever once the socket's buffers are full (the idle deadline covers reads only).
+        const reply = (x: Uint8Array): Promise<void> => writeAll(sock, x, this.opts.replyTimeoutMs);
         if (code === RPCCode.Shutdown) return;
         if (code === RPCCode.InitServer) {
           let why: string | undefined;
@@ -255,9 +257,15 @@ export class TvmRpcServer {
   }
 }
 
-function writeAll(sock: net.Socket, b: Uint8Array): Promise<void> {
+function writeAll(sock: net.Socket, b: Uint8Array, timeoutMs?: number): Promise<void> {
   return new Promise((resolve, reject) => {
     if (sock.destroyed) { reject(new Error('connection closed')); return; }
-    sock.write(b, (e) => (e ? reject(e) : resolve()));
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      reject(new Error(`the client took no reply for ${timeoutMs} ms (it does not read); session ended`));
+    }, timeoutMs);
+    sock.write(b, (e) => {
+      if (timer !== undefined) clearTimeout(timer);
+      if (e) reject(e); else resolve();
+    });
   });
 }
