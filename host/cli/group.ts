@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { connectGroup, GroupError, type DeviceGroup } from '../client/group.ts';
 import type { Ret } from '../client/rpc-session.ts';
 import { parseCliArg, show, toJson } from './call.ts';
-import { addLinkOptions, intOption, linkOptions, type LinkCliOptions } from './options.ts';
+import { addLinkOptions, countOption, linkOptions, msOption, type LinkCliOptions } from './options.ts';
 
 /** The most devices one command line opens (each is a process or a link). */
 export const MAX_DEVICES = 256;
@@ -96,9 +96,10 @@ export function registerGroupCommand(program: Command): void {
     .argument('<fn>', 'function name (urpc.echo, or echo for urpc.*)')
     .argument('[args...]', 'arguments (JSON values; anything else is a string), the same on every device')
     .option('--json', 'print {fn, args, count, devices: [{index, uri, ok, failed, result, error, ms}]} as JSON')
-    .option('--count <n>', 'queue the call n times per device without waiting (pipelined)', intOption, 1)
+    .option('--count <n>', 'queue the call n times per device without waiting (pipelined)', countOption, 1)
     .option('--fail-fast', 'stop every device at the first failure (queued calls are cancelled)')
-    .option('--timeout <ms>', 'reply deadline of each call, and of opening each device', intOption, 5000)
+    // msOption: 0 failed every open as "nothing came back", and past 2^31-1 ms setTimeout fires at once.
+    .option('--timeout <ms>', 'reply deadline of each call, and of opening each device', msOption, 5000)
     .addHelpText('after', '\nExamples:\n  urpc group \'native*4,qemu:lm3s6965evb\' urpc.echo 7\n  urpc group native,native info --json\n  urpc group \'native*16\' echo 1 --count 1000')
     .action(async (devices: string, fn: string, rawArgs: string[], opts: { json?: boolean; count: number; failFast?: boolean; timeout: number } & LinkCliOptions) => {
       let uris: string[];

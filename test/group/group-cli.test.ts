@@ -62,6 +62,17 @@ describe('urpc group (subprocess)', function () {
     const r = await urpcAsync(['group', 'native,native:/nonexistent/fw', 'echo', '1']);
     assert.equal(r.code, 2);
     assert.match(r.err, /device 1 \(native:\/nonexistent\/fw\): connect: .*does not exist/);
+    // Deadlines setTimeout cannot honour are usage errors naming the value, before any device is
+    // opened (0 failed every open as "nothing came back"; 3e9 ms fired at once and failed the calls).
+    for (const bad of ['0', '3000000000']) {
+      const t = await urpcAsync(['group', 'native,native', 'echo', '1', '--timeout', bad]);
+      assert.equal(t.code, 2, `--timeout ${bad}: ${t.out}${t.err}`);
+      assert.match(t.err, new RegExp(`--timeout.*'${bad}'`));
+      assert.doesNotMatch(t.err, /connect|TimeoutOverflowWarning/);
+    }
+    const c = await urpcAsync(['group', 'native', 'echo', '1', '--count', '0']);
+    assert.equal(c.code, 2);
+    assert.match(c.err, /--count.*'0'/);
     const u = await urpcAsync(['group', 'native,', 'echo', '1']);
     assert.equal(u.code, 2);
     assert.match(u.err, /empty device/);
