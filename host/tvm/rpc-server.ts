@@ -28,6 +28,8 @@ const FORWARDED = new Set<number>([
   RPCCode.CallFunc, RPCCode.CopyFromRemote, RPCCode.CopyToRemote, RPCCode.GetGlobalFunc, RPCCode.FreeHandle,
   11, 12, 13, 14, 15, 16, 17, 19, 20,
 ]);
+/** The longest delay setTimeout honours (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** The largest packet read from a client when the board gives no limit. */
 const MAX_TCP_PACKET = 64 * 1024 * 1024;
 
@@ -184,7 +186,7 @@ export class TvmRpcServer {
       // TVM's server injects this exception and kills the session (§1.5).
       sock.end(exceptionPacket(`RPCSessionTimeoutError: Timeout in RPC session after ${timeoutS} s`));
       sock.destroySoon();
-    }, timeoutS * 1000);
+    }, Math.min(timeoutS * 1000, MAX_TIMER_MS)); // past 2^31-1 ms setTimeout would fire at once
     let initialised = false;
     const resets = dev.resets;
     try {
