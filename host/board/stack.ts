@@ -433,7 +433,13 @@ export function analyzeCallGraph(input: AnalyzeInput): StackReport {
   // The headers beside the sources declare the interface structs and function-pointer typedefs.
   const headers = [...new Set(input.sources.map((s) => path.dirname(s)))].flatMap((d) =>
     fs.readdirSync(d).filter((n) => n.endsWith('.h')).map((n) => path.join(d, n)));
-  const facts = collectFacts([...input.sources, ...headers.filter((h) => !input.sources.includes(h))]);
+  // Headers elsewhere that hold an indirect call site (firmware/platform/common/trap.h, included
+  // by a board's C file) are read too, so the site resolves by its declared type, not to 'any'.
+  const siteFiles = [...edges.values()].flat().filter((e) => e.to === '__indirect_call')
+    .map((e) => path.resolve(root, e.loc.replace(/:\d+:\d+$/, '')))
+    .filter((f) => fs.existsSync(f) && !input.sources.includes(f) && !headers.includes(f));
+  const sources = [...input.sources, ...new Set(siteFiles)];
+  const facts = collectFacts([...sources, ...headers.filter((h) => !sources.includes(h))]);
   const takenTitles = (names: Iterable<string>): string[] => {
     const out: string[] = [];
     for (const n of names) {
@@ -450,7 +456,7 @@ export function analyzeCallGraph(input: AnalyzeInput): StackReport {
   const indirect: IndirectSite[] = [];
   const resolveSite = (from: string, loc: string): IndirectSite => {
     const m = /^(.*):(\d+):(\d+)$/.exec(loc);
-    const abs = m === undefined || m === null ? undefined : input.sources.find((s) => s === m[1] || path.resolve(root, m[1]) === path.resolve(s));
+    const abs = m === undefined || m === null ? undefined : sources.find((s) => s === m[1] || path.resolve(root, m[1]) === path.resolve(s));
     const any = (via: string): IndirectSite => ({ caller: display(from), location: rel(loc), via, how: 'any', targets: takenTitles(facts.addressTaken) });
     if (m === null || abs === undefined) return any('(location not in the sources)');
     const text = facts.text.get(abs)!;

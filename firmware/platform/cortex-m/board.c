@@ -44,8 +44,8 @@ __attribute__((noreturn)) void board_exit(uint32_t status) {
 /* A panic in a user device function ends that call only (trap.h); any other ends the firmware. */
 void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
   urpc_trap_raise(code, file, line);
-  urpc_panic_report(code, file, line); /* the session Log line */
-  uart_flush();                        /* out before the reset or the semihosting exit */
+  urpc_panic_unwind(code, file, line); /* to main, which sends the session Log line */
+  uart_flush();
   board_exit(16u + code);
 }
 
@@ -127,6 +127,12 @@ int main(void) {
   uart_init();
   device_module_init();
   booted = 1;
+  if (URPC_PANIC_CATCH()) {
+    urpc_panic_report(); /* the session Log line */
+    uart_flush();        /* out before the reset or the semihosting exit */
+    board_exit(16u + urpc_panic_code);
+  }
+  urpc_panic_arm();
   device_deviceBoot();
   for (;;) {
     bool pending = device_deviceTick(); /* an async device function (urpc.sleep) in progress */

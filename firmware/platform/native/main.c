@@ -51,12 +51,16 @@ static void install_reset_signal(void) {
 }
 
 /* A panic in a user device function ends that call only (trap.h); any other ends the process. */
-void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
-  urpc_trap_raise(code, file, line);
-  urpc_panic_report(code, file, line); /* the session Log line, before the process ends */
+FW_NORETURN static void stop_on_panic(uint32_t code, const char *file, uint32_t line) {
   fprintf(stderr, "urpc native firmware: panic %" PRIu32 " at %s:%" PRIu32 "\n", code, file, line);
   fflush(stderr);
   exit(3);
+}
+
+void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+  urpc_trap_raise(code, file, line);
+  urpc_panic_unwind(code, file, line); /* to main, which sends the session Log line */
+  stop_on_panic(code, file, line);
 }
 
 /* "message v1 v2 ..." (values in signed decimal), at most 255 bytes as in TVMLogf. */
@@ -145,6 +149,11 @@ int main(void) {
   install_reset_signal();
   device_module_init();
   booted = 1;
+  if (URPC_PANIC_CATCH()) {
+    urpc_panic_report(); /* the session Log line, before the process ends */
+    stop_on_panic(urpc_panic_code, urpc_panic_file, urpc_panic_line);
+  }
+  urpc_panic_arm();
   device_deviceBoot();
   for (;;) {
     fw_bytes chunk;
