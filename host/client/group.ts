@@ -335,7 +335,10 @@ export class DeviceGroup {
   async gather(t: GroupTensor): Promise<{ shape: number[]; bytes: Uint8Array }> {
     const parts = await this.each('gather', async (i) => {
       const a = await t.get(i);
-      return { shape: [...a.shape], bytes: await a.copyTo() };
+      return { shape: [...a.shape], dtype: a.dtype, bytes: await a.copyTo() };
+    });
+    parts.forEach((p, i) => {
+      if (!sameDtype(p.dtype, parts[0]!.dtype)) throw new RpcError(`gather: device ${i}'s tensor is ${dtypeText(p.dtype)}, device 0's ${dtypeText(parts[0]!.dtype)}: the tensors must have one dtype`);
     });
     return concatAxis0(parts);
   }

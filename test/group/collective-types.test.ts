@@ -48,6 +48,7 @@ describe('group: collectives refuse mismatched element types and shapes', functi
     const types = mixed('int32 and float32', (i) => ({ data: i === 0 ? new Int32Array([1, 2]) : new Float32Array([1, 2]), shape: [2] }));
     await assert.rejects(g.allreduce(types, 'sum'), refusedEverywhere(/device 1's tensor is float32, device 0's int32/));
     await assert.rejects(g.allgather(types, g.empty([4], DType.int32)), refusedEverywhere(/device 1's tensor is float32, device 0's int32/));
+    await assert.rejects(g.gather(types), /gather: device 1's tensor is float32, device 0's int32/);
     const shapes = mixed('[2, 2] and [4]', (i) => ({ data: new Int32Array([1, 2, 3, 4]), shape: i === 0 ? [2, 2] : [4] }));
     await assert.rejects(g.allreduce(shapes, 'max'), refusedEverywhere(/device 1 has shape \[4\], device 0 \[2, 2\]/));
     await g.syncAll().catch(() => undefined);
