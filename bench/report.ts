@@ -51,7 +51,7 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
     'per-layer microTVM comparisons, the work-per-byte goals and the stricter link goals of ../shared/notes/targets.md. ' +
     'Ratio is figure / baseline; for link goals the limit applies to that ratio, for the others to the figure. Link goals ' +
     'apply to the plain session (reliable mode is reported as a cost in section 3).', '');
-  for (const src of ['issue 8', 'targets.md']) {
+  for (const src of ['issue 8', 'targets.md', 'issue 16']) {
     const gs = goals.filter((g) => g.source === src);
     if (gs.length === 0) continue;
     L.push(`**${src}** (${gs.filter((g) => g.met).length} of ${gs.length} met)`, '');
@@ -181,12 +181,25 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
     L.push('');
   }
   L.push(...renderCliSection(r.cli));
+  L.push(...renderCodecSection(r.codec));
   L.push(END);
   const block = L.join('\n');
   const a = old.indexOf(BEGIN);
   const b = old.indexOf(END);
   if (a >= 0 && b > a) return old.slice(0, a) + block + old.slice(b + END.length);
   return HEAD + block + '\n';
+}
+
+/** Section 9: the host codec, each way, random and all-0xFF data. */
+function renderCodecSection(c: any): string[] {
+  if (c === undefined) return [];
+  const L = ['## 9. Host codec in Node (MB/s of CPU time)', '', `${c.what}. Goal (issue 16): ≥ ${c.goalMbs} MB/s each way on random data.`, '',
+    '| data | encode MB/s (median) | decode MB/s (median) | wire bytes per frame (encode / decode) |', '|---|---:|---:|---:|'];
+  for (const x of c.rows) {
+    L.push(`| ${x.payload === 'ff' ? 'all 0xFF' : 'random'} | ${x.encode.mbs} (${x.encode.medianMbs}) | ${x.decode.mbs} (${x.decode.medianMbs}) | ${x.encode.wireBytes} / ${x.decode.wireBytes} |`);
+  }
+  L.push('');
+  return L;
 }
 
 // ---- SVG ----

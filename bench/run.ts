@@ -17,6 +17,8 @@
 //   7. browser       the browser console's bundle: bytes raw and gzipped, by part (bench/browser-bundle.ts)
 //   8. cli           `urpc --help`, a one-shot `urpc call` over the same call in-process, and a
 //                    no-op `urpc build`, on the compiled package (bench/cli-startup.ts)
+//   9. codec         the host's codec in Node (packet encode/decode, FwTS framer/unframer), MB/s
+//                    of CPU time each way (bench/codec.ts), next to the native link's goodput
 //
 // Writes bench/results/<name>.json (figures, the goals with their verdicts, machine, versions,
 // commit), refreshes the table in bench/README.md and the plots bench/{sizes,latency,goodput}.svg.
@@ -53,6 +55,7 @@ import { benchCli } from './cli-startup.ts';
 import { REPO } from '../host/repo.ts';
 import { percentile, median } from '../host/cli/stats.ts';
 import { benchBrowserBundle } from './browser-bundle.ts';
+import { benchCodec, CODEC_GOAL_MBS } from './codec.ts';
 
 const run = promisify(execFile);
 
@@ -148,7 +151,7 @@ const loadAvg = (): number[] => os.loadavg().map(r2);
  * figure itself, or its ratio to the baseline (link goals). */
 export interface Goal {
   id: string;
-  source: 'issue 8' | 'targets.md';
+  source: 'issue 8' | 'targets.md' | 'issue 16';
   what: string;
   figure: number;
   unit: string;
@@ -674,8 +677,9 @@ function benchWire() {
 type SizeResult = Awaited<ReturnType<typeof benchSize>>;
 type WpbResult = Awaited<ReturnType<typeof benchWorkPerByte>>;
 type LatencyResult = Awaited<ReturnType<typeof benchLatency>>[number];
+type CodecResult = ReturnType<typeof benchCodec>;
 
-export function computeGoals(size: SizeResult, wpb: WpbResult, latency: LatencyResult[]): Goal[] {
+export function computeGoals(size: SizeResult, wpb: WpbResult, latency: LatencyResult[], codec?: CodecResult): Goal[] {
   const G: Goal[] = [];
   const m3 = size.linked['cortex-m3'];
   const m0 = size.linked['cortex-m0plus'];
@@ -736,9 +740,21 @@ export function computeGoals(size: SizeResult, wpb: WpbResult, latency: LatencyR
         detail: `worst at ${worst.payload} B; within the limit at ${ok.length} of ${lt.echo.length} sizes${ok.length ? ` (${ok.map((e) => e.payload + ' B').join(', ')})` : ''}` }));
     }
   }
+  // issue 16: the host codec, with the native link's goodput (which it bounds) alongside
+  const codecGoals: Goal[] = [];
+  const random = codec?.rows.find((x) => x.payload === 'random');
+  if (random !== undefined) {
+    const nat = latency.find((x) => x.variant === 'plain' && x.link.startsWith('native'));
+    const mbs = (kibs: number): number => r2((kibs * 1024) / 1e6);
+    for (const [k, row, gp] of [['encode', random.encode, nat?.goodput.copyFrom], ['decode', random.decode, nat?.goodput.copyTo]] as const) {
+      codecGoals.push(goal({ id: `codec-${k}`, source: 'issue 16', what: `host codec in Node, ${k} (${k === 'encode' ? 'packet encode + framer' : 'unframer + packet decode'}, random data, ${row.wireBytes} B frames), MB/s of CPU time`,
+        figure: row.mbs, unit: 'MB/s', op: '>=', limit: CODEC_GOAL_MBS, on: 'figure',
+        detail: `median ${row.medianMbs} MB/s${gp ? `; native ${k === 'encode' ? 'copyFrom' : 'copyTo'} goodput ${mbs(gp.kibs)} MB/s = ${sig(mbs(gp.kibs) / row.mbs)}× the codec` : ''}` }));
+    }
+  }
   // issue 8's link goals after its size goals, targets.md's after its own
   return [...G.filter((g) => g.source === 'issue 8'), ...linkGoals.filter((g) => g.source === 'issue 8'),
-    ...G.filter((g) => g.source !== 'issue 8'), ...linkGoals.filter((g) => g.source !== 'issue 8')];
+    ...G.filter((g) => g.source !== 'issue 8'), ...linkGoals.filter((g) => g.source !== 'issue 8'), ...codecGoals];
 }
 
 // ---- main ----
@@ -817,11 +833,12 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   const browser = await benchBrowserBundle(path.join(work, 'web'));
   log(`browser bundle: ${browser.bundleBytes} B, ${browser.gzipBytes} B gzipped`);
   const cli = await benchCli(work, native.output, o.quick, log);
-  const goals = computeGoals(size, workPerByte, latency);
+  const codec = benchCodec(o.quick, log);
+  const goals = computeGoals(size, workPerByte, latency, codec);
   meta.machine.loadAvgEnd = loadAvg();
   meta.durationS = Math.round((performance.now() - t0) / 1000);
   const result = {
-    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr }, browser, cli,
+    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr }, browser, cli, codec,
     targets: TARGETS, issueGoals: ISSUE_GOALS, reliableMode: reliable ? 'measured' : 'not available (no reliable option in host/client/session.ts)',
   };
   const name = o.name ?? `${date.slice(0, 10)}-${commit.slice(0, 7)}${o.quick ? '-quick' : ''}`;

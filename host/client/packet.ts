@@ -59,9 +59,14 @@ const utf8strict = new TextDecoder('utf-8', { fatal: true });
 
 /** Little-endian byte builder. */
 export class ByteWriter {
-  private buf = new Uint8Array(64);
-  private dv = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private dv: DataView;
   length = 0;
+  /** `capacity`: the expected size; a writer that ends exactly there hands its buffer over uncopied. */
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(Math.max(capacity, 8));
+    this.dv = new DataView(this.buf.buffer);
+  }
   private grow(n: number): void {
     if (this.length + n <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -79,7 +84,16 @@ export class ByteWriter {
   u64(v: bigint): this { this.grow(8); this.dv.setBigUint64(this.length, BigInt.asUintN(64, v), true); this.length += 8; return this; }
   f64(v: number): this { this.grow(8); this.dv.setFloat64(this.length, v, true); this.length += 8; return this; }
   bytes(b: Uint8Array): this { this.grow(b.length); this.buf.set(b, this.length); this.length += b.length; return this; }
-  finish(): Uint8Array { return this.buf.slice(0, this.length); }
+  /** Overwrites 8 bytes already written (a length known only at the end). */
+  patchU64(at: number, v: bigint): this { this.dv.setBigUint64(at, v, true); return this; }
+  /** The bytes written; the writer is done (its buffer may be the one returned). */
+  finish(): Uint8Array {
+    const out = this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
+    this.buf = new Uint8Array(8);
+    this.dv = new DataView(this.buf.buffer);
+    this.length = 0;
+    return out;
+  }
 }
 
 /** Little-endian reader that throws PacketError past the end. */
@@ -207,32 +221,41 @@ export function readArgs(r: ByteReader, strictText = false): Value[] {
 
 /** A whole packet: u64 packet_nbytes, i32 code, body. */
 export function packet(code: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return new ByteWriter().u64(BigInt(4 + body.length)).i32(code).bytes(body).finish();
+  return new ByteWriter(12 + body.length).u64(BigInt(4 + body.length)).i32(code).bytes(body).finish();
+}
+
+/** A packet written in place (no body copied into a second buffer): the header, then the body
+ * through the writer; `bodyBytes` sizes the buffer when known. */
+function packetWriter(code: number, bodyBytes = 52): ByteWriter {
+  return new ByteWriter(12 + bodyBytes).u64(0n).i32(code);
+}
+function finishPacket(w: ByteWriter): Uint8Array {
+  return w.patchU64(0, BigInt(w.length - 8)).finish();
 }
 
 // ---- requests ----
 
 export function callFuncPacket(handle: bigint, args: readonly Value[]): Uint8Array {
-  const w = new ByteWriter().u64(handle);
+  const w = packetWriter(RPCCode.CallFunc).u64(handle);
   writeArgs(w, args);
-  return packet(RPCCode.CallFunc, w.finish());
+  return finishPacket(w);
 }
 export function syscallPacket(code: number, args: readonly Value[]): Uint8Array {
-  const w = new ByteWriter();
+  const w = packetWriter(code);
   writeArgs(w, args);
-  return packet(code, w.finish());
+  return finishPacket(w);
 }
 export function copyToRemotePacket(t: DLTensor, data: Uint8Array): Uint8Array {
-  const w = new ByteWriter();
+  const w = packetWriter(RPCCode.CopyToRemote, tensorRecordBytes(t.shape.length) + 8 + data.length);
   writeTensor(w, t);
   w.u64(BigInt(data.length)).bytes(data);
-  return packet(RPCCode.CopyToRemote, w.finish());
+  return finishPacket(w);
 }
 export function copyFromRemotePacket(t: DLTensor, nbytes: number): Uint8Array {
-  const w = new ByteWriter();
+  const w = packetWriter(RPCCode.CopyFromRemote, tensorRecordBytes(t.shape.length) + 8);
   writeTensor(w, t);
   w.u64(BigInt(nbytes));
-  return packet(RPCCode.CopyFromRemote, w.finish());
+  return finishPacket(w);
 }
 export function shutdownPacket(): Uint8Array {
   return packet(RPCCode.Shutdown);

@@ -140,7 +140,7 @@ describe('bench (quick run)', function () {
     assert.ok(ids.some((id: string) => /^echo-native-issue 8$/.test(id)), 'echo latency goal');
     assert.equal(new Set(ids).size, ids.length, 'goal ids are unique');
     for (const g of j.goals) {
-      assert.ok(['issue 8', 'targets.md'].includes(g.source), g.id);
+      assert.ok(['issue 8', 'targets.md', 'issue 16'].includes(g.source), g.id);
       assert.equal(typeof g.met, 'boolean', g.id);
       num(g.figure, g.id);
       num(g.limit, g.id);
@@ -188,6 +188,29 @@ describe('bench (quick run)', function () {
     assert.ok(md.includes('## 8. CLI start-up and no-op build'));
     const row = md.split('\n').find((l) => l.startsWith('| `urpc --help` |'));
     assert.equal(row, `| \`urpc --help\` | ${c.helpMs} | ${c.nodeMs} | ≤ 300 | ${c.met.help ? 'met' : '**missed**'} |`);
+  });
+
+  it('codec: the host codec each way on random and all-0xFF data, with its goals against the native goodput', () => {
+    assert.deepEqual(j.codec.rows.map((x: { payload: string }) => x.payload), ['random', 'ff']);
+    for (const x of j.codec.rows) {
+      for (const k of ['encode', 'decode']) {
+        num(x[k].mbs, `${x.payload} ${k}`);
+        assert.ok(x[k].mbs > 0 && x[k].medianMbs <= x[k].mbs, `${x.payload} ${k}: best of reps`);
+        assert.ok(x[k].wireBytes > x[k].tensorBytes, `${x.payload} ${k}: framing adds bytes`);
+      }
+    }
+    const random = j.codec.rows[0];
+    for (const k of ['encode', 'decode']) {
+      const g = j.goals.find((x: { id: string }) => x.id === `codec-${k}`);
+      assert.ok(g, `codec-${k} goal`);
+      assert.equal(g.source, 'issue 16');
+      assert.equal(g.figure, random[k].mbs);
+      assert.equal(g.limit, j.codec.goalMbs);
+      assert.match(g.detail, /native copy(From|To) goodput [\d.]+ MB\/s = [\d.]+× the codec/);
+    }
+    const md = renderReadme(j, 'results/q.json', '');
+    assert.ok(md.includes('## 9. Host codec in Node'));
+    assert.ok(md.includes(`| random | ${random.encode.mbs} (${random.encode.medianMbs}) | ${random.decode.mbs} (${random.decode.medianMbs}) |`));
   });
 
   it('the README block and the three plots render from it; a second render replaces the block only', () => {
