@@ -655,6 +655,21 @@ export class ModuleLowering {
   // ---------------------------------------------------------------- statements
 
   /** Is e a top-level `const` variable (emitted `static const`, which clang folds)? */
+  /** The operand of integer conversions (`i32(u8(x))` -> x): they lower to casts, not calls. */
+  private unconverted(e: ts.Expression): ts.Expression {
+    let x = skipParens(e);
+    while (ts.isCallExpression(x) && x.arguments.length === 1 && (INT_NAMES as readonly string[]).includes(this.sema.preludeName(x.expression) ?? '')) {
+      x = skipParens(x.arguments[0]);
+    }
+    return x;
+  }
+
+  /** A variable, field, element or call result (through integer conversions). */
+  private readsStorage(e: ts.Expression): boolean {
+    const x = this.unconverted(e);
+    return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) || ts.isCallExpression(x);
+  }
+
   private isConstVariable(e: ts.Expression): boolean {
     const x = skipParens(e);
     const d = ts.isIdentifier(x) ? this.sema.declOf(x) : undefined;
@@ -769,10 +784,11 @@ export class ModuleLowering {
         const t = this.tmp();
         out.push(this.line(`${I}uint32_t ${t} = ${this.litFor(v, 'uint32_t')};`, s));
         v = { c: t, t: U32, stable: true };
-      } else if (!readsStorage(s.expression) || this.isConstVariable(s.expression)) {
+      } else if (!this.readsStorage(s.expression) || this.isConstVariable(this.unconverted(s.expression))) {
         // Any computed value may be one clang can still fold (a `static const`, a conditional
         // whose condition the lowering decided, through && or a cast): the same warning, the
-        // same cure. A variable, field, element or call result never is.
+        // same cure. A variable, field, element or call result never is (nor a conversion of
+        // one: `i32(s)` of a top-level const s is a cast clang folds).
         v = this.spill({ ...v, stable: false }, out, depth);
       }
       out.push(this.line(`${I}switch (${bare(v.c)}) {`, s));
@@ -1010,7 +1026,12 @@ export class ModuleLowering {
     if ((c.c === 'true' || c.c === 'false') && isConstText(c.c === 'true' ? b.c : a.c)) {
       const [x, pre] = c.c === 'true' ? [a, ap] : [b, bp];
       out.push(...pre);
-      return x.lit !== undefined ? x : { ...x, c: this.arm(x, rt, ct), t: fromSpelling(ct) };
+      if (x.lit !== undefined) return x;
+      // A widening cast of the arm keeps its range: the C compilers see through it (-Wtype-limits).
+      const inner = rangeOfC(x);
+      const outer = rangeOfCtype(ct);
+      const range = inner && outer && inner[0] >= outer[0] && inner[1] <= outer[1] ? inner : undefined;
+      return { ...x, c: this.arm(x, rt, ct), t: fromSpelling(ct), range };
     }
     if (ap.length === 0 && bp.length === 0) {
       // Both arms are promoted to int in C: cast a narrow result back (-Wconversion).
@@ -1555,7 +1576,4 @@ function wrapJs(name: IntName, v: number): number {
 }
 
 /** An expression whose value is read from storage or returned by a call: never a C constant. */
-function readsStorage(e: ts.Expression): boolean {
-  const x = skipParens(e);
-  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) || ts.isCallExpression(x);
-}
+

@@ -88,7 +88,9 @@ static uint32_t bump(uint8_t by) {
 }
 
 static Op opOf(uint8_t b) {
-  switch ((uint8_t)((uint32_t)b & 3u)) {
+  uint8_t fw_t0 = (uint8_t)((uint32_t)b & 3u);
+#line 63 "../../../test/codegen/fixtures/shapes.ts"
+  switch (fw_t0) {
     case 0u:
     {
 #line 64 "../../../test/codegen/fixtures/shapes.ts"
@@ -216,7 +218,7 @@ uint32_t shapes_main(fw_bytes input, fw_bytes output) {
   return 18u;
 }
 
-#line 220 "shapes.c"
+#line 222 "shapes.c"
 static uint32_t Square_area__Shape(void *self) {
   return Square_area((Square *)self);
 }
