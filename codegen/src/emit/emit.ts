@@ -10,7 +10,7 @@ export function emitLines(lines: readonly Line[], tsFile: string, cFile: string)
     if (l.src !== undefined && l.src !== expected) {
       out.push(`#line ${l.src} "${tsFile}"`);
       expected = l.src;
-    } else if (l.src === undefined && expected !== undefined && l.text !== '' && !/^\s/.test(l.text) && !l.text.startsWith('}')) {
+    } else if (l.src === undefined && expected !== undefined && l.text !== '' && l.text[0] !== ' ' && l.text[0] !== '}') {
       out.push(`#line ${out.length + 2} "${cFile}"`);
       expected = undefined;
     }

@@ -1,18 +1,48 @@
 // The small C IR between lowering and emission: lines of C with the .ts line they came from,
-// grouped into the pieces of a module's .h and .c. Expressions are C text with their C type:
-// sequencing and temporaries are settled by the lowering, so emission only prints.
+// grouped into the pieces of a module's .h and .c. Expressions are trees (cexpr.ts) with their C
+// type: sequencing and temporaries are settled by the lowering, so emission only prints.
 
 import type { CType } from './ctype.ts';
+import { type CNode, refs } from './cexpr.ts';
+import { printExpr } from '../emit/print.ts';
 
 export interface Line {
   text: string;
   /** 1-based line in the .ts source; emission writes a #line directive when it changes. */
   src?: number;
+  /** The identifiers the line's expressions name (what pruning and unused-parameter marking read). */
+  refs?: readonly string[];
 }
 
-/** A lowered expression: C text, its C type, and whether it is a compile-time constant. */
+/** A top-level piece of a .c file: a definition or prototype (of a file-local `static` name when
+ * `static` is set; pruning drops those nobody else names), or lines of layout. */
+export interface Chunk { static?: string; lines: Line[] }
+
+/** A piece of a C line: its text and the identifiers its expressions name. */
+export interface Piece { text: string; refs: readonly string[] }
+
+/** A tagged template for C lines: expression trees are printed (emit/print.ts) and their names
+ * recorded; strings and numbers are taken as they are. */
+export function C(strings: TemplateStringsArray, ...parts: (string | number | CNode | Piece)[]): Piece {
+  let text = strings[0];
+  const names = new Set<string>();
+  parts.forEach((p, i) => {
+    if (typeof p === 'string' || typeof p === 'number') text += String(p);
+    else if ('k' in p) { text += printExpr(p); refs(p, names); }
+    else { text += p.text; p.refs.forEach((r) => names.add(r)); }
+    text += strings[i + 1];
+  });
+  return { text, refs: [...names] };
+}
+
+/** A line with no .ts origin. */
+export function L(p: Piece): Line {
+  return p.refs.length ? { text: p.text, refs: p.refs } : { text: p.text };
+}
+
+/** A lowered expression: its C tree, its C type, and what is known about its value. */
 export interface CExpr {
-  c: string;
+  e: CNode;
   /** Its C type (ctype.ts). */
   t: CType;
   /** Integer value when the expression is a literal (its text is then chosen by context). */
@@ -30,7 +60,7 @@ export interface CExpr {
   /** A boolean whose value the lowering decided (a folded comparison, still reading operands). */
   known?: boolean;
   /** For a comparison `x op c` of an operand with a constant: what the folding of && and || needs. */
-  cmp?: { x: string; op: string; c: number; lo: number; hi: number };
+  cmp?: { x: CNode; op: string; c: number; lo: number; hi: number };
 }
 
 export interface ModuleIR {

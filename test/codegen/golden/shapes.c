@@ -88,9 +88,7 @@ static uint32_t bump(uint8_t by) {
 }
 
 static Op opOf(uint8_t b) {
-  uint8_t fw_t0 = (uint8_t)((uint32_t)b & 3u);
-#line 63 "../../../test/codegen/fixtures/shapes.ts"
-  switch (fw_t0) {
+  switch ((uint8_t)((uint32_t)b & 3u)) {
     case 0u:
     {
 #line 64 "../../../test/codegen/fixtures/shapes.ts"
@@ -192,7 +190,7 @@ uint32_t shapes_main(fw_bytes input, fw_bytes output) {
   int32_t m = fw_modi32(acc, -7);
   acc = fw_i32((fw_u32(acc) + fw_u32(s16)) - fw_u32(m));
   fw_wr32le(output, 8, fw_u32(acc));
-  fw_wr32le(output, 12, ((order + total) + fw_clz32(fw_u32(acc))));
+  fw_wr32le(output, 12, (order + total) + fw_clz32(fw_u32(acc)));
   fw_wr8(output, 16, (uint8_t)(both ? 1 : 0));
   fw_bytes fw_t10 = output;
   uint8_t fw_t9;
@@ -218,7 +216,7 @@ uint32_t shapes_main(fw_bytes input, fw_bytes output) {
   return 18u;
 }
 
-#line 222 "shapes.c"
+#line 220 "shapes.c"
 static uint32_t Square_area__Shape(void *self) {
   return Square_area((Square *)self);
 }
