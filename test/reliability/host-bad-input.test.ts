@@ -164,7 +164,7 @@ describe('host bad input: malformed URIs and missing devices', function () {
   }
 
   it('an unknown scheme names the URI and lists the known ones', async () => {
-    await rejects('bogus:x', RpcError, /connect\('bogus:x'\): unknown device URI/, /expected native, native:<path>, local, tcp:<host>:<port>, serial:<device>\?baud=<n> or qemu:<board>/);
+    await rejects('bogus:x', RpcError, /connect\('bogus:x'\): unknown device URI/, /expected native, native:<path>, local, tcp:<host>:<port>, tls:<host>:<port>\?key=<file>, tracker:<host>:<port>\/<key>, serial:<device>\?baud=<n> or qemu:<board>/);
     await rejects('', RpcError, /unknown device URI/);
     await rejects('tpc:127.0.0.1:80', RpcError, /unknown device URI/);
   });
