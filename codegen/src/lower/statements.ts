@@ -49,6 +49,11 @@ export class StmtLowering extends ExprLowering {
       this.exprStatement(s.expression, out, depth, s);
     } else if (ts.isReturnStatement(s)) {
       if (!s.expression) { out.push(this.line(C`${I}return;`, s)); return; }
+      // `return panic(...)` (any call that never returns): the call alone; C has no value to return.
+      if (this.sema.checker.getTypeAtLocation(s.expression).flags & ts.TypeFlags.Never) {
+        this.exprStatement(s.expression, out, depth, s);
+        return;
+      }
       const fn = ts.findAncestor(s, (n) => ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) as ts.SignatureDeclaration | undefined;
       const ret = fn ? this.returnType(fn) : { k: 'void' as const };
       const v = this.coerce(this.exprTop(s.expression, out, depth), ret);
