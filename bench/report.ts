@@ -10,8 +10,8 @@ import { renderGroupSection } from './group.ts';
 import { renderCliSection } from './cli-startup.ts';
 const HEAD = `# urpc benchmarks
 
-\`npm run bench\` (bench/run.ts) measures urpc's size, work per byte, latency, goodput, wire overhead,
-transpile time and the host codec's speed the same way every run, writes bench/results/<date>-<commit>.json (figures, goals with
+\`npm run bench\` (bench/run.ts) measures urpc's size, work per byte, latency, goodput, wire overhead and
+transpile time the same way every run, writes bench/results/<date>-<commit>.json (figures, goals with
 verdicts, machine, tool versions, commit) and refreshes the tables below and the plots. Every figure
 stands next to its baseline, measured in the same run where it is a link, as a ratio.
 
