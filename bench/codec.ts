@@ -12,7 +12,7 @@
 import { Framer, type WriteStream } from '../firmware/framing/framer.ts';
 import { Unframer, type FrameSink } from '../firmware/framing/unframer.ts';
 import { Err } from '../firmware/lib/errors.ts';
-import { asBytes, u32, type Bytes } from '../firmware/lib/prelude.ts';
+import { asBytes, type Bytes, type u32 } from '../firmware/lib/prelude.ts';
 import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
 import { copyToRemotePacket, decodeReply, packet, RPCCode, tensorRecordBytes, type DLTensor } from '../host/client/packet.ts';
 import { median } from '../host/cli/stats.ts';
@@ -85,9 +85,8 @@ function measure(once: () => void, bytes: number, reps: number, minMs: number): 
     const t0 = cpuMs();
     let dt = 0;
     while (dt < minMs) {
-      // process.cpuUsage is a system call: read it only every few hundred frames
-      for (let k = 0; k < 200; k++) once();
-      n += 200;
+      for (let k = 0; k < 50; k++) once();
+      n += 50;
       dt = cpuMs() - t0;
     }
     rates.push((n * bytes) / (dt / 1000) / 1e6);
@@ -111,14 +110,12 @@ export function benchCodec(quick: boolean, log: (s: string) => void) {
     const joiner = new Joiner();
     const framer = new Framer(joiner);
     const header = new Uint8Array(HEADER);
-    // As Session.send: the header and the packet framed as two parts of one frame.
     const encode = (): Uint8Array => {
       const p = copyToRemotePacket(t, up);
-      let e = framer.start(u32(HEADER + p.length));
-      if (e === Err.Ok) e = framer.writePayload(asBytes(header));
-      if (e === Err.Ok) e = framer.writePayload(asBytes(p));
-      if (e === Err.Ok) e = framer.finish();
-      if (e !== Err.Ok) throw new Error('codec bench: framer failed');
+      const msg = new Uint8Array(HEADER + p.length);
+      msg.set(header);
+      msg.set(p, HEADER);
+      if (framer.writeFrame(asBytes(msg)) !== Err.Ok) throw new Error('codec bench: framer failed');
       return joiner.take();
     };
     encode(); // the FE prefix of the first frame

@@ -1,7 +1,6 @@
 // Frame reader, the receive state machine of microTVM's Unframer (spec §2.5), fed any number of
 // bytes at a time. Payload bytes go up to a FrameSink as they arrive: runs of unescaped bytes are
-// passed as views of the input (no copy); the data FFs of FF FF pairs are counted and passed,
-// several at a time, from a buffer of FFs (before the next run: the order is kept).
+// passed as views of the input (no copy); only an escaped FF is passed from a 1-byte buffer.
 //
 // Differences from TVM, none of them visible on the wire:
 // - write() always consumes all of its input and returns the first error it met. An FF FD inside
@@ -13,7 +12,7 @@
 //   hunting for FF FD inside its payload.
 // - A CRC mismatch is also reported as FramingCrcMismatch (TVM reports nothing).
 
-import { u8, u16, u32, bytes, view, rd8, fill, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u16, u32, bytes, view, rd8, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import { crc16Update } from './crc16.ts';
 import { Escape } from './framer.ts';
@@ -30,9 +29,6 @@ export interface FrameSink {
 
 export const UnframerState = { FindStart: 0, FindLength: 1, Payload: 2, FindCrc: 3 } as const;
 export type UnframerState = (typeof UnframerState)[keyof typeof UnframerState];
-
-/** Data FFs gathered before they go up to the sink in one call. */
-const UNFRAMER_FFS = 32;
 
 /** CRC-16 of the start sequence FF FD from the 0xFFFF seed: where every frame's CRC begins. */
 const CRC_AFTER_START = 0x2042;
@@ -54,15 +50,11 @@ export class Unframer {
   private accepted: bool = false;
   /** First error of the current write(). */
   private err: Err = Err.Ok;
-  /** Carries a single unescaped byte up to the sink. */
+  /** Carries a single unescaped byte (from an FF FF pair) up to the sink. */
   private readonly one: Bytes = bytes(1);
-  /** All FF: data FFs (from FF FF pairs) go up from here, ffCount at a time. */
-  private readonly ffs: Bytes = bytes(UNFRAMER_FFS);
-  private ffCount: u32 = u32(0);
 
   constructor(sink: FrameSink) {
     this.sink = sink;
-    fill(this.ffs, u8(Escape.Start), 0, UNFRAMER_FFS);
   }
 
   /** Drops any frame in progress (the sink sees frameEnd(false)) and hunts for FF FD again. */
@@ -92,52 +84,33 @@ export class Unframer {
   /** Consumes all of `data`; returns the first error met (Ok when every frame was clean). */
   write(data: Bytes): Err {
     this.err = Err.Ok;
+    const n: u32 = data.length;
     let i: u32 = u32(0);
     while (i < data.length) {
       if (this.state === UnframerState.Payload && !this.sawFF) {
-        // Fast path: payload bytes up to the end of the frame or of the input, the CRC in a
-        // local. Plain runs go up as views of the input; the data FF of an FF FF pair is counted
-        // and goes up with the FFs next to it from a buffer of FFs. An FF that is not followed by
-        // FF in this input leaves the loop for step().
+        // Fast path: a run of plain payload bytes, up to the next FF, the end of the frame or of
+        // the input, hashed with the CRC in a local and delivered as a view of the input.
+        let end: u32 = n;
+        if (this.remaining < u32(n - i)) {
+          end = u32(i + this.remaining);
+        }
         let crc: u16 = this.crc;
-        let left: u32 = this.remaining;
-        let runStart: u32 = i;
         let j: u32 = i;
-        while (left !== 0 && j < data.length) {
+        while (j < end && j < data.length) {
           const b: u8 = data[j];
           if (b === Escape.Start) {
-            if (u32(j + 1) >= data.length || rd8(data, u32(j + 1)) !== Escape.Start) {
-              break;
-            }
-            crc = crc16Update(crc16Update(crc, b), b);
-            if (j !== runStart) {
-              this.flushFF();
-              this.deliver(view(data, runStart, j));
-            }
-            this.addFF();
-            j = u32(j + 2);
-            runStart = j;
-          } else {
-            crc = crc16Update(crc, b);
-            j = u32(j + 1);
+            break;
           }
-          left = u32(left - 1);
+          crc = crc16Update(crc, b);
+          j = u32(j + 1);
         }
         this.crc = crc;
-        this.remaining = left;
-        if (j !== runStart) {
-          if (this.ffCount !== 0) {
-            this.flushFF();
-          }
-          this.deliver(view(data, runStart, j));
-        }
-        if (left === 0) {
-          if (this.ffCount !== 0) {
-            this.flushFF();
-          }
-          this.enterField(UnframerState.FindCrc);
-        }
         if (j !== i) {
+          this.remaining = u32(this.remaining - u32(j - i));
+          this.deliver(view(data, i, j));
+          if (this.remaining === 0) {
+            this.enterField(UnframerState.FindCrc);
+          }
           i = j;
           continue;
         }
@@ -145,26 +118,7 @@ export class Unframer {
       this.step(rd8(data, i));
       i = u32(i + 1);
     }
-    // Data FFs still counted go up before the next run or at the end of the payload (a frame
-    // that ends early drops them with the rest of it).
     return this.err;
-  }
-
-  /** One more data FF for the sink (after the bytes delivered so far). */
-  private addFF(): void {
-    if (this.ffCount >= this.ffs.length) {
-      this.flushFF();
-    }
-    this.ffCount = u32(this.ffCount + 1);
-  }
-
-  /** Delivers the data FFs counted so far. */
-  private flushFF(): void {
-    if (this.ffCount !== 0) {
-      const n: u32 = this.ffCount;
-      this.ffCount = u32(0);
-      this.deliver(view(this.ffs, u32(0), n));
-    }
   }
 
   /** Any byte that is not a plain payload byte. */
@@ -204,16 +158,10 @@ export class Unframer {
   /** One unescaped byte of the length, payload or CRC field. */
   private data(b: u8): void {
     if (this.state === UnframerState.Payload) {
-      if (b === Escape.Start) {
-        this.addFF();
-      } else {
-        this.flushFF();
-        this.one[0] = b;
-        this.deliver(this.one);
-      }
+      this.one[0] = b;
+      this.deliver(this.one);
       this.remaining = u32(this.remaining - 1);
       if (this.remaining === 0) {
-        this.flushFF();
         this.enterField(UnframerState.FindCrc);
       }
       return;
@@ -273,7 +221,6 @@ export class Unframer {
   /** Back to hunting; the sink hears about the frame it accepted. */
   private close(valid: bool): void {
     this.state = UnframerState.FindStart;
-    this.ffCount = u32(0);
     if (this.open) {
       this.open = false;
       this.sink.frameEnd(valid && this.accepted);
