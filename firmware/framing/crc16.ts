@@ -65,20 +65,24 @@ export function crc16UpdateBitwise(crc: u16, b: u8): u16 {
   return c;
 }
 
-/** The update the stack uses: table-less, with shifts and XORs (the byte-wise form of the 0x1021
- * polynomial, as in microTVM's crc16), a few operations per byte, inlined into the framer's and
- * unframer's byte loops (`@inline`: in the header). The table form is as fast out of line in C
- * but costs 512 bytes of flash (bench/README.md). The body is written out here, not a call to
- * another update: V8 did not inline two levels into the loops and the Node codec ran at half
- * speed. */
+/** Table-less update with shifts and XORs (the byte-wise form of the 0x1021 polynomial, as in
+ * microTVM's crc16): a few operations per byte, no table, no loop. */
 /** @inline */
-export function crc16Update(crc: u16, b: u8): u16 {
+export function crc16UpdateShift(crc: u16, b: u8): u16 {
   let c: u16 = u16((crc >>> 8) | (crc << 8));
   c = u16(c ^ b);
   c = u16(c ^ ((c & 0xff) >>> 4));
   c = u16(c ^ (c << 12));
   c = u16(c ^ ((c & 0xff) << 5));
   return c;
+}
+
+/** The update the stack uses: the shift form, inlined into the framer's and unframer's byte
+ * loops (`@inline`: in the header). The table form is as fast out of line but costs 512 bytes
+ * of flash (bench/README.md). */
+/** @inline */
+export function crc16Update(crc: u16, b: u8): u16 {
+  return crc16UpdateShift(crc, b);
 }
 
 /** Runs the CRC over all of `data`, starting from `crc` (pass u16(CRC16_INIT) for a new one). */

@@ -7,7 +7,7 @@
 // prefix and the CRC field are not hashed. The FE is sent only on the first frame after a reset
 // so a receiver left holding a dangling FF is brought back to a clean state.
 
-import { u8, u16, u32, bytes, view, copy, wr8, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u16, u32, bytes, view, wr8, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import { CRC16_INIT, crc16Update } from './crc16.ts';
 
@@ -15,8 +15,7 @@ import { CRC16_INIT, crc16Update } from './crc16.ts';
 export const Escape = { Start: 0xff, Nop: 0xfe, PacketStart: 0xfd } as const;
 export type Escape = (typeof Escape)[keyof typeof Escape];
 
-/** Byte sink below the framer. It must take the whole chunk or return an error. A chunk may be a
- * view of the payload being framed: valid only during the call (copy what is kept). */
+/** Byte sink below the framer. It must take the whole chunk or return an error. */
 export interface WriteStream {
   write(data: Bytes): Err;
 }
@@ -26,8 +25,6 @@ export type FramerState = (typeof FramerState)[keyof typeof FramerState];
 
 /** Wire bytes are staged here and handed to the stream in writes of at most this size. */
 const FRAMER_SCRATCH = 64;
-/** Payload runs up to this long are staged; longer ones go to the stream as views. */
-const FRAMER_SHORT_RUN = 16;
 
 export class Framer {
   private readonly out: WriteStream;
@@ -85,29 +82,10 @@ export class Framer {
       return Err.FramingPayloadOverflow;
     }
     this.err = Err.Ok;
-    // Runs without an FF are hashed in a tight loop (the CRC in a local: a field would be
-    // reloaded after every byte store in C) and go out as views of the chunk, uncopied; each FF
-    // ends a run and is staged doubled.
-    const n: u32 = chunk.length;
-    let crc: u16 = this.crc;
-    let runStart: u32 = u32(0);
     for (let i = u32(0); i < chunk.length; i++) {
-      const b: u8 = chunk[i];
-      crc = crc16Update(crc, b);
-      if (b === Escape.Start) {
-        crc = crc16Update(crc, b);
-        if (i !== runStart) {
-          this.put(view(chunk, runStart, i));
-        }
-        this.stageFF();
-        runStart = u32(i + 1);
-      }
+      this.emitEscaped(chunk[i]);
     }
-    if (n !== runStart) {
-      this.put(view(chunk, runStart, n));
-    }
-    this.crc = crc;
-    this.remaining = u32(this.remaining - n);
+    this.remaining = u32(this.remaining - chunk.length);
     return this.done();
   }
 
@@ -175,33 +153,6 @@ export class Framer {
     if (hash) {
       this.crc = crc16Update(this.crc, b);
     }
-  }
-
-  /** A run of plain payload bytes: a short one is staged (fewer stream writes), a long one is
-   * written as it is once the staged bytes before it are out. */
-  private put(run: Bytes): void {
-    if (run.length <= FRAMER_SHORT_RUN) {
-      if (u32(this.used + run.length) > this.buf.length) {
-        this.flush();
-      }
-      copy(this.buf, this.used, run);
-      this.used = u32(this.used + run.length);
-    } else {
-      this.flush();
-      if (this.err === Err.Ok) {
-        this.err = this.out.write(run);
-      }
-    }
-  }
-
-  /** An escaped data FF: two FF bytes staged (already hashed by the caller). */
-  private stageFF(): void {
-    if (u32(this.used + 2) > this.buf.length) {
-      this.flush();
-    }
-    wr8(this.buf, this.used, u8(Escape.Start));
-    wr8(this.buf, u32(this.used + 1), u8(Escape.Start));
-    this.used = u32(this.used + 2);
   }
 
   private flush(): void {

@@ -12,7 +12,7 @@
 //   hunting for FF FD inside its payload.
 // - A CRC mismatch is also reported as FramingCrcMismatch (TVM reports nothing).
 
-import { u8, u16, u32, bytes, view, rd8, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u16, u32, bytes, view, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import { crc16Update } from './crc16.ts';
 import { Escape } from './framer.ts';
@@ -84,39 +84,33 @@ export class Unframer {
   /** Consumes all of `data`; returns the first error met (Ok when every frame was clean). */
   write(data: Bytes): Err {
     this.err = Err.Ok;
-    const n: u32 = data.length;
-    let i: u32 = u32(0);
-    while (i < data.length) {
-      if (this.state === UnframerState.Payload && !this.sawFF) {
-        // Fast path: a run of plain payload bytes, up to the next FF, the end of the frame or of
-        // the input, hashed with the CRC in a local and delivered as a view of the input.
-        let end: u32 = n;
-        if (this.remaining < u32(n - i)) {
-          end = u32(i + this.remaining);
+    let runStart: u32 = u32(0);
+    let inRun: bool = false;
+    for (let i = u32(0); i < data.length; i++) {
+      const b: u8 = data[i];
+      if (this.state === UnframerState.Payload && !this.sawFF && b !== Escape.Start) {
+        // Fast path: a plain payload byte joins the current run.
+        if (!inRun) {
+          runStart = i;
+          inRun = true;
         }
-        let crc: u16 = this.crc;
-        let j: u32 = i;
-        while (j < end && j < data.length) {
-          const b: u8 = data[j];
-          if (b === Escape.Start) {
-            break;
-          }
-          crc = crc16Update(crc, b);
-          j = u32(j + 1);
+        this.crc = crc16Update(this.crc, b);
+        this.remaining = u32(this.remaining - 1);
+        if (this.remaining === 0) {
+          this.deliver(view(data, runStart, u32(i + 1)));
+          inRun = false;
+          this.enterField(UnframerState.FindCrc);
         }
-        this.crc = crc;
-        if (j !== i) {
-          this.remaining = u32(this.remaining - u32(j - i));
-          this.deliver(view(data, i, j));
-          if (this.remaining === 0) {
-            this.enterField(UnframerState.FindCrc);
-          }
-          i = j;
-          continue;
+      } else {
+        if (inRun) {
+          this.deliver(view(data, runStart, i));
+          inRun = false;
         }
+        this.step(b);
       }
-      this.step(rd8(data, i));
-      i = u32(i + 1);
+    }
+    if (inRun) {
+      this.deliver(view(data, runStart, data.length));
     }
     return this.err;
   }
