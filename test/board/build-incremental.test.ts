@@ -18,6 +18,7 @@ describe('board builds are incremental', function () {
   const build = (extra: string[] = []): Promise<BuildResult> => buildBoard('native', { outDir: out, app, extraCflags: extra });
 
   before(() => {
+    fs.mkdirSync(path.join(REPO, 'build'), { recursive: true }); // a fresh clone has no build/ yet
     tmp = fs.mkdtempSync(path.join(REPO, 'build', 'incremental-'));
     app = path.join(tmp, 'app');
     out = path.join(tmp, 'native');
@@ -26,7 +27,7 @@ describe('board builds are incremental', function () {
     const src = fs.readFileSync(path.join(REPO, 'examples/app/scale.ts'), 'utf8').replaceAll("'../../firmware/", "'../../../firmware/");
     fs.writeFileSync(path.join(app, 'scale.ts'), src);
   });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  after(() => { if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true }); });
 
   async function describeOf(r: BuildResult): Promise<number> {
     const s = await connect<{ describe(t: unknown): Promise<number> }>(`native:${r.output}`);

@@ -38,6 +38,28 @@ export function driverSource(prefixes: readonly string[], outSize: number): stri
 #include "fw_rt.h"
 ${inc}
 
+/* Modules that include the RPC server (firmware/rpc/contain.ts) need the panic trap's C hooks.
+ * No app runs here, so the trap is never armed: call() runs as is, and a panic ends the case as
+ * any other does. */
+#if defined(__has_include)
+#if __has_include("contain.h")
+#include "contain.h"
+Msg contain_trapCall(AppCall call, Ctx *c, uint32_t k) {
+  return call(c, k);
+}
+uint32_t contain_trapCode(void) {
+  return 0u;
+}
+uint32_t contain_trapLine(void) {
+  return 0u;
+}
+uint32_t contain_trapFile(fw_bytes dst) {
+  (void)dst;
+  return 0u;
+}
+#endif
+#endif
+
 #define OUT_SIZE ${outSize}u
 #define N_MODULES ${prefixes.length}u
 
