@@ -56,16 +56,7 @@ export class SocketReader {
       if (left !== undefined && left <= 0) {
         throw new ReadError(`${this.name}: no ${what} within ${timeoutMs} ms` + (this.buf.length > 0 ? ` (${this.buf.length} of ${n} bytes came)` : ''), true);
       }
-      await new Promise<void>((resolve) => {
-        const t = left === undefined ? undefined : setTimeout(done, left);
-        const self = this;
-        function done(): void {
-          if (t !== undefined) clearTimeout(t);
-          self.wake = undefined;
-          resolve();
-        }
-        this.wake = done;
-      });
+      await this.nextEvent(left);
     }
     const out = this.buf.subarray(0, n);
     this.buf = this.buf.subarray(n);
@@ -77,16 +68,21 @@ export class SocketReader {
   async waitData(timeoutMs: number | undefined): Promise<boolean> {
     if (this.buf.length > 0) return true;
     if (this.ended !== undefined) return false;
-    await new Promise<void>((resolve) => {
-      const t = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
-      const self = this;
-      function done(): void {
+    await this.nextEvent(timeoutMs);
+    return this.buf.length > 0;
+  }
+
+  /** Resolves at the next data or end of the connection (wake), or after ms when given. */
+  private nextEvent(ms: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let t: ReturnType<typeof setTimeout> | undefined;
+      const done = (): void => {
         if (t !== undefined) clearTimeout(t);
-        self.wake = undefined;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      if (ms !== undefined) t = setTimeout(done, ms);
       this.wake = done;
     });
-    return this.buf.length > 0;
   }
 }
