@@ -49,21 +49,17 @@ function moduleOf(file: string): string {
   return path.basename(file).replace(/\.o(bj)?$/, '');
 }
 
-/** Sums the input sections the linker kept, per object file, from a GNU ld map file. */
+/** Sums the input sections the linker kept, per object file, from a GNU ld map file.
+ * Merged string sections (.rodata.*.str1.1) are listed with their size before merging and
+ * overlap the next entry, so each piece counts only up to where the next one starts: the
+ * modules then add up to at most the image (with a long build path, the file-name strings
+ * of several objects merged and the sizes as listed overran .text). */
 export function moduleSizes(mapText: string): ModuleSize[] {
   const start = mapText.indexOf('Linker script and memory map');
   const lines = (start >= 0 ? mapText.slice(start) : mapText).split('\n');
-  const sizes = new Map<string, ModuleSize>();
+  const pieces: { out: string; file: string; addr: number; bytes: number }[] = [];
   let out = '';
   let pendingName: string | undefined;
-  const add = (file: string, bytes: number): void => {
-    const kind = out === '.data' ? 'data' : out === '.bss' ? 'bss' : ['.text', '.isr_vector', '.ARM.exidx', '.rodata'].includes(out) ? 'text' : undefined;
-    if (kind === undefined || bytes === 0) return;
-    const m = moduleOf(file);
-    const s = sizes.get(m) ?? { module: m, text: 0, data: 0, bss: 0, flash: 0, ram: 0 };
-    s[kind] += bytes;
-    sizes.set(m, s);
-  };
   for (const line of lines) {
     const top = /^(\.[\w.]+)(\s|$)/.exec(line);
     if (top) {
@@ -71,21 +67,32 @@ export function moduleSizes(mapText: string): ModuleSize[] {
       pendingName = undefined;
       continue;
     }
-    const full = /^ (\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
+    const full = /^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
     if (full && !full[1].startsWith('*')) {
-      add(full[3].trim(), parseInt(full[2], 16));
+      pieces.push({ out, file: full[4].trim(), addr: parseInt(full[2], 16), bytes: parseInt(full[3], 16) });
       pendingName = undefined;
       continue;
     }
-    const cont = /^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
+    const cont = /^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
     if (cont && pendingName !== undefined) {
-      add(cont[2].trim(), parseInt(cont[1], 16));
+      pieces.push({ out, file: cont[3].trim(), addr: parseInt(cont[1], 16), bytes: parseInt(cont[2], 16) });
       pendingName = undefined;
       continue;
     }
     const name = /^ (\.\S+)\s*$/.exec(line);
     pendingName = name ? name[1] : undefined;
   }
+  const sizes = new Map<string, ModuleSize>();
+  pieces.forEach((p, i) => {
+    const kind = p.out === '.data' ? 'data' : p.out === '.bss' ? 'bss' : ['.text', '.isr_vector', '.ARM.exidx', '.rodata'].includes(p.out) ? 'text' : undefined;
+    const next = pieces[i + 1];
+    const bytes = next !== undefined && next.out === p.out && next.addr >= p.addr ? Math.min(p.bytes, next.addr - p.addr) : p.bytes;
+    if (kind === undefined || bytes === 0) return;
+    const m = moduleOf(p.file);
+    const s = sizes.get(m) ?? { module: m, text: 0, data: 0, bss: 0, flash: 0, ram: 0 };
+    s[kind] += bytes;
+    sizes.set(m, s);
+  });
   return [...sizes.values()].map((s) => ({ ...s, flash: s.text + s.data, ram: s.data + s.bss }))
     .sort((a, b) => b.flash - a.flash || b.ram - a.ram);
 }
