@@ -11,6 +11,8 @@ export { ts };
 export const REPO_ROOT = REPO;
 export const FW_LIB = path.join(REPO_ROOT, 'firmware/lib/lib.fw.d.ts');
 export const PRELUDE = path.join(REPO_ROOT, 'firmware/lib/prelude.ts');
+/** The prelude's floating-point half (prelude.ts re-exports it); like the prelude, never lowered. */
+export const PRELUDE_FLOAT = path.join(REPO_ROOT, 'firmware/lib/float.ts');
 export const FW_RT_H = path.join(REPO_ROOT, 'codegen/runtime/fw_rt.h');
 
 /**

@@ -2,7 +2,7 @@
 // TypeScript's checker knows the branded widths (u8 ... i32) through aliasSymbol; this module adds
 // what TS does not track: the bit bound of unwrapped integer intermediates, and what each type is
 // in C (int width, buffer storage, struct, interface, enum, function pointer).
-import { ts, PRELUDE } from './program.ts';
+import { ts, PRELUDE, PRELUDE_FLOAT } from './program.ts';
 import * as path from 'node:path';
 
 export type IntName = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32';
@@ -80,8 +80,10 @@ export class Sema {
     this.checker = program.getTypeChecker();
   }
 
+  /** prelude.ts or the float.ts it re-exports: fw_rt.h stands for both. */
   isPrelude(sf: ts.SourceFile): boolean {
-    return path.resolve(sf.fileName) === PRELUDE;
+    const f = path.resolve(sf.fileName);
+    return f === PRELUDE || f === PRELUDE_FLOAT;
   }
 
   /** C prefix of a module: its file name, made a C identifier. */

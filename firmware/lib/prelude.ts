@@ -1,8 +1,10 @@
-// FwTS prelude: the integer model, byte buffers, panic and log.
+// FwTS prelude: the integer model, byte buffers, panic and log; floats in float.ts (re-exported).
 //
 // In Node this file runs as ordinary TypeScript and *is* the reference semantics. codegen never
 // lowers it: every export maps to a C type or a static inline helper in codegen/runtime/fw_rt.h.
 // Keep the two in step (test/codegen/prelude.test.ts compares them on edge values).
+
+export * from './float.ts';
 
 declare const U8: unique symbol;
 declare const U16: unique symbol;

@@ -143,12 +143,12 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   } else {
     // The transpiler (TypeScript) is loaded only now: a build with nothing to lower needs none of it.
     const { transpile } = await import('../../codegen/src/index.ts');
-    const { PRELUDE, FW_LIB } = await import('../../codegen/src/program.ts');
+    const { PRELUDE, PRELUDE_FLOAT, FW_LIB } = await import('../../codegen/src/program.ts');
     fs.rmSync(fwDir, { recursive: true, force: true });
     const r = transpile(entries, { outDir: fwDir });
     if (!r.ok) throw new BuildError(`urpc ts2c failed:\n${r.format(false)}`);
     files = new Map(r.files);
-    next.steps.firmware = { key: fwKey, files: hashFiles([...r.modules.keys(), PRELUDE, FW_LIB, ...[...files.keys()].map((f) => path.join(fwDir, f))]) };
+    next.steps.firmware = { key: fwKey, files: hashFiles([...r.modules.keys(), PRELUDE, PRELUDE_FLOAT, FW_LIB, ...[...files.keys()].map((f) => path.join(fwDir, f))]) };
     lowered.push('firmware');
     log(`ts2c: ${entries.map((e) => path.relative(repo, e)).join(' ')} -> ${[...files.keys()].filter((f) => f.endsWith('.c')).length} C files in ${shown(gen)} (${Date.now() - t0} ms)`);
   }
