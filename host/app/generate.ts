@@ -116,7 +116,7 @@ export function readApp(dir: string): { functions: AppFunction[]; modules: strin
         continue;
       }
       const show = (k: string): string => (k === 'bool' ? 'bool' : k);
-      const doc = ts.getJSDocCommentsAndTags(st).map((d) => (ts.isJSDoc(d) && typeof d.comment === 'string' ? d.comment : '')).join(' ').trim();
+      const doc = ts.getJSDocCommentsAndTags(st).map((d) => (ts.isJSDoc(d) && typeof d.comment === 'string' ? d.comment : '')).join(' ').replace(/\s+/g, ' ').trim();
       functions.push({
         name, file, params, ret: rk, doc,
         signature: `(${params.map((p) => `${show(p.kind)} ${p.name}`).join(', ')}) -> ${show(rk)}`,

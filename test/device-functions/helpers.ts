@@ -10,10 +10,16 @@ export const APP = path.join(REPO, 'test/device-functions/app');
 const builds = new Map<string, Promise<string>>();
 /** build/device-functions-<board>/: the board's firmware with the test app; resolves to the image. */
 export function withApp(board: string): Promise<string> {
-  let b = builds.get(board);
+  return appBuild(board, APP, 'device-functions');
+}
+
+/** build/<name>-<board>/: the board's firmware with the app in `app`; resolves to the image. */
+export function appBuild(board: string, app: string, name: string): Promise<string> {
+  const key = `${name}-${board}`;
+  let b = builds.get(key);
   if (b === undefined) {
-    b = buildBoard(board, { outDir: path.join(REPO, `build/device-functions-${board}`), app: APP }).then((r) => r.output);
-    builds.set(board, b);
+    b = buildBoard(board, { outDir: path.join(REPO, `build/${key}`), app }).then((r) => r.output);
+    builds.set(key, b);
   }
   return b;
 }

@@ -5,8 +5,7 @@ import type { NDArray } from '../../../host/client/client.ts';
 
 /** The device functions of the app (session.functions.<name>). */
 export interface AppFunctions {
-  /** dst[i] = src[i] + k (wrapping in the element type) for each of the n elements, with the
-getters and setters of `kind`; returns the sum of the new elements as an i32 (wrapping). Device: bump(tensor src, tensor dst, u8 kind, i32 k) -> i32 (dtypes.ts). */
+  /** dst[i] = src[i] + k (wrapping in the element type) for each of the n elements, with the getters and setters of `kind`; returns the sum of the new elements as an i32 (wrapping). Device: bump(tensor src, tensor dst, u8 kind, i32 k) -> i32 (dtypes.ts). */
   bump(src: NDArray, dst: NDArray, kind: number, k: number): Promise<number>;
   /** The raw bits of element i of a float16 / bfloat16 tensor (16-bit elements), or fail(1). Device: halfBits(tensor t, u32 i) -> u16 (dtypes.ts). */
   halfBits(t: NDArray, i: number): Promise<number>;
