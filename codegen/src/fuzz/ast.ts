@@ -44,8 +44,9 @@ type StmtNode =
   | { s: 'assign'; target: string; e: Expr }
   | { s: 'expr'; e: Expr }
   | { s: 'if'; c: Expr; t: Stmt[]; f: Stmt[] | null }
-  /** while (w < n) { w = u32(w + 1); body } — the counter is declared just before. */
-  | { s: 'while'; ctr: string; n: number; body: Stmt[]; doWhile: boolean; label?: string }
+  /** while (w < n) { w = u32(w + 1); body } — the counter is declared just before; with a
+   * guard: while (w < n && guard) (a field guard the body's accesses rely on). */
+  | { s: 'while'; ctr: string; n: number; body: Stmt[]; doWhile: boolean; label?: string; guard?: Expr }
   /** for (let v = ty(start); v < bound; v++) or v > 0; v--; with step: v = ty(v + step). */
   | { s: 'for'; v: string; ty: IntTy; start: number; bound: string; down: boolean; body: Stmt[]; label?: string; step?: number }
   /** Labels: integers, or enum members by their text (E.A). */
@@ -81,6 +82,8 @@ export interface Field {
   /** Literal initialiser, or (bytes) the size; undefined: set from a constructor parameter. */
   init?: Expr;
   size?: number;
+  /** `readonly buf = bytes(N)`: a static length the index proofs can compare with. */
+  readonly?: boolean;
 }
 export interface ClassDecl {
   name: string;
@@ -240,7 +243,7 @@ export function renderStmt(s: Stmt, ind: string, out: string[]): void {
         renderStmts(s.body, I, out);
         out.push(`${ind}} while (${s.ctr} < ${s.n});`);
       } else {
-        out.push(`${ind}${s.label ? s.label + ': ' : ''}while (${s.ctr} < ${s.n}) {`);
+        out.push(`${ind}${s.label ? s.label + ': ' : ''}while (${s.ctr} < ${s.n}${s.guard ? ' && ' + renderExpr(s.guard) : ''}) {`);
         out.push(`${I}${s.ctr} = u32(${s.ctr} + 1);`);
         renderStmts(s.body, I, out);
         out.push(`${ind}}`);
@@ -348,7 +351,7 @@ function renderRaw(p: Program): string {
   for (const c of p.classes) {
     body.push(`class ${c.name}${c.implements ? ' implements ' + c.implements : ''} {`);
     for (const f of c.fields) {
-      if (f.ty === 'bytes') body.push(`  ${f.name}: Bytes = bytes(${f.size ?? 8});`);
+      if (f.ty === 'bytes') body.push(`  ${f.readonly ? 'readonly ' : ''}${f.name}: Bytes = bytes(${f.size ?? 8});`);
       else if (f.init) body.push(`  ${f.name}: ${f.ty} = ${renderExpr(f.init)};`);
       else body.push(`  ${f.name}: ${f.ty};`);
     }

@@ -43,6 +43,20 @@ export const FEATURES: Record<string, string> = {
   'switch-const': 'a switch on a constant expression (no variable in the discriminant)',
   'if-guard-index': 'b[k] under if (k < b.length)',
   'expr-guard-index': 'b[u32(k + 2)] under if (u32(k + 2) < b.length): an index expression as the guard spells it',
+  'field-guard-this': 'b[this.n] under a test of this.n (a field of the method\'s object)',
+  'field-guard-param': 'b[obj.n] under a test of a field of a class-typed parameter',
+  'field-guard-object': 'b[o.n] under a test of a field of a module-level object',
+  'state-guard': 'b[s] under a test of module state (let s: u8 at top level)',
+  'field-guard-if': 'if (this.n < b.length) { ... b[this.n] ... }',
+  'field-guard-while': 'while (w < K && this.n < b.length) { b[this.n] ...; this.n = u8(this.n + 1) }',
+  'field-guard-return': 'if (this.n >= b.length) return ...; then b[this.n] in the same block',
+  'field-guard-cond': 'this.n < b.length ? b[this.n] : d',
+  'field-guard-table': 'this.n < T.length ? T[this.n] : d on a table',
+  'field-guard-const': 'this.n < K proving b[this.n] for K up to b\'s static length (module bytes(N), readonly field)',
+  'field-guard-expr': 'u32(this.n + 1) < b.length proving b[u32(this.n + 1)]',
+  'guard-pure-call': 'a call to a function that assigns no outliving state between a field/state guard and its access',
+  'guard-call-after': 'a call that may change the guarded field after the access (the test runs again first)',
+  'readonly-field': 'a class field `readonly buf = bytes(N)`',
   'rebind-direct': 'a module-level Bytes reassigned to a view(...)',
   'rebind-call': 'a call to a function that rebinds a module-level Bytes',
   'rebind-in-index': 'rd8(cur, rebind()): the call as the index of an access to the rebound buffer',
@@ -161,6 +175,7 @@ export function featuresOf(p0: Program): Set<string> {
   if (p.state.some((s) => s.konst)) out.add('const-state');
   if (p.classes.some((c) => c.ctor.length)) out.add('class-ctor');
   if (p.classes.some((c) => c.fields.some((f) => f.ty === 'bytes'))) out.add('class-bytes-field');
+  if (p.classes.some((c) => c.fields.some((f) => f.readonly))) out.add('readonly-field');
   if (p.funcs.some((f) => f.exported && f.name !== 'main')) out.add('exported');
   if (p.funcs.some((f) => f.inline)) out.add('inline');
   return out;
