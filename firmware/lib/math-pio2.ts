@@ -9,7 +9,7 @@
 // 96 fraction bits, times pi/2, are y0 + y1. The closest a double comes to a multiple of pi/2 is
 // about 2^-61 * x's magnitude scale, so 192 fraction bits leave 70 bits and more for y0 + y1.
 import { u16, u32, i32, mul32, f64, f64hi, f64lo, f64frombits } from './prelude.ts';
-import { mulError } from './math.ts';
+import { mulError } from './math-exp.ts';
 
 const INV_PIO2 = f64(6.36619772367581382433e-01);
 const PIO2_1 = f64(1.57079632673412561417e+00); // the first 33 bits of pi/2
@@ -168,7 +168,10 @@ function large(ax: u32, lx: u32): i32 {
   }
   // The first non-zero limb z, then 96 bits from it as hi + lo, times pi/2.
   let z = u32(0);
-  while (z < FRAC.length && FRAC[z] === 0) z = u32(z + 1);
+  while (z < FRAC.length) {
+    if (FRAC[z] !== 0) break;
+    z = u32(z + 1);
+  }
   if (z >= FRAC.length) {
     y0 = f64(0);
     y1 = f64(0);

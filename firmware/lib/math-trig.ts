@@ -1,5 +1,5 @@
 // Trigonometry in FwTS: sin, cos, atan, atan2 and their f32 forms, bit-identical in Node and C
-// (see math.ts). sin and cos reduce x by pi/2 (math-pio2.ts: Cody-Waite, Payne-Hanek for huge
+// (see math-exp.ts). sin and cos reduce x by pi/2 (math-pio2.ts: Cody-Waite, Payne-Hanek for huge
 // |x|) and evaluate fdlibm's kernel polynomials on [-pi/4, pi/4]; atan reduces by the nearest of
 // atan(1/2), atan(1), atan(3/2), atan(Inf) and evaluates fdlibm's odd polynomial.
 //
@@ -203,7 +203,7 @@ export function atan2(y: f64, x: f64): f64 {
   return yNeg ? f64((z - PI_LO) - PI) : f64(PI - (z - PI_LO));
 }
 
-// f32 forms: the f64 function of the exact widening, rounded once (see math.ts).
+// f32 forms: the f64 function of the exact widening, rounded once (see math-exp.ts).
 
 /** sin in f32. */
 export function sinf(x: f32): f32 {

@@ -101,7 +101,7 @@ export function exp(x: f64): f64 {
   if (ax <= 0x3fd62e42) return expKernel(x, f64(0), i32(0)); // |x| <= ln2/2
   if (x === 1) return E; // the reduction below gets e's last bit wrong
   // x = k ln2 + r, k the nearest integer (truncation of x/ln2 +- 1/2), r = hi - lo.
-  const k = i32(f64(INV_LN2 * x + (neg ? -0.5 : 0.5)));
+  const k = i32(f64(INV_LN2 * x + (neg ? f64(-0.5) : f64(0.5))));
   const t = f64(k);
   return expKernel(f64(x - t * LN2_HI), f64(t * LN2_LO), k);
 }
@@ -130,7 +130,7 @@ export function expm1(x: f64): f64 {
   let r = x;
   let c = f64(0); // the rounding error of r = hi - lo
   if (ax > 0x3fd62e42) {
-    k = i32(f64(INV_LN2 * x + (neg ? -0.5 : 0.5)));
+    k = i32(f64(INV_LN2 * x + (neg ? f64(-0.5) : f64(0.5))));
     const t = f64(k);
     const hi = f64(x - t * LN2_HI);
     const lo = f64(t * LN2_LO);
@@ -383,7 +383,7 @@ export function powi(x: f64, n: i32): f64 {
   sqH = f64frombits(u32(u32(hm & 0x000fffff) | 0x3ff00000), lm);
   sqL = f64(0);
   sqE = f64(0);
-  let k = u32(n < 0 ? -n : n); // |n|, 2^31 for INT32_MIN
+  let k = n < 0 ? u32(-n) : u32(n); // |n|, 2^31 for INT32_MIN
   const absN = f64(k);
   while (k !== 0) {
     if (u32(k & 1) !== 0) accTimesSq();
