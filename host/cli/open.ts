@@ -9,8 +9,10 @@
 // overrides), tab completion of commands, functions and $tensors. Every call has the --timeout
 // reply deadline. When the link ends (board unplugged, device process gone) the prompt stays and
 // the next command reconnects (tensors from before are gone). Values are range-checked for their
-// dtype (int16 [70000] is an error, not a wrap). Exit: 0 after quit (or Ctrl-D), 1 when commands
-// piped in (not a terminal) failed, 2 when the first session cannot open.
+// dtype (int16 [70000] is an error, not a wrap). Ctrl-C abandons the pending call and the lines
+// typed ahead of it. Exit: 0 after quit (or Ctrl-D), 1 when commands piped in (not a terminal)
+// failed or the terminal went away (the session is closed first), 2 when the first session
+// cannot open.
 import type { Command } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +24,8 @@ import { parseCliArg } from './call.ts';
 import { typedArrayOf } from '../client/values.ts';
 import { appendHistory, readHistory, HISTORY_LINES } from './repl-history.ts';
 import { nameTensors, tensorNameOf } from './repl-names.ts';
+import { LineQueue } from './repl-queue.ts';
+import { onTerminalGone, releaseTerminal } from './repl-terminal.ts';
 import { addLinkOptions, command, fail, linkOptions, msOption, EXIT_PROBLEM, EXIT_USAGE, type LinkCliOptions } from './options.ts';
 
 const COMMANDS = ['functions', 'let', 'show', 'tensors', 'info', 'help', 'quit', 'exit'];
@@ -100,7 +104,6 @@ export function registerOpenCommand(program: Command): void {
           return [hits.length ? [...new Set(hits)].sort() : [], word];
         },
       });
-      process.stdout.on('error', () => process.exit()); // EPIPE: the reader went away (| head)
       rl.setPrompt('urpc> ');
       let busy = false;
       /** Prints a line; one that arrives while idle (a device log) is put above the prompt. */
@@ -189,49 +192,60 @@ export function registerOpenCommand(program: Command): void {
         say(`${named(r)}   (${(performance.now() - t0).toFixed(2)} ms)`);
       };
 
-      let queue = Promise.resolve();
       let failures = 0;
-      // Ctrl-C while a call waits: stop waiting for it (the session keeps it: its reply is taken
-      // and dropped before the next request is answered, so nothing gets out of step).
-      let abandon: (() => void) | undefined;
-      rl.on('SIGINT', () => {
-        if (abandon !== undefined) {
-          abandon();
+      let closing = false; // after quit or a hang-up: no more prompts
+      // Ctrl-C abandons every line accepted and not finished (repl-queue.ts): the session keeps a call
+      // that was running, takes its reply and drops it before the next request is answered, so
+      // nothing gets out of step.
+      const lines = new LineQueue(async (l) => {
+        if (l === 'quit' || l === 'exit') {
+          closing = true;
+          rl.close();
           return;
         }
+        if (l !== '') appendHistory(historyFile, l);
+        busy = true;
+        await run(l);
+      }, (l, outcome) => {
+        if (outcome.kind === 'failed') {
+          failures++;
+          say(`error: ${nameTensors((outcome.error as Error).message, tensors, lastArgs)}`);
+        } else if (outcome.kind === 'abandoned') {
+          say(outcome.started ? '^C: call abandoned (its reply, when it comes, is dropped; the session goes on)' : `^C: '${l}' abandoned before it started`);
+        }
+        busy = lines.size > 0;
+        if (!closing) rl.prompt();
+      });
+      rl.on('SIGINT', () => {
+        if (lines.interrupt()) return;
         // Idle: Ctrl-C clears the line being typed (Ctrl-D or exit leaves).
         if (rl.line === '') say('(Ctrl-D or exit leaves)');
         rl.write(null, { ctrl: true, name: 'u' });
         process.stdout.write('\n');
         rl.prompt();
       });
-      rl.on('line', (line) => {
-        queue = queue.then(async () => {
-          const l = line.trim();
-          if (l === 'quit' || l === 'exit') { rl.close(); return; }
-          if (l !== '') appendHistory(historyFile, l);
-          busy = true;
-          const abandoned = new Promise<'abandoned'>((resolve) => { abandon = () => resolve('abandoned'); });
-          const running = run(l);
-          try {
-            if ((await Promise.race([running, abandoned])) === 'abandoned') {
-              running.catch(() => undefined);
-              say('^C: call abandoned (its reply, when it comes, is dropped; the session goes on)');
-            }
-          } catch (e) {
-            failures++;
-            say(`error: ${nameTensors((e as Error).message, tensors, lastArgs)}`);
-          }
-          abandon = undefined;
-          busy = false;
-          rl.prompt();
-        });
+      // The terminal went away: nothing more can be typed or shown; abandon what is pending,
+      // close the session and exit (repl-terminal.ts).
+      let gone: string | undefined;
+      onTerminalGone(rl, (why) => {
+        gone = why;
+        closing = true;
+        lines.interrupt();
+        setImmediate(() => rl.close()); // not from inside readline's own close (setRawMode's EIO)
       });
+      rl.on('line', (line) => lines.push(line.trim()));
       rl.prompt();
       await new Promise<void>((resolve) => rl.once('close', () => resolve()));
-      await queue;
-      for (const t of tensors.values()) await t.free().catch(() => undefined);
+      await lines.idle();
+      // After a hang-up the device's tensors are left to its next session (which resets them):
+      // a free would wait behind an abandoned call for nothing.
+      if (gone === undefined) for (const t of tensors.values()) await t.free().catch(() => undefined);
       await session.close().catch(() => undefined);
+      if (gone !== undefined) {
+        process.stderr.write(`urpc open: ${gone}; the session is closed\n`);
+        releaseTerminal();
+        process.exit(EXIT_PROBLEM);
+      }
       // Piped commands (a script) that failed are the job's problem: exit 1 (options.ts).
       if (failures > 0 && !process.stdin.isTTY) process.exitCode = EXIT_PROBLEM;
       process.exit();

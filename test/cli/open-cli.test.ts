@@ -5,16 +5,15 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureNative } from '../e2e/helpers.ts';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
-import { fileAppears, urpcAsync, watchOutput } from './subprocess.ts';
-
-const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
-const strip = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+import { fileAppears, urpcAsync } from './subprocess.ts';
+import { STEP_MS, ptyRepl, within } from './repl-cli-pty.ts';
 
 describe('urpc open (REPL through a pty)', function () {
-  this.timeout(60_000);
+  // Each step has its own deadline (repl-cli-pty.ts), which fails with the screen; this one only
+  // bounds the whole.
+  this.timeout(300_000);
   let dir: string;
   before(async () => {
     await ensureNative();
@@ -24,10 +23,9 @@ describe('urpc open (REPL through a pty)', function () {
 
   it('lists functions, calls with tab completion and history, shows device logs live, makes tensors', async () => {
     const hist = path.join(dir, 'history');
-    const p = spawn('script', ['-qfec', `${process.execPath} ${URPC} open native`, '/dev/null'], { env: { ...process.env, URPC_HISTORY: hist, TERM: 'xterm' } });
-    const screen = watchOutput(p.stdout, strip);
-    const waitFor = async (re: RegExp, what: string): Promise<void> => { await screen.until(re, what); };
-    const type = (s: string): void => { p.stdin.write(s); };
+    const r = ptyRepl(['native'], { URPC_HISTORY: hist });
+    const waitFor = async (re: RegExp, what: string): Promise<void> => { await r.until(re, what); };
+    const type = (s: string): void => { r.type(s); };
     try {
       await waitFor(/connected to native: 11 functions[\s\S]*urpc> /, 'prompt');
       type('functions\r');
@@ -51,41 +49,40 @@ describe('urpc open (REPL through a pty)', function () {
       type('nosuch\r');
       await waitFor(/error: native: the device has no function 'nosuch'/, 'error line');
       type('quit\r');
-      const code = await new Promise((r) => p.on('close', r));
-      assert.equal(code, 0);
+      assert.equal(await r.exited(), 0);
       assert.match(fs.readFileSync(hist, 'utf8'), /^functions\nurpc\.echo 7 "x y"\nurpc\.echo 7 "x y"\nlog 4 2\n/);
     } finally {
-      p.kill('SIGKILL');
+      r.kill();
     }
   });
 
   it('a serial device that goes away: the prompt stays, the next command reconnects', async () => {
     const tty = path.join(dir, 'tty');
     const board = (): ReturnType<typeof spawn> => spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${NATIVE_FIRMWARE}`], { stdio: 'ignore' });
-    const linked = (): Promise<void> => fileAppears(tty);
+    const linked = (): Promise<void> => within(fileAppears(tty), STEP_MS, () => `socat made no ${tty} within ${STEP_MS / 1000} s`);
     let dev = board();
     await linked();
-    const p = spawn('script', ['-qfec', `${process.execPath} ${URPC} open serial:${tty}`, '/dev/null'], { env: { ...process.env, URPC_HISTORY: '/dev/null', TERM: 'xterm' } });
-    const screen = watchOutput(p.stdout, strip);
-    const waitFor = async (re: RegExp, what: string): Promise<void> => { await screen.until(re, what); };
+    // Killed with its whole tree in the end (kill()): SIGKILLing `script` alone left the REPL
+    // running on a failure.
+    const r = ptyRepl([`serial:${tty}`], { URPC_HISTORY: '/dev/null' });
+    const waitFor = async (re: RegExp, what: string): Promise<void> => { await r.until(re, what); };
     try {
       await waitFor(/urpc> $/, 'prompt');
-      p.stdin.write('echo 11\r');
+      r.type('echo 11\r');
       await waitFor(/\n11 {3}\(/, 'first echo');
       const gone = new Promise((r) => dev.on('close', r));
       dev.kill('SIGTERM'); // the board goes away (socat removes the link)
-      await gone;
+      await within(gone, STEP_MS, () => `socat did not end within ${STEP_MS / 1000} s of SIGTERM`);
       await waitFor(/link lost: serial:\S+: (the device went away|port closed)[^\n]*; the next command reconnects/, 'link lost');
       dev = board();
       await linked();
-      p.stdin.write('echo 22\r');
+      r.type('echo 22\r');
       // The device's 'session established' log line may come before the reply: allow lines between.
       await waitFor(/reconnected to serial:\S+\n(?:[^\n]*\n)*22 {3}\(/, 'reconnect and echo');
-      const closed = new Promise((r) => p.on('close', r));
-      p.stdin.write('quit\r');
-      assert.equal(await closed, 0);
+      r.type('quit\r');
+      assert.equal(await r.exited(), 0);
     } finally {
-      p.kill('SIGKILL');
+      r.kill();
       dev.kill('SIGKILL');
     }
   });
