@@ -70,8 +70,11 @@ export function registerCodegenCommands(program: Command): void {
     .option('--findings <dir>', 'write each shrunk finding (mismatch, sanitizer report, strict-build failure, rejection) to <dir>/fuzz-<seed>-<kind>.ts')
     .option('--no-shrink', 'do not shrink findings')
     .option('--max-shrinks <n>', 'shrink at most n findings (one per failure signature)', intOption, 10)
-    .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json\n  urpc fuzz-codegen --programs 400 --generate-only --coverage\n  urpc fuzz-codegen --programs 300 --findings build/findings --avoid cond-fn,cond-bytes-mixed')
-    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; only: string; findings?: string; shrink: boolean; maxShrinks: number }) => {
+    .option('--target <list>', `comma-separated: host (gcc/clang -O0/-O2 with sanitizers) and/or ${Object.keys(QEMU_TARGETS).map((k) => `qemu:${k}`).join(', ')} (arm-none-eabi-gcc -O2, run in QEMU)`, 'host')
+    .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 100 --seed 5 --target qemu:mps2-an386,qemu:microbit\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json\n  urpc fuzz-codegen --programs 400 --generate-only --coverage\n  urpc fuzz-codegen --programs 300 --findings build/findings --avoid cond-fn,cond-bytes-mixed')
+    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; only: string; findings?: string; shrink: boolean; maxShrinks: number; target: string }) => {
+      const targets = opts.target.split(',').map((t) => t.trim()).filter((t) => t !== '');
+      for (const t of targets) if (t !== 'host') parseQemuTarget(t); // a clear error before any work
       const avoid = opts.avoid.split(',').filter(Boolean);
       const only = opts.only.split(',').filter(Boolean);
       const unknown = [...avoid, ...only].filter((t) => !(t in FEATURES));
@@ -86,6 +89,7 @@ export function registerCodegenCommands(program: Command): void {
         only,
         shrink: opts.shrink,
         maxShrinks: opts.maxShrinks,
+        targets,
         findingsDir: opts.findings ?? null,
         // Findings go to --findings when given; the regression suite is written by hand.
         regressionsDir: opts.findings ? null : undefined,

@@ -17,7 +17,7 @@ import { pool, run, WARN_FLAGS, writeFiles, type BuildConfig, type OptLevel } fr
 import { buildConfigs, DEFAULT_COMPILERS, DEFAULT_OPTS, runDiffBatch, type BatchModule, type ConfigReport, type Compiler } from './index.ts';
 import { makeInputs } from './inputs.ts';
 import type { Mismatch } from './outcome.ts';
-import { parseQemuTarget, qemuConfigs, QEMU_COMPILER } from './qemu.ts';
+import { parseQemuTarget, qemuConfigs, qemuCpuFlags, QEMU_COMPILER } from './qemu.ts';
 
 export interface CorpusOptions {
   /** Random inputs per module (the edge inputs are added). Default 2000. */
@@ -120,7 +120,7 @@ function transpileAll(files: readonly string[], dir: string): { mods: BatchModul
 async function cErrors(dir: string, mods: readonly BatchModule[], cfg: BuildConfig | undefined, parallel: number): Promise<Map<string, string>> {
   const bad = new Map<string, string>();
   if (!cfg) return bad;
-  const cpu = cfg.target ? [`-mcpu=${parseQemuTarget(cfg.target).cpu}`, '-mthumb', '--specs=picolibc.specs'] : [];
+  const cpu = cfg.target ? [...qemuCpuFlags(parseQemuTarget(cfg.target)), '--specs=picolibc.specs'] : [];
   const cc = cfg.target ? QEMU_COMPILER : cfg.compiler;
   const logs = await pool(
     mods.map((m) => () => run(cc, [...WARN_FLAGS, '-Wno-error', ...cpu, '-fsyntax-only', '-I', dir, path.join(dir, `${m.prefix}.c`)], null, 120_000)),

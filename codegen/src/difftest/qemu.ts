@@ -1,8 +1,7 @@
 // difftest/qemu.ts: the third leg of difftest: the same driver and modules cross-compiled for a
 // Cortex-M board and run under QEMU, compared with Node like the host builds.
 //
-// README: a target `qemu:<machine>` (only lm3s6965evb so far: Cortex-M3, 256 KiB flash, 64 KiB
-// RAM, boards/qemu-lm3s6965evb) builds difftest_main.c with -DDIFFTEST_FILES and every module's C
+// README: a target `qemu:<machine>` builds difftest_main.c with -DDIFFTEST_FILES and every module's C
 // under the strict warning flags with arm-none-eabi-gcc and picolibc (crt0 and stdio over
 // semihosting: no board code needed), then runs `qemu-system-arm -M <machine>` in a directory
 // holding difftest.in. The guest reads the cases from that file one at a time, writes the binary
@@ -12,6 +11,14 @@
 // the module that was running, as a sanitizer report is on the host. No sanitizers exist here:
 // the leg checks what the target's compiler, ABI (32-bit int, unsigned char, size_t = unsigned
 // int) and libgcc do with the C, against Node.
+//
+// Targets: lm3s6965evb (Cortex-M3, soft-float: libgcc's __aeabi_f*/__aeabi_d*); mps2-an386
+// (Cortex-M4F: -mfpu=fpv4-sp-d16 -mfloat-abi=hard, f32 arithmetic in FPU instructions, f64 still
+// in libgcc as the M4's FPU is single precision; picolibc's crt0 for that multilib enables the
+// FPU, CPACR CP10/CP11 full access, and clears FPSCR: round to nearest, no flush-to-zero, no
+// default NaN); microbit (QEMU has no Cortex-M0+ machine: the image is built for the M0+,
+// -mcpu=cortex-m0plus soft-float, and runs on the micro:bit's Cortex-M0, which executes the same
+// ARMv6-M instruction set; 16 KiB RAM, so a 4 KiB stack).
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +27,14 @@ import { run, WARN_FLAGS, type BuildConfig, type BuildResult, type RunOut } from
 export interface QemuTarget {
   /** QEMU machine (-M), also the target's name in `qemu:<machine>`. */
   machine: string;
+  /** The CPU the image is built for (-mcpu). */
   cpu: string;
+  /** Floating-point flags: soft-float by default. */
+  fpu?: readonly string[];
+  /** The CPU QEMU emulates, when not `cpu` (documentation). */
+  runsOn?: string;
+  /** Stack size (default 8K). */
+  stack?: string;
   flash: { origin: string; size: string };
   ram: { origin: string; size: string };
   /** The repository's board of the same machine (documentation). */
@@ -34,6 +48,25 @@ export const QEMU_TARGETS: Readonly<Record<string, QemuTarget>> = {
     flash: { origin: '0x00000000', size: '256K' },
     ram: { origin: '0x20000000', size: '64K' },
     board: 'boards/qemu-lm3s6965evb',
+  },
+  'mps2-an386': {
+    machine: 'mps2-an386',
+    cpu: 'cortex-m4',
+    fpu: ['-mfpu=fpv4-sp-d16', '-mfloat-abi=hard'],
+    // AN386's ZBT SSRAM1 (code) and SSRAM2/3 (data), 4 MiB each in QEMU.
+    flash: { origin: '0x00000000', size: '4M' },
+    ram: { origin: '0x20000000', size: '4M' },
+    board: 'none (Cortex-M4F: the FPU leg of difftest)',
+  },
+  microbit: {
+    machine: 'microbit',
+    cpu: 'cortex-m0plus',
+    fpu: ['-mfloat-abi=soft'],
+    runsOn: 'cortex-m0',
+    flash: { origin: '0x00000000', size: '256K' },
+    ram: { origin: '0x20000000', size: '16K' },
+    stack: '4K',
+    board: 'none (Cortex-M0+ image, ARMv6-M soft-float)',
   },
 };
 
@@ -54,10 +87,12 @@ export function parseQemuTarget(spec: string): QemuTarget {
 export const qemuConfigs = (t: QemuTarget, optLevels: readonly BuildConfig['opt'][]): BuildConfig[] =>
   optLevels.map((opt) => ({ compiler: QEMU_COMPILER, opt, target: `qemu:${t.machine}` }));
 
+/** The CPU and floating-point flags of a target (also what corpus.ts's syntax check uses). */
+export const qemuCpuFlags = (t: QemuTarget): string[] => [`-mcpu=${t.cpu}`, '-mthumb', ...(t.fpu ?? [])];
+
 export function qemuFlags(t: QemuTarget): string[] {
   return [
-    `-mcpu=${t.cpu}`,
-    '-mthumb',
+    ...qemuCpuFlags(t),
     '-DDIFFTEST_FILES',
     '--specs=picolibc.specs',
     '--oslib=semihost',
@@ -66,7 +101,7 @@ export function qemuFlags(t: QemuTarget): string[] {
     `-Wl,--defsym=__flash_size=${t.flash.size}`,
     `-Wl,--defsym=__ram=${t.ram.origin}`,
     `-Wl,--defsym=__ram_size=${t.ram.size}`,
-    '-Wl,--defsym=__stack_size=8K',
+    `-Wl,--defsym=__stack_size=${t.stack ?? '8K'}`,
   ];
 }
 

@@ -17,7 +17,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { transpile } from '../index.ts';
-import { buildConfigs, DEFAULT_COMPILERS, DEFAULT_OPTS, difftest, runDiffBatch, warningKinds, type Compiler, type Mismatch, type OptLevel } from '../difftest/index.ts';
+import { difftest, runDiffBatch, warningKinds, type Compiler, type Mismatch, type OptLevel } from '../difftest/index.ts';
+import { corpusConfigs, difftestCorpus } from '../difftest/corpus.ts';
 import { makeInputs } from '../difftest/inputs.ts';
 import { renderProgram, type Program } from './ast.ts';
 import { Coverage, featuresOf, type CoverageReport } from './coverage.ts';
@@ -42,6 +43,9 @@ export interface FuzzOptions {
   batch?: number;
   compilers?: readonly Compiler[];
   optLevels?: readonly OptLevel[];
+  /** `host` (the compilers x optLevels above, with sanitizers) and/or `qemu:<machine>` (cross-built
+   * at -O2 and run in QEMU: difftest/qemu.ts). Default ['host']. */
+  targets?: readonly string[];
   outSize?: number;
   /** Shrink and save mismatches (default true). */
   shrink?: boolean;
@@ -116,7 +120,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
   const casesPer = options.casesPerProgram ?? 24;
   const batchSize = options.batch ?? 25;
   const outSize = options.outSize ?? 256;
-  const configs = buildConfigs(options.compilers ?? DEFAULT_COMPILERS, options.optLevels ?? DEFAULT_OPTS);
+  const configs = corpusConfigs({ targets: options.targets, compilers: options.compilers, optLevels: options.optLevels });
   const work = options.workDir ?? path.join(REPO, 'build', 'fuzz', String(seed));
   const regDir = options.regressionsDir === undefined ? path.join(REPO, 'test', 'diff', 'regressions') : options.regressionsDir;
   const res: FuzzResult = {
@@ -347,9 +351,17 @@ async function shrinkFinding(
   // Candidates sit beside the original program (same relative prelude import).
   const file = (): string => path.join(path.dirname(dir), `${prefixOf(f.seed)}_s${n++}.ts`);
   const before = renderProgram(ast);
+  // A finding on a QEMU target (config qemu:<machine>-O2) is shrunk on that target.
+  const qemu = /^(qemu:.+)(-O\d)$/.exec(f.config);
+  const [cases, seed] = [/cases=(\d+)/, /seed=(\d+)/].map((re) => Number(re.exec(spec)![1])) as [number, number];
   const stillFails = async (src: string): Promise<boolean> => {
     const p = file();
     writeFileSync(p, src);
+    if (qemu) {
+      const q = await difftestCorpus([p], { cases, seed, outSize, targets: [qemu[1]!], qemuOptLevels: [qemu[2] as OptLevel], workDir: path.join(dir, 'q') });
+      const m = q.modules[0];
+      return !!m?.transpile_ok && (f.kind === 'mismatch' ? m.mismatching_cases > 0 : m.sanitizer.length > 0);
+    }
     const r = await difftest(p, { inputs, outSize, compilers: [compiler], optLevels: [opt] });
     if (!r.transpile_ok) return false;
     return f.kind === 'mismatch' ? r.mismatches > 0 : r.sanitizer_reports > 0;
