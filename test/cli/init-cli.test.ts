@@ -6,8 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { urpcAsync } from './subprocess.ts';
 import { REPO } from '../../host/repo.ts';
-import { readEnvs } from '../../host/pio/ini.ts';
+import { readEnvs, BOARD_CPUS } from '../../host/pio/ini.ts';
 import { appModules, AppError } from '../../host/app/modules.ts';
+import { buildBoard } from '../../host/board/build.ts';
+import { ciBuild } from '../../host/pio/ci_build.ts';
+import { requireTools } from '../tools.ts';
 
 describe('urpc init', function () {
   this.timeout(120_000);
@@ -35,6 +38,41 @@ describe('urpc init', function () {
     assert.equal(ini.get('env')?.get('custom_urpc_dir'), 'node_modules/urpc');
     for (const e of envs) assert.deepEqual(e.extraScripts, ['node_modules/urpc/scripts/pio_urpc.py'], e.name);
     assert.equal(ini.get('platformio')?.get('src_dir'), 'node_modules/urpc/firmware/platform/arduino');
+  });
+
+  it("its platformio.ini names urpc's boards with the same envs, platforms, frameworks and flags as urpc's own", async () => {
+    const dir = path.join(tmp, 'ini');
+    const r = await urpcAsync(['init', dir]);
+    assert.equal(r.code, 0, r.err);
+    const mine = readEnvs(path.join(dir, 'platformio.ini'));
+    const urpc = readEnvs(path.join(REPO, 'platformio.ini'));
+    const facts = (e: (typeof urpc.envs)[number]): unknown => ({ name: e.name, platform: e.platform, board: e.board, framework: e.framework, buildFlags: e.buildFlags });
+    assert.ok(urpc.envs.length >= 4, 'urpc lists its boards');
+    assert.deepEqual(mine.envs.map(facts), urpc.envs.map(facts));
+    for (const k of ['framework', 'monitor_speed', 'build_flags']) assert.equal(mine.ini.get('env')?.get(k), urpc.ini.get('env')?.get(k), `[env] ${k}`);
+    assert.equal(mine.ini.get('platformio')?.get('build_dir'), urpc.ini.get('platformio')?.get('build_dir'));
+  });
+
+  // PlatformIO's registry is unreachable here (and in CI): the project's own CI cross-build
+  // (host/pio/ci_build.ts, as test/pio uses it) stands in for `pio run -e pico`. The C is the one
+  // `npm start` builds in the project (urpc build --board native --app app: firmware and app merged).
+  it("the CI cross-build builds the init project's app for its pico env with arm-none-eabi-gcc (-Werror, linked, the app kept)", async function () {
+    this.timeout(600_000); // two builds on a shared machine
+    requireTools(this, ['gcc', 'arm-none-eabi-gcc']);
+    const dir = path.join(tmp, 'cross');
+    const r = await urpcAsync(['init', dir]);
+    assert.equal(r.code, 0, r.err);
+    const out = path.join(dir, 'build', 'native');
+    await buildBoard('native', { app: path.join(dir, 'app'), outDir: out });
+    const env = readEnvs(path.join(dir, 'platformio.ini')).envs.find((e) => e.name === 'pico');
+    assert.ok(env !== undefined && BOARD_CPUS[env.board] !== undefined, 'a pico env for an ARM CPU');
+    const b = await ciBuild(env, path.join(out, 'gen'), path.join(dir, 'build', 'ci-pico'));
+    for (const [file, err] of Object.entries(b.stderr)) assert.equal(err, '', `${file}: ${err}`);
+    assert.equal(b.cpu, 'cortex-m0plus');
+    assert.ok(b.cflags.includes('-DURPC_BOARD_NAME="pico"'), b.cflags.join(' '));
+    // The app's module and its registry are in the linked image, not only compiled.
+    for (const m of ['math', 'app_registry']) assert.ok(b.size.modules.some((x) => x.module === m && x.text > 0), `${m} linked: ${b.size.modules.map((x) => x.module).join(', ')}`);
+    assert.ok(b.size.flash < b.flashTotal && b.size.ram < b.ramTotal);
   });
 
   it('refuses a folder that is not empty (exit 2), and writes nothing into it', async () => {
