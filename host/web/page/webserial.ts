@@ -2,6 +2,7 @@
 // any object with the same shape (SerialPortLike: open/readable/writable/close), which is how the
 // tests drive it: headless Chromium cannot grant a real port, so they inject one that implements
 // the Web Serial API over a WebSocket to `urpc serve --web` (docs/browser.md).
+import { Inbox } from '../../transport/inbox.ts';
 import { TransportClosedError, type Transport } from '../../transport/transport.ts';
 
 /** The part of the Web Serial API's SerialPort this link uses. */
@@ -19,7 +20,8 @@ export interface SerialLike {
 }
 
 export function webSerial(): SerialLike | undefined {
-  return (navigator as Navigator & { serial?: SerialLike }).serial;
+  // Through globalThis: the module also loads in Node (its tests), where there is no navigator.
+  return (globalThis as { navigator?: { serial?: SerialLike } }).navigator?.serial;
 }
 
 export function portName(port: SerialPortLike, baudRate: number): string {
@@ -34,19 +36,15 @@ export class WebSerialTransport implements Transport {
   private readonly port: SerialPortLike;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
-  private dataHandler: ((d: Uint8Array) => void) | undefined;
-  private closeHandler: (reason: string) => void = () => undefined;
-  private early: Uint8Array[] = [];
-  private done = false;
+  private readonly inbox = new Inbox();
   private closing = false;
   private readonly reading: Promise<void>;
-  private resolveEnded!: (reason: string) => void;
 
   constructor(name: string, port: SerialPortLike) {
     if (port.readable === null || port.writable === null) throw new TransportClosedError(`${name}: the port is not open`);
     this.name = name;
     this.port = port;
-    this.ended = new Promise((r) => { this.resolveEnded = r; });
+    this.ended = this.inbox.ended;
     this.reader = port.readable.getReader();
     this.writer = port.writable.getWriter();
     this.reading = this.readLoop();
@@ -59,36 +57,25 @@ export class WebSerialTransport implements Transport {
         const { value, done } = await this.reader.read();
         if (done) break;
         if (value === undefined || value.length === 0) continue;
-        if (this.dataHandler === undefined) this.early.push(value);
-        else this.dataHandler(value);
+        this.inbox.data(value);
       }
     } catch (e) {
       if (!this.closing) why = `${this.name}: ${(e as Error).message || 'read failed (device unplugged?)'}`;
     }
-    this.end(why);
-  }
-
-  private end(reason: string): void {
-    if (this.done) return;
-    this.done = true;
-    this.closeHandler(reason);
-    this.resolveEnded(reason);
+    this.inbox.end(why);
   }
 
   async write(data: Uint8Array): Promise<void> {
-    if (this.done) throw new TransportClosedError(`${this.name}: the link is closed`);
+    if (this.inbox.hasEnded) throw new TransportClosedError(`${this.name}: the link is closed`);
     await this.writer.write(data);
   }
 
   onData(handler: (data: Uint8Array) => void): void {
-    this.dataHandler = handler;
-    const held = this.early;
-    this.early = [];
-    for (const d of held) handler(d);
+    this.inbox.onData(handler);
   }
 
   onClose(handler: (reason: string) => void): void {
-    this.closeHandler = handler;
+    this.inbox.onClose(handler);
   }
 
   /** Releases the streams and closes the port (it can be opened again: reconnect). */

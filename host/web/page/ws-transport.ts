@@ -3,6 +3,7 @@
 // ignores it); the server answers with text lines first, as over TCP (host/transport/tcp.ts):
 // "URPC-WAIT <n>" (queued), then "URPC-OK" (the device is ours), or "URPC-DENIED <reason>". After
 // that, binary messages carry wire bytes both ways. The token never goes in the URL.
+import { Inbox } from '../../transport/inbox.ts';
 import { TransportClosedError, type Transport } from '../../transport/transport.ts';
 
 const DENIED = 'URPC-DENIED ';
@@ -25,55 +26,36 @@ export class WebSocketTransport implements Transport {
   readonly name: string;
   readonly ended: Promise<string>;
   private readonly ws: WebSocket;
-  private dataHandler: ((d: Uint8Array) => void) | undefined;
-  private closeHandler: (reason: string) => void = () => undefined;
-  private early: Uint8Array[] = [];
-  private done = false;
-  private resolveEnded!: (reason: string) => void;
+  private readonly inbox = new Inbox();
 
+  /** `first`: wire bytes that came with the handshake's answer (held, like all before onData). */
   constructor(name: string, ws: WebSocket, first: Uint8Array) {
     this.name = name;
     this.ws = ws;
-    this.ended = new Promise((r) => { this.resolveEnded = r; });
-    if (first.length > 0) this.early.push(first);
-    ws.onmessage = (ev: MessageEvent) => this.deliver(new Uint8Array(ev.data as ArrayBuffer));
-    ws.onclose = (ev: CloseEvent) => this.end(`${this.name}: connection closed${ev.reason ? ` (${ev.reason})` : ''}`);
+    this.ended = this.inbox.ended;
+    if (first.length > 0) this.inbox.data(first);
+    ws.onmessage = (ev: MessageEvent) => this.inbox.data(new Uint8Array(ev.data as ArrayBuffer));
+    ws.onclose = (ev: CloseEvent) => this.inbox.end(`${this.name}: connection closed${ev.reason ? ` (${ev.reason})` : ''}`);
     ws.onerror = () => undefined; // 'close' follows
   }
 
-  /** Bytes before onData() is called are held for it. */
-  private deliver(d: Uint8Array): void {
-    if (this.dataHandler === undefined) this.early.push(d);
-    else this.dataHandler(d);
-  }
-
-  private end(reason: string): void {
-    if (this.done) return;
-    this.done = true;
-    this.closeHandler(reason);
-    this.resolveEnded(reason);
-  }
-
   write(data: Uint8Array): Promise<void> {
-    if (this.done || this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new TransportClosedError(`${this.name}: the link is closed`));
+    if (this.inbox.hasEnded || this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new TransportClosedError(`${this.name}: the link is closed`));
     this.ws.send(data as Uint8Array<ArrayBuffer>);
     return Promise.resolve();
   }
 
   onData(handler: (data: Uint8Array) => void): void {
-    this.dataHandler = handler;
-    const held = this.early;
-    this.early = [];
-    for (const d of held) handler(d);
+    this.inbox.onData(handler);
   }
 
   onClose(handler: (reason: string) => void): void {
-    this.closeHandler = handler;
+    this.inbox.onClose(handler);
   }
 
   close(): Promise<void> {
     if (this.ws.readyState === WebSocket.CLOSED) {
-      this.end(`${this.name}: closed`);
+      this.inbox.end(`${this.name}: closed`);
       return Promise.resolve();
     }
     const closed = new Promise<void>((resolve) => {
@@ -81,7 +63,7 @@ export class WebSocketTransport implements Transport {
       this.ws.addEventListener('close', () => { clearTimeout(t); resolve(); });
     });
     this.ws.close(1000, 'closed by the page');
-    return closed.then(() => this.end(`${this.name}: closed`));
+    return closed.then(() => this.inbox.end(`${this.name}: closed`));
   }
 }
 
