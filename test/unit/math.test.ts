@@ -10,7 +10,7 @@ import { f32, f64, i32, type f32 as F32, type f64 as F64 } from '../../firmware/
 import * as M from '../../firmware/lib/math-exp.ts';
 import * as T from '../../firmware/lib/math-trig.ts';
 import { TWO_OVER_PI } from '../../firmware/lib/math-pio2.ts';
-import { Rand, decompose, fromBits, powExact, roundRational, twoOverPiLimbs, ulps32, ulps64 } from './math-ref.ts';
+import { Rand, decompose, expErr, fromBits, logErr, powExact, roundRational, trigErr, twoOverPiLimbs, ulps32, ulps64 } from './math-ref.ts';
 
 type Unary = (x: F64) => F64;
 type UnaryF = (x: F32) => F32;
@@ -137,6 +137,34 @@ describe('FwTS math library (firmware/lib/math*.ts) against Math.*', function ()
           assert.ok(Object.is(got, want), `${c.name}(${Object.is(x, -0) ? '-0' : x}) = ${got}, ${c.refName}: ${want}`);
         }
       }
+    }
+  });
+
+  it('exp, log, sin and cos are below 1 ulp from the true value (BigInt references, 320 bits)', () => {
+    const r = new Rand(0xe4ac7);
+    const finite = (): number => {
+      const v = Math.abs(r.bits());
+      return Number.isFinite(v) && v > 2 ** -200 ? v : 1.5;
+    };
+    const runs: [string, () => number, (x: number) => number][] = [
+      ['exp', () => (r.u32() % 2 === 0 ? r.range(-708, 709) : r.range(-1, 1)), (x) => expErr(x, M.exp(f64(x)))],
+      ['log', () => (r.u32() % 2 === 0 ? finite() : r.range(0.5, 2)), (x) => (x === 1 ? 0 : logErr(x, M.log(f64(x))))],
+      ['sin', () => (r.u32() % 2 === 0 ? finite() : r.range(-10, 10)), (x) => trigErr(x, T.sin(f64(x)), true)],
+      ['cos', () => (r.u32() % 2 === 0 ? finite() : r.range(-10, 10)), (x) => trigErr(x, T.cos(f64(x)), false)],
+    ];
+    for (const [name, gen, err] of runs) {
+      let max = 0;
+      let at = NaN;
+      for (let i = 0; i < 1500; i++) {
+        const x = gen();
+        const e = err(x);
+        if (e > max) {
+          max = e;
+          at = x;
+        }
+      }
+      measured.push(`${name.padEnd(8)} ${max.toFixed(3)} ulp from the true value (1500 inputs)`);
+      assert.ok(max < 1, `${name}: ${max} ulp from the true value at ${at}`);
     }
   });
 
