@@ -118,7 +118,8 @@ export function callBegin(): void {
   failureClear();
 }
 
-function failed(c: Ctx): bool {
+/** After the user's function: true (and the exception text set) if it called fail(). */
+export function failed(c: Ctx): bool {
   if (failureSet()) {
     c.err.set1(Msg.AppFailed, failureCode());
     return true;

@@ -280,6 +280,12 @@ export class Writer {
     this.retHead(u32(TypeCode.Int), u32(TypeCode.Int));
     this.put64(lo, hi);
   }
+  /** CallFunc reply of a float (a binary64, as TVM sends every float): [0: i64 2][2: f64 v],
+   * the encoding given as its two words. */
+  retFloat(lo: u32, hi: u32): void {
+    this.retHead(u32(TypeCode.Float), u32(TypeCode.Float));
+    this.put64(lo, hi);
+  }
   /** CallFunc reply of a bool (v0.18's code 15, an i64 0 or 1): [0: i64 15][15: i64 v]. */
   retBool(v: bool): void {
     this.retHead(u32(TypeCode.Bool), u32(TypeCode.Bool));

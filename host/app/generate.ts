@@ -8,9 +8,11 @@
 //   <app>/app.d.ts         host types: `interface AppFunctions { scale(t: NDArray, k: number):
 //                          Promise<number> }` for connect<AppFunctions>(...).
 //
-// Parameter types: u8 u16 u32 i8 i16 i32, boolean (or bool), Tensor, Str (a string), Blob (a
-// Uint8Array) (firmware/app/api.ts). Return types: void, u8 u16 u32 i8 i16 i32, boolean, Str, Blob. The wire name of a function is its
-// exported name; app function k gets registry index FN_COUNT + k (after the built-ins).
+// Parameter types: u8 u16 u32 i8 i16 i32, f32 f64, boolean (or bool), Tensor, Str (a string),
+// Blob (a Uint8Array) (firmware/app/api.ts). Return types: void, u8 u16 u32 i8 i16 i32, f32 f64,
+// boolean, Str, Blob. The wire name of a function is its exported name; app function k gets
+// registry index FN_COUNT + k (after the built-ins). Float parameters and results use
+// firmware/app/float_glue.ts, imported only by an app that has them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createFrontEnd, ts, REPO_ROOT } from '../../codegen/src/program.ts';
@@ -22,7 +24,7 @@ import { AppError, appModules } from './modules.ts';
 
 export { AppError, appModules };
 
-export type ParamKind = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32' | 'bool' | 'tensor' | 'str' | 'bytes';
+export type ParamKind = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64' | 'bool' | 'tensor' | 'str' | 'bytes';
 export type ReturnKind = Exclude<ParamKind, 'tensor'> | 'void';
 
 export interface AppFunction {
@@ -45,6 +47,7 @@ export interface GeneratedApp {
 }
 
 const INTS = new Set(['u8', 'u16', 'u32', 'i8', 'i16', 'i32']);
+const FLOATS = new Set(['f32', 'f64']);
 const API = path.join(REPO_ROOT, 'firmware/app/api.ts');
 /** Short names the host resolves to built-ins (functions.echo is urpc.echo): an app function
  * may not take one. */
@@ -52,7 +55,7 @@ const RESERVED = new Set(FUNCTIONS.flatMap(([, wire]) => [wire, wire.slice(wire.
 
 function kindOf(t: ts.Type, checker: ts.TypeChecker): ParamKind | 'void' | undefined {
   const alias = t.aliasSymbol?.name;
-  if (alias !== undefined && INTS.has(alias)) return alias as ParamKind;
+  if (alias !== undefined && (INTS.has(alias) || FLOATS.has(alias))) return alias as ParamKind;
   if ((t.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) !== 0) return 'bool';
   if ((t.flags & ts.TypeFlags.Void) !== 0) return 'void';
   const sym = t.getSymbol();
@@ -95,7 +98,7 @@ export function readApp(dir: string): { functions: AppFunction[]; modules: strin
         const k = kindOf(fe.checker.getTypeAtLocation(p), fe.checker);
         if (k === undefined || k === 'void') {
           problems.push(`${where(p)}: parameter '${p.name.getText(sf)}' of ${name}: type ${p.type?.getText(sf) ?? '?'} is not ` +
-            'a device function parameter type (u8 u16 u32 i8 i16 i32 boolean Tensor Str Blob)');
+            'a device function parameter type (u8 u16 u32 i8 i16 i32 f32 f64 boolean Tensor Str Blob)');
         } else {
           params.push({ name: p.name.getText(sf), kind: k });
         }
@@ -104,7 +107,7 @@ export function readApp(dir: string): { functions: AppFunction[]; modules: strin
       const rk = sig ? kindOf(sig.getReturnType(), fe.checker) : undefined;
       if (rk === undefined || rk === 'tensor') {
         problems.push(`${where(st.name)}: ${name} returns ${st.type?.getText(sf) ?? '?'}; a device function returns void, ` +
-          'u8 u16 u32 i8 i16 i32, boolean, Str or Blob');
+          'u8 u16 u32 i8 i16 i32, f32 f64, boolean, Str or Blob');
         continue;
       }
       if (RESERVED.has(name)) {
@@ -160,6 +163,9 @@ function wrapper(f: AppFunction, tensors: Map<number, string>, views: Map<string
     } else if (p.kind === 'bool') {
       check = `argBool(c, a, u32(${i}))`;
       args.push(`a.lo(u32(${i})) !== 0`);
+    } else if (p.kind === 'f32' || p.kind === 'f64') {
+      check = `argFloat(c, a, u32(${i}), ${p.kind === 'f32'})`;
+      args.push(p.kind === 'f32' ? `f32(floatArg(a, u32(${i})))` : `floatArg(a, u32(${i}))`);
     } else {
       check = `argInt(c, a, u32(${i}), IntKind.${INT_KIND[p.kind]})`;
       args.push(p.kind.startsWith('u') ? `${p.kind}(a.lo(u32(${i})))` : `${p.kind}(asI32(a.lo(u32(${i}))))`);
@@ -180,6 +186,10 @@ function wrapper(f: AppFunction, tensors: Map<number, string>, views: Map<string
       break;
     case 'bytes':
       lines.push(`  const r: Blob = ${call};`, `  return retBlob(c, r);`);
+      break;
+    case 'f32':
+    case 'f64':
+      lines.push(`  const r: ${f.ret} = ${call};`, `  return ${f.ret === 'f32' ? 'retF32' : 'retF64'}(c, r);`);
       break;
     default:
       lines.push(`  const r: ${f.ret} = ${call};`,
@@ -221,8 +231,16 @@ export function renderRegistry(functions: AppFunction[], outDir: string, appDir:
     if (INTS.has(f.ret)) usedWidths.add(f.ret);
     if (f.ret.startsWith('i')) usedWidths.add('i32');
   }
-  const rets = new Set(functions.map((f) => (f.ret === 'void' ? 'retVoid' : f.ret === 'bool' ? 'retBool' : f.ret === 'str' ? 'retStr'
+  const intRets = functions.filter((f) => !FLOATS.has(f.ret));
+  const rets = new Set(intRets.map((f) => (f.ret === 'void' ? 'retVoid' : f.ret === 'bool' ? 'retBool' : f.ret === 'str' ? 'retStr'
     : f.ret === 'bytes' ? 'retBlob' : f.ret.startsWith('u') ? 'retUnsigned' : 'retSigned')));
+  // Float glue comes from its own module, so an app without floats does not import it.
+  const floatParams = new Set(functions.flatMap((f) => f.params.filter((p) => FLOATS.has(p.kind)).map((p) => p.kind)));
+  const floatGlue = [
+    ...(floatParams.size > 0 ? ['argFloat', 'floatArg'] : []),
+    ...[...new Set(functions.filter((f) => FLOATS.has(f.ret)).map((f) => (f.ret === 'f32' ? 'retF32' : 'retF64')))].sort(),
+  ];
+  const floatTypes = [...new Set([...floatParams, ...functions.filter((f) => FLOATS.has(f.ret)).map((f) => f.ret)])].sort();
   const usesStr = [...views.values()].includes('Str');
   const usesBlob = [...views.values()].includes('Blob');
   const glue = [
@@ -238,12 +256,13 @@ export function renderRegistry(functions: AppFunction[], outDir: string, appDir:
     `// GENERATED by urpc (host/app/generate.ts) from ${appName(appDir)}: the app's device functions.`,
     '// Do not edit: `urpc build --app` rewrites it. It replaces firmware/rpc/app_registry.ts in this build.',
     '',
-    `import { ${order.join(', ')}, rd8, wr8, type Bytes } from '${fw('lib/prelude.ts')}';`,
+    `import { ${[...order, ...floatTypes.map((t) => (t === 'f32' && floatParams.has('f32') ? 'f32' : `type ${t}`))].join(', ')}, rd8, wr8, type Bytes } from '${fw('lib/prelude.ts')}';`,
     `import type { Ctx, AppTable, FnHandler } from '${fw('rpc/ctx.ts')}';`,
     `import type { Args, Writer } from '${fw('rpc/wire.ts')}';`,
     `import { Msg } from '${fw('rpc/messages.ts')}';`,
     ...(apiImports.length > 0 ? [`import { ${apiImports.join(', ')} } from '${fw('app/api.ts')}';`] : []),
     `import { ${glue.join(', ')} } from '${fw('app/glue.ts')}';`,
+    ...(floatGlue.length > 0 ? [`import { ${floatGlue.join(', ')} } from '${fw('app/float_glue.ts')}';`] : []),
     ...[...byModule].map(([file, names]) => `import { ${names.join(', ')} } from '${rel(outDir, file)}';`),
     '',
     ...[...tensors.values()].map((o) => `const ${o} = new Tensor();`),
@@ -331,7 +350,8 @@ export function renderRegistry(functions: AppFunction[], outDir: string, appDir:
 }
 
 const HOST_TYPE: Record<string, string> = {
-  u8: 'number', u16: 'number', u32: 'number', i8: 'number', i16: 'number', i32: 'number', bool: 'boolean', tensor: 'NDArray', void: 'void',
+  u8: 'number', u16: 'number', u32: 'number', i8: 'number', i16: 'number', i32: 'number', f32: 'number', f64: 'number',
+  bool: 'boolean', tensor: 'NDArray', void: 'void',
   str: 'string', bytes: 'Uint8Array',
 };
 

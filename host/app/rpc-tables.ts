@@ -82,6 +82,9 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['AppPanicDivZero', 'device function %s panicked: DivZero (division by zero) at %s:%u'],
   ['AppPanicUnreachable', 'device function %s panicked: Unreachable at %s:%u'],
   ['AppPanicCode', 'device function %s panicked: panic(%u) at %s:%u'],
+  // f32 / f64 parameters (firmware/app/float_glue.ts).
+  ['AppWantFloat', 'argument %u: expected a float (type code 2) or an integer (type code 0), got type code %u'],
+  ['AppF32Range', 'argument %u: float outside the f32 range (its magnitude rounds to infinity in f32)'],
 ];
 
 /** [enum key, wire name, signature shown by urpc.info, where it is found]. The order is the

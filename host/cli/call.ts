@@ -4,8 +4,10 @@
 //   urpc call local --app examples/app scale int32:[1,2,3] 2
 // Arguments are tensors when they start with a dtype (int32:[1,2,3], float32:[2,2]:[1,2,3,4],
 // uint8:@file.bin: host/cli/tensor-arg.ts), else JSON when they parse as JSON (numbers,
-// true/false, null, "strings"), else plain strings. Integers become int, other numbers float; an
-// integer outside int64 or an element outside its dtype is a usage error (exit 2), never a wrap.
+// true/false, null, "strings"), else NaN / Infinity / -Infinity (floats), else plain strings.
+// Integers become int, other numbers (1.5, -0, 1e-3) float; an integer outside int64 or an
+// element outside its dtype is a usage error (exit 2), never a wrap. A float result prints as
+// JavaScript writes it (NaN, -0, Infinity); --json gives NaN and the infinities as strings.
 // After the call every tensor argument is copied back and printed (device functions write their
 // results into tensors). Exit codes: host/cli/options.ts.
 import type { Command } from 'commander';
@@ -18,9 +20,14 @@ import { isTensorLiteral, parseTensorLiteral, type TensorLiteral } from './tenso
 /** `urpc call --json` keeps at most this many device log lines (the last ones). */
 export const MAX_JSON_LOGS = 1000;
 
-/** A scalar argument: JSON when it parses as a JSON scalar, else the text. Integers that are not
- * exact as numbers (past 2^53) stay exact as bigints; range checks happen when it is sent. */
+/** Float arguments JSON cannot write. */
+const NON_FINITE: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity };
+
+/** A scalar argument: JSON when it parses as a JSON scalar, NaN / Infinity / -Infinity, else the
+ * text. Integers that are not exact as numbers (past 2^53) stay exact as bigints; range checks
+ * happen when it is sent. */
 export function parseCliArg(text: string): Arg {
+  if (Object.hasOwn(NON_FINITE, text)) return NON_FINITE[text];
   try {
     const v: unknown = JSON.parse(text);
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) {
@@ -52,6 +59,7 @@ export function tensorText(dtype: DTypeName, shape: readonly number[], values: r
 
 export function toJson(v: Ret | Ret[]): unknown {
   if (Array.isArray(v)) return v.map(toJson);
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON has no NaN / Infinity
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return { bytes: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
   if (typeof v === 'function') return { function: v.functionName, handle: `0x${v.handle.toString(16)}` };
@@ -63,6 +71,7 @@ export function show(v: Ret | Ret[]): string {
   if (Array.isArray(v)) return v.map(show).join('\n');
   if (v === undefined) return '(void)';
   if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   return JSON.stringify(toJson(v));
 }
 

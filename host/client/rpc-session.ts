@@ -99,7 +99,9 @@ export function toValue(a: Arg): Value {
   if (a instanceof Uint8Array) return { type: 'bytes', value: a };
   switch (typeof a) {
     case 'number':
-      return Number.isInteger(a) ? { type: 'int', value: checkInt64(a) } : { type: 'float', value: a };
+      // An integral number is an int64; -0 and numbers past int64 (1e300 is integral too) are
+      // floats: only a double keeps the sign of -0, and no int64 has those values.
+      return Number.isInteger(a) && !Object.is(a, -0) && a >= -(2 ** 63) && a < 2 ** 63 ? { type: 'int', value: checkInt64(a) } : { type: 'float', value: a };
     case 'bigint':
       return { type: 'int', value: checkInt64(a) };
     case 'string':

@@ -55,11 +55,15 @@ describe('values: the API (LocalSession, the device code in this process)', () =
       await s.close();
     }
   });
-  it('an integer argument past int64 is a RangeError, not a wrapped call', async () => {
+  it('an integer argument past int64 is a RangeError, not a wrapped call; a number past int64 is a float', async () => {
     const s = await connect('local');
     try {
       await assert.rejects(s.functions.echo(10n ** 23n), (e: Error) => e instanceof RangeError && /outside int64/.test(e.message));
-      await assert.rejects(s.functions.echo(1e23), RangeError);
+      // A JavaScript number that large is a double (no int64 has its value): sent as type code 2.
+      assert.deepEqual(await s.functions.echo(1e23), [1e23]);
+      assert.deepEqual(await s.functions.echo(-(2 ** 63)), [-(2n ** 63n)], 'int64 min is an int');
+      assert.deepEqual(await s.functions.echo(2 ** 63), [2 ** 63], '2^63 is past int64: a float');
+      assert.ok(Object.is(((await s.functions.echo(-0)) as number[])[0], -0), '-0 keeps its sign (a float)');
       assert.deepEqual(await s.functions.echo(2n ** 63n - 1n), [2n ** 63n - 1n]);
     } finally {
       await s.close();
