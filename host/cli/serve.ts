@@ -6,20 +6,16 @@
 // The device link is opened at start and re-opened for the next client if it went away.
 // Loopback by default; listening on any other address requires --tls-key (TLS with a pre-shared
 // key, host/transport/tls.ts) or --token. --tvm serves TVM's RPC protocol instead (host/tvm/). Token handshake: see
-// host/transport/tcp.ts; who gets the device when: host/transport/tcp-gate.ts.
+// host/transport/tcp.ts; who gets the device when: host/transport/tcp-gate.ts; the relay itself:
+// host/transport/device-relay.ts.
 // Exit: 0 on Ctrl-C/SIGTERM, 2 bad usage, device or port unavailable.
 import type { Command } from 'commander';
 import * as net from 'node:net';
 import { openTransport } from '../client/connect.ts';
-import type { Transport } from '../transport/transport.ts';
+import { DeviceRelay } from '../transport/device-relay.ts';
 import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
 import { TcpGate } from '../transport/tcp-gate.ts';
 import { command, fail as report, intOption, msOption, UsageError, EXIT_USAGE } from './options.ts';
-
-/** Bytes from the device waiting for a client that does not read before the client is dropped. */
-export const MAX_CLIENT_BACKLOG = 4 * 1024 * 1024;
-/** Bytes from the client waiting for the device link before the client is no longer read. */
-export const MAX_DEVICE_BACKLOG = 256 * 1024;
 
 export function parseListen(spec: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec) ?? /^()(\d+)$/.exec(spec);
@@ -112,70 +108,21 @@ export function registerServeCommand(program: Command): void {
       }
       if (!isLoopback(addr.host) && psk === undefined) note('warning: without --tls-key the token and the device traffic cross the network in clear');
 
-      let device: Transport | undefined;
-      let gate: TcpGate | undefined;
-      const openDevice = async (): Promise<Transport> => {
-        if (device !== undefined) return device;
-        const d = await openTransport(uri, { deviceStderr: false });
-        d.onData((b) => {
-          const c = gate?.active;
-          if (c === undefined || c.destroyed) return;
-          c.write(b);
-          // A client that does not read while the device keeps sending (logs) would make this
-          // process buffer without bound: drop it (the device cannot be paused).
-          if (c.writableLength > MAX_CLIENT_BACKLOG) {
-            note(`${c.remoteAddress}:${c.remotePort} is not reading (${c.writableLength} bytes from the device waiting); disconnected it`);
-            c.destroy();
-          }
-        });
-        d.onClose((reason) => {
-          note(`device link ended: ${reason}; it is re-opened for the next client`);
-          device = undefined;
-          gate?.active?.destroy();
-        });
-        device = d;
-        return d;
-      };
+      const relay = new DeviceRelay<net.Socket>({ open: () => openTransport(uri, { deviceStderr: false }), note, client: 'client' });
       try {
-        await openDevice();
+        await relay.openDevice();
       } catch (e) {
         return fail((e as Error).message);
       }
-
-      // An admitted client: bridge it to the device until it leaves, then the next one's turn.
-      const bridge = async (sock: net.Socket, first: Buffer, who: string): Promise<void> => {
-        sock.once('close', () => { note(`${who} left`); gate!.release(sock); });
-        let d: Transport;
-        try {
-          d = await openDevice();
-        } catch (e) {
-          gate!.deny(sock, who, `the device is unavailable: ${(e as Error).message}`);
-          return;
-        }
-        if (sock.destroyed) return;
-        note(`${who} connected`);
-        // Back-pressure: stop reading the client while more than MAX_DEVICE_BACKLOG bytes wait
-        // for the device link (a slow UART), instead of queueing whatever the client sends.
-        let waiting = 0;
-        const toDevice = (b: Uint8Array): void => {
-          waiting += b.length;
-          if (waiting > MAX_DEVICE_BACKLOG) sock.pause();
-          d.write(b).then(() => {
-            waiting -= b.length;
-            if (waiting <= MAX_DEVICE_BACKLOG / 2 && sock.isPaused() && !sock.destroyed) sock.resume();
-          }, () => sock.destroy());
-        };
-        sock.on('data', (b: Buffer) => toDevice(new Uint8Array(b)));
-        if (first.length > 0) toDevice(new Uint8Array(first));
-        if (waiting <= MAX_DEVICE_BACKLOG) sock.resume(); // a queued client may have been paused
-      };
-      gate = new TcpGate({ token: opts.token, tokenDeadlineMs: TOKEN_DEADLINE_MS, queueLength, queueDeadlineMs, note },
-        (sock, first, who) => void bridge(sock, first, who));
+      // An admitted client is bridged to the device until it leaves, then the next one's turn.
+      const gate: TcpGate = new TcpGate({ token: opts.token, tokenDeadlineMs: TOKEN_DEADLINE_MS, queueLength, queueDeadlineMs, note },
+        (sock, first, who) => void relay.bridge(sock, first, who, () => gate.release(sock), (why) => gate.deny(sock, who, why)));
+      relay.active = () => gate.active;
 
       const admit = (sock: net.Socket): void => {
         sock.setNoDelay(true);
         sock.on('error', () => undefined);
-        gate!.accept(sock);
+        gate.accept(sock);
       };
       const server = psk === undefined ? net.createServer(admit)
         : (await import('../transport/tls.ts')).createPskServer(psk, TOKEN_DEADLINE_MS, admit, (who, m) => note(`${who}: TLS handshake failed: ${m}`));
@@ -183,7 +130,7 @@ export function registerServeCommand(program: Command): void {
         server.once('error', (e) => { fail(`cannot listen on ${opts.listen}: ${e.message}`); resolve(); });
         server.listen(addr.port, addr.host, () => resolve());
       });
-      if (!server.listening) { await device?.close(); return; }
+      if (!server.listening) { await relay.close(); return; }
       const port = (server.address() as net.AddressInfo).port;
       const h = addr.host.includes(':') ? `[${addr.host}]` : addr.host;
       console.log(psk !== undefined
@@ -196,7 +143,7 @@ export function registerServeCommand(program: Command): void {
       server.close();
       gate.close();
       gate.active?.destroy();
-      await device?.close().catch(() => undefined);
+      await relay.close();
       process.exit(process.exitCode ?? 0);
     });
 }

@@ -4,8 +4,9 @@
 // travels in the first WebSocket message ("URPC-TOKEN <token>\n"), never in the URL; the answers
 // URPC-OK / URPC-WAIT <n> / URPC-DENIED <reason> come back as the first bytes, as over TCP; after
 // that, binary messages carry wire bytes both ways. A browser's WebSocket must also come from
-// the served page (origin.ts). This process only moves bytes: the session runs between the page
-// and the device, and a device link that ends is re-opened for the next page.
+// the served page (origin.ts). This process only moves bytes (device-relay.ts, as TCP serve): the
+// session runs between the page and the device, and a device link that ends is re-opened for the
+// next page.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type * as net from 'node:net';
@@ -13,17 +14,13 @@ import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { openTransport } from '../client/connect.ts';
-import type { Transport } from '../transport/transport.ts';
+import { DeviceRelay } from '../transport/device-relay.ts';
 import { TOKEN_DEADLINE_MS } from '../transport/tcp.ts';
 import { TcpGate } from '../transport/tcp-gate.ts';
 import { buildWeb, PACKAGED_WEB } from './build.ts';
 import { FROM_SOURCES } from '../repo.ts';
 import { refuseRequest } from './origin.ts';
 
-/** Bytes from the device waiting for a page that does not read before the page is dropped. */
-export const MAX_PAGE_BACKLOG = 4 * 1024 * 1024;
-/** Bytes from the page waiting for the device link before the page is no longer read. */
-export const MAX_DEVICE_BACKLOG = 256 * 1024;
 /** Largest WebSocket message accepted from a page (the client sends one framed packet each). */
 const MAX_MESSAGE = 1024 * 1024;
 
@@ -62,56 +59,11 @@ export async function startWebServe(uri: string, opts: WebServeOptions): Promise
   const note = opts.note;
   let listening = { host: opts.addr.host, port: opts.addr.port, loopback: opts.loopback };
 
-  let device: Transport | undefined;
-  let gate: TcpGate<PageStream> | undefined;
-  const openDevice = async (): Promise<Transport> => {
-    if (device !== undefined) return device;
-    const d = await openTransport(uri, { deviceStderr: false });
-    d.onData((b) => {
-      const c = gate?.active;
-      if (c === undefined || c.destroyed) return;
-      c.write(b);
-      if (c.writableLength > MAX_PAGE_BACKLOG) {
-        note(`${c.remoteAddress}:${c.remotePort} is not reading (${c.writableLength} bytes from the device waiting); disconnected it`);
-        c.destroy();
-      }
-    });
-    d.onClose((reason) => {
-      note(`device link ended: ${reason}; it is re-opened for the next page`);
-      device = undefined;
-      gate?.active?.destroy();
-    });
-    device = d;
-    return d;
-  };
-  await openDevice();
-
-  const bridge = async (page: PageStream, first: Buffer, who: string): Promise<void> => {
-    page.once('close', () => { note(`${who} left`); gate!.release(page); });
-    let d: Transport;
-    try {
-      d = await openDevice();
-    } catch (e) {
-      gate!.deny(page, who, `the device is unavailable: ${(e as Error).message}`);
-      return;
-    }
-    if (page.destroyed) return;
-    note(`${who} connected`);
-    let waiting = 0;
-    const toDevice = (b: Uint8Array): void => {
-      waiting += b.length;
-      if (waiting > MAX_DEVICE_BACKLOG) page.pause();
-      d.write(b).then(() => {
-        waiting -= b.length;
-        if (waiting <= MAX_DEVICE_BACKLOG / 2 && page.isPaused() && !page.destroyed) page.resume();
-      }, () => page.destroy());
-    };
-    page.on('data', (b: Buffer) => toDevice(new Uint8Array(b)));
-    if (first.length > 0) toDevice(new Uint8Array(first));
-    if (waiting <= MAX_DEVICE_BACKLOG) page.resume();
-  };
-  gate = new TcpGate<PageStream>({ token: opts.token, tokenDeadlineMs: TOKEN_DEADLINE_MS, queueLength: opts.queueLength, queueDeadlineMs: opts.queueDeadlineMs, note },
-    (page, first, who) => void bridge(page, first, who));
+  const relay = new DeviceRelay<PageStream>({ open: () => openTransport(uri, { deviceStderr: false }), note, client: 'page' });
+  await relay.openDevice();
+  const gate: TcpGate<PageStream> = new TcpGate<PageStream>({ token: opts.token, tokenDeadlineMs: TOKEN_DEADLINE_MS, queueLength: opts.queueLength, queueDeadlineMs: opts.queueDeadlineMs, note },
+    (page, first, who) => void relay.bridge(page, first, who, () => gate.release(page), (why) => gate.deny(page, who, why)));
+  relay.active = () => gate.active;
 
   const server = http.createServer((req, res) => {
     const refused = refuseRequest(req.headers, listening);
@@ -145,14 +97,14 @@ export async function startWebServe(uri: string, opts: WebServeOptions): Promise
       page.on('error', () => undefined); // reported by 'close'
       // The stream only ends its readable side when the page goes; the gate waits for 'close'.
       ws.once('close', () => page.destroy());
-      gate!.accept(page);
+      gate.accept(page);
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.addr.port, opts.addr.host, () => resolve());
   }).catch(async (e: Error) => {
-    await device?.close().catch(() => undefined);
+    await relay.close();
     throw new Error(`cannot listen on ${opts.addr.host}:${opts.addr.port}: ${e.message}`);
   });
   const port = (server.address() as net.AddressInfo).port;
@@ -160,11 +112,11 @@ export async function startWebServe(uri: string, opts: WebServeOptions): Promise
   return {
     port,
     async close(): Promise<void> {
-      gate!.close();
-      gate!.active?.destroy();
+      gate.close();
+      gate.active?.destroy();
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
-      await device?.close().catch(() => undefined);
+      await relay.close();
     },
   };
 }
