@@ -3,10 +3,7 @@
 // for byte (R4, R5), kInitServer (R6 -> R8, R7 -> kException), calls relayed to the board, what
 // the relay answers itself, session end and the next client, and every bounded wait.
 import assert from 'node:assert/strict';
-import { ensureNative } from '../e2e/helpers.ts';
-import { openTransport } from '../../host/client/connect.ts';
-import { DeviceLink } from '../../host/tvm/device-link.ts';
-import { TvmRpcServer } from '../../host/tvm/rpc-server.ts';
+import { nativeTvmServer } from './native-server.ts';
 import { Raw, TvmRpcClient, handshakeBytes, readPacket, INIT_SERVER, RETURN_VOID, SHUTDOWN, str, tensorRoundTrip } from './tvm-client.ts';
 import { syscall, callFunc, readReply, int, RPCError } from '../microtvm-host/minrpc.ts';
 
@@ -15,26 +12,12 @@ const R7 = Buffer.concat([hex('31 00 00 00 00 00 00 00 02 00 00 00 05 00 00 00 0
 
 describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
   this.timeout(60_000);
-  let server: TvmRpcServer;
-  let device: DeviceLink;
-  let port: number;
-  const notes: string[] = [];
+  const s = nativeTvmServer({ deviceKey: 'stm32', handshakeTimeoutMs: 500, queueTimeoutMs: 20_000 });
   let ended = 0;
-
-  before(async () => {
-    await ensureNative();
-    device = new DeviceLink({ open: () => openTransport('native', { deviceStderr: false }), note: (m) => notes.push(m) });
-    server = new TvmRpcServer({ deviceKey: 'stm32', device, note: (m) => notes.push(m), handshakeTimeoutMs: 500, queueTimeoutMs: 20_000 });
-    server.onSessionEnd = () => { ended++; };
-    port = await server.listen('127.0.0.1', 0);
-  });
-  after(async () => {
-    server.close();
-    await device.close();
-  });
+  before(() => { s.server.onSessionEnd = () => { ended++; }; });
 
   it('R4: a matching key gets SUCCESS + server:stm32; R6 gets R8; R7 gets kException', async () => {
-    const c = await Raw.connect(port);
+    const c = await Raw.connect(s.port);
     try {
       c.write(handshakeBytes('client:stm32'));
       assert.equal((await c.read(20)).toString('hex'), hex('71 f2 0f 00 0c 00 00 00 73 65 72 76 65 72 3a 73 74 6d 33 32').toString('hex'));
@@ -48,21 +31,21 @@ describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
   });
 
   it('R5: a wrong key gets 0xff273 alone, then the server closes; a wrong magic: closed without a byte', async () => {
-    const c = await Raw.connect(port);
+    const c = await Raw.connect(s.port);
     c.write(handshakeBytes('client:nucleo'));
     assert.equal((await c.read(4)).toString('hex'), '73f20f00');
     assert.deepEqual(await c.closesWithin(3000), { closed: true, bytes: 0 });
-    const m = await Raw.connect(port);
+    const m = await Raw.connect(s.port);
     m.write(hex('71 f2 02 00 00 00 00 00'));
     assert.deepEqual(await m.closesWithin(3000), { closed: true, bytes: 0 });
     // A client that connects and says nothing loses its turn after the handshake deadline.
-    const silent = await Raw.connect(port);
+    const silent = await Raw.connect(s.port);
     assert.deepEqual(await silent.closesWithin(5000), { closed: true, bytes: 0 });
   });
 
   it('relays calls to the board: system_lib, echo, memory; answers CreateStream itself; refuses what MinRPC lacks', async () => {
     const before = ended;
-    const cl = await TvmRpcClient.connect(port, 'stm32');
+    const cl = await TvmRpcClient.connect(s.port, 'stm32');
     assert.equal(cl.serverKey, 'server:stm32');
     const lib = await cl.getFunction('runtime.SystemLib');
     assert.notEqual(lib, 0n);
@@ -90,7 +73,7 @@ describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
     assert.equal((await cl.c.closesWithin(5000)).closed, true);
     assert.equal(ended, before + 1);
     // The next client gets the board (kShutdown was absorbed, not forwarded).
-    const next = await TvmRpcClient.connect(port, 'stm32');
+    const next = await TvmRpcClient.connect(s.port, 'stm32');
     assert.deepEqual(await next.call(await next.getFunction('urpc.echo'), [int(2)]), { kind: 'value', value: { code: 0, v: 2n } });
     next.c.write(SHUTDOWN);
     next.c.close();
@@ -102,7 +85,7 @@ describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
       assert.ok(r.kind === 'value' && r.value.code === 11);
       return Number(/^mem_free=(\d+)$/m.exec((r.value as { v: string }).v)![1]);
     };
-    const a = await TvmRpcClient.connect(port, 'stm32');
+    const a = await TvmRpcClient.connect(s.port, 'stm32');
     const base = await memFree(a);
     const t = { data: 0n, devType: 1, devId: 0, dtype: [1, 8, 1] as [number, number, number], shape: [4000n], byteOffset: 0n };
     const alloc = await a.request(syscall(17, [{ code: 7, v: t }, { code: 4 }]));
@@ -110,32 +93,32 @@ describe('TVM RPC server (urpc serve --tvm) on the native board', function () {
     assert.ok(await memFree(a) < base);
     a.shutdown(); // leaves without freeing
     assert.equal((await a.c.closesWithin(5000)).closed, true);
-    const b = await TvmRpcClient.connect(port, 'stm32');
+    const b = await TvmRpcClient.connect(s.port, 'stm32');
     assert.equal(await memFree(b), base);
     b.shutdown();
   });
 
   it('a board that restarts between two requests ends the session with a kException saying so; the next client is served', async () => {
-    const cl = await TvmRpcClient.connect(port, 'stm32');
+    const cl = await TvmRpcClient.connect(s.port, 'stm32');
     const echo = await cl.getFunction('urpc.echo');
     assert.deepEqual(await cl.call(echo, [int(1)]), { kind: 'value', value: { code: 0, v: 1n } });
-    const r0 = device.resets;
-    await device.resetBoard();
+    const r0 = s.device.resets;
+    await s.device.resetBoard();
     const t0 = Date.now();
-    while (device.resets === r0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(device.resets > r0, 'the board\'s boot Terminate was seen');
+    while (s.device.resets === r0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(s.device.resets > r0, 'the board\'s boot Terminate was seen');
     const r = await cl.request(callFunc(echo, [int(2)]));
     assert.equal(r.code, 5);
     assert.match((r as { message: string }).message, /restarted during the session; its memory \(tensors, handles\) is gone/);
     assert.equal((await cl.c.closesWithin(5000)).closed, true);
-    const next = await TvmRpcClient.connect(port, 'stm32');
+    const next = await TvmRpcClient.connect(s.port, 'stm32');
     assert.deepEqual(await next.call(await next.getFunction('urpc.echo'), [int(3)]), { kind: 'value', value: { code: 0, v: 3n } });
     next.shutdown();
   });
 
   it('one client at a time: a second waits, then gets the board; -timeout ends a session with RPCSessionTimeoutError', async () => {
-    const first = await TvmRpcClient.connect(port, 'stm32', { sessionTimeoutS: 1 });
-    const secondP = TvmRpcClient.connect(port, 'stm32');
+    const first = await TvmRpcClient.connect(s.port, 'stm32', { sessionTimeoutS: 1 });
+    const secondP = TvmRpcClient.connect(s.port, 'stm32');
     // The first session runs out: TVM's timeout exception, then the connection closes.
     const p = readReply(new Uint8Array(await readPacket(first.c, 10_000)));
     assert.equal(p.code, 5);

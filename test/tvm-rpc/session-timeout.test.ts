@@ -2,32 +2,15 @@
 // A long one (3,000,000 s is 3e9 ms, past setTimeout's 2^31-1 ms) used to fire after 1 ms: the
 // session was killed with RPCSessionTimeoutError at once.
 import assert from 'node:assert/strict';
-import { ensureNative } from '../e2e/helpers.ts';
-import { openTransport } from '../../host/client/connect.ts';
-import { DeviceLink } from '../../host/tvm/device-link.ts';
-import { TvmRpcServer } from '../../host/tvm/rpc-server.ts';
+import { nativeTvmServer } from './native-server.ts';
 import { TvmRpcClient } from './tvm-client.ts';
 
 describe('TVM RPC server: a client session timeout past setTimeout range', function () {
   this.timeout(60_000);
-  let server: TvmRpcServer;
-  let device: DeviceLink;
-  let port: number;
-  const notes: string[] = [];
-
-  before(async () => {
-    await ensureNative();
-    device = new DeviceLink({ open: () => openTransport('native', { deviceStderr: false }), note: (m) => notes.push(m) });
-    server = new TvmRpcServer({ deviceKey: 'k', device, note: (m) => notes.push(m) });
-    port = await server.listen('127.0.0.1', 0);
-  });
-  after(async () => {
-    server.close();
-    await device.close();
-  });
+  const s = nativeTvmServer({ deviceKey: 'k' });
 
   it('-timeout=3000000 keeps the session (calls answered after the first event-loop turns)', async () => {
-    const c = await TvmRpcClient.connect(port, 'k', { sessionTimeoutS: 3_000_000 });
+    const c = await TvmRpcClient.connect(s.port, 'k', { sessionTimeoutS: 3_000_000 });
     const f = await c.getFunction('urpc.echo');
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(await c.call(f, [{ code: 0, v: 5n }]), { kind: 'value', value: { code: 0, v: 5n } });
