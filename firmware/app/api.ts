@@ -18,11 +18,11 @@
 export * from '../lib/prelude.ts';
 
 import {
-  u8, u16, u32, i8, i16, i32, bytes, copy, mul32, panic, Panic, rd8, wr8, rd16le, wr16le, rd32le, wr32le, type Bytes, type bool,
+  u8, u16, u32, i8, i16, i32, bytes, copy, mul32, clz32, panic, Panic, rd8, wr8, rd16le, wr16le, rd32le, wr32le, type Bytes, type bool,
 } from '../lib/prelude.ts';
 
-/** DLPack dtype codes (Tensor.dtypeCode()). */
-export const DType = { Int: 0, UInt: 1, Float: 2 } as const;
+/** DLPack dtype codes (Tensor.dtypeCode()): float16 is Float 16 bits, bfloat16 BFloat 16 bits. */
+export const DType = { Int: 0, UInt: 1, Float: 2, BFloat: 4 } as const;
 export type DType = (typeof DType)[keyof typeof DType];
 
 /** Most dimensions a Tensor argument may have. */
@@ -79,7 +79,7 @@ export class Tensor {
   // Elements, little-endian, by width (any dtype: the accessors reinterpret the bytes, so check
   // is() first). Element i must lie wholly inside the tensor, else Panic.Bounds: an index is
   // compared with the element count of that width, never wrapped into a byte offset. float16 and
-  // bfloat16 elements are getU16/setU16 bit patterns.
+  // bfloat16 elements are getU16/setU16 bit patterns (converted below).
 
   /** Byte offset of element i of 1 << log2 bytes; panics (Bounds) past the last whole one. */
   private at(i: u32, log2: u32): u32 {
@@ -186,6 +186,79 @@ export class Blob {
   bind(data: Bytes): void {
     this.data = data;
   }
+}
+
+// float16 (IEEE binary16) and bfloat16 elements as their u16 bit patterns (getU16 / setU16),
+// converted to and from binary32 encodings (getU32 / setU32, or f32bits / f32frombits). Widening
+// is exact; narrowing rounds to nearest, ties to even, overflowing to infinity, and a NaN becomes
+// the canonical quiet NaN (0x7e00 / 0x7fc0). Integer arithmetic only: a board without an FPU
+// converts them without any float code.
+
+/** The binary32 encoding of the float16 with encoding h (exact). */
+export function halfBitsToF32Bits(h: u16): u32 {
+  const sign: u32 = u32((h & 0x8000) << 16);
+  const e: u32 = u32((h >>> 10) & 0x1f);
+  const m: u32 = u32(h & 0x3ff);
+  if (e === 0x1f) {
+    return u32(sign | 0x7f800000 | (m << 13));
+  }
+  if (e !== 0) {
+    return u32(sign | ((e + 112) << 23) | (m << 13));
+  }
+  if (m === 0) {
+    return sign;
+  }
+  // Subnormal: m * 2^-24, its top bit p (0..9) becomes the implicit one of 2^(p - 24).
+  const p: u32 = u32(31 - clz32(m));
+  return u32(sign | ((p + 103) << 23) | ((m << (23 - p)) & 0x7fffff));
+}
+
+/** v shifted right by sh (1..24), rounded to nearest, ties to even. */
+function shiftRoundEven(v: u32, sh: u32): u32 {
+  const q: u32 = u32(v >>> sh);
+  const rem: u32 = u32(v & ((1 << sh) - 1));
+  const halfway: u32 = u32(1 << (sh - 1));
+  if (rem > halfway || (rem === halfway && u32(q & 1) !== 0)) {
+    return u32(q + 1);
+  }
+  return q;
+}
+
+/** The float16 encoding nearest to the binary32 with encoding b (ties to even). */
+export function f32BitsToHalfBits(b: u32): u16 {
+  const sign: u32 = u32((b >>> 16) & 0x8000);
+  const e: u32 = u32((b >>> 23) & 0xff);
+  const m: u32 = u32(b & 0x7fffff);
+  if (e === 0xff) {
+    return m !== 0 ? u16(0x7e00) : u16(sign | 0x7c00);
+  }
+  if (e >= 143) {
+    return u16(sign | 0x7c00); // 2^16 and above: past the largest float16 (65504) and its rounding
+  }
+  if (e >= 113) {
+    // Normal float16: 10 of the 23 mantissa bits; a carry out of them bumps the exponent (up to
+    // infinity, 0x7c00, which is what the rounding should give).
+    return u16(sign | shiftRoundEven(u32(((e - 112) << 23) | m), u32(13)));
+  }
+  if (e < 102) {
+    return u16(sign); // below 2^-25: rounds to zero (2^-25 itself is a tie that goes to zero)
+  }
+  // Subnormal float16: (m | 2^23) * 2^(e - 150) in units of 2^-24 is (m | 2^23) >> (126 - e).
+  return u16(sign | shiftRoundEven(u32(m | 0x800000), u32(126 - e)));
+}
+
+/** The binary32 encoding of the bfloat16 with encoding h (exact: its top 16 bits). */
+export function bf16BitsToF32Bits(h: u16): u32 {
+  return u32(h << 16);
+}
+
+/** The bfloat16 encoding nearest to the binary32 with encoding b (ties to even; a NaN gives
+ * 0x7fc0, never an infinity). */
+export function f32BitsToBf16Bits(b: u32): u16 {
+  if (u32(b & 0x7fffffff) > 0x7f800000) {
+    return u16(0x7fc0);
+  }
+  return u16(u32(b + 0x7fff + ((b >>> 16) & 1)) >>> 16);
 }
 
 const TEXT_RESULT = new Str();

@@ -1,6 +1,6 @@
 // Issue 17 item 2 (the parts without floats): Tensor element getters and setters for int8,
 // uint8, int16, uint16, int32 and uint32 (bounds-checked per element), float16 elements as raw
-// u16 bits, str and bytes arguments (read-only views of the request) and str / bytes results,
+// u16 bits and their conversions to and from binary32 encodings (integer code), str and bytes arguments (read-only views of the request) and str / bytes results,
 // with the generated host types (string, Uint8Array). On LocalSession, the native firmware and
 // the lm3s6965evb firmware in QEMU, each against a JavaScript reference.
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { loadApp } from '../../host/app/load.ts';
 import { readApp, renderDts } from '../../host/app/generate.ts';
 import { requireTools, QEMU_TOOLS } from '../qemu/helpers.ts';
 import { APP, withApp, siteOf } from './helpers.ts';
+import { halfValue, bf16Value, toHalfRef, toBf16Ref } from './half-ref.ts';
 import type { AppFunctions } from './app/app.d.ts';
 
 type Typed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
@@ -37,7 +38,36 @@ async function rejects(p: Promise<unknown>, text: string | RegExp): Promise<void
   assert.fail(`expected the exception ${String(text)}`);
 }
 
-function suite(kind: string, open: (ctx: Mocha.Context) => Promise<RpcSession<AppFunctions>>): void {
+/** Bytes of a typed array. */
+const raw = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** float32 encodings to narrow: exact float16 / bfloat16 values, the ties between neighbours
+ * and one ulp either side (both signs), the overflow edges, NaN, the infinities and random bit
+ * patterns; every `stride`-th neighbour pair. */
+function narrowCases(stride: number): Uint32Array {
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  const cases: number[] = [];
+  const around = (x: number): void => {
+    f[0] = x;
+    const b = u[0];
+    for (const d of [-1, 0, 1]) cases.push((b + d) >>> 0, ((b + d) ^ 0x80000000) >>> 0);
+  };
+  for (let h = 0; h < 0x7c00; h += stride) {
+    around(halfValue(h));
+    around(h === 0x7bff ? 65520 : (halfValue(h) + halfValue(h + 1)) / 2);
+  }
+  for (let b = 0; b < 0x7f80; b += stride) around((bf16Value(b) + bf16Value(b + 1)) / 2);
+  let r = 0x9e3779b9;
+  for (let i = 0; i < 2000; i++) {
+    r ^= r << 13; r ^= r >>> 17; r ^= r << 5;
+    cases.push(r >>> 0);
+  }
+  cases.push(0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffffffff, 0x7f7fffff, 0x7f7f8000, 0x477ff000, 0x33000000, 0x33000001);
+  return Uint32Array.from(cases);
+}
+
+function suite(kind: string, open: (ctx: Mocha.Context) => Promise<RpcSession<AppFunctions>>, stride = 7): void {
   describe(`device-function dtypes, strings and bytes: ${kind}`, function () {
     this.timeout(180_000);
     let s: RpcSession<AppFunctions>;
@@ -80,6 +110,36 @@ function suite(kind: string, open: (ctx: Mocha.Context) => Promise<RpcSession<Ap
       const u = await s.array(bits, { dtype: DType.uint16 });
       await rejects(s.functions.halfBits(u, 0), 'device function failed with error 1');
       await Promise.all([t.free(), u.free()]);
+    });
+    it('float16 and bfloat16 encodings: every one widened exactly; narrowing rounds to nearest even', async () => {
+      const n = 1024;
+      const src = await s.empty([n], DType.uint16);
+      const wide = await s.empty([n], DType.uint32);
+      const asF32 = (b: Uint8Array): Float32Array => new Float32Array(b.slice().buffer);
+      for (const [k, value] of [[0, halfValue], [1, bf16Value]] as const) {
+        for (let start = 0; start < 0x10000; start += n) {
+          const hs = Uint16Array.from({ length: n }, (_, i) => start + i);
+          await src.copyFrom(raw(hs));
+          await s.functions.widenBits(src, wide, k);
+          const got = asF32(await wide.copyTo());
+          hs.forEach((h, i) => assert.ok(Object.is(got[i], value(h)) || (Number.isNaN(got[i]) && Number.isNaN(value(h))),
+            `${k === 0 ? 'float16' : 'bfloat16'} 0x${h.toString(16)}: ${got[i]} != ${value(h)}`));
+        }
+      }
+      const cases = narrowCases(stride);
+      const input = await s.empty([n], DType.uint32);
+      const out = await s.empty([n], DType.uint16);
+      for (const [k, ref] of [[0, toHalfRef], [1, toBf16Ref]] as const) {
+        for (let start = 0; start < cases.length; start += n) {
+          const chunk = Uint32Array.from({ length: n }, (_, i) => cases[(start + i) % cases.length]);
+          await input.copyFrom(raw(chunk));
+          await s.functions.narrowBits(input, out, k);
+          const got = new Uint16Array((await out.copyTo()).slice().buffer);
+          const xs = new Float32Array(chunk.buffer);
+          xs.forEach((x, i) => assert.equal(got[i], ref(x), `${k === 0 ? 'float16' : 'bfloat16'} of 0x${chunk[i].toString(16)} (${x}): 0x${got[i].toString(16)}`));
+        }
+      }
+      await Promise.all([src, wide, input, out].map((t) => t.free()));
     });
     it('str arguments and results: UTF-8 bytes, empty strings, a view of the request', async () => {
       assert.equal(await s.functions.strLength(''), 0);
@@ -137,4 +197,4 @@ suite('native', async () => connect<AppFunctions>(`native:${await withApp('nativ
 suite('qemu:lm3s6965evb', async (ctx) => {
   requireTools(ctx, QEMU_TOOLS);
   return connect<AppFunctions>(`qemu:lm3s6965evb?elf=${await withApp('qemu-lm3s6965evb')}`);
-});
+}, 61);

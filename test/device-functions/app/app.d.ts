@@ -23,6 +23,10 @@ export interface AppFunctions {
   copy8(b: Uint8Array): Promise<Uint8Array>;
   /** How many bytes of b equal v. Device: countByte(bytes b, u8 v) -> u32 (dtypes.ts). */
   countByte(b: Uint8Array, v: number): Promise<number>;
+  /** dst (32-bit elements) = the binary32 encodings of src's 16-bit elements (float16 when kind is 0, else bfloat16). Device: widenBits(tensor src, tensor dst, u8 kind) -> void (halves.ts). */
+  widenBits(src: NDArray, dst: NDArray, kind: number): Promise<void>;
+  /** dst (16-bit elements) = src's binary32 encodings narrowed to float16 (kind 0) or bfloat16, rounded to nearest even. Device: narrowBits(tensor src, tensor dst, u8 kind) -> void (halves.ts). */
+  narrowBits(src: NDArray, dst: NDArray, kind: number): Promise<void>;
   /** Element i of an int32 tensor (Bounds past the end, inside Tensor.getI32). Device: elementAt(tensor t, u32 i) -> i32 (panics.ts). */
   elementAt(t: NDArray, i: number): Promise<number>;
   /** a / b (DivZero when b is 0). Device: quotient(u32 a, u32 b) -> u32 (panics.ts). */
@@ -36,4 +40,4 @@ export interface AppFunctions {
 }
 
 /** Wire names of the app's functions, in registry order. */
-export type AppFunctionName = "bump" | "halfBits" | "strLength" | "strAt" | "greet" | "echoStr" | "reverse" | "copy8" | "countByte" | "elementAt" | "quotient" | "boom" | "writeThenPanic" | "callCount";
+export type AppFunctionName = "bump" | "halfBits" | "strLength" | "strAt" | "greet" | "echoStr" | "reverse" | "copy8" | "countByte" | "widenBits" | "narrowBits" | "elementAt" | "quotient" | "boom" | "writeThenPanic" | "callCount";
