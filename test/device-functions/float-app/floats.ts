@@ -49,14 +49,15 @@ export function tally(label: Str, x: f64, n: i32): f64 {
 }
 
 const KIND = bytes(16);
-const NAN: readonly u8[] = [u8(0x6e), u8(0x61), u8(0x6e)];
+const NAN_TEXT: readonly u8[] = [u8(0x6e), u8(0x61), u8(0x6e)];
+const FINITE_TEXT: readonly u8[] = [u8(0x66), u8(0x69), u8(0x6e), u8(0x69), u8(0x74), u8(0x65)];
 
 /** "nan", "+inf", "-inf", "+0", "-0" or "finite": a str result from an f64 argument. */
 export function classify(x: f64): Str {
   let n: u32 = u32(0);
   if (x !== x) {
-    for (let i = u32(0); i < NAN.length; i++) {
-      wr8(KIND, i, NAN[i]);
+    for (let i = u32(0); i < NAN_TEXT.length; i++) {
+      wr8(KIND, i, NAN_TEXT[i]);
     }
     return textOf(view(KIND, u32(0), u32(3)));
   }
@@ -71,9 +72,8 @@ export function classify(x: f64): Str {
     wr8(KIND, u32(3), u8(0x66));
     n = u32(4);
   } else {
-    const FIN: readonly u8[] = [u8(0x66), u8(0x69), u8(0x6e), u8(0x69), u8(0x74), u8(0x65)];
-    for (let i = u32(0); i < FIN.length; i++) {
-      wr8(KIND, i, FIN[i]);
+    for (let i = u32(0); i < FINITE_TEXT.length; i++) {
+      wr8(KIND, i, FINITE_TEXT[i]);
     }
     n = u32(6);
   }
