@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../program.ts';
 
 /** Host compilers, and the cross compiler of the QEMU targets (qemu.ts). */
 export type Compiler = 'gcc' | 'clang' | 'arm-none-eabi-gcc';
@@ -24,6 +25,15 @@ export type OptLevel = '-O0' | '-O1' | '-O2' | '-O3' | '-Os';
 
 export const WARN_FLAGS = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror'];
 export const SAN_FLAGS = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'];
+
+/** The panic trap's C, shared with the boards (firmware/rpc/contain.ts's @extern hooks). */
+export const TRAP_H = path.join(REPO_ROOT, 'firmware/platform/common/trap.h');
+
+/** `file` as a quoted #include name (which has no escapes: a '"' or a newline cannot be named). */
+function includeName(file: string): string {
+  if (/["\n]/.test(file)) throw new Error(`cannot #include ${JSON.stringify(file)}: the path holds a '"' or a newline`);
+  return `"${file}"`;
+}
 
 /** C source of the driver for modules with these C prefixes (their headers are `<prefix>.h`). */
 export function driverSource(prefixes: readonly string[], outSize: number): string {
@@ -38,25 +48,13 @@ export function driverSource(prefixes: readonly string[], outSize: number): stri
 #include "fw_rt.h"
 ${inc}
 
-/* Modules that include the RPC server (firmware/rpc/contain.ts) need the panic trap's C hooks.
- * No app runs here, so the trap is never armed: call() runs as is, and a panic ends the case as
- * any other does. */
+/* Modules that include the panic trap (firmware/rpc/contain.ts, e.g. with the RPC server) get
+ * its C from where every board gets it: a panic while a function runs under contain_trapCall is
+ * contained (Msg_AppPanic) as in Node; any other ends the case. */
 #if defined(__has_include)
 #if __has_include("contain.h")
-#include "contain.h"
-Msg contain_trapCall(AppCall call, Ctx *c, uint32_t k) {
-  return call(c, k);
-}
-uint32_t contain_trapCode(void) {
-  return 0u;
-}
-uint32_t contain_trapLine(void) {
-  return 0u;
-}
-uint32_t contain_trapFile(fw_bytes dst) {
-  (void)dst;
-  return 0u;
-}
+#include ${includeName(TRAP_H)}
+#define DIFFTEST_TRAP 1
 #endif
 #endif
 
@@ -82,6 +80,9 @@ static uint32_t cur_module = 0u;
 static uint32_t cur_case = 0u;
 
 void fw_panic_at(uint32_t code, const char *file, uint32_t line) {
+#ifdef DIFFTEST_TRAP
+  urpc_trap_raise(code, file, line); /* returns unless a function runs under the trap */
+#endif
   (void)file;
   (void)line;
   if (!armed) {
