@@ -16,7 +16,7 @@ import { REPO } from './helpers.ts';
 const PROGRAMS = Number(process.env.URPC_FUZZ_COVERAGE ?? 300);
 
 describe('fuzz-codegen: coverage of the accepted subset', function () {
-  this.timeout(180_000);
+  this.timeout(360_000);
 
   it('reads the accepted kinds from the checker source, per site', () => {
     const a = acceptedSyntax();
@@ -83,8 +83,8 @@ describe('fuzz-codegen: coverage of the accepted subset', function () {
     }
   });
 
-  it(`${PROGRAMS} generated programs: no accepted kind and no feature without a program`, async () => {
-    const r = await fuzzCodegen({ programs: PROGRAMS, seed: 424242, generateOnly: true, workDir: path.join(REPO, 'build', 'test', 'fuzz-coverage') });
+  it(`${PROGRAMS} generated programs (floats on): no accepted kind and no feature without a program`, async () => {
+    const r = await fuzzCodegen({ programs: PROGRAMS, seed: 424242, generateOnly: true, gen: { floats: true }, workDir: path.join(REPO, 'build', 'test', 'fuzz-coverage') });
     assert.equal(r.coverage.programs, PROGRAMS);
     assert.deepEqual(r.coverage.zero, []);
     const rows = r.coverage.syntax.length;

@@ -7,12 +7,15 @@
 // keeps the program inside the subset and well typed as far as the generator's own rules go.
 
 export type IntTy = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32';
-export type Ty = IntTy | 'bool' | 'num' | 'bytes' | 'void';
+export type FloatTy = 'f32' | 'f64';
+/** 'fnum' / 'dnum': an unwrapped f32 / f64 operation (f32(...) / f64(...) wraps it). */
+export type Ty = IntTy | FloatTy | 'bool' | 'num' | 'fnum' | 'dnum' | 'bytes' | 'void';
 
 export const INT_TYPES: readonly IntTy[] = ['u8', 'u16', 'u32', 'i8', 'i16', 'i32'];
 export const WIDTH: Record<IntTy, number> = { u8: 8, u16: 16, u32: 32, i8: 8, i16: 16, i32: 32 };
 export const isSigned = (t: IntTy): boolean => t[0] === 'i';
 export const isInt = (t: Ty): t is IntTy => (INT_TYPES as readonly string[]).includes(t);
+export const isFloat = (t: string): t is FloatTy => t === 'f32' || t === 'f64';
 
 /** `tag` names a shape the coverage report counts (fuzz/coverage.ts FEATURES). */
 export type Expr = ExprNode & { tag?: string };
@@ -21,13 +24,16 @@ type ExprNode =
   | { k: 'lit'; ty: IntTy; v: number; neg?: boolean }
   /** A bare literal inside an intermediate or a comparison (non-negative). */
   | { k: 'num'; ty: 'num'; v: number; bits: number }
+  /** A float value written as text: f32(0.1), F64_NAN, -F32_INFINITY, f64(-0), or a bare
+   * literal exact in its type (ty 'fnum'/'dnum') as an operand. */
+  | { k: 'flit'; ty: FloatTy | 'fnum' | 'dnum'; text: string }
   /** Anything referenced by its text: variables, fields, input.length, true. */
   | { k: 'ref'; ty: Ty; text: string; bits?: number }
-  /** u8(a) etc. */
-  | { k: 'wrap'; ty: IntTy; a: Expr }
-  /** Ring/bit ops give 'num'; comparisons and && || give 'bool'. */
-  | { k: 'bin'; ty: 'num' | 'bool'; op: string; a: Expr; b: Expr; bits?: number }
-  | { k: 'un'; ty: 'num' | 'bool'; op: '~' | '-' | '!' | '+'; a: Expr; bits?: number }
+  /** u8(a), f32(a) etc. */
+  | { k: 'wrap'; ty: IntTy | FloatTy; a: Expr }
+  /** Ring/bit ops give 'num'; comparisons and && || give 'bool'; float ops 'fnum'/'dnum'. */
+  | { k: 'bin'; ty: 'num' | 'bool' | 'fnum' | 'dnum'; op: string; a: Expr; b: Expr; bits?: number }
+  | { k: 'un'; ty: 'num' | 'bool' | 'fnum' | 'dnum'; op: '~' | '-' | '!' | '+'; a: Expr; bits?: number }
   /** fn(args) / obj.m(args) / T[2](args). */
   | { k: 'call'; ty: Ty; fn: string; args: Expr[] }
   /** ty 'num' (with bits) for arms of different types or bare literals: wrapped by the user. */
@@ -62,13 +68,13 @@ type StmtNode =
 
 export interface Param {
   name: string;
-  /** An integer type, 'bytes', or a class/interface name. */
+  /** An integer or float type, 'bytes', or a class/interface name. */
   ty: string;
 }
 export interface Func {
   name: string;
   params: Param[];
-  ret: IntTy | 'void';
+  ret: IntTy | FloatTy | 'void';
   body: Stmt[];
   /** Set for methods. */
   cls?: string;
@@ -107,6 +113,8 @@ export interface Program {
   enums: { name: string; members: [string, number][]; tag?: string }[];
   /** Module state: `let name: ty = init;` (konst: `const`). */
   state: { name: string; ty: IntTy; init: Expr; konst?: boolean }[];
+  /** Float module state: `let name: f32 = f32(1.5);`. */
+  floatState: { name: string; ty: FloatTy; init: Expr }[];
   /** Module-level Bytes that functions rebind: `let name: Bytes = view(...)`. */
   bufState: { name: string; init: Expr }[];
   /** Module state of an enum type: `let name: en = init;` (init: a member, `E.M0`). */
@@ -134,14 +142,18 @@ export function renderExpr(e: Expr): string {
       return `${e.ty}(${e.neg ? '-' : ''}${litText(e.v)})`;
     case 'num':
       return litText(e.v);
+    case 'flit':
+      return e.text;
     case 'ref':
       return e.text;
     case 'wrap':
       return `${e.ty}(${renderExpr(e.a)})`;
     case 'bin':
       return `(${renderExpr(e.a)} ${e.op} ${renderExpr(e.b)})`;
-    case 'un':
-      return `${e.op}${e.a.k === 'un' ? '(' + renderExpr(e.a) + ')' : renderExpr(e.a)}`;
+    case 'un': {
+      const a = renderExpr(e.a);
+      return `${e.op}${e.a.k === 'un' || a.startsWith('-') ? '(' + a + ')' : a}`;
+    }
     case 'call':
       return `${e.fn}(${e.args.map(renderExpr).join(', ')})`;
     case 'cond':
@@ -151,7 +163,7 @@ export function renderExpr(e: Expr): string {
   }
 }
 
-const LOGGABLE = new Set<string>(['bool', ...INT_TYPES]);
+const LOGGABLE = new Set<string>(['bool', ...INT_TYPES, 'f32', 'f64']);
 const declText = (t: DeclTy): string => (t === 'bool' ? 'boolean' : t === 'bytes' ? 'Bytes' : t);
 
 const endsFlow = (b: readonly Stmt[]): boolean => {
@@ -173,7 +185,9 @@ function renderStmts(ss: readonly Stmt[], ind: string, out: string[]): void {
     if (s.s !== 'let' || !LOGGABLE.has(s.ty)) continue;
     const re = new RegExp(`\\b${s.name}\\b(?!\\s*=[^=])`);
     if (parts.slice(i + 1).some((p) => p.some((l) => re.test(l)))) continue;
-    out.push(s.ty === 'bool' ? `${ind}if (${s.name}) {\n${ind}  log('use');\n${ind}}` : `${ind}log('use', ${s.name});`);
+    // (log takes integers: a float is logged by its bits, NaN canonical.)
+    const arg = s.ty === 'f32' ? `f32bits(${s.name})` : s.ty === 'f64' ? `f64hi(${s.name}), f64lo(${s.name})` : s.name;
+    out.push(s.ty === 'bool' ? `${ind}if (${s.name}) {\n${ind}  log('use');\n${ind}}` : `${ind}log('use', ${arg});`);
   }
 }
 
@@ -194,6 +208,7 @@ export function prune(p0: Program): Program {
     p.objects = keep(p.objects);
     p.classes = keep(p.classes);
     p.state = keep(p.state);
+    p.floatState = keep(p.floatState);
     p.bufState = keep(p.bufState);
     p.lateState = keep(p.lateState);
     p.enums = keep(p.enums, 4);
@@ -319,6 +334,9 @@ function renderFunc(f: Func, ind: string, out: string[]): void {
 export const PRELUDE_NAMES = [
   'u8', 'u16', 'u32', 'i8', 'i16', 'i32', 'mul32', 'imul32', 'clz32', 'divu', 'modu', 'divi', 'modi', 'bytes', 'view', 'copy', 'fill',
   'rd8', 'wr8', 'rd16le', 'rd16be', 'rd32le', 'rd32be', 'wr16le', 'wr16be', 'wr32le', 'wr32be', 'panic', 'log',
+  // The float API (firmware/lib/float.ts through the prelude).
+  'f32', 'f64', 'F64_NAN', 'F64_INFINITY', 'F32_NAN', 'F32_INFINITY', 'sqrt', 'sqrtf', 'abs', 'absf', 'floor', 'floorf', 'ceil', 'ceilf',
+  'trunc', 'truncf', 'round', 'roundf', 'min', 'minf', 'max', 'maxf', 'copysign', 'copysignf', 'f32bits', 'f32frombits', 'f64hi', 'f64lo', 'f64frombits',
 ];
 
 export function renderProgram(p: Program): string {
@@ -338,6 +356,7 @@ function renderRaw(p: Program): string {
   }
   for (const t of p.fnTypes) body.push(`type ${t.name} = (${t.params.map((q) => `${q.name}: ${paramTy(q.ty)}`).join(', ')}) => ${t.ret};`);
   for (const s of p.state) body.push(`${s.konst ? 'const' : 'let'} ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
+  for (const s of p.floatState) body.push(`let ${s.name}: ${s.ty} = ${renderExpr(s.init)};`);
   for (const b of p.bufs) body.push(`const ${b.name}: Bytes = bytes(${b.size});`);
   if (p.semicolon) body.push(';');
   for (const b of p.bufState) body.push(`let ${b.name}: Bytes = ${renderExpr(b.init)};`);
@@ -376,7 +395,8 @@ function renderRaw(p: Program): string {
   const tbl: string[] = [];
   for (const t of p.fnTables) tbl.push(`const ${t.name}: readonly ${t.type}[] = [${t.fns.join(', ')}];`);
   const text = body.join('\n');
-  const used = PRELUDE_NAMES.filter((n) => new RegExp(n.length <= 3 ? `\\b${n}\\b` : `\\b${n}\\(`).test(text + tbl.join('\n')));
+  // Short names and constants (F64_NAN) by the word, the rest as calls.
+  const used = PRELUDE_NAMES.filter((n) => new RegExp(n.length <= 3 || /^[A-Z]/.test(n) ? `\\b${n}\\b` : `\\b${n}\\(`).test(text + tbl.join('\n')));
   const needsBytes = /\bBytes\b/.test(text);
   out.push(`import { ${used.join(', ')}${needsBytes ? ', type Bytes' : ''} } from '${p.prelude}';`, '');
   return out.join('\n') + '\n' + (text + '\n' + tbl.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';

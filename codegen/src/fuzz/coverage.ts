@@ -12,7 +12,9 @@
 
 import { ts } from '../program.ts';
 import { allowList, kindName, type AllowList, type Site } from './allowlist.ts';
-import { INT_TYPES, prune, type Program } from './ast.ts';
+import { INT_TYPES, isFloat, prune, type Program } from './ast.ts';
+import { FLOAT_FEATURES } from './gen-floats.ts';
+import type { GenOptions } from './gen.ts';
 
 /** Feature tags the generator sets (gen.ts), with what each stands for. */
 export const FEATURES: Record<string, string> = {
@@ -70,7 +72,13 @@ export const FEATURES: Record<string, string> = {
   'class-bytes-field': 'a class with a bytes(N) field',
   'exported': 'an exported helper function',
   'inline': 'an exported helper tagged @inline',
+  ...FLOAT_FEATURES,
 };
+
+/** The features a run with these generator options can produce (the float ones need floats). */
+export function featureNames(gen: GenOptions = {}): string[] {
+  return Object.keys(FEATURES).filter((f) => gen.floats || !(f in FLOAT_FEATURES));
+}
 
 export interface CoverageRow {
   site: Site;
@@ -178,6 +186,10 @@ export function featuresOf(p0: Program): Set<string> {
   if (p.classes.some((c) => c.fields.some((f) => f.readonly))) out.add('readonly-field');
   if (p.funcs.some((f) => f.exported && f.name !== 'main')) out.add('exported');
   if (p.funcs.some((f) => f.inline)) out.add('inline');
+  if (p.floatState.length) out.add('float-state');
+  const fns = [...p.funcs, ...p.classes.flatMap((c) => c.methods)];
+  if (fns.some((f) => f.params.some((q) => isFloat(q.ty)))) out.add('float-param');
+  if (fns.some((f) => isFloat(f.ret))) out.add('float-return');
   return out;
 }
 
@@ -187,12 +199,12 @@ export class Coverage {
   private syntax = new Map<string, { programs: number; contexts: Map<string, number> }>();
   private features = new Map<string, number>();
 
-  constructor(allow: AllowList = allowList()) {
+  constructor(allow: AllowList = allowList(), features: readonly string[] = Object.keys(FEATURES)) {
     this.allow = allow;
     for (const [site, kinds] of Object.entries(allow.accepted) as [Site, string[]][]) {
       for (const k of kinds) this.syntax.set(`${site}\t${k}`, { programs: 0, contexts: new Map() });
     }
-    for (const f of Object.keys(FEATURES)) this.features.set(f, 0);
+    for (const f of features) this.features.set(f, 0);
   }
 
   add(source: string, ast: Program): void {

@@ -21,7 +21,8 @@ import { difftest, runDiffBatch, warningKinds, type Compiler, type Mismatch, typ
 import { corpusConfigs, difftestCorpus } from '../difftest/corpus.ts';
 import { makeInputs } from '../difftest/inputs.ts';
 import { renderProgram, type Program } from './ast.ts';
-import { Coverage, featuresOf, type CoverageReport } from './coverage.ts';
+import { Coverage, featureNames, featuresOf, type CoverageReport } from './coverage.ts';
+import { allowList } from './allowlist.ts';
 import { failureSignatures, strictCheck, type StrictCheck } from './buildcheck.ts';
 import { Generator, type GenOptions } from './gen.ts';
 import { shrink } from './shrink.ts';
@@ -145,7 +146,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
     cases_per_second: 0,
     coverage: { programs: 0, syntax: [], features: {}, zero: [] },
   };
-  const coverage = new Coverage();
+  const coverage = new Coverage(allowList(), featureNames(options.gen));
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   let shrunk = 0;

@@ -74,6 +74,11 @@ function replacements(e: Expr): Expr[] {
       if ((k.ty === 'num' || ['u8', 'u16', 'u32', 'i8', 'i16', 'i32'].includes(k.ty)) && kb <= bits) out.push(k);
     }
     if (e.k !== 'num' || e.v !== 0) out.push({ k: 'num', ty: 'num', v: 0, bits: 1 });
+  } else if (e.ty === 'f32' || e.ty === 'f64') {
+    // A float: its zero, or a child of the same type (f32(a + b) -> a).
+    if (e.k !== 'flit' || e.text !== `${e.ty}(0)`) out.push({ k: 'flit', ty: e.ty, text: `${e.ty}(0)` });
+    for (const k of kids) if (k.ty === e.ty) out.push(k);
+    for (const k of kids) if (k.k === 'bin' || k.k === 'un') for (const g of Object.values(k)) if (isExpr(g) && g.ty === e.ty) out.push(g);
   } else if (e.ty === 'bool') {
     for (const k of kids) if (k.ty === 'bool') out.push(k);
   } else if (['u8', 'u16', 'u32', 'i8', 'i16', 'i32'].includes(e.ty)) {
