@@ -6,9 +6,18 @@
 #ifndef FW_RT_H
 #define FW_RT_H
 
+#include <float.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+
+/* FwTS f32/f64 are IEEE binary32/binary64 rounded after every operation, as Node rounds: no
+ * excess precision (x87's FLT_EVAL_METHOD 2 would keep doubles in 80 bits). Builds also pass
+ * -ffp-contract=off (no fused multiply-add) and never -ffast-math. */
+#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
+#error "FwTS floats need FLT_EVAL_METHOD == 0 (SSE on x86, any ARM): every operation rounded to its own type"
+#endif
 
 /* A byte buffer view: FwTS `Bytes` (a Uint8Array in Node). */
 typedef struct fw_bytes {
@@ -192,5 +201,182 @@ static inline void fw_fill_at(fw_bytes b, uint8_t value, int64_t begin, int64_t 
   if (r.len != 0u) memset(r.ptr, value, r.len);
 }
 #define fw_fill(...) fw_fill_at(__VA_ARGS__, FW_HERE)
+
+/* ------------------------------------------------------------------ floats (firmware/lib/float.ts)
+ * Static inline and unused by integer-only code, so an image without floats does not grow. */
+
+#define FW_F64_NAN ((double)NAN)
+#define FW_F32_NAN ((float)NAN)
+#define FW_F64_INFINITY ((double)INFINITY)
+#define FW_F32_INFINITY ((float)INFINITY)
+
+/* The sign bit (also of -0), read from the encoding: C99's signbit() is a macro that some C
+ * libraries expand to a call of the other width (a conversion warning). */
+static inline bool fw_signbit64(double x) {
+  uint64_t b;
+  memcpy(&b, &x, sizeof b);
+  return (b >> 63) != 0u;
+}
+static inline bool fw_signbit32(float x) {
+  uint32_t b;
+  memcpy(&b, &x, sizeof b);
+  return (b >> 31) != 0u;
+}
+
+/* JS ToUint32 of a double: truncate toward zero, wrap mod 2^32; NaN and +-Infinity give 0. No
+ * out-of-range conversion (undefined in C): below 2^52 through int64_t, above it from the bits. */
+static inline uint32_t fw_f64_u32(double x) {
+  uint64_t b, m;
+  int e;
+  uint32_t r;
+  if (!(x - x == 0.0)) return 0u; /* NaN, or Infinity (Infinity - Infinity is NaN) */
+  if (x > -4503599627370496.0 && x < 4503599627370496.0) return (uint32_t)(uint64_t)(int64_t)x;
+  memcpy(&b, &x, sizeof b); /* |x| >= 2^52: x = m * 2^e, an integer, e >= 0 */
+  e = (int)((b >> 52) & 0x7ffu) - 1075;
+  m = (b & 0xfffffffffffffu) | 0x10000000000000u;
+  r = e >= 32 ? 0u : (uint32_t)(m << e);
+  return (b >> 63) != 0u ? 0u - r : r;
+}
+static inline int32_t fw_f64_i32(double x) {
+  return fw_i32(fw_f64_u32(x));
+}
+static inline uint32_t fw_f32_u32(float x) {
+  return fw_f64_u32((double)x);
+}
+static inline int32_t fw_f32_i32(float x) {
+  return fw_i32(fw_f64_u32((double)x));
+}
+
+/* sqrt is correctly rounded (IEEE 754) in every C library we link. The rest is written here:
+ * picolibc's trunc() (Cortex-M difftest) garbled the mantissa of large negative doubles. */
+static inline double fw_sqrt(double x) { return sqrt(x); }
+static inline float fw_sqrtf(float x) { return sqrtf(x); }
+static inline double fw_abs(double x) {
+  uint64_t b;
+  memcpy(&b, &x, sizeof b);
+  b &= 0x7fffffffffffffffu;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+static inline float fw_absf(float x) {
+  uint32_t b;
+  memcpy(&b, &x, sizeof b);
+  b &= 0x7fffffffu;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+/* Toward zero, keeping the sign of a zero result (trunc(-0.5) is -0). From 2^52 (2^23 for f32)
+ * every value is an integer; NaN and the infinities are returned as they are. Below, the
+ * conversion through int64_t (int32_t) is exact. */
+static inline double fw_trunc(double x) {
+  double t;
+  if (!(x > -4503599627370496.0 && x < 4503599627370496.0)) return x;
+  t = (double)(int64_t)x;
+  if (t == 0.0) return fw_signbit64(x) ? -0.0 : 0.0;
+  return t;
+}
+static inline float fw_truncf(float x) {
+  float t;
+  if (!(x > -8388608.0f && x < 8388608.0f)) return x;
+  t = (float)(int32_t)x;
+  if (t == 0.0f) return fw_signbit32(x) ? -0.0f : 0.0f;
+  return t;
+}
+/* floor(-0.5) is -1, floor(-0) is -0; ceil(-0.5) is -0 (from trunc). */
+static inline double fw_floor(double x) {
+  double t = fw_trunc(x);
+  return t > x ? t - 1.0 : t;
+}
+static inline float fw_floorf(float x) {
+  float t = fw_truncf(x);
+  return t > x ? t - 1.0f : t;
+}
+static inline double fw_ceil(double x) {
+  double t = fw_trunc(x);
+  return t < x ? t + 1.0 : t;
+}
+static inline float fw_ceilf(float x) {
+  float t = fw_truncf(x);
+  return t < x ? t + 1.0f : t;
+}
+
+/* JS Math.round: ties toward +Infinity, -0 for x in [-0.5, -0]. x - floor(x) is exact (the
+ * fraction of x, or 1 - fraction for a negative x, both representable), and r + 1 is exact
+ * (x is then not an integer, so |r| < 2^52). */
+static inline double fw_round(double x) {
+  double r = fw_floor(x);
+  if (x - r >= 0.5) r += 1.0;
+  if (r == 0.0) return fw_signbit64(x) ? -0.0 : 0.0;
+  return r;
+}
+static inline float fw_roundf(float x) {
+  float r = fw_floorf(x);
+  if (x - r >= 0.5f) r += 1.0f;
+  if (r == 0.0f) return fw_signbit32(x) ? -0.0f : 0.0f;
+  return r;
+}
+
+/* JS Math.min / Math.max of two: NaN if either is NaN, -0 below +0 (C's fmin/fmax differ). */
+static inline double fw_min(double a, double b) {
+  if (a != a || b != b) return FW_F64_NAN;
+  if (a == b) return fw_signbit64(a) ? a : b;
+  return a < b ? a : b;
+}
+static inline double fw_max(double a, double b) {
+  if (a != a || b != b) return FW_F64_NAN;
+  if (a == b) return fw_signbit64(a) ? b : a;
+  return a > b ? a : b;
+}
+static inline float fw_minf(float a, float b) {
+  if (a != a || b != b) return FW_F32_NAN;
+  if (a == b) return fw_signbit32(a) ? a : b;
+  return a < b ? a : b;
+}
+static inline float fw_maxf(float a, float b) {
+  if (a != a || b != b) return FW_F32_NAN;
+  if (a == b) return fw_signbit32(a) ? b : a;
+  return a > b ? a : b;
+}
+
+/* |x| with y's sign; -0 is negative, a NaN y positive (a NaN's sign bit differs between CPUs). */
+static inline double fw_copysign(double x, double y) {
+  double m = fw_abs(x);
+  return (y < 0.0 || (y == 0.0 && fw_signbit64(y))) ? -m : m;
+}
+static inline float fw_copysignf(float x, float y) {
+  float m = fw_absf(x);
+  return (y < 0.0f || (y == 0.0f && fw_signbit32(y))) ? -m : m;
+}
+
+/* Bit casts; every NaN reads as the canonical quiet NaN, so payloads never reach the bytes. */
+static inline uint32_t fw_f32bits(float x) {
+  uint32_t b;
+  if (x != x) return 0x7fc00000u;
+  memcpy(&b, &x, sizeof b);
+  return b;
+}
+static inline float fw_f32frombits(uint32_t b) {
+  float x;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+static inline uint32_t fw_f64hi(double x) {
+  uint64_t b;
+  if (x != x) return 0x7ff80000u;
+  memcpy(&b, &x, sizeof b);
+  return (uint32_t)(b >> 32);
+}
+static inline uint32_t fw_f64lo(double x) {
+  uint64_t b;
+  if (x != x) return 0u;
+  memcpy(&b, &x, sizeof b);
+  return (uint32_t)b;
+}
+static inline double fw_f64frombits(uint32_t hi, uint32_t lo) {
+  uint64_t b = ((uint64_t)hi << 32) | lo;
+  double x;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
 
 #endif /* FW_RT_H */

@@ -14,8 +14,8 @@ import { sizeReport, type SizeReport } from '../board/size.ts';
 
 const run = promisify(execFile);
 
-export const CI_STRICT = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-Os',
-  '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
+export const CI_STRICT = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Wdouble-promotion', '-Werror', '-Os',
+  '-ffp-contract=off', '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
 
 export interface CiBuild {
   env: string;

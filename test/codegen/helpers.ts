@@ -30,7 +30,7 @@ export function tsFilesUnder(dir: string): string[] {
   return out.sort();
 }
 
-export const STRICT_C = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror'];
+export const STRICT_C = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Wdouble-promotion', '-Werror', '-ffp-contract=off'];
 
 /** Compile each .c file of `dir` to an object file; throws with the compiler's output. */
 export function compileAll(dir: string, cc: string, flags: readonly string[]): void {

@@ -23,7 +23,9 @@ import { REPO_ROOT } from '../program.ts';
 export type Compiler = 'gcc' | 'clang' | 'arm-none-eabi-gcc';
 export type OptLevel = '-O0' | '-O1' | '-O2' | '-O3' | '-Os';
 
-export const WARN_FLAGS = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror'];
+/** The strict flags every build of generated C uses; -Wdouble-promotion and -ffp-contract=off
+ * for floats (no float silently widened, no fused multiply-add: each operation rounds as in Node). */
+export const WARN_FLAGS = ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Wdouble-promotion', '-Werror', '-ffp-contract=off'];
 export const SAN_FLAGS = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'];
 
 /** The panic trap's C, shared with the boards (firmware/rpc/contain.ts's @extern hooks). */
@@ -297,7 +299,7 @@ export interface BuildResult {
 /** Compile every .c in `cFiles` (names relative to dir) with the strict flags and sanitizers. */
 export async function buildBinary(dir: string, cFiles: readonly string[], config: BuildConfig, extraFlags: readonly string[] = []): Promise<BuildResult> {
   const binary = path.join(dir, `difftest_${config.compiler}${config.opt.replace('-', '_')}`);
-  const args = [...WARN_FLAGS, ...SAN_FLAGS, config.opt, ...extraFlags, '-I', dir, ...cFiles.map((f) => path.join(dir, f)), '-o', binary];
+  const args = [...WARN_FLAGS, ...SAN_FLAGS, config.opt, ...extraFlags, '-I', dir, ...cFiles.map((f) => path.join(dir, f)), '-lm', '-o', binary];
   const r = await run(config.compiler, args, null, 600_000);
   return { config, ok: r.code === 0, binary, log: `${config.compiler} ${args.join(' ')}\n${r.stderr}`, ms: r.ms };
 }

@@ -109,7 +109,7 @@ export function qemuFlags(t: QemuTarget): string[] {
 export async function buildQemuBinary(dir: string, cFiles: readonly string[], config: BuildConfig, extraFlags: readonly string[] = []): Promise<BuildResult> {
   const t = parseQemuTarget(config.target ?? '');
   const binary = path.join(dir, `difftest_qemu_${t.machine}${config.opt.replace('-', '_')}.elf`);
-  const args = [...WARN_FLAGS, ...qemuFlags(t), config.opt, '-g', ...extraFlags, '-I', dir, ...cFiles.map((f) => path.join(dir, f)), '-o', binary];
+  const args = [...WARN_FLAGS, ...qemuFlags(t), config.opt, '-g', ...extraFlags, '-I', dir, ...cFiles.map((f) => path.join(dir, f)), '-lm', '-o', binary];
   const r = await run(QEMU_COMPILER, args, null, 600_000);
   return { config, ok: r.code === 0, binary, log: `${QEMU_COMPILER} ${args.join(' ')}\n${r.stderr}`, ms: r.ms };
 }
