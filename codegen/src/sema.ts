@@ -13,6 +13,11 @@ export type FwType =
   /** An unwrapped integer intermediate: exact in JS, computed mod 2^32 in C. `mag`: |v| < 2^mag. */
   | { k: 'num'; mag: number; ctype: 'uint32_t' | 'int32_t' }
   | { k: 'lit'; value: number }
+  /** f32 or f64 (firmware/lib/float.ts): a value already rounded to its type. */
+  | { k: 'float'; bits: 32 | 64 }
+  /** The result of an f32 `+ - * /`, not yet rounded: exact in Node's double, rounded in C's
+   * float. It must go through f32(...) before it is used (FW2017). */
+  | { k: 'fnum' }
   | { k: 'anyint' }
   | { k: 'bool' }
   | { k: 'void' }
@@ -44,6 +49,21 @@ export function isIntLike(t: FwType): boolean {
   return t.k === 'int' || t.k === 'num' || t.k === 'lit' || t.k === 'enum' || t.k === 'anyint';
 }
 
+/** A float value or an unwrapped f32 operation. */
+export function isFloaty(t: FwType): t is Extract<FwType, { k: 'float' } | { k: 'fnum' }> {
+  return t.k === 'float' || t.k === 'fnum';
+}
+
+/** The width of a float value (an unwrapped f32 operation is 32). */
+export function floatBits(t: FwType): 32 | 64 | undefined {
+  return t.k === 'float' ? t.bits : t.k === 'fnum' ? 32 : undefined;
+}
+
+/** Is the number exact in the float type (f64: any finite JS number; f32: unchanged by fround)? */
+export function exactIn(v: number, bits: 32 | 64): boolean {
+  return Number.isFinite(v) && (bits === 64 || Math.fround(v) === v);
+}
+
 export function ctypeOfInt(name: IntName): string {
   return (name[0] === 'i' ? 'int' : 'uint') + name.slice(1) + '_t';
 }
@@ -53,6 +73,8 @@ export function describe(t: FwType): string {
     case 'int': return t.name;
     case 'num': return 'an unwrapped intermediate';
     case 'lit': return 'literal ' + t.value;
+    case 'float': return `f${t.bits}`;
+    case 'fnum': return 'an unwrapped f32 operation';
     case 'class': case 'iface': case 'enum': case 'fn': return t.name;
     case 'table': return 'table';
     case 'bad': return t.text;
@@ -143,6 +165,7 @@ export class Sema {
         if ((INT_NAMES as readonly string[]).includes(name)) return intType(name as IntName);
         if (name === 'Int') return { k: 'anyint' };
         if (name === 'bool') return { k: 'bool' };
+        if (name === 'f32' || name === 'f64') return { k: 'float', bits: name === 'f32' ? 32 : 64 };
       }
       if (ad && ts.isTypeAliasDeclaration(ad)) {
         if (ts.isFunctionTypeNode(ad.type)) return { k: 'fn', name, decl: ad };
@@ -235,6 +258,7 @@ export class Sema {
         case ts.SyntaxKind.ExclamationToken: return { k: 'bool' };
         case ts.SyntaxKind.MinusToken:
           if (o.k === 'lit') return { k: 'lit', value: -o.value };
+          if (isFloaty(o)) return o; // negation is exact
           return { k: 'num', mag: magOf(o), ctype: 'uint32_t' };
         case ts.SyntaxKind.PlusToken: return o;
         case ts.SyntaxKind.TildeToken: return { k: 'num', mag: 32, ctype: 'uint32_t' };
@@ -257,6 +281,11 @@ export class Sema {
       if (a.k === 'lit' && b.k === 'lit') {
         const v = foldBinary(op, a.value, b.value);
         if (v !== undefined) return { k: 'lit', value: v };
+      }
+      const fb = floatBits(a) ?? floatBits(b);
+      if (fb !== undefined && isFloatArith(op)) {
+        // f64 arithmetic is Node's own; an f32 operation is exact only once rounded (f32(...)).
+        return fb === 64 && floatBits(a) !== 32 && floatBits(b) !== 32 ? { k: 'float', bits: 64 } : { k: 'fnum' };
       }
       switch (op) {
         case ts.SyntaxKind.PlusToken: case ts.SyntaxKind.MinusToken:
@@ -298,6 +327,7 @@ export class Sema {
     if (ts.isCallExpression(e)) {
       const p = this.preludeName(e.expression);
       if (p && (INT_NAMES as readonly string[]).includes(p)) return intType(p as IntName);
+      if (p === 'f32' || p === 'f64') return { k: 'float', bits: p === 'f32' ? 32 : 64 };
     }
     return this.fromType(this.checker.getTypeAtLocation(e), e);
   }
@@ -364,11 +394,19 @@ export function joinTypes(a: FwType, b: FwType): FwType | undefined {
     }
     return { k: 'num', mag: Math.max(magOf(a), magOf(b)), ctype: 'uint32_t' };
   }
+  if (a.k === 'float' && b.k === 'float' && a.bits === b.bits) return a;
+  if (a.k === 'float' && b.k === 'lit') return a; // the checker asks the literal to be exact in it
+  if (a.k === 'lit' && b.k === 'float') return b;
   if (a.k === 'bool' && b.k === 'bool') return a;
   if (a.k === 'bytes' && b.k === 'bytes') return a;
   if ((a.k === 'class' || a.k === 'iface') && b.k === a.k && a.decl === b.decl) return a;
   if (a.k === 'fn' && b.k === 'fn' && a.decl === b.decl) return a;
   return undefined;
+}
+
+/** `+ - * /`: the operators floats have. */
+export function isFloatArith(op: ts.SyntaxKind): boolean {
+  return op === ts.SyntaxKind.PlusToken || op === ts.SyntaxKind.MinusToken || op === ts.SyntaxKind.AsteriskToken || op === ts.SyntaxKind.SlashToken;
 }
 
 export function isConstTypeRef(t: ts.TypeNode): boolean {

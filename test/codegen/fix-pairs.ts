@@ -652,6 +652,39 @@ export function isLow(l: Level): boolean {
   return l === Level.Low;
 }`,
   },
+  {
+    code: 2017,
+    wrong: `import { f32 } from '@prelude';
+export function mac(a: f32, b: f32, c: f32): f32 {
+  return f32(a * b + c);
+}`,
+    fixed: `import { f32 } from '@prelude';
+export function mac(a: f32, b: f32, c: f32): f32 {
+  return f32(f32(a * b) + c);
+}`,
+  },
+  {
+    code: 2018,
+    wrong: `import { f32 } from '@prelude';
+export function tenth(x: f32): f32 {
+  return f32(x * 0.1);
+}`,
+    fixed: `import { f32 } from '@prelude';
+export function tenth(x: f32): f32 {
+  return f32(x * f32(0.1));
+}`,
+  },
+  {
+    code: 2019,
+    wrong: `import { f64, u32 } from '@prelude';
+export function shift(x: f64, n: u32): f64 {
+  return f64(x + n);
+}`,
+    fixed: `import { f64, u32 } from '@prelude';
+export function shift(x: f64, n: u32): f64 {
+  return f64(x + f64(n));
+}`,
+  },
   // ------------------------------------------------------------------ FW3xxx buffers
   {
     code: 3001,

@@ -6,6 +6,7 @@ import { ts } from '../program.ts';
 import { INT_NAMES, describe, isIntLike } from '../sema.ts';
 import type { FileContext } from './context.ts';
 import { PRELUDE_HOST_ONLY, stripParens } from './syntax.ts';
+import { floatConversion, unwrapped } from './floats.ts';
 
 /** Prelude functions and which of their arguments are indices (typed `number`). */
 const PRELUDE_INDEX_ARGS: Record<string, number[]> = {
@@ -63,9 +64,12 @@ function preludeCall(c: FileContext, p: string, e: ts.CallExpression): void {
     const a = list[0];
     if (!a) return;
     const t = c.sema.exprType(a);
+    if (t.k === 'fnum') return unwrapped(c, a);
+    if (t.k === 'float') return c.walk.expr(a); // ToInt32 / ToUint32, then the width
     if (!isIntLike(t)) return c.report(a, 2013, [describe(t)]);
     return c.walk.expr(a); // an intermediate past 2^53 is reported where it is formed
   }
+  if (p === 'f32' || p === 'f64') return list[0] ? floatConversion(c, p, list[0]) : undefined;
   if (p === 'bytes') return c.report(e, 3001, ['bytes()']);
   if (p === 'log') {
     const msg = list[0];

@@ -69,7 +69,7 @@ function signature(c: FileContext, d: ts.SignatureDeclaration): void {
 /** A declared (or inferred) type must be one FwTS can lower. */
 export function declaredType(c: FileContext, at: ts.Node, t: FwType, tableOk: boolean, isReturn = false): boolean {
   switch (t.k) {
-    case 'int': case 'bool': case 'bytes': case 'class': case 'iface': case 'enum': case 'fn': return true;
+    case 'int': case 'float': case 'bool': case 'bytes': case 'class': case 'iface': case 'enum': case 'fn': return true;
     case 'void': case 'never': if (isReturn) return true; break;
     case 'table': if (tableOk && isIntLike(t.elem) || (tableOk && t.elem.k === 'fn')) return true; break;
     case 'num': c.report(at, 2001, ['number']); return false;

@@ -5,6 +5,7 @@ import { ts } from '../program.ts';
 import { describe, enumMembers } from '../sema.ts';
 import type { FileContext } from './context.ts';
 import { PRELUDE_HOST_ONLY } from './syntax.ts';
+import { FLOAT_CONSTANTS, floatLiteral } from './floats.ts';
 
 /** A condition: must be a boolean. */
 export function condition(c: FileContext, e: ts.Expression): void {
@@ -18,7 +19,10 @@ export function observed(c: FileContext, e: ts.Expression): void {
   const before = c.reported;
   expr(c, e);
   // An expression that is wrong in itself explains itself; do not pile a wrap error on top.
-  if (c.reported === before && c.sema.exprType(e).k === 'num') c.report(e, 2003, [e.getText(c.sf)]);
+  if (c.reported !== before) return;
+  const t = c.sema.exprType(e);
+  if (t.k === 'num') c.report(e, 2003, [e.getText(c.sf)]);
+  else if (t.k === 'fnum') c.report(e, 2017, [e.getText(c.sf)]);
 }
 
 export function expr(c: FileContext, e: ts.Expression): void {
@@ -42,8 +46,11 @@ export function expr(c: FileContext, e: ts.Expression): void {
     case ts.SyntaxKind.ConditionalExpression: {
       const ce = e as ts.ConditionalExpression;
       condition(c, ce.condition);
-      observed(c, ce.whenTrue);
-      observed(c, ce.whenFalse);
+      const t = c.sema.exprType(ce);
+      for (const arm of [ce.whenTrue, ce.whenFalse]) {
+        // A literal arm of a float conditional is a float literal (exact in the type).
+        if (t.k !== 'float' || !floatLiteral(c, arm, t.bits)) observed(c, arm);
+      }
       return;
     }
     case ts.SyntaxKind.ArrowFunction: return c.report(e, 1016, ['arrow functions']);
@@ -77,6 +84,7 @@ function identifier(c: FileContext, id: ts.Identifier): void {
   if (c.sema.isPrelude(sf)) {
     // A prelude function used as a value (not called).
     if (PRELUDE_HOST_ONLY.has(id.text)) return c.report(id, 4004, [id.text]);
+    if (FLOAT_CONSTANTS.has(id.text)) return;
     return c.report(id, 4004, [`${id.text} as a value`]);
   }
   if (ts.isClassDeclaration(d)) return c.report(id, 1021, ['class references as values']);

@@ -3,14 +3,25 @@
 // comparisons that mix signedness (FW2004). Operators are a deny-list: what is not reported here
 // is accepted (fuzz/allowlist.ts reads it so).
 import { ts } from '../program.ts';
-import { type FwType, describe, isIntLike, magOf, literalValue } from '../sema.ts';
+import { type FwType, describe, isFloaty, isIntLike, magOf, literalValue } from '../sema.ts';
 import type { FileContext } from './context.ts';
 import { isCompoundAssignment } from './ts-hints.ts';
 import { isComparison, stripParens } from './syntax.ts';
+import { floatBinary } from './floats.ts';
 
 export function binary(c: FileContext, e: ts.BinaryExpression): void {
   const op = e.operatorToken.kind;
   const opText = e.operatorToken.getText(c.sf);
+  if (op !== ts.SyntaxKind.EqualsToken && op !== ts.SyntaxKind.CommaToken && !isCompoundAssignment(op)) {
+    const fa = c.sema.exprType(e.left);
+    const fb = c.sema.exprType(e.right);
+    if (isFloaty(fa) || isFloaty(fb)) {
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
+        return c.report(isFloaty(fa) ? e.left : e.right, 2010, [opText]);
+      }
+      return floatBinary(c, e, fa, fb);
+    }
+  }
   switch (op) {
     case ts.SyntaxKind.EqualsToken: return c.report(e, 1013);
     case ts.SyntaxKind.EqualsEqualsToken: case ts.SyntaxKind.ExclamationEqualsToken:
@@ -89,6 +100,7 @@ export function prefix(c: FileContext, e: ts.PrefixUnaryExpression): void {
       return c.report(e, 2008, [e.getText(c.sf)]);
     case ts.SyntaxKind.MinusToken:
       if (literalValue(e) !== undefined) return c.walk.literalInRange(e);
+      if (isFloaty(t)) return c.walk.expr(e.operand); // exact: an f32 operation stays unwrapped
   }
   if (!isIntLike(t) || t.k === 'enum') c.report(e.operand, 2013, [describe(t)]);
   c.walk.expr(e.operand);

@@ -29,6 +29,8 @@ export function varStatement(c: FileContext, st: ts.VariableStatement, top: bool
   }
   // Inferred type: a rejected initialiser explains itself; report the type only otherwise.
   const before = c.reported;
+  // `const y = a * b` of f64s: TypeScript infers `number` (the brand is lost), which has no C type.
+  if (t.k === 'num' && c.sema.exprType(init).k === 'float') return c.report(d.name, 2001, ['number']);
   if (t.k === 'num') return c.walk.observed(init);
   initializer(c, init, top ? 'top' : 'local');
   if (c.reported === before) c.walk.declaredType(d.name, t, false);

@@ -67,6 +67,7 @@ function spellLiteral(n: Extract<CNode, { k: 'lit' }>): string {
   let text: string;
   if (n.t.k === 'lit') text = String(n.value); // not yet given a type: plain decimal
   else if (n.t.k === 'bool') text = n.value !== 0 ? 'true' : 'false';
+  else if (n.t.k === 'float') text = spellFloat(n.value, n.t.name === 'float');
   else if (n.t.k === 'int' && n.t.name[0] === 'i') {
     const s = n.t.name === 'int32_t' ? n.value | 0 : n.value;
     text = s === -2147483648 ? '(-2147483647 - 1)' : String(s);
@@ -76,4 +77,31 @@ function spellLiteral(n: Extract<CNode, { k: 'lit' }>): string {
     text = w && (w.startsWith('0x') || w.startsWith('0X')) && Number(w) === u ? `${w}u` : `${u}u`;
   }
   return n.name ? `${text} /* ${n.name} */` : text;
+}
+
+/** A float literal with exactly the value of `v` (already exact in its type): integers below 2^53
+ * in decimal (`3.0`, `-0.0f`), other values as C99 hexadecimal floats (`0x1.999999999999ap-4`,
+ * no decimal rounding in the C compiler), NaN and the infinities by fw_rt.h's macros. */
+export function spellFloat(v: number, single: boolean): string {
+  const f = single ? 'f' : '';
+  if (Number.isNaN(v)) return single ? 'FW_F32_NAN' : 'FW_F64_NAN';
+  if (!Number.isFinite(v)) return `${v < 0 ? '-' : ''}${single ? 'FW_F32_INFINITY' : 'FW_F64_INFINITY'}`;
+  if (Number.isInteger(v) && Math.abs(v) < 2 ** 53) return `${Object.is(v, -0) ? '-0' : String(v)}.0${f}`;
+  return hexFloat(v) + f;
+}
+
+/** C99 hexadecimal spelling of a finite, non-zero double: sign, 1.hhhh (or 0.hhhh for a
+ * subnormal) and a binary exponent. */
+function hexFloat(v: number): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, v);
+  const hi = dv.getUint32(0);
+  const lo = dv.getUint32(4);
+  const sign = hi >>> 31 ? '-' : '';
+  const exp = (hi >>> 20) & 0x7ff;
+  let mant = ((hi & 0xfffff).toString(16).padStart(5, '0') + lo.toString(16).padStart(8, '0')).replace(/0+$/, '');
+  const lead = exp === 0 ? '0' : '1';
+  const e = exp === 0 ? -1022 : exp - 1023;
+  if (mant === '') mant = '0';
+  return `${sign}0x${lead}.${mant}p${e >= 0 ? '+' : ''}${e}`;
 }

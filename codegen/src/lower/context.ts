@@ -49,6 +49,8 @@ export class LowerBase {
   ctype(t: FwType): string {
     switch (t.k) {
       case 'int': return ctypeOfInt(t.name);
+      case 'float': return t.bits === 32 ? 'float' : 'double';
+      case 'fnum': return 'float';
       case 'bool': return 'bool';
       case 'void': case 'never': return 'void';
       case 'bytes': return 'fw_bytes';
@@ -104,7 +106,7 @@ export class LowerBase {
       return this.fields(t.decl).reduce((s, f) => s + this.sizeOf(f.type, f.storage), 0) || 1;
     }
     switch (t.k) {
-      case 'int': return t.bits / 8;
+      case 'int': case 'float': return t.bits / 8;
       case 'bool': return 1;
       case 'enum': return t.ctype === 'uint8_t' ? 1 : t.ctype === 'uint16_t' ? 2 : 4;
       case 'bytes': return 8;

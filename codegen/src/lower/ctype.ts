@@ -6,6 +6,8 @@ export type CInt = 'uint8_t' | 'uint16_t' | 'uint32_t' | 'int8_t' | 'int16_t' | 
 
 export type CType =
   | { k: 'int'; name: CInt }
+  /** f32 / f64. */
+  | { k: 'float'; name: 'float' | 'double' }
   | { k: 'bool' }
   | { k: 'void' }
   /** fw_bytes: a view { ptr, len }. */
@@ -29,6 +31,8 @@ export const U32: CType = { k: 'int', name: 'uint32_t' };
 export const I32: CType = { k: 'int', name: 'int32_t' };
 export const U8: CType = { k: 'int', name: 'uint8_t' };
 export const U16: CType = { k: 'int', name: 'uint16_t' };
+export const F32: CType = { k: 'float', name: 'float' };
+export const F64: CType = { k: 'float', name: 'double' };
 export const BOOL: CType = { k: 'bool' };
 export const VOID: CType = { k: 'void' };
 export const BYTES: CType = { k: 'bytes' };
@@ -39,6 +43,8 @@ export const LIT: CType = { k: 'lit' };
 export function fromSpelling(s: string): CType {
   if (INTS.includes(s)) return { k: 'int', name: s as CInt };
   if (s === 'bool') return BOOL;
+  if (s === 'float') return F32;
+  if (s === 'double') return F64;
   if (s === 'void') return VOID;
   if (s === 'fw_bytes') return BYTES;
   if (s.endsWith('*')) return { k: 'ptr', name: s.slice(0, -1).trim() };
@@ -48,7 +54,7 @@ export function fromSpelling(s: string): CType {
 /** The C spelling of a type a value can be declared with. */
 export function spell(t: CType): string {
   switch (t.k) {
-    case 'int': return t.name;
+    case 'int': case 'float': return t.name;
     case 'bool': return 'bool';
     case 'void': return 'void';
     case 'bytes': case 'array': return 'fw_bytes';
@@ -67,6 +73,10 @@ export function declare(t: CType | string, name: string): string {
 
 export function isInt(t: CType, ...names: CInt[]): boolean {
   return t.k === 'int' && (names.length === 0 || names.includes(t.name));
+}
+
+export function isFloat(t: CType): t is Extract<CType, { k: 'float' }> {
+  return t.k === 'float';
 }
 
 export function isSigned(t: CType): boolean {

@@ -2,9 +2,9 @@
 // expression go to temporaries, what was read before them is spilled first; integer semantics
 // (wraps, u32 intermediates, shifts, comparisons folded where the C compilers would warn).
 import { ts } from '../program.ts';
-import { type FwType, type IntName, INT_NAMES, ctypeOfInt, cIdent, enumMembers, foldBinary } from '../sema.ts';
+import { type FwType, type IntName, INT_NAMES, ctypeOfInt, cIdent, enumMembers, floatBits, foldBinary } from '../sema.ts';
 import { type CExpr, type Line, C, L } from './ir.ts';
-import { type CInt, U32, I32, U8, U16, BOOL, VOID, BYTES, LIT, fromSpelling, spell, declare, isInt, isSigned } from './ctype.ts';
+import { type CInt, type CType, U32, I32, U8, U16, F32, F64, BOOL, VOID, BYTES, LIT, fromSpelling, spell, declare, isInt, isSigned } from './ctype.ts';
 import { type CNode, type BinaryOp, name as cname, call as ccall, cast, binary, unary, cond, index, comma, boolLit, field, dot, addressOf, boolValue, isConstant, isPath, sameNode, NONE, lit, constName } from './cexpr.ts';
 import { rangeOfCtype, rangeOfC, bitsOf, bitsConflict, intervalCmp, arithRange, bitRange, FLIP, evalCmp, cmpCandidates } from './facts.ts';
 import * as prelude from '../../../firmware/lib/prelude.ts';
@@ -24,6 +24,32 @@ const PURE_PRELUDE: Record<string, (...xs: number[]) => number> = {
 
 /** Prelude functions that can panic (bounds, division by zero). */
 const PANICKING = new Set(['rd8', 'rd16le', 'rd16be', 'rd32le', 'rd32be', 'view', 'divu', 'modu', 'divi', 'modi']);
+
+/** The float API's functions (firmware/lib/float.ts): the fw_rt.h helper, the result type and
+ * the argument types. All are pure. */
+const FLOAT_FUNCTIONS: Record<string, { ret: CType; args: ('f32' | 'f64' | 'u32')[] }> = {
+  sqrt: { ret: F64, args: ['f64'] }, sqrtf: { ret: F32, args: ['f32'] },
+  abs: { ret: F64, args: ['f64'] }, absf: { ret: F32, args: ['f32'] },
+  floor: { ret: F64, args: ['f64'] }, floorf: { ret: F32, args: ['f32'] },
+  ceil: { ret: F64, args: ['f64'] }, ceilf: { ret: F32, args: ['f32'] },
+  trunc: { ret: F64, args: ['f64'] }, truncf: { ret: F32, args: ['f32'] },
+  round: { ret: F64, args: ['f64'] }, roundf: { ret: F32, args: ['f32'] },
+  min: { ret: F64, args: ['f64', 'f64'] }, minf: { ret: F32, args: ['f32', 'f32'] },
+  max: { ret: F64, args: ['f64', 'f64'] }, maxf: { ret: F32, args: ['f32', 'f32'] },
+  copysign: { ret: F64, args: ['f64', 'f64'] }, copysignf: { ret: F32, args: ['f32', 'f32'] },
+  f32bits: { ret: U32, args: ['f32'] }, f32frombits: { ret: F32, args: ['u32'] },
+  f64hi: { ret: U32, args: ['f64'] }, f64lo: { ret: U32, args: ['f64'] }, f64frombits: { ret: F64, args: ['u32', 'u32'] },
+};
+
+/** The float API's constants: fw_rt.h macros. */
+const FLOAT_CONSTANTS: Record<string, CType> = { F64_NAN: F64, F64_INFINITY: F64, F32_NAN: F32, F32_INFINITY: F32 };
+
+const FLOAT_BINARY: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
+  [ts.SyntaxKind.PlusToken]: '+', [ts.SyntaxKind.MinusToken]: '-', [ts.SyntaxKind.AsteriskToken]: '*', [ts.SyntaxKind.SlashToken]: '/',
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: '==', [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '!=',
+  [ts.SyntaxKind.LessThanToken]: '<', [ts.SyntaxKind.LessThanEqualsToken]: '<=',
+  [ts.SyntaxKind.GreaterThanToken]: '>', [ts.SyntaxKind.GreaterThanEqualsToken]: '>=',
+};
 
 const INT_CTYPES = new Set(['uint8_t', 'uint16_t', 'uint32_t', 'int8_t', 'int16_t', 'int32_t']);
 
@@ -74,6 +100,7 @@ export class ExprLowering extends LowerBase {
         }
         case ts.SyntaxKind.MinusToken:
           if (o.lit !== undefined) return { e: lit(-o.lit), t: LIT, lit: -o.lit, stable: true };
+          if (o.t.k === 'float') return { e: unary('-', o.e), t: o.t, stable: o.stable }; // exact
           return { e: binary('-', lit(0, U32), this.u32(o)), t: U32, stable: o.stable };
         case ts.SyntaxKind.TildeToken:
           if (o.lit !== undefined) return { e: lit(~o.lit), t: LIT, lit: ~o.lit, stable: true };
@@ -146,6 +173,8 @@ export class ExprLowering extends LowerBase {
     const d = this.sema.declOf(e);
     if (!d) return { e: cname(cIdent(e.text)), t: U32, stable: false };
     const sf = d.getSourceFile();
+    const fc = this.sema.isPrelude(sf) ? FLOAT_CONSTANTS[e.text] : undefined;
+    if (fc) return { e: constName(`FW_${e.text}`), t: fc, stable: true };
     const t = this.sema.declType(d);
     if (ts.isFunctionDeclaration(d)) {
       this.calls.add(this.cFunctionName(d));
@@ -252,6 +281,14 @@ export class ExprLowering extends LowerBase {
     if ((rightPre.length || (this.mayPanic(e.left) && this.mayPanic(e.right))) && !a.stable) a = this.spill(a, out, depth);
     out.push(...rightPre);
     const stable = a.stable && b.stable;
+    const fb = floatBits(this.sema.exprType(e.left)) ?? floatBits(this.sema.exprType(e.right));
+    const fop = FLOAT_BINARY[op];
+    if (fb !== undefined && fop) {
+      // IEEE operations in the operands' own type (the checker allows no mix): C's float
+      // arithmetic is Node's once f32(...) rounds the result; comparisons are false on NaN in both.
+      const cmp = fop.length === 2 || fop === '<' || fop === '>';
+      return { e: binary(fop, this.flt(a, fb), this.flt(b, fb)), t: cmp ? BOOL : fb === 32 ? F32 : F64, stable };
+    }
     // Two constants: fold in JS semantics (C compilers warn on e.g. `10u ^ 3u` and `(36u & 7u) == 1u`).
     if (a.lit !== undefined && b.lit !== undefined) {
       const v = foldBinary(op, a.lit, b.lit);
@@ -298,6 +335,15 @@ export class ExprLowering extends LowerBase {
       case ts.SyntaxKind.GreaterThanGreaterThanToken: return { e: ccall('fw_sar32', this.i32(a), this.shiftCount(b)), t: I32, stable };
     }
     throw new LoweringError(e, `operator ${e.operatorToken.getText(this.sf)}`);
+  }
+
+  /** A float operand in the type of `bits`: a literal spelled exactly in it (rounded for f32(lit),
+   * checked exact elsewhere), a value of the other width converted (f64(x) of an f32 is exact). */
+  protected flt(x: CExpr, bits: 32 | 64): CNode {
+    const ct = bits === 32 ? 'float' : 'double';
+    if (x.lit !== undefined) return { k: 'lit', value: bits === 32 ? Math.fround(x.lit) : x.lit, t: fromSpelling(ct) };
+    if (x.t.k === 'float' && x.t.name === ct) return x.e;
+    return cast(ct, x.e);
   }
 
   /** `a op b` computed in uint32_t. */
@@ -513,6 +559,12 @@ export class ExprLowering extends LowerBase {
   protected preludeCall(p: string, e: ts.CallExpression, out: Line[], depth: number, statement: boolean): CExpr {
     const I = this.ind(depth);
     if ((INT_NAMES as readonly string[]).includes(p)) return this.wrap(p as IntName, this.expr(e.arguments[0], out, depth), e.arguments[0]);
+    if (p === 'f32' || p === 'f64') {
+      // f64(x) of an integer or an f32 is exact; f32(x) rounds once, as Math.fround does.
+      const x = this.expr(e.arguments[0], out, depth);
+      const bits = p === 'f32' ? 32 : 64;
+      return { e: this.flt(x, bits), t: bits === 32 ? F32 : F64, stable: x.stable || x.lit !== undefined };
+    }
     const bytesOf = (x: CExpr): CNode => this.bytesOf(x);
     const idx = (x: CExpr): CNode => (x.lit !== undefined ? lit(x.lit) : x.e);
     // log's first argument is its constant message, not a value.
@@ -520,6 +572,11 @@ export class ExprLowering extends LowerBase {
     const stable = a.every((x) => x.stable);
     // All-constant arguments of a pure prelude function: fold with the prelude itself (the
     // reference semantics), unless it would panic (division by zero stays a run-time panic).
+    const ff = FLOAT_FUNCTIONS[p];
+    if (ff) {
+      const args = a.map((x, i) => (ff.args[i] === 'u32' ? this.u32(x) : this.flt(x, ff.args[i] === 'f32' ? 32 : 64)));
+      return { e: ccall(`fw_${p}`, ...args), t: ff.ret, stable };
+    }
     const pure = PURE_PRELUDE[p];
     if (pure && a.every((x) => x.lit !== undefined) && !((p.startsWith('div') || p.startsWith('mod')) && a[1].lit === 0)) {
       const v = pure(...a.map((x) => x.lit!));
@@ -586,6 +643,14 @@ export class ExprLowering extends LowerBase {
   protected wrapC(name: IntName, x: CExpr): CExpr {
     const ct = ctypeOfInt(name);
     const cti = fromSpelling(ct);
+    if (x.t.k === 'float') {
+      // JS ToUint32 / ToInt32 (truncate, wrap mod 2^32, NaN and Infinity to 0), then the width.
+      const f = x.t.name === 'float' ? 'fw_f32' : 'fw_f64';
+      if (name === 'i32') return { e: ccall(`${f}_i32`, x.e), t: cti, stable: x.stable };
+      const u = ccall(`${f}_u32`, x.e);
+      if (name === 'u32') return { e: u, t: cti, stable: x.stable };
+      return { e: name[0] === 'u' ? cast(ct, u) : ccall(`fw_${name}`, u), t: cti, stable: x.stable };
+    }
     if (x.lit !== undefined) {
       const v = wrapJs(name, x.lit);
       const same = v === x.lit;
