@@ -9,7 +9,7 @@ import { createFrontEnd, ts } from '../../codegen/src/program.ts';
 import { REPO, tsFilesUnder, compileAll, buildDir } from './helpers.ts';
 
 const goldenDir = path.join(REPO, 'test/codegen/golden');
-const GOLDEN = ['sample.ts', 'shapes.ts'];
+const GOLDEN = ['sample.ts', 'shapes.ts', 'floats.ts'];
 
 function has(cmd: string): boolean {
   try {
