@@ -14,6 +14,13 @@ void Irq_Dispatch(void);
 void Reset_Handler(void) {
   uint32_t *src = _sidata;
   uint32_t *dst = _sdata;
+#if defined(__ARM_FP)
+  /* A hard-float build (Cortex-M33 with fpv5-sp-d16, FwTS f32 in FPU instructions): CP10 and CP11
+   * full access in CPACR before any float instruction. FPSCR's reset value is what FwTS needs:
+   * round to nearest, no flush-to-zero, no default NaN. */
+  REG32(0xE000ED88u) |= 0xFu << 20;
+  __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
   while (dst < _edata) *dst++ = *src++;
   for (dst = _sbss; dst < _ebss;) *dst++ = 0u;
   (void)main();
