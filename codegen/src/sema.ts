@@ -88,8 +88,25 @@ const C_KEYWORDS = new Set(
     '_Bool _Complex _Imaginary bool true false main self').split(' '),
 );
 
-/** A TS identifier as a C identifier (C keywords get a trailing underscore). */
+/** What fw_rt.h's <math.h> and <float.h> declare or define (C99): a user's `sin`, `NAN` or
+ * `FLT_MAX` would clash with a library function or be expanded as a macro. */
+const MATH_NAMES = new Set(
+  ('acos asin atan atan2 cos sin tan acosh asinh atanh cosh sinh tanh exp exp2 expm1 frexp ilogb ldexp log log10 ' +
+    'log1p log2 logb modf scalbn scalbln cbrt fabs hypot pow sqrt erf erfc lgamma tgamma ceil floor nearbyint rint ' +
+    'lrint llrint round lround llround trunc fmod remainder remquo copysign nan nextafter nexttoward fdim fmax fmin fma ' +
+    'fpclassify isfinite isinf isnan isnormal signbit isgreater isgreaterequal isless islessequal islessgreater ' +
+    'isunordered float_t double_t HUGE_VAL HUGE_VALF HUGE_VALL INFINITY NAN FP_INFINITE FP_NAN FP_NORMAL FP_SUBNORMAL ' +
+    'FP_ZERO FP_FAST_FMA FP_FAST_FMAF FP_FAST_FMAL FP_ILOGB0 FP_ILOGBNAN MATH_ERRNO MATH_ERREXCEPT math_errhandling ' +
+    'FLT_RADIX FLT_ROUNDS FLT_EVAL_METHOD DECIMAL_DIG FLT_MANT_DIG DBL_MANT_DIG LDBL_MANT_DIG FLT_DIG DBL_DIG LDBL_DIG ' +
+    'FLT_MIN_EXP DBL_MIN_EXP LDBL_MIN_EXP FLT_MIN_10_EXP DBL_MIN_10_EXP LDBL_MIN_10_EXP FLT_MAX_EXP DBL_MAX_EXP ' +
+    'LDBL_MAX_EXP FLT_MAX_10_EXP DBL_MAX_10_EXP LDBL_MAX_10_EXP FLT_MAX DBL_MAX LDBL_MAX FLT_EPSILON DBL_EPSILON ' +
+    'LDBL_EPSILON FLT_MIN DBL_MIN LDBL_MIN').split(' '),
+);
+
+/** A TS identifier as a C identifier (C keywords and <math.h>/<float.h> names get a trailing
+ * underscore). */
 export function cIdent(name: string): string {
+  if (MATH_NAMES.has(name) || MATH_NAMES.has(name.replace(/[fl]$/, ''))) return name + '_';
   return C_KEYWORDS.has(name) || name.startsWith('fw_') ? name + '_' : name;
 }
 
