@@ -7,7 +7,7 @@
 // prefix and the CRC field are not hashed. The FE is sent only on the first frame after a reset
 // so a receiver left holding a dangling FF is brought back to a clean state.
 
-import { u8, u16, u32, bytes, view, wr8, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u16, u32, bytes, view, copy, wr8, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
 import { CRC16_INIT, crc16Update } from './crc16.ts';
 
@@ -82,9 +82,54 @@ export class Framer {
       return Err.FramingPayloadOverflow;
     }
     this.err = Err.Ok;
-    for (let i = u32(0); i < chunk.length; i++) {
-      this.emitEscaped(chunk[i]);
+    // Runs of plain bytes, as many as the staging buffer takes, are hashed in a tight loop with
+    // the CRC in a local (in C a field would be reloaded after every store), then copied in at
+    // once; FFs are staged twice. The stream gets the staging buffer, never a view of `chunk`.
+    let crc: u16 = this.crc;
+    let i: u32 = u32(0);
+    while (i < chunk.length) {
+      if (this.used >= this.buf.length) {
+        this.flush();
+      }
+      let end: u32 = chunk.length;
+      if (u32(this.buf.length - this.used) < u32(end - i)) {
+        end = u32(i + this.buf.length - this.used);
+      }
+      const seg: Bytes = view(chunk, i, end);
+      let k: u32 = u32(0);
+      while (k < seg.length) {
+        const b: u8 = seg[k];
+        if (b === Escape.Start) {
+          break;
+        }
+        crc = crc16Update(crc, b);
+        k = u32(k + 1);
+      }
+      if (k !== 0) {
+        // The whole segment needs no second view (in Node a view is an allocation).
+        copy(this.buf, this.used, k === seg.length ? seg : view(seg, u32(0), k));
+      }
+      this.used = u32(this.used + k);
+      i = u32(i + k);
+      while (i < chunk.length) {
+        if (chunk[i] !== Escape.Start) {
+          break;
+        }
+        crc = crc16Update(crc16Update(crc, u8(Escape.Start)), u8(Escape.Start));
+        const at: u32 = this.used;
+        if (at < this.buf.length && u32(at + 1) < this.buf.length) {
+          this.buf[at] = u8(Escape.Start);
+          this.buf[u32(at + 1)] = u8(Escape.Start);
+          this.used = u32(at + 2);
+        } else {
+          // The pair straddles a flush (both bytes are hashed above).
+          this.emit(u8(Escape.Start), false);
+          this.emit(u8(Escape.Start), false);
+        }
+        i = u32(i + 1);
+      }
     }
+    this.crc = crc;
     this.remaining = u32(this.remaining - chunk.length);
     return this.done();
   }
@@ -157,7 +202,12 @@ export class Framer {
 
   private flush(): void {
     if (this.used !== 0 && this.err === Err.Ok) {
-      this.err = this.out.write(view(this.buf, u32(0), this.used));
+      // A full buffer goes as it is: no view to make (in Node a view is an allocation).
+      if (this.used === this.buf.length) {
+        this.err = this.out.write(this.buf);
+      } else {
+        this.err = this.out.write(view(this.buf, u32(0), this.used));
+      }
     }
     this.used = u32(0);
   }

@@ -1,6 +1,7 @@
 // Frame reader, the receive state machine of microTVM's Unframer (spec §2.5), fed any number of
-// bytes at a time. Payload bytes go up to a FrameSink as they arrive: runs of unescaped bytes are
-// passed as views of the input (no copy); only an escaped FF is passed from a 1-byte buffer.
+// bytes at a time. Payload bytes go up to a FrameSink as they arrive, as views of the input (no
+// copy): a run of unescaped bytes as it is, k escaped FF pairs (2k FF bytes) as their first k
+// bytes; only an FF whose pair is split across two writes is passed from a 1-byte buffer.
 //
 // Differences from TVM, none of them visible on the wire:
 // - write() always consumes all of its input and returns the first error it met. An FF FD inside
@@ -84,35 +85,89 @@ export class Unframer {
   /** Consumes all of `data`; returns the first error met (Ok when every frame was clean). */
   write(data: Bytes): Err {
     this.err = Err.Ok;
-    let runStart: u32 = u32(0);
-    let inRun: bool = false;
-    for (let i = u32(0); i < data.length; i++) {
+    let i: u32 = u32(0);
+    while (i < data.length) {
       const b: u8 = data[i];
-      if (this.state === UnframerState.Payload && !this.sawFF && b !== Escape.Start) {
-        // Fast path: a plain payload byte joins the current run.
-        if (!inRun) {
-          runStart = i;
-          inRun = true;
+      if (this.state === UnframerState.Payload && !this.sawFF) {
+        // Fast paths inside a frame's payload (not after a lone FF).
+        if (b !== Escape.Start) {
+          i = this.run(data, i);
+          continue;
         }
-        this.crc = crc16Update(this.crc, b);
-        this.remaining = u32(this.remaining - 1);
-        if (this.remaining === 0) {
-          this.deliver(view(data, runStart, u32(i + 1)));
-          inRun = false;
-          this.enterField(UnframerState.FindCrc);
+        const next: u32 = this.pairs(data, i);
+        if (next !== i) {
+          i = next;
+          continue;
         }
-      } else {
-        if (inRun) {
-          this.deliver(view(data, runStart, i));
-          inRun = false;
-        }
-        this.step(b);
       }
-    }
-    if (inRun) {
-      this.deliver(view(data, runStart, data.length));
+      this.step(b);
+      i = u32(i + 1);
     }
     return this.err;
+  }
+
+  /** A run of plain payload bytes from data[from] (not an FF) up to the next FF, the end of the
+   * input or of the frame: hashed with the CRC in a local (in C a field would be reloaded after
+   * every store) and passed to the sink as a view of the input. Returns where it stopped. */
+  private run(data: Bytes, from: u32): u32 {
+    let end: u32 = data.length;
+    if (this.remaining < u32(end - from)) {
+      end = u32(from + this.remaining);
+    }
+    let run: Bytes = view(data, from, end);
+    let crc: u16 = this.crc;
+    let k: u32 = u32(0);
+    while (k < run.length) {
+      const b: u8 = run[k];
+      if (b === Escape.Start) {
+        break;
+      }
+      crc = crc16Update(crc, b);
+      k = u32(k + 1);
+    }
+    this.crc = crc;
+    this.remaining = u32(this.remaining - k);
+    if (k !== run.length) {
+      run = view(run, u32(0), k);
+    }
+    // deliver() written out: with the byte-at-a-time input this is the path of every byte.
+    if (this.accepted) {
+      const e: Err = this.sink.frameData(run);
+      if (e !== Err.Ok) {
+        this.accepted = false;
+        this.fail(e);
+      }
+    }
+    if (this.remaining === 0) {
+      this.enterField(UnframerState.FindCrc);
+    }
+    return u32(from + k);
+  }
+
+  /** Escaped FF pairs from data[from] that lie wholly in `data`, while the frame wants more
+   * bytes: k pairs (2k FF bytes on the wire) go to the sink as a view of their first k bytes.
+   * Returns where they end (`from` if there is none: data[from] is for step()). */
+  private pairs(data: Bytes, from: u32): u32 {
+    let crc: u16 = this.crc;
+    let at: u32 = from;
+    let n: u32 = u32(0);
+    while (at < data.length && u32(at + 1) < data.length && n < this.remaining) {
+      if (data[at] !== Escape.Start || data[u32(at + 1)] !== Escape.Start) {
+        break;
+      }
+      crc = crc16Update(crc16Update(crc, u8(Escape.Start)), u8(Escape.Start));
+      n = u32(n + 1);
+      at = u32(at + 2);
+    }
+    if (n !== 0) {
+      this.crc = crc;
+      this.remaining = u32(this.remaining - n);
+      this.deliver(view(data, from, u32(from + n)));
+      if (this.remaining === 0) {
+        this.enterField(UnframerState.FindCrc);
+      }
+    }
+    return at;
   }
 
   /** Any byte that is not a plain payload byte. */

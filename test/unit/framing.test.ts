@@ -4,7 +4,7 @@ import { crc16ccitt } from 'crc';
 import { u32 } from '../../firmware/lib/prelude.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { Framer, FramerState } from '../../firmware/framing/framer.ts';
-import { Unframer, UnframerState } from '../../firmware/framing/unframer.ts';
+import { Unframer, UnframerState, type FrameSink } from '../../firmware/framing/unframer.ts';
 import { ascii, b, CaptureStream, cat, hex, RecordingSink, toHex } from './framing-helpers.ts';
 
 // Spec §7.1 (TVM framing_test.cc), wire frames without the optional FE prefix.
@@ -385,5 +385,97 @@ describe('framing: properties', () => {
       ),
       { numRuns: 500, seed: 0xc0de },
     );
+  });
+});
+
+// The fast paths of issue 16 (runs hashed in tight loops): same bytes as byte at a time, and the
+// buffer contracts on both sides (the framer's stream gets only the staging buffer; the sink gets
+// views of the input, FF pairs included).
+describe('framing: fast paths', () => {
+  /** Frame bytes written out from the spec: escape, then the CRC over the wire bytes. */
+  function reference(payload: Uint8Array, fe: boolean): Uint8Array {
+    const esc = (x: number[]): number[] => x.flatMap((v) => (v === 0xff ? [0xff, 0xff] : [v]));
+    const n = payload.length;
+    const hashed = [0xff, 0xfd, ...esc([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]), ...esc([...payload])];
+    const crc = crc16ccitt(Buffer.from(hashed));
+    return Uint8Array.from([...(fe ? [0xfe] : []), ...hashed, ...esc([crc & 0xff, crc >>> 8])]);
+  }
+  // Long payloads whose FFs fall on every staging-buffer position (runs, lone FFs, pairs).
+  const longArb = fc.oneof(
+    fc.uint8Array({ maxLength: 2100, size: 'max' }),
+    fc.array(fc.oneof(fc.constant(0xff), fc.integer({ min: 0, max: 255 })), { maxLength: 700, size: 'max' }).map((a) => Uint8Array.from(a)),
+    fc.tuple(fc.nat(200), fc.nat(200)).map(([a, z]) => Uint8Array.from([...Array(a).fill(7), ...Array(z).fill(0xff)])),
+  );
+
+  it('the framer writes the reference bytes under any chunking, in writes of 64 B from its own buffer', () => {
+    fc.assert(
+      fc.property(longArb, cutsArb, (p, cuts) => {
+        // The payload sits inside a larger buffer so a view of it would be caught.
+        const backing = new Uint8Array(p.length + 8);
+        backing.set(p, 4);
+        const payload = backing.subarray(4, 4 + p.length);
+        const writes: Uint8Array[] = [];
+        const f = new Framer({
+          write(d) {
+            const u = d as unknown as Uint8Array;
+            assert.notEqual(u.buffer, backing.buffer, 'the stream got a view of the payload');
+            writes.push(Uint8Array.from(u));
+            return Err.Ok;
+          },
+        });
+        assert.equal(f.start(u32(p.length)), Err.Ok);
+        for (const c of chunk(payload, cuts)) assert.equal(f.writePayload(b(c)), Err.Ok);
+        assert.equal(f.finish(), Err.Ok);
+        assert.equal(toHex(cat(...writes)), toHex(reference(p, true)));
+        writes.slice(0, -1).forEach((w) => assert.equal(w.length, 64));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  /** A sink that records each frameData as it came: its bytes and whether it was a view of `input`. */
+  function viewSink(input: Uint8Array): { sink: FrameSink; calls: { data: Uint8Array; ofInput: boolean }[] } {
+    const calls: { data: Uint8Array; ofInput: boolean }[] = [];
+    const sink: FrameSink = {
+      frameStart: () => Err.Ok,
+      frameData: (d) => {
+        const u = d as unknown as Uint8Array;
+        calls.push({ data: Uint8Array.from(u), ofInput: u.buffer === input.buffer && u.byteOffset >= input.byteOffset && u.byteOffset + u.length <= input.byteOffset + input.length });
+        return Err.Ok;
+      },
+      frameEnd: () => undefined,
+    };
+    return { sink, calls };
+  }
+
+  it('escaped FF pairs reach the sink in one call, as a view of the input (k pairs: their first k bytes)', () => {
+    const payload = Uint8Array.from([1, 2, 0xff, 0xff, 0xff, 3, 0xff, 4]);
+    const wire = reference(payload, false);
+    const { sink, calls } = viewSink(wire);
+    assert.equal(new Unframer(sink).write(b(wire)), Err.Ok);
+    assert.deepEqual(calls.map((c) => toHex(c.data)), ['01 02', 'FF FF FF', '03', 'FF', '04']);
+    assert.ok(calls.every((c) => c.ofInput));
+  });
+
+  it('a run reaches the sink in one call up to the frame end, as a view of the input; the CRC after it is checked', () => {
+    const payload = Uint8Array.from({ length: 1000 }, (_, i) => i % 255);
+    const wire = cat(reference(payload, false), reference(ascii('next'), false));
+    const { sink, calls } = viewSink(wire);
+    const ends: boolean[] = [];
+    sink.frameEnd = (v) => void ends.push(v);
+    assert.equal(new Unframer(sink).write(b(wire)), Err.Ok);
+    assert.deepEqual(calls.map((c) => c.data.length), [1000, 4]);
+    assert.ok(calls.every((c) => c.ofInput));
+    assert.deepEqual(ends, [true, true]);
+  });
+
+  it('an FF pair split between two writes, or cut by the frame end, still decodes', () => {
+    const payload = Uint8Array.from([0xff, 0xff, 9, 0xff]);
+    const wire = reference(payload, false);
+    for (let k = 0; k <= wire.length; k++) {
+      const { sink, errs } = unframe([wire.subarray(0, k), wire.subarray(k)]);
+      assert.deepEqual(errs, [Err.Ok, Err.Ok], `split ${k}`);
+      assert.deepEqual(sink.valid(), [payload], `split ${k}`);
+    }
   });
 });
