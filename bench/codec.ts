@@ -1,20 +1,22 @@
-// Section 9 of `npm run bench`: the host's codec in Node, each way, on the code the host runs.
+// Section 9 of `npm run bench`: the host's codec in Node, each way, on the code the host runs: the
+// FwTS Session (its Framer and Unframer) of an established session, as HostSession drives it.
 //
 //   encode  copyToRemotePacket (host/client/packet.ts) of a tensor chunk filling one session
-//           message (TVM's 2048 B), then the FwTS Framer into a sink that copies and joins its
-//           writes into one buffer, as HostSession does before a transport write
-//   decode  the FwTS Unframer over those wire bytes of a CopyAck reply into a sink that copies
-//           into a message buffer, as Session.frameData does, then decodeReply
+//           message (TVM's 2048 B), framed as a Normal message (startMessage, the packet as the
+//           body, finishMessage) into host/client/wire-out.ts, taken as one transport write:
+//           what HostSession.sendPacket does
+//   decode  Session.receive of the wire bytes of a CopyAck reply (the Unframer, the Session's
+//           copy into its receive buffer, dispatch), the body copied out as HostSession.message
+//           does, then decodeReply
 //
 // Throughput is tensor bytes per second of this process's CPU time (process.cpuUsage), best of
 // the repeats with the median alongside, so other load on the machine shows up less than in wall
 // time. Random data is the goal's case; all-0xFF data (every byte escaped) is reported beside it.
-import { Framer, type WriteStream } from '../firmware/framing/framer.ts';
-import { Unframer, type FrameSink } from '../firmware/framing/unframer.ts';
 import { Err } from '../firmware/lib/errors.ts';
-import { asBytes, type Bytes, type u32 } from '../firmware/lib/prelude.ts';
-import { SESSION_MAX_MESSAGE } from '../firmware/session/session.ts';
+import { asBytes, u8, u32, type Bytes } from '../firmware/lib/prelude.ts';
+import { MessageType, Session, SESSION_MAX_MESSAGE, type SessionListener } from '../firmware/session/session.ts';
 import { copyToRemotePacket, decodeReply, packet, RPCCode, tensorRecordBytes, type DLTensor } from '../host/client/packet.ts';
+import { WireOut } from '../host/client/wire-out.ts';
 import { median } from '../host/cli/stats.ts';
 
 /** Session header in front of every packet (type byte and session id). */
@@ -23,44 +25,34 @@ const PACKET_OVERHEAD = 8 + 4;
 /** Host codec goal of issue 16 (MB/s each way, 10^6 bytes). */
 export const CODEC_GOAL_MBS = 200;
 
-class Joiner implements WriteStream {
-  parts: Uint8Array[] = [];
-  write(data: Bytes): Err {
-    this.parts.push(new Uint8Array(data as unknown as Uint8Array));
-    return Err.Ok;
+/** One side of the in-memory session: its wire output and the last Normal message body. */
+class Side implements SessionListener {
+  readonly out = new WireOut();
+  readonly session: Session;
+  onMessage: (body: Bytes) => void = () => undefined;
+  constructor(nonce: number) {
+    this.session = new Session(this.out, { randomByte: () => u8(nonce) }, this);
   }
-  take(): Uint8Array {
-    const n = this.parts.reduce((a, p) => a + p.length, 0);
-    const buf = new Uint8Array(n);
-    let at = 0;
-    for (const p of this.parts) {
-      buf.set(p, at);
-      at += p.length;
-    }
-    this.parts = [];
-    return buf;
+  established(): void {}
+  terminated(): void {}
+  log(): void {}
+  message(type: u8, body: Bytes): void {
+    if (type === MessageType.Normal) this.onMessage(body);
   }
 }
 
-class Collect implements FrameSink {
-  readonly rx = new Uint8Array(SESSION_MAX_MESSAGE);
-  len = 0;
-  got = 0;
-  frameStart(len: u32): Err {
-    this.len = 0;
-    return len > this.rx.length ? Err.SessionReceiveBufferShortWrite : Err.Ok;
-  }
-  frameData(data: Bytes): Err {
-    this.rx.set(data as unknown as Uint8Array, this.len);
-    this.len += data.length;
-    return Err.Ok;
-  }
-  frameEnd(valid: boolean): void {
-    if (!valid) throw new Error('codec bench: a frame did not check');
-    const r = decodeReply(this.rx.subarray(HEADER, this.len));
-    if (r.code !== RPCCode.CopyAck) throw new Error('codec bench: not a CopyAck');
-    this.got += r.data.length;
-  }
+/** A host and a device Session with a plain (version 1) session between them: each side's
+ * Terminate, the host's Init, the device's Reply. */
+function openSession(): { host: Side; device: Side } {
+  const host = new Side(0x21);
+  const device = new Side(0x42);
+  host.session.initialize();
+  device.session.initialize();
+  host.session.startSession();
+  device.session.receive(asBytes(host.out.take()));
+  host.session.receive(asBytes(device.out.take()));
+  if (!host.session.isEstablished() || !device.session.isEstablished()) throw new Error('codec bench: no session');
+  return { host, device };
 }
 
 function fill(n: number, kind: 'random' | 'ff'): Uint8Array {
@@ -107,39 +99,37 @@ export function benchCodec(quick: boolean, log: (s: string) => void) {
     const up = fill(upBytes, kind);
     const down = fill(downBytes, kind);
     const t: DLTensor = { ...tensor, shape: [BigInt(upBytes)] };
-    const joiner = new Joiner();
-    const framer = new Framer(joiner);
-    const header = new Uint8Array(HEADER);
+    const { host, device } = openSession();
     const encode = (): Uint8Array => {
       const p = copyToRemotePacket(t, up);
-      const msg = new Uint8Array(HEADER + p.length);
-      msg.set(header);
-      msg.set(p, HEADER);
-      if (framer.writeFrame(asBytes(msg)) !== Err.Ok) throw new Error('codec bench: framer failed');
-      return joiner.take();
+      let e = host.session.startMessage(u8(MessageType.Normal), u32(p.length));
+      if (e === Err.Ok) e = host.session.writeMessageBody(asBytes(p));
+      if (e === Err.Ok) e = host.session.finishMessage();
+      if (e !== Err.Ok) throw new Error('codec bench: the session did not frame');
+      return host.out.take();
     };
-    encode(); // the FE prefix of the first frame
     const encoded = encode();
-    // The reply: a CopyAck framed the same way, decoded over and over.
-    const reply = packet(RPCCode.CopyAck, down);
-    const msg = new Uint8Array(HEADER + reply.length);
-    msg.set(reply, HEADER);
-    if (framer.writeFrame(asBytes(msg)) !== Err.Ok) throw new Error('codec bench: framer failed');
-    const wire = joiner.take();
-    const sink = new Collect();
-    const unframer = new Unframer(sink);
+    // The reply: a CopyAck from the device, decoded over and over.
+    if (device.session.sendMessage(u8(MessageType.Normal), asBytes(packet(RPCCode.CopyAck, down))) !== Err.Ok) throw new Error('codec bench: the device did not frame');
+    const wire = device.out.take();
+    let got = 0;
+    host.onMessage = (body) => {
+      const r = decodeReply(new Uint8Array(body as unknown as Uint8Array));
+      if (r.code !== RPCCode.CopyAck) throw new Error('codec bench: not a CopyAck');
+      got += r.data.length;
+    };
     const decode = (): void => {
-      if (unframer.write(asBytes(wire)) !== Err.Ok) throw new Error('codec bench: unframer failed');
+      if (host.session.receive(asBytes(wire)) !== Err.Ok) throw new Error('codec bench: the unframer failed');
     };
     decode();
-    if (sink.got !== downBytes) throw new Error(`codec bench: decoded ${sink.got} of ${downBytes} bytes`);
+    if (got !== downBytes) throw new Error(`codec bench: decoded ${got} of ${downBytes} bytes`);
     const enc = measure(encode, upBytes, reps, minMs);
     const dec = measure(decode, downBytes, reps, minMs);
     rows.push({ payload: kind, encode: { tensorBytes: upBytes, wireBytes: encoded.length, ...enc }, decode: { tensorBytes: downBytes, wireBytes: wire.length, ...dec } });
     log(`codec ${kind}: encode ${enc.mbs} MB/s (median ${enc.medianMbs}), decode ${dec.mbs} MB/s (median ${dec.medianMbs}), CPU time`);
   }
   return {
-    what: 'host codec in Node: packet encode + FwTS Framer (encode, copyToRemote), FwTS Unframer + decodeReply (decode, CopyAck), ' +
+    what: 'host codec in Node: packet encode + FwTS Session/Framer into one transport write (encode, copyToRemote), FwTS Session/Unframer + decodeReply (decode, CopyAck), ' +
       `one ${SESSION_MAX_MESSAGE} B session message per frame; tensor MB/s (10^6 B) of process CPU time, best of ${reps} (median alongside)`,
     goalMbs: CODEC_GOAL_MBS, reps, rows,
   };

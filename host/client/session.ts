@@ -35,6 +35,7 @@ import {
 import { RpcError, TimeoutError } from './client.ts';
 import { panicOfLog, PANIC_LOG_PREFIX } from './panic.ts';
 import { RtoEstimator, type RtoOptions } from './rto.ts';
+import { WireOut } from './wire-out.ts';
 import type { Transport } from '../transport/transport.ts';
 
 /** The device ended the session mid-call (it rebooted, or another host took over). The next
@@ -94,7 +95,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   private readonly session: Session;
   private readonly nonceSource: () => number;
   /** Framer output of the current operation, sent as one transport write. */
-  private out: Uint8Array[] = [];
+  private readonly out = new WireOut();
   private writeChain: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
   private opening: Promise<void> | undefined;
@@ -194,8 +195,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   // ---- WriteStream (framer output) and RandomSource ----
 
   write(data: Bytes): Err {
-    this.out.push(new Uint8Array(data as unknown as Uint8Array));
-    return Err.Ok;
+    return this.out.write(data);
   }
 
   randomByte(): u8 {
@@ -205,16 +205,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   /** Sends what the framer produced since the last flush as one transport write. */
   private flush(): Promise<void> {
     if (this.out.length === 0) return this.writeChain;
-    const parts = this.out;
-    this.out = [];
-    const n = parts.reduce((a, p) => a + p.length, 0);
-    const buf = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      buf.set(p, at);
-      at += p.length;
-    }
-    return this.send(buf);
+    return this.send(this.out.take());
   }
 
   private send(buf: Uint8Array): Promise<void> {
@@ -423,7 +414,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     if (e === Err.Ok) e = this.session.finishMessage();
     if (e !== Err.Ok) {
       this.session.abortMessage();
-      this.out = [];
+      this.out.clear();
       throw new RpcError(`${this.transport.name}: cannot send (session error 0x${e.toString(16)})`);
     }
   }
