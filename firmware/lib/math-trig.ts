@@ -117,7 +117,7 @@ function atanPoly(t: f64): f64 {
   return f64(t * (s1 + s2));
 }
 
-/** atan(x) in [-pi/2, pi/2]; error below 1 ulp. atan(+-Inf) = +-pi/2. */
+/** atan(x) in [-pi/2, pi/2]; within 1 ulp of Math.atan. atan(+-Inf) = +-pi/2. */
 export function atan(x: f64): f64 {
   const hx = f64hi(x);
   const ax = u32(hx & 0x7fffffff);
@@ -163,7 +163,7 @@ const PI_LO = f64(1.2246467991473531772e-16); // pi - PI
 const PI_O_2 = f64(1.5707963267948965580e+00);
 const PI_O_4 = f64(7.8539816339744827900e-01);
 
-/** The angle of (x, y) in [-pi, pi]; error below 2 ulp. The signed zeros and infinities of C's
+/** The angle of (x, y) in [-pi, pi]; within 1 ulp of Math.atan2. The signed zeros and infinities of C's
  * atan2 and Math.atan2 (atan2(+-0, -0) = +-pi, atan2(+-Inf, +-Inf) = +-pi/4 or +-3pi/4). */
 export function atan2(y: f64, x: f64): f64 {
   if (x !== x || y !== y) return F64_NAN;
