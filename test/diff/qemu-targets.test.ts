@@ -2,7 +2,8 @@
 // its FPU (QEMU mps2-an386, -mfpu=fpv4-sp-d16 -mfloat-abi=hard) and Cortex-M0+ soft-float
 // (-mcpu=cortex-m0plus, run on QEMU's micro:bit, a Cortex-M0: the same ARMv6-M instructions).
 // The harness's own checks on each (the faithful C twin agrees, a hard fault is reported), the
-// floating-point code each build really contains, and a small fuzz-codegen slice on both.
+// floating-point code each build really contains, and small fuzz-codegen slices (integers, then
+// floats) on both.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -115,5 +116,17 @@ describe('difftest on Cortex-M4F (mps2-an386) and Cortex-M0+ (microbit) in QEMU'
     assert.deepEqual(r.findings, []);
     assert.equal(r.mismatches + r.sanitizer_reports + r.unrun + r.c_compile_errors, 0);
     assert.ok(r.cases >= 12 * 16);
+  });
+
+  it('a fuzz-codegen --floats slice on both targets: 0 findings (f32 in the M4F FPU, f64 and the M0+ in libgcc)', async () => {
+    const r = await fuzzCodegen({
+      programs: 12, seed: 727001, casesPerProgram: 16, batch: 12, targets: TARGETS, shrink: false, regressionsDir: null, gen: { floats: true },
+      workDir: path.join(work, 'fuzz-floats'),
+    });
+    assert.deepEqual(r.rejections.map((x) => x.diagnostics), []);
+    assert.deepEqual(r.signatures, {});
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.mismatches + r.sanitizer_reports + r.unrun + r.c_compile_errors, 0);
+    assert.ok(r.coverage.features['float-f32-op']! > 0 && r.coverage.features['float-decode']! > 0);
   });
 });
