@@ -9,18 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import type { BenchResult } from '../../host/cli/bench.ts';
 import { ensureNative } from '../e2e/helpers.ts';
-import { urpcAsync } from './subprocess.ts';
+import { fileAppears, urpcAsync } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 
 async function ptyTo(dir: string, name: string, exec: string): Promise<{ tty: string; p: ChildProcess }> {
   const tty = path.join(dir, name);
   const p = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${exec}`], { stdio: 'ignore' });
-  const t0 = Date.now();
-  while (!fs.existsSync(tty)) {
-    assert.ok(Date.now() - t0 < 5000, `socat made no ${tty} within 5000 ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const exited = new Promise<never>((_, reject) => p.once('exit', (code) => reject(new Error(`socat exited (${code}) before making ${tty}`))));
+  await Promise.race([fileAppears(tty, 5000), exited]);
   return { tty, p };
 }
 

@@ -12,7 +12,7 @@ import { Session } from '../../firmware/session/session.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { asBytes, u8, type Bytes } from '../../firmware/lib/prelude.ts';
 import { ensureNative } from '../e2e/helpers.ts';
-import { urpcAsync } from './subprocess.ts';
+import { urpcAsync, watchOutput } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 
@@ -101,20 +101,19 @@ describe('urpc logs (subprocess)', function () {
     const dev = await fakeLoggingDevice();
     try {
       const p = spawn(process.execPath, [URPC, 'logs', `tcp:127.0.0.1:${dev.port}`]);
-      let out = '';
-      let err = '';
-      p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-      p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-      const t0 = Date.now();
-      while (!/tick \d+\n[\s\S]*tick \d+\n/.test(out)) {
-        assert.ok(Date.now() - t0 < 10_000, `no log lines after 10000 ms: ${err}`);
-        await new Promise((r) => setTimeout(r, 50));
+      const closed = new Promise((r) => p.on('close', r));
+      const out = watchOutput(p.stdout);
+      const err = watchOutput(p.stderr);
+      try {
+        await out.until(/tick \d+\n[\s\S]*tick \d+\n/, 'two log lines', 10_000);
+      } catch (e) {
+        p.kill('SIGKILL');
+        throw new Error(`${(e as Error).message}\nstderr: ${err.text()}`);
       }
       p.kill('SIGINT');
-      const code = await new Promise((r) => p.on('close', r));
-      assert.equal(code, 0);
-      assert.match(out, /^\d\d:\d\d:\d\d\.\d{3}  tick \d+$/m);
-      assert.match(err, /session open; Ctrl-C to stop/);
+      assert.equal(await closed, 0);
+      assert.match(out.text(), /^\d\d:\d\d:\d\d\.\d{3}  tick \d+$/m);
+      assert.match(err.text(), /session open; Ctrl-C to stop/);
     } finally {
       dev.close();
     }

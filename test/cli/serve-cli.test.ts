@@ -11,20 +11,19 @@ import { connect } from '../../host/client/connect.ts';
 import { DType } from '../../host/client/rpc-session.ts';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
-import { waitFor } from './processes.ts';
-import { fileAppears, urpcAsync, watchOutput } from './subprocess.ts';
+import { fileAppears, urpcAsync, watchOutput, withDeadline } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 
 /** Starts `urpc serve ...`; resolves with the URI it prints. */
-async function serve(args: string[]): Promise<{ p: ChildProcess; uri: string; err: () => string }> {
+async function serve(args: string[]): Promise<{ p: ChildProcess; uri: string; err: () => string; errUntil: (re: RegExp, what: string, ms: number) => Promise<RegExpExecArray> }> {
   const p = spawn(process.execPath, [URPC, 'serve', ...args]);
   const out = watchOutput(p.stdout!);
   const err = watchOutput(p.stderr!);
   await out.until(/\n/, 'urpc serve started').catch((e: Error) => { throw new Error(`urpc serve did not start: ${err.text()} ${e.message}`); });
   const m = /^serving \S+ on (tcp:\S+?)(\?token=<token>)?\n/.exec(out.text());
   assert.ok(m, out.text());
-  return { p, uri: m[1]!, err: err.text };
+  return { p, uri: m[1]!, err: err.text, errUntil: err.until };
 }
 async function stop(p: ChildProcess): Promise<number | null> {
   if (p.exitCode !== null) return p.exitCode;
@@ -57,7 +56,7 @@ describe('urpc serve (subprocess)', function () {
         assert.ok(Buffer.from(await t.copyTo()).equals(Buffer.from(data)));
         // One client at a time: a second one waits for the first to leave, then is served.
         const second = urpcAsync(['call', s.uri, 'echo', '5', '--timeout', '20000']);
-        assert.ok(await waitFor(() => /waits for the device \(1 waiting\)/.test(s.err()), 30_000), s.err());
+        await s.errUntil(/waits for the device \(1 waiting\)/, "serve's note that a client waits", 30_000);
         assert.equal((await t.copyTo()).length, 20_000); // the first still has the device
         await sess.close();
         const r = await second;
@@ -112,6 +111,7 @@ describe('urpc serve (subprocess)', function () {
         let got = '';
         bad.on('data', (b: Buffer) => { got += b.toString(); });
         bad.on('error', () => undefined);
+        const gone = new Promise<void>((r) => { bad.once('end', r); bad.once('close', r); }); // dropped by the server
         await new Promise<void>((r) => bad.once('connect', () => r()));
         if (bytes !== '') bad.write(bytes);
         const good = await connect(`${s.uri}?token=tk`);
@@ -121,7 +121,7 @@ describe('urpc serve (subprocess)', function () {
           await good.close();
         }
         // ... and the bad one is told why and disconnected by the server (bounded wait: 3 s deadline).
-        assert.ok(await waitFor(() => bad.destroyed || bad.readableEnded, 15_000), `${what}: still connected`);
+        await withDeadline(gone, 15_000, () => `disconnect of the client that sent ${what}`);
         bad.destroy();
         assert.match(got, what === 'a wrong token' ? /^URPC-DENIED wrong token\n$/ : /^URPC-DENIED no token within 3000 ms\n$/, what);
       }

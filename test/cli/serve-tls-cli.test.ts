@@ -11,22 +11,16 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNative } from '../e2e/helpers.ts';
 import { connect } from '../../host/client/connect.ts';
-import { urpcAsync } from './subprocess.ts';
+import { urpcAsync, watchOutput } from './subprocess.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 
 async function serve(args: string[]): Promise<{ p: ChildProcess; line: string; err: () => string }> {
   const p = spawn(process.execPath, [URPC, 'serve', ...args]);
-  let out = '';
-  let err = '';
-  p.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  p.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
-  const t0 = Date.now();
-  while (!out.includes('\n')) {
-    if (p.exitCode !== null || Date.now() - t0 > 20_000) throw new Error(`urpc serve did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  return { p, line: out.split('\n')[0]!, err: () => err };
+  const out = watchOutput(p.stdout!);
+  const err = watchOutput(p.stderr!);
+  await out.until(/\n/, 'first line of urpc serve', 20_000).catch((e: Error) => { p.kill('SIGKILL'); throw new Error(`urpc serve did not start: ${err.text()} ${e.message}`); });
+  return { p, line: out.text().split('\n')[0]!, err: err.text };
 }
 async function stop(p: ChildProcess): Promise<number | null> {
   if (p.exitCode !== null) return p.exitCode;

@@ -18,10 +18,19 @@ export function urpcAsync(args: string[], env: Record<string, string> = {}): Pro
 }
 
 
+/** `p`, or a rejection naming `what` once `ms` have passed (no deadline when ms is undefined: mocha's
+ * timeout bounds the wait). A deadline fails with what was seen, where mocha's says only "timeout". */
+export function withDeadline<T>(p: Promise<T>, ms: number | undefined, what: () => string): Promise<T> {
+  if (ms === undefined) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no ${what()} within ${ms} ms`)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** What a child's stream has printed, and a wait for a pattern in it: resolved on the 'data'
- * event that brings it, rejected if the stream ends first. No deadline of its own (mocha's
- * timeout bounds it): a loaded machine is slow, not wrong. */
-export function watchOutput(stream: NodeJS.ReadableStream, clean: (s: string) => string = (s) => s): { text: () => string; until: (re: RegExp, what: string) => Promise<RegExpExecArray> } {
+ * event that brings it, rejected if the stream ends first or (with `ms`) at the deadline. Without
+ * `ms` mocha's timeout bounds it: a loaded machine is slow, not wrong. */
+export function watchOutput(stream: NodeJS.ReadableStream, clean: (s: string) => string = (s) => s): { text: () => string; until: (re: RegExp, what: string, ms?: number) => Promise<RegExpExecArray> } {
   let text = '';
   let ended = false;
   const waiters = new Set<() => void>();
@@ -30,23 +39,30 @@ export function watchOutput(stream: NodeJS.ReadableStream, clean: (s: string) =>
   stream.on('end', () => { ended = true; for (const w of [...waiters]) w(); });
   return {
     text: () => clean(text),
-    until: (re, what) => new Promise((resolve, reject) => {
-      const check = (): void => {
-        const m = re.exec(clean(text));
-        if (m !== null) { waiters.delete(check); resolve(m); } else if (ended) { waiters.delete(check); reject(new Error(`the output ended before ${what}:\n${clean(text)}`)); }
-      };
-      waiters.add(check);
-      check();
-    }),
+    until: (re, what, ms) => {
+      let check = (): void => undefined;
+      const seen = new Promise<RegExpExecArray>((resolve, reject) => {
+        check = (): void => {
+          const m = re.exec(clean(text));
+          if (m !== null) { waiters.delete(check); resolve(m); } else if (ended) { waiters.delete(check); reject(new Error(`the output ended before ${what}:\n${clean(text)}`)); }
+        };
+        waiters.add(check);
+        check();
+      });
+      return withDeadline(seen, ms, () => { waiters.delete(check); return `${what}; the output:\n${clean(text)}`; });
+    },
   };
 }
 
-/** Resolves when `file` exists (a pty link socat makes): on the directory's change events. */
-export async function fileAppears(file: string): Promise<void> {
+/** Resolves when `file` exists (a pty link socat makes): on the directory's change events; with
+ * `ms`, rejects at that deadline. */
+export async function fileAppears(file: string, ms?: number): Promise<void> {
   const fs = await import('node:fs');
   const path = await import('node:path');
-  await new Promise<void>((resolve) => {
-    const w = fs.watch(path.dirname(file), () => { if (fs.existsSync(file)) { w.close(); resolve(); } });
+  let w: import('node:fs').FSWatcher | undefined;
+  const there = new Promise<void>((resolve) => {
+    w = fs.watch(path.dirname(file), () => { if (fs.existsSync(file)) { w!.close(); resolve(); } });
     if (fs.existsSync(file)) { w.close(); resolve(); }
   });
+  await withDeadline(there, ms, () => { w?.close(); return file; });
 }

@@ -25,7 +25,7 @@ import type { Transport } from '../../host/transport/transport.ts';
 import { openNative, type ProcessTransport } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
-import { fileAppears, urpcAsync } from '../cli/subprocess.ts';
+import { fileAppears, urpcAsync, watchOutput } from '../cli/subprocess.ts';
 import { fileURLToPath } from 'node:url';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
@@ -43,6 +43,18 @@ async function within<T>(ms: number, p: Promise<T>): Promise<{ value: T; ms: num
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Resolves when the host next writes to `t` (a call's request is on its way). */
+function nextWrite(t: Transport): Promise<void> {
+  return new Promise((resolve) => {
+    const write = t.write;
+    t.write = (d: Uint8Array): Promise<void> => {
+      t.write = write;
+      resolve();
+      return write.call(t, d);
+    };
+  });
 }
 
 /** The error `p` rejects with, within `ms` (fails if it resolves or takes longer). */
@@ -95,6 +107,9 @@ function deviceOnSocket(sock: net.Socket): DeviceStack {
 class GarbageDevice implements Transport {
   readonly name = 'garbage device';
   sent = 0;
+  /** Resolves once `limit` bytes have gone to the host. */
+  readonly allSent: Promise<void>;
+  private sentAll: () => void = () => undefined;
   private data: (d: Uint8Array) => void = () => undefined;
   private stopped = false;
   private readonly chunk: (i: number) => Uint8Array;
@@ -102,19 +117,21 @@ class GarbageDevice implements Transport {
   constructor(chunk: (i: number) => Uint8Array, limit: number) {
     this.chunk = chunk;
     this.limit = limit;
+    this.allSent = new Promise((resolve) => { this.sentAll = resolve; });
   }
   async write(): Promise<void> {}
   onData(h: (d: Uint8Array) => void): void {
     this.data = h;
     let i = 0;
     const pump = (): void => {
-      if (this.stopped || this.sent >= this.limit) return;
+      if (this.stopped) return;
       for (let k = 0; k < 8 && this.sent < this.limit; k++) {
         const c = this.chunk(i++);
         this.sent += c.length;
         this.data(c);
       }
-      setImmediate(pump);
+      if (this.sent >= this.limit) this.sentAll();
+      else setImmediate(pump);
     };
     setImmediate(pump);
   }
@@ -336,7 +353,7 @@ pump();
       const s = new RemoteSession('garbage', dev, { startTimeoutMs: 400, retryMs: 100 });
       const e = await failure(30_000, s.session.ensureOpen());
       assert.ok(e instanceof TimeoutError, `${what}: ${e.name}: ${e.message}`);
-      while (dev.sent < 32 * MiB) await new Promise((r) => setTimeout(r, 10));
+      await within(60_000, dev.allSent);
       const grown = (await hostBytes()) - before;
       console.log(`      ${what}: ${(dev.sent / MiB).toFixed(0)} MiB of garbage, host memory ${grown >= 0 ? '+' : ''}${(grown / MiB).toFixed(1)} MiB, ${s.session.rxErrors} framing errors`);
       await dev.close();
@@ -352,20 +369,23 @@ pump();
     const dev = new InProcessDevice();
     const s = await RemoteSession.open('flood', dev, { timeoutMs: 3000 });
     const line = asBytes(new TextEncoder().encode(`flood ${'x'.repeat(200)}`));
-    let flooding = true;
     let sent = 0;
+    let pumped: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => { pumped = resolve; });
+    // Floods until 20 calls have been made and 50,000 lines sent, whichever comes last.
+    let calls = 0;
     const pump = (): void => {
-      if (!flooding) return;
+      if (calls >= 20 && sent >= 50_000) { pumped(); return; }
       for (let i = 0; i < 50; i++) dev.stack.sendLog(line);
       sent += 50;
       setImmediate(pump);
     };
     const before = await hostBytes();
     pump();
-    for (let i = 0; i < 20; i++) assert.deepEqual(await within(3000, s.functions.echo(i, 'during the flood')).then((r) => r.value), [i, 'during the flood']);
-    while (sent < 50_000) await new Promise((r) => setTimeout(r, 5));
-    flooding = false;
-    await new Promise((r) => setTimeout(r, 50));
+    for (; calls < 20; calls++) assert.deepEqual(await within(3000, s.functions.echo(calls, 'during the flood')).then((r) => r.value), [calls, 'during the flood']);
+    await within(60_000, done);
+    // The device's output arrives in order: once this reply is in, every log line before it is too.
+    await within(3000, s.functions.echo('after the flood'));
     const grown = (await hostBytes()) - before;
     console.log(`      ${sent} log lines (${(sent * 207 / MiB).toFixed(1)} MiB) during 20 calls: host memory ${grown >= 0 ? '+' : ''}${(grown / MiB).toFixed(1)} MiB, ${s.logs.length} lines kept`);
     assert.ok(s.logs.length <= 100, `${s.logs.length} log lines kept`);
@@ -374,7 +394,7 @@ pump();
     let heard = 0;
     s.on('log', () => heard++);
     for (let i = 0; i < 100; i++) dev.stack.sendLog(line);
-    await new Promise((r) => setTimeout(r, 50));
+    await within(3000, s.functions.echo('after the lines')); // in order: the lines came first
     assert.equal(heard, 100);
     await s.close();
   });
@@ -435,8 +455,9 @@ pump();
 
   it('the native firmware killed mid-call: LinkClosedError naming the signal at once, and for every later call', async () => {
     const s = (await connect('native', { timeoutMs: 5000 })) as RemoteSession;
+    const written = nextWrite(s.session.transport);
     const pending = s.functions.sleep(3000);
-    await new Promise((r) => setTimeout(r, 100));
+    await within(3000, written); // the request is on its way: mid-call
     (s.session.transport as ProcessTransport).child.kill('SIGKILL');
     const e = await failure(1500, pending);
     assert.ok(e instanceof LinkClosedError, `${e.name}: ${e.message}`);
@@ -455,8 +476,9 @@ pump();
     try {
       const s = await connect(srv.uri, { timeoutMs: 5000 });
       assert.deepEqual(await s.functions.echo(7), [7]);
+      const arrived = new Promise((r) => conn!.once('data', r));
       const pending = s.functions.sleep(3000); // the device stack here is never ticked: no reply comes
-      await new Promise((r) => setTimeout(r, 100));
+      await within(3000, arrived); // the device has the request: mid-call
       conn!.destroy();
       const e = await failure(1500, pending);
       assert.ok(e instanceof LinkClosedError, `${e.name}: ${e.message}`);
@@ -470,8 +492,9 @@ pump();
   it('an in-process link that ends mid-call: LinkClosedError with the transport\'s reason', async () => {
     const dev = new InProcessDevice();
     const s = await RemoteSession.open('in-process', dev, { timeoutMs: 5000 });
+    const written = nextWrite(dev);
     const pending = s.functions.sleep(3000);
-    await new Promise((r) => setTimeout(r, 50));
+    await within(3000, written);
     dev.end('in-process device: unplugged');
     const e = await failure(1000, pending);
     assert.ok(e instanceof LinkClosedError && /unplugged/.test(e.message), `${e.name}: ${e.message}`);
@@ -534,18 +557,13 @@ describe('host bad input: the CLI', function () {
   });
 
   /** `urpc serve <device> --listen 127.0.0.1:0`; resolves with the port it listens on. */
-  async function serve(device: string): Promise<{ p: ChildProcess; port: number; err: () => string }> {
+  async function serve(device: string): Promise<{ p: ChildProcess; port: number; err: () => string; errUntil: (re: RegExp, what: string, ms: number) => Promise<RegExpExecArray> }> {
     const p = spawn(process.execPath, [URPC, 'serve', device, '--listen', '127.0.0.1:0']);
-    let out = '';
-    let err = '';
-    p.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-    p.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
-    const t0 = Date.now();
-    while (!/\n/.test(out)) {
-      assert.ok(p.exitCode === null && Date.now() - t0 < 15_000, `urpc serve did not start: ${err}`);
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    return { p, port: Number(/on tcp:127\.0\.0\.1:(\d+)/.exec(out)![1]), err: () => err };
+    const out = watchOutput(p.stdout!);
+    const err = watchOutput(p.stderr!);
+    const m = await out.until(/on tcp:127\.0\.0\.1:(\d+)/, 'the port urpc serve listens on', 15_000)
+      .catch((e: Error) => { p.kill('SIGKILL'); throw new Error(`urpc serve did not start: ${err.text()} ${e.message}`); });
+    return { p, port: Number(m[1]), err: err.text, errUntil: err.until };
   }
 
   it('urpc serve drops a client that does not read while the device floods it (no unbounded buffer)', async () => {
@@ -566,9 +584,7 @@ describe('host bad input: the CLI', function () {
       await new Promise<void>((r) => client.once('connect', () => r()));
       client.write(Uint8Array.of(0xfe)); // a wire byte: serve bridges this client to the device
       client.pause(); // and never reads
-      const { ms } = await within(20_000, (async () => {
-        while (!/is not reading/.test(srv.err())) await new Promise((r) => setTimeout(r, 50));
-      })());
+      const { ms } = await within(20_000, srv.errUntil(/is not reading/, "serve's drop of the client", 20_000));
       assert.match(srv.err(), /127\.0\.0\.1:\d+ is not reading \(\d+ bytes from the device waiting\); disconnected it/);
       assert.ok(sent < 256 * MiB, `${(sent / MiB).toFixed(0)} MiB sent before the drop (${ms.toFixed(0)} ms)`);
       // What was in flight still arrives, then the connection ends.
@@ -597,6 +613,8 @@ describe('host bad input: the CLI', function () {
         if (!stop) client.once('drain', pump);
       };
       pump();
+      // Fixed windows, not waits for an event: what is checked is that nothing more happens (the
+      // flow stays stopped), and no event says "stopped for good".
       await new Promise((r) => setTimeout(r, 2000));
       const at2s = accepted;
       await new Promise((r) => setTimeout(r, 1000));
