@@ -3,22 +3,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { transpile } from '../../codegen/src/index.ts';
 import { createFrontEnd, ts } from '../../codegen/src/program.ts';
 import { REPO, tsFilesUnder, compileAll, buildDir } from './helpers.ts';
+import { requireTools } from '../tools.ts';
 
 const goldenDir = path.join(REPO, 'test/codegen/golden');
 const GOLDEN = ['sample.ts', 'shapes.ts', 'floats.ts'];
-
-function has(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('codegen: emitted C', () => {
   for (const name of GOLDEN) {
@@ -100,10 +91,7 @@ describe('codegen: emitted C', () => {
     ];
     for (const [cc, flags] of targets) {
       it(`${cc} ${flags.join(' ')}`, function () {
-        if (!has(cc)) {
-          if (process.env.CI) assert.fail(`${cc} is missing (.ci/run installs it)`);
-          this.skip();
-        }
+        requireTools(this, [cc]); // fails under CI=true, skips with a note elsewhere (test/tools.ts)
         compileAll(out, cc, flags);
       });
     }
