@@ -1,6 +1,8 @@
 // platformio.ini, read the way PlatformIO reads it (sections, `key = value` with indented
-// continuation lines, `;` comments) and the facts urpc needs: the envs, their boards and flags,
-// and the CPU each ARM env cross-builds for in CI.
+// continuation lines, `;` and `#` comment lines, ` ;` inline comments) and the facts urpc needs:
+// the envs, their boards and flags, and the CPU each ARM env cross-builds for in CI. Not the `ini`
+// package: it reads an indented continuation line (the usual multi-line build_flags) as a key of
+// its own, so the flags after the first line would be lost (docs/cli.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, FROM_SOURCES, projectDir } from '../repo.ts';
@@ -16,6 +18,7 @@ export function parseIni(text: string): Ini {
   let section: Map<string, string> | undefined;
   let key: string | undefined;
   for (const raw of text.split('\n')) {
+    if (/^\s*[#;]/.test(raw)) continue; // a comment line, also inside a multi-line value (as configparser)
     const line = raw.replace(/(^|\s);.*$/, '').trimEnd();
     if (line.trim() === '') continue;
     const sec = /^\[([^\]]+)\]$/.exec(line.trim());
