@@ -372,10 +372,11 @@ pump();
     let sent = 0;
     let pumped: () => void = () => undefined;
     const done = new Promise<void>((resolve) => { pumped = resolve; });
-    // Floods until 20 calls have been made and 50,000 lines sent, whichever comes last.
+    // Floods until 20 calls have been made and 50,000 lines sent, whichever comes last (and at
+    // 2,000,000 lines in any case: a test that failed mid-way must not leave it running).
     let calls = 0;
     const pump = (): void => {
-      if (calls >= 20 && sent >= 50_000) { pumped(); return; }
+      if ((calls >= 20 && sent >= 50_000) || sent >= 2_000_000) { pumped(); return; }
       for (let i = 0; i < 50; i++) dev.stack.sendLog(line);
       sent += 50;
       setImmediate(pump);
