@@ -1,7 +1,7 @@
 // `urpc bench` as a user runs it: subprocesses against the native board (raw baseline over
 // native:/bin/cat), over a serial pty (baseline: a pty that echoes), and with a progress bar on a pty.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,16 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import type { BenchResult } from '../../host/cli/bench.ts';
 import { ensureNative } from '../e2e/helpers.ts';
-import { fileAppears, urpcAsync } from './subprocess.ts';
+import { socatPty, urpcAsync } from './subprocess.ts';
+import { requireTools } from '../tools.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 
 async function ptyTo(dir: string, name: string, exec: string): Promise<{ tty: string; p: ChildProcess }> {
   const tty = path.join(dir, name);
-  const p = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${exec}`], { stdio: 'ignore' });
-  const exited = new Promise<never>((_, reject) => p.once('exit', (code) => reject(new Error(`socat exited (${code}) before making ${tty}`))));
-  await Promise.race([fileAppears(tty, 5000), exited]);
-  return { tty, p };
+  return { tty, p: await socatPty(tty, exec) };
 }
 
 describe('urpc bench (subprocess)', function () {
@@ -43,7 +41,8 @@ describe('urpc bench (subprocess)', function () {
     assert.ok(j.baseline.bulk.echoKiBps > 0);
   });
 
-  it('over a serial pty, with a pty that echoes as the baseline; a table for people', async () => {
+  it('over a serial pty, with a pty that echoes as the baseline; a table for people', async function () {
+    requireTools(this, ['socat']);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-bench-'));
     const fw = await ptyTo(dir, 'fw', NATIVE_FIRMWARE);
     const cat = await ptyTo(dir, 'cat', 'cat');

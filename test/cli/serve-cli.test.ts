@@ -11,7 +11,8 @@ import { connect } from '../../host/client/connect.ts';
 import { DType } from '../../host/client/rpc-session.ts';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
-import { fileAppears, urpcAsync, watchOutput, withDeadline } from './subprocess.ts';
+import { socatPty, urpcAsync, watchOutput, withDeadline } from './subprocess.ts';
+import { requireTools } from '../tools.ts';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
 
@@ -177,12 +178,12 @@ describe('urpc serve (subprocess)', function () {
     assert.equal(await stop(s.p), 0);
   });
 
-  it('chains client -> tcp -> serve -> serial pty -> firmware', async () => {
+  it('chains client -> tcp -> serve -> serial pty -> firmware', async function () {
+    requireTools(this, ['socat']);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-serve-'));
     const tty = path.join(dir, 'tty');
-    const socat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${NATIVE_FIRMWARE}`], { stdio: 'ignore' });
+    const socat = await socatPty(tty, NATIVE_FIRMWARE);
     try {
-      await fileAppears(tty);
       const s = await serve([`serial:${tty}?baud=115200`, '--listen', '127.0.0.1:0', '--token', 't0k']);
       try {
         const r = await urpcAsync(['call', `${s.uri}?token=t0k`, 'urpc.echo', '42', '"over uart"']);

@@ -66,3 +66,22 @@ export async function fileAppears(file: string, ms?: number): Promise<void> {
   });
   await withDeadline(there, ms, () => { w?.close(); return file; });
 }
+
+/** `socat PTY,link=<tty> EXEC:<exec>`: resolves with socat once the pty link exists (on the
+ * folder's change events), rejects if socat ends first or after `ms`. */
+export async function socatPty(tty: string, exec: string, ms = 10_000): Promise<import('node:child_process').ChildProcess> {
+  const p = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${exec}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+  const ended = new Promise<never>((_, reject) => {
+    p.once('error', (e) => reject(new Error(`socat: ${e.message}`)));
+    p.once('exit', (code) => reject(new Error(`socat exited (${code}) before making ${tty}: ${err}`)));
+  });
+  try {
+    await Promise.race([fileAppears(tty, ms), ended]);
+  } catch (e) {
+    p.kill('SIGKILL');
+    throw e;
+  }
+  return p;
+}

@@ -2,7 +2,7 @@
 // (the same bytes a board's UART would carry), and connect('serial:<pty>') drives it through the
 // npm serialport package, including a 1 MiB full-duplex bulk transfer that must not deadlock.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,26 +11,21 @@ import { DType } from '../../host/client/rpc-session.ts';
 import { parseSerialUri, SerialTransport } from '../../host/transport/serial.ts';
 import { NATIVE_FIRMWARE } from '../../host/transport/process.ts';
 import { ensureNative } from './helpers.ts';
+import { socatPty } from '../cli/subprocess.ts';
+import { requireTools } from '../tools.ts';
 
 /** socat PTY <-> the native firmware; resolves once the pty link exists. */
 export async function startPtyFirmware(dir: string): Promise<{ tty: string; socat: ChildProcess }> {
   const tty = path.join(dir, 'tty');
-  const socat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, `EXEC:${NATIVE_FIRMWARE}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  socat.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
-  const t0 = Date.now();
-  while (!fs.existsSync(tty)) {
-    if (socat.exitCode !== null || Date.now() - t0 > 5000) throw new Error(`socat did not create ${tty} within 5000 ms: ${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { tty, socat };
+  return { tty, socat: await socatPty(tty, NATIVE_FIRMWARE) };
 }
 
 describe('serial: transport over a socat pty', function () {
   this.timeout(60_000);
   let dir: string;
   let socat: ChildProcess | undefined;
-  before(async () => {
+  before(async function () {
+    requireTools(this, ['socat']);
     await ensureNative();
   });
   beforeEach(async () => {
@@ -105,13 +100,8 @@ describe('serial: transport over a socat pty', function () {
   it('raw full duplex: 8 MiB written in one go to a pty echo (cat) comes back whole, no poller deadlock', async () => {
     const echoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-serial-cat-'));
     const tty = path.join(echoDir, 'tty');
-    const cat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, 'EXEC:cat'], { stdio: 'ignore' });
+    const cat = await socatPty(tty, 'cat');
     try {
-      const t0 = Date.now();
-      while (!fs.existsSync(tty)) {
-        assert.ok(Date.now() - t0 < 5000, 'socat made no pty within 5000 ms');
-        await new Promise((r) => setTimeout(r, 20));
-      }
       const link = await SerialTransport.open(`serial:${tty}`);
       // Unpatched serialport 13.0.0 with one 8 MiB port.write() stalled here in 1 of 5 runs;
       // the patched poller alone passed 10 of 10 (and the transport also writes in 1 KiB chunks).

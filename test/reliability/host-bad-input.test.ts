@@ -25,7 +25,8 @@ import type { Transport } from '../../host/transport/transport.ts';
 import { openNative, type ProcessTransport } from '../../host/transport/process.ts';
 import { ensureNative } from '../e2e/helpers.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
-import { fileAppears, urpcAsync, watchOutput } from '../cli/subprocess.ts';
+import { socatPty, urpcAsync, watchOutput } from '../cli/subprocess.ts';
+import { requireTools } from '../tools.ts';
 import { fileURLToPath } from 'node:url';
 
 const URPC = fileURLToPath(new URL('../../bin/urpc.js', import.meta.url));
@@ -280,22 +281,22 @@ describe('host bad input: devices that never answer, send garbage, flood logs or
     }
   });
 
-  it('a pty with nothing answering on the other side: TimeoutError at startTimeoutMs', async () => {
+  it('a pty with nothing answering on the other side: TimeoutError at startTimeoutMs', async function () {
+    requireTools(this, ['socat']);
     const tty = path.join(dir, 'silent-tty');
-    const socat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, 'EXEC:sleep 60'], { stdio: 'ignore' });
+    const socat = await socatPty(tty, 'sleep 60');
     kill.push(socat);
-    await fileAppears(tty); // on the folder's change events
     const e = await failure(800 + 2000, connect(`serial:${tty}`, { startTimeoutMs: 800, retryMs: 200 }));
     assert.ok(e instanceof TimeoutError, `${e.name}: ${e.message}`);
     assert.match(e.message, /serial:.*silent-tty: session start handshake failed after 800 ms/);
     socat.kill('SIGKILL');
   });
 
-  it('a pty that loops our bytes back (cat): the handshake fails naming the echo, without an Init storm', async () => {
+  it('a pty that loops our bytes back (cat): the handshake fails naming the echo, without an Init storm', async function () {
+    requireTools(this, ['socat']);
     const tty = path.join(dir, 'echo-tty');
-    const socat = spawn('socat', [`PTY,link=${tty},rawer,echo=0`, 'EXEC:cat'], { stdio: 'ignore' });
+    const socat = await socatPty(tty, 'cat');
     kill.push(socat);
-    await fileAppears(tty); // on the folder's change events
     // The host never answers an Init (Session.refuseInit), so its own echoed Init neither looks
     // like a simultaneous open (a storm of new Inits) nor opens a session with itself.
     let writes = 0;
