@@ -82,6 +82,12 @@ export function describe(t: FwType): string {
   }
 }
 
+/** C99's standard headers and the runtime's own: a module may not shadow them (see modulePrefix). */
+const RESERVED_HEADERS = new Set(
+  ('assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp signal stdarg stdbool ' +
+    'stddef stdint stdio stdlib string tgmath time wchar wctype fw_rt').split(' '),
+);
+
 const C_KEYWORDS = new Set(
   ('auto break case char const continue default do double else enum extern float for goto if inline int long ' +
     'register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while ' +
@@ -128,7 +134,10 @@ export class Sema {
   /** C prefix of a module: its file name, made a C identifier. */
   modulePrefix(sf: ts.SourceFile): string {
     const name = path.basename(sf.fileName, '.ts').replace(/[^A-Za-z0-9_]/g, '_');
-    return /^[0-9]/.test(name) ? `m${name}` : name; // a C identifier cannot start with a digit
+    if (/^[0-9]/.test(name)) return `m${name}`; // a C identifier cannot start with a digit
+    // A module's header is <prefix>.h beside fw_rt.h: app/math.ts as math.h would hide the C
+    // library's <math.h> (fw_rt.h includes it) from every file of the build.
+    return RESERVED_HEADERS.has(name) ? `${name}_mod` : name;
   }
 
   /** The declaration an identifier (or property name) refers to, through import aliases. */
