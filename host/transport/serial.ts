@@ -23,6 +23,8 @@ const require = createRequire(import.meta.url);
 export const WRITE_CHUNK = 1024;
 export const DEFAULT_BAUD = 115200;
 const KNOWN_PARAMS = ['baud'];
+/** How often an open port checks that its device node is still there. */
+const PRESENCE_MS = 250;
 
 export interface SerialUri {
   path: string;
@@ -88,14 +90,24 @@ export class SerialTransport implements Transport {
   private closed = false;
   private readonly inbox = new Inbox();
   private writes: Promise<void> = Promise.resolve();
+  private readonly presence: ReturnType<typeof setInterval>;
 
-  private constructor(name: string, port: Port) {
+  private constructor(name: string, port: Port, path: string) {
     this.name = name;
     this.port = port;
     port.on('data', (b: Buffer) => this.inbox.data(b));
     port.on('error', () => undefined); // reported by 'close'
     port.on('close', (e?: Error & { disconnected?: boolean }) => this.ended(
       e?.disconnected ? `${this.name}: the device went away (unplugged or reset)` : `${this.name}: port closed${e ? `: ${e.message}` : ''}`));
+    // A device that goes away does not always come back as a read error: the port can stay
+    // "open" until the next write (seen with a pty whose socat ended: 'link lost' never came).
+    // Its node disappearing (a USB unplug, socat removing its link) settles it.
+    this.presence = setInterval(() => {
+      if (fs.existsSync(path)) return;
+      this.ended(`${this.name}: the device went away (${path} is gone)`);
+      if (this.port.isOpen) this.port.close(() => undefined);
+    }, PRESENCE_MS);
+    this.presence.unref();
   }
 
   static async open(uri: string, timeoutMs = 5000): Promise<SerialTransport> {
@@ -117,10 +129,11 @@ export class SerialTransport implements Transport {
         else resolve();
       });
     });
-    return new SerialTransport(uri, port);
+    return new SerialTransport(uri, port, path);
   }
 
   private ended(reason: string): void {
+    clearInterval(this.presence);
     if (this.closed) return;
     this.closed = true;
     this.inbox.end(reason);
@@ -149,6 +162,7 @@ export class SerialTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.presence);
     this.closed = true;
     if (!this.port.isOpen) return;
     await new Promise<void>((resolve) => this.port.close(() => resolve()));

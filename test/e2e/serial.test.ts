@@ -97,6 +97,22 @@ describe('serial: transport over a socat pty', function () {
     }
   });
 
+  it('a device node that disappears ends the link with a reason, even when no read or write notices', async () => {
+    const tty = path.join(dir, 'tty');
+    const link = await SerialTransport.open(`serial:${tty}`);
+    try {
+      const ended = new Promise<string>((resolve) => link.onClose(resolve));
+      // The pty itself stays up (socat runs on): only the node goes, as /dev/ttyACM0 does on an
+      // unplug. Before the presence check the port stayed "open" until the next write.
+      fs.unlinkSync(tty);
+      const reason = await Promise.race([ended, new Promise<string>((resolve) => setTimeout(() => resolve('(no close within 5 s)'), 5000))]);
+      assert.match(reason, /the device went away \(.*tty is gone\)/);
+      await assert.rejects(link.write(Uint8Array.of(1)), /is closed/);
+    } finally {
+      await link.close();
+    }
+  });
+
   it('raw full duplex: 8 MiB written in one go to a pty echo (cat) comes back whole, no poller deadlock', async () => {
     const echoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-serial-cat-'));
     const tty = path.join(echoDir, 'tty');
