@@ -13,7 +13,7 @@ import { connect } from '../../host/client/connect.ts';
 import { DType, RemoteError } from '../../host/client/client.ts';
 import type { RpcSession } from '../../host/client/rpc-session.ts';
 import { Xorshift32 } from '../../host/client/xorshift.ts';
-import { requantizeRef, quantizeMultiplier, denseQ8Ref, type DenseQ8Case } from './reference.ts';
+import { requantizeRef, quantizeMultiplier, denseQ8Ref, denseF32Ref, biquadF32Ref, lowPass, type DenseQ8Case } from './reference.ts';
 import type { AppFunctions } from './app/app.d.ts';
 
 export type KernelSession = RpcSession<AppFunctions>;
@@ -22,6 +22,8 @@ export type KernelSession = RpcSession<AppFunctions>;
 export interface CheckReport {
   requantize: number;
   denseQ8: number;
+  denseF32: number;
+  biquadF32: number;
 }
 
 class Mismatch extends Error {}
@@ -29,8 +31,20 @@ class Mismatch extends Error {}
 function same(what: string, got: unknown, want: unknown): void {
   const g = got instanceof Uint8Array || ArrayBuffer.isView(got) ? [...(got as Int8Array)] : got;
   const w = ArrayBuffer.isView(want) ? [...(want as Int8Array)] : want;
-  if (JSON.stringify(g) !== JSON.stringify(w)) throw new Mismatch(`${what}: device ${JSON.stringify(g)}, reference ${JSON.stringify(w)}`);
+  if (JSON.stringify(g) === JSON.stringify(w)) return;
+  if (Array.isArray(g) && Array.isArray(w) && g.length === w.length) {
+    const i = g.findIndex((x, k) => x !== w[k]);
+    throw new Mismatch(`${what}: element ${i} of ${g.length}: device ${g[i]}, reference ${w[i]}`);
+  }
+  throw new Mismatch(`${what}: device ${JSON.stringify(g)}, reference ${JSON.stringify(w)}`);
 }
+
+/** Float results compared by their bits (NaN, -0 and every last bit count). */
+function sameBits(what: string, got: Float32Array, want: Float32Array): void {
+  same(what, new Uint32Array(got.buffer, got.byteOffset, got.length), new Uint32Array(want.buffer, want.byteOffset, want.length));
+}
+
+const f32s = async (t: { copyTo(): Promise<Uint8Array> }): Promise<Float32Array> => new Float32Array((await t.copyTo()).slice().buffer);
 
 async function failsWith(what: string, p: Promise<unknown>, code: number): Promise<void> {
   try {
@@ -125,6 +139,75 @@ async function checkDenseQ8(s: KernelSession, rng: Xorshift32, layers: number): 
   return n;
 }
 
+const gauss = (rng: Xorshift32): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+
+/** denseF32 with and without ReLU on random layers (and special values), against the reference. */
+async function checkDenseF32(s: KernelSession, rng: Xorshift32, layers: number): Promise<number> {
+  let count = 0;
+  for (let l = 0; l < layers; l++) {
+    const n = 1 + rng.below(16);
+    const k = 1 + rng.below(48);
+    const x = Float32Array.from({ length: k }, () => gauss(rng));
+    const w = Float32Array.from({ length: n * k }, () => gauss(rng) / Math.sqrt(k));
+    const b = Float32Array.from({ length: n }, () => gauss(rng) * 0.1);
+    if (l === 0) {
+      // Special values travel through: an infinity, a NaN, signed zeros, a subnormal.
+      x[0] = Infinity;
+      b[0] = -0;
+      if (n > 1) w[k] = NaN;
+      if (k > 1) x[1] = 1e-40;
+    }
+    const relu = l % 2 === 0;
+    const [tx, tw, tb, ty] = [await s.array(x), await s.array(w, { shape: [n, k] }), await s.array(b), await s.empty([n], DType.float32)];
+    try {
+      await s.functions.denseF32(tx, tw, tb, ty, relu);
+      sameBits(`denseF32 layer ${l} (${n}x${k}${relu ? ', relu' : ''})`, await f32s(ty), denseF32Ref(x, w, b, relu));
+    } finally {
+      await Promise.all([tx, tw, tb, ty].map((t) => t.free()));
+    }
+    count++;
+  }
+  const i8 = await s.array(Int8Array.of(1), { dtype: DType.int8 });
+  const one = await s.array(Float32Array.of(1));
+  const w11 = await s.array(Float32Array.of(1), { shape: [1, 1] });
+  const w21 = await s.array(Float32Array.of(1, 2), { shape: [2, 1] });
+  try {
+    await failsWith('denseF32 on int8', s.functions.denseF32(i8, w11, one, one, false), 1);
+    await failsWith('denseF32 with 2 rows for 1 output', s.functions.denseF32(one, w21, one, one, false), 2);
+  } finally {
+    await Promise.all([i8, one, w11, w21].map((t) => t.free()));
+  }
+  return count;
+}
+
+/** biquadF32: a low-pass over a noisy two-tone signal in pieces of random length (the state
+ * carries over), against the reference run over the whole signal. */
+async function checkBiquad(s: KernelSession, rng: Xorshift32, samples: number): Promise<number> {
+  const x = Float32Array.from({ length: samples }, (_, i) => Math.sin(i * 0.05) + 0.5 * Math.sin(i * 1.3) + 0.1 * gauss(rng));
+  const coeffs = lowPass(100 + rng.below(2000), 8000);
+  const want = biquadF32Ref(x, coeffs, new Float32Array(2));
+  const tc = await s.array(coeffs);
+  const state = await s.array(new Float32Array(2));
+  const got = new Float32Array(samples);
+  try {
+    for (let at = 0; at < samples;) {
+      const len = Math.min(samples - at, 1 + rng.below(200));
+      const tx = await s.array(x.subarray(at, at + len));
+      const ty = await s.empty([len], DType.float32);
+      await s.functions.biquadF32(tx, ty, tc, state);
+      got.set(await f32s(ty), at);
+      await Promise.all([tx.free(), ty.free()]);
+      at += len;
+    }
+    sameBits('biquadF32 output', got, want.y);
+    sameBits('biquadF32 state', await f32s(state), want.state);
+    await failsWith('biquadF32 with 4 coefficients', s.functions.biquadF32(state, state, state, state), 2);
+  } finally {
+    await Promise.all([tc.free(), state.free()]);
+  }
+  return samples;
+}
+
 /** Runs every kernel against the reference; throws on the first difference. */
 export async function checkKernels(s: KernelSession, opts: { seed?: number; cases?: number } = {}): Promise<CheckReport> {
   const rng = new Xorshift32(opts.seed ?? 17);
@@ -132,6 +215,8 @@ export async function checkKernels(s: KernelSession, opts: { seed?: number; case
   return {
     requantize: await checkRequantize(s, rng, cases * 5),
     denseQ8: await checkDenseQ8(s, rng, cases),
+    denseF32: await checkDenseF32(s, rng, cases),
+    biquadF32: await checkBiquad(s, rng, cases * 50),
   };
 }
 

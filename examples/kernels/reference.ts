@@ -55,3 +55,44 @@ export function denseQ8Ref(c: DenseQ8Case): { y: Int8Array; saturated: number } 
   }
   return { y, saturated };
 }
+
+// ---- float32 kernels: Math.fround after every operation, in the device's order ----
+
+const f = Math.fround;
+
+/** denseF32: y[j] = b[j] + sum w[j][i] x[i] (in order, each step rounded to f32), ReLU optional
+ * (anything not > 0, NaN included, becomes +0). */
+export function denseF32Ref(x: Float32Array, w: Float32Array, b: Float32Array, relu: boolean): Float32Array {
+  const n = b.length;
+  const k = x.length;
+  const y = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    let acc = b[j];
+    for (let i = 0; i < k; i++) acc = f(acc + f(w[j * k + i] * x[i]));
+    y[j] = relu && !(acc > 0) ? 0 : acc;
+  }
+  return y;
+}
+
+/** biquadF32 (direct form II transposed) from state [s1, s2]: the output and the new state. */
+export function biquadF32Ref(x: Float32Array, coeffs: Float32Array, state: Float32Array): { y: Float32Array; state: Float32Array } {
+  const [b0, b1, b2, a1, a2] = coeffs;
+  let [s1, s2] = state;
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const yn = f(f(b0 * x[i]) + s1);
+    s1 = f(f(f(b1 * x[i]) - f(a1 * yn)) + s2);
+    s2 = f(f(b2 * x[i]) - f(a2 * yn));
+    y[i] = yn;
+  }
+  return { y, state: Float32Array.of(s1, s2) };
+}
+
+/** RBJ audio-EQ-cookbook low-pass coefficients [b0, b1, b2, a1, a2] (a0 normalised), as float32. */
+export function lowPass(cutoff: number, sampleRate: number, q = Math.SQRT1_2): Float32Array {
+  const w0 = (2 * Math.PI * cutoff) / sampleRate;
+  const alpha = Math.sin(w0) / (2 * q);
+  const cos = Math.cos(w0);
+  const a0 = 1 + alpha;
+  return Float32Array.of(((1 - cos) / 2) / a0, (1 - cos) / a0, ((1 - cos) / 2) / a0, (-2 * cos) / a0, (1 - alpha) / a0);
+}

@@ -5,9 +5,10 @@
 //   import { Tensor, DType, fail } from '../../firmware/app/api.ts';
 //   export function scale(t: Tensor, k: i32): i32 { ... }
 //
-// Parameters: u8 u16 u32 i8 i16 i32 (range-checked integers), boolean, Tensor (a device tensor
-// passed by the host as an NDArray), Str (a string), Blob (a Uint8Array). Return types: void,
-// u8 u16 u32 i8 i16 i32, boolean, Str (textOf(bytes)), Blob (blobOf(bytes)).
+// Parameters: u8 u16 u32 i8 i16 i32 (range-checked integers), f32 f64 (floats), boolean, Tensor
+// (a device tensor passed by the host as an NDArray), Str (a string), Blob (a Uint8Array).
+// Return types: void, u8 u16 u32 i8 i16 i32, f32 f64, boolean, Str (textOf(bytes)), Blob
+// (blobOf(bytes)).
 // A panic inside a device function fails that call only (firmware/rpc/contain.ts).
 // A Tensor is a view of memory the device allocated: bytes() is exactly the tensor's extent
 // (byte_offset .. byte_offset + nbytes), so every access is bounds-checked (rd*/wr* panic past
@@ -19,6 +20,7 @@ export * from '../lib/prelude.ts';
 
 import {
   u8, u16, u32, i8, i16, i32, bytes, copy, mul32, clz32, panic, Panic, rd8, wr8, rd16le, wr16le, rd32le, wr32le, type Bytes, type bool,
+  type f32, type f64, f32bits, f32frombits, f64hi, f64lo, f64frombits,
 } from '../lib/prelude.ts';
 
 /** DLPack dtype codes (Tensor.dtypeCode()): float16 is Float 16 bits, bfloat16 BFloat 16 bits. */
@@ -79,7 +81,7 @@ export class Tensor {
   // Elements, little-endian, by width (any dtype: the accessors reinterpret the bytes, so check
   // is() first). Element i must lie wholly inside the tensor, else Panic.Bounds: an index is
   // compared with the element count of that width, never wrapped into a byte offset. float16 and
-  // bfloat16 elements are getU16/setU16 bit patterns (converted below).
+  // bfloat16 elements are getU16/setU16 bit patterns (converted below, to f32 by halfToF32 ...).
 
   /** Byte offset of element i of 1 << log2 bytes; panics (Bounds) past the last whole one. */
   private at(i: u32, log2: u32): u32 {
@@ -124,6 +126,25 @@ export class Tensor {
   }
   setU32(i: u32, v: u32): void {
     wr32le(this.data, this.at(i, u32(2)), v);
+  }
+  /** A float32 element (binary32, little-endian). */
+  getF32(i: u32): f32 {
+    return f32frombits(rd32le(this.data, this.at(i, u32(2))));
+  }
+  /** Stores v; a NaN is stored as the canonical quiet NaN 0x7fc00000 (payloads are not portable). */
+  setF32(i: u32, v: f32): void {
+    wr32le(this.data, this.at(i, u32(2)), f32bits(v));
+  }
+  /** A float64 element (binary64, little-endian). */
+  getF64(i: u32): f64 {
+    const at: u32 = this.at(i, u32(3));
+    return f64frombits(rd32le(this.data, u32(at + 4)), rd32le(this.data, at));
+  }
+  /** Stores v; a NaN is stored as the canonical quiet NaN 0x7ff8000000000000. */
+  setF64(i: u32, v: f64): void {
+    const at: u32 = this.at(i, u32(3));
+    wr32le(this.data, at, f64lo(v));
+    wr32le(this.data, u32(at + 4), f64hi(v));
   }
 
   /** Used by the generated wrappers (firmware/app/glue.ts), which have checked every value. */
@@ -259,6 +280,26 @@ export function f32BitsToBf16Bits(b: u32): u16 {
     return u16(0x7fc0);
   }
   return u16(u32(b + 0x7fff + ((b >>> 16) & 1)) >>> 16);
+}
+
+/** The f32 value of a float16 encoding (exact). */
+export function halfToF32(h: u16): f32 {
+  return f32frombits(halfBitsToF32Bits(h));
+}
+
+/** The float16 encoding nearest to x (ties to even; NaN gives 0x7e00). */
+export function f32ToHalf(x: f32): u16 {
+  return f32BitsToHalfBits(f32bits(x));
+}
+
+/** The f32 value of a bfloat16 encoding (exact). */
+export function bf16ToF32(h: u16): f32 {
+  return f32frombits(bf16BitsToF32Bits(h));
+}
+
+/** The bfloat16 encoding nearest to x (ties to even; NaN gives 0x7fc0). */
+export function f32ToBf16(x: f32): u16 {
+  return f32BitsToBf16Bits(f32bits(x));
 }
 
 const TEXT_RESULT = new Str();

@@ -1,10 +1,11 @@
 // Issue 17 item 2 (floats): f32 / f64 arguments and results (type code 2, a binary64 on the
 // wire; JavaScript's integral numbers arrive as type code 0 and are converted), float32 /
-// float64 Tensor elements, float16 / bfloat16 conversions, floats next to str arguments and
-// results, and the generated host types; each checked against JavaScript.
+// float64 Tensor elements, float16 / bfloat16 to and from f32, floats next to str arguments and
+// results, and the generated host types; each checked against JavaScript, on LocalSession, the
+// native firmware and the lm3s6965evb firmware (soft-float Cortex-M3) in QEMU.
 import assert from 'node:assert/strict';
 import { connect } from '../../host/client/connect.ts';
-import { RemoteError } from '../../host/client/client.ts';
+import { RemoteError, DType } from '../../host/client/client.ts';
 import type { RpcSession } from '../../host/client/rpc-session.ts';
 import { callFuncPacket, RPCCode, int, str, type Value } from '../../host/client/packet.ts';
 import { loadApp } from '../../host/app/load.ts';
@@ -13,6 +14,9 @@ import * as path from 'node:path';
 import { REPO } from '../../host/repo.ts';
 import { parseCliArg, show, toJson } from '../../host/cli/call.ts';
 import { urpcAsync } from '../cli/subprocess.ts';
+import { requireTools, QEMU_TOOLS } from '../qemu/helpers.ts';
+import { appBuild, siteOf } from './helpers.ts';
+import { halfValue, bf16Value, toHalfRef, toBf16Ref } from './half-ref.ts';
 import type { AppFunctions } from './float-app/app.d.ts';
 
 export const FLOAT_APP = path.join(REPO, 'test/device-functions/float-app');
@@ -27,6 +31,10 @@ const F32_RANGE = (i: number): string => `argument ${i}: float outside the f32 r
  * the infinities, values that are not exact in f32. */
 const F64_EDGES = [0, -0, 1, -1, 1.5, 0.1, 1 / 3, -2.5, 5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308,
   Number.MAX_VALUE, -Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, NaN, Infinity, -Infinity, F32_MAX, 1e300];
+
+const BOUNDS = (): string => `Bounds (index outside a buffer) at ${siteOf('firmware/app/api.ts', 'panic(u32(Panic.Bounds))')}`;
+/** Bytes of a typed array. */
+const raw = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 function bits64(x: number): [number, number] {
   const dv = new DataView(new ArrayBuffer(8));
@@ -49,7 +57,7 @@ function same(got: number, want: number, what: string): void {
   assert.ok(Object.is(got, want), `${what}: got ${Object.is(got, -0) ? '-0' : got}, want ${Object.is(want, -0) ? '-0' : want}`);
 }
 
-export function floatSuite(kind: string, open: (ctx: Mocha.Context) => Promise<RpcSession<AppFunctions>>): void {
+export function floatSuite(kind: string, open: (ctx: Mocha.Context) => Promise<RpcSession<AppFunctions>>, opts: { halfChunk: number } = { halfChunk: 4096 }): void {
   describe(`device-function floats: ${kind}`, function () {
     this.timeout(300_000);
     let s: RpcSession<AppFunctions>;
@@ -121,6 +129,84 @@ export function floatSuite(kind: string, open: (ctx: Mocha.Context) => Promise<R
       await rejects(s.functions.echoF64('x' as unknown as number), WANT_FLOAT(0, 11));
       same(await s.functions.echoF64(2.5), 2.5, 'then a good call');
     });
+    it('float32 and float64 tensor elements: getF32/setF32, getF64/setF64 against JavaScript', async () => {
+      const xs = Float32Array.from([1.5, -0, 0.1, 3.4e38, 1e-45, -7.25, 1e-40, 123456.789]);
+      const t = await s.array(xs);
+      let sum = 0;
+      for (const x of xs) sum = Math.fround(sum + x);
+      same(await s.functions.sumF32(t), sum, 'sumF32');
+      const dst = await s.empty([xs.length], DType.float32);
+      await s.functions.scaleF32(t, dst, 3);
+      assert.deepEqual(await dst.copyTo(), raw(xs.map((x) => Math.fround(x * 3))));
+      // A NaN with a payload is read as NaN and stored as the canonical quiet NaN.
+      const nan = await s.array(new Uint32Array([0x7fa00001, 0xffc00002, 0x3f800000]), { dtype: DType.float32 });
+      await s.functions.scaleF32(nan, dst, 1);
+      assert.deepEqual([...new Uint32Array((await dst.copyTo()).slice().buffer).slice(0, 3)], [0x7fc00000, 0x7fc00000, 0x3f800000]);
+      const f64 = { code: 2, bits: 64, lanes: 1 };
+      const x = Float64Array.from([1, -0, 0.1, 1e308, 5e-324, -3]);
+      const y = Float64Array.from([0.2, 0, 0.7, 1e308, 5e-324, NaN]);
+      const tx = await s.array(x, { dtype: f64 });
+      const ty = await s.array(y, { dtype: f64 });
+      await s.functions.axpyF64(1.5, tx, ty);
+      const want = y.map((v, i) => 1.5 * x[i] + v);
+      assert.deepEqual(new Float64Array((await ty.copyTo()).slice().buffer), want);
+      for (let i = 0; i < x.length; i++) same(await s.functions.elementF64(tx, i), x[i], `elementF64(${i})`);
+      await rejects(s.functions.elementF64(tx, x.length), `device function elementF64 panicked: ${BOUNDS()}`);
+      await rejects(s.functions.elementF64(t, 4), `device function elementF64 panicked: ${BOUNDS()}`); // 32 bytes: 4 doubles
+      same(await s.functions.elementF64(t, 3), new Float64Array(xs.buffer)[3], 'element 3 of 32 bytes read as doubles');
+      await rejects(s.functions.sumF32(tx), 'device function failed with error 1');
+      await Promise.all([t, dst, nan, tx, ty].map((a) => a.free()));
+    });
+    it('float16 and bfloat16: every encoding widened exactly; narrowing rounds to nearest even', async () => {
+      const n = opts.halfChunk;
+      const src = await s.empty([n], DType.uint16);
+      const wide = await s.empty([n], DType.float32);
+      for (const [kind, value] of [[0, halfValue], [1, bf16Value]] as const) {
+        for (let start = 0; start < 0x10000; start += n) {
+          const hs = Uint16Array.from({ length: n }, (_, i) => start + i);
+          await src.copyFrom(raw(hs));
+          await s.functions.widen(src, wide, kind);
+          const got = new Float32Array((await wide.copyTo()).slice().buffer);
+          hs.forEach((h, i) => assert.ok(Object.is(got[i], value(h)) || (Number.isNaN(got[i]) && Number.isNaN(value(h))),
+            `${kind === 0 ? 'float16' : 'bfloat16'} 0x${h.toString(16)}: ${got[i]} != ${value(h)}`));
+        }
+      }
+      // Narrowing: exact values, ties between neighbours (and one ulp either side), the overflow
+      // edge, subnormals, NaN, infinities and random bit patterns.
+      const f = new Float32Array(1);
+      const u = new Uint32Array(f.buffer);
+      const cases: number[] = [];
+      const around = (x: number): void => {
+        f[0] = x;
+        const b = u[0];
+        for (const d of [-1, 0, 1]) cases.push((b + d) >>> 0, ((b + d) ^ 0x80000000) >>> 0);
+      };
+      const stride = opts.halfChunk >= 4096 ? 7 : 61;
+      for (let h = 0; h < 0x7c00; h += stride) {
+        around(halfValue(h));
+        around(h === 0x7bff ? 65520 : (halfValue(h) + halfValue(h + 1)) / 2);
+      }
+      for (let b = 0; b < 0x7f80; b += stride) around((bf16Value(b) + bf16Value(b + 1)) / 2);
+      let r = 0x9e3779b9;
+      for (let i = 0; i < 4000; i++) {
+        r ^= r << 13; r ^= r >>> 17; r ^= r << 5;
+        cases.push(r >>> 0);
+      }
+      cases.push(0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffffffff, 0x7f7fffff, 0x33000000, 0x33000001);
+      const narrowOut = await s.empty([n], DType.uint16);
+      const input = await s.empty([n], DType.float32);
+      for (const [kind, ref] of [[0, toHalfRef], [1, toBf16Ref]] as const) {
+        for (let start = 0; start < cases.length; start += n) {
+          const chunk = Uint32Array.from({ length: n }, (_, i) => cases[(start + i) % cases.length]);
+          await input.copyFrom(raw(chunk));
+          await s.functions.narrow(input, narrowOut, kind);
+          const got = new Uint16Array((await narrowOut.copyTo()).slice().buffer);
+          const xs = new Float32Array(chunk.buffer);
+          xs.forEach((x, i) => assert.equal(got[i], ref(x), `${kind === 0 ? 'float16' : 'bfloat16'} of 0x${chunk[i].toString(16)} (${x})`));
+        }
+      }
+      await Promise.all([src, wide, narrowOut, input].map((a) => a.free()));
+    });
     it('urpc.info lists f32 and f64 signatures', async () => {
       const info = await s.info();
       const sig = (name: string) => info.functions.find((f) => f.name === name)?.signature;
@@ -140,6 +226,11 @@ describe('generated host types of f32 and f64 parameters and results', () => {
 });
 
 floatSuite('LocalSession', async () => connect<AppFunctions>('local', { app: await loadApp(FLOAT_APP) }));
+floatSuite('native', async () => connect<AppFunctions>(`native:${await appBuild('native', FLOAT_APP, 'float-app')}`));
+floatSuite('qemu:lm3s6965evb', async (ctx) => {
+  requireTools(ctx, QEMU_TOOLS);
+  return connect<AppFunctions>(`qemu:lm3s6965evb?elf=${await appBuild('qemu-lm3s6965evb', FLOAT_APP, 'float-app')}`);
+}, { halfChunk: 1024 });
 
 describe('urpc call with float arguments and results (subprocess, local)', function () {
   this.timeout(300_000); // CLI starts on a shared machine

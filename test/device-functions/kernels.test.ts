@@ -1,5 +1,6 @@
-// Issue 17 item 5: the kernel example (examples/kernels) on LocalSession, the native firmware and
-// the lm3s6965evb firmware in QEMU: every device result equals the JavaScript reference
+// Issue 17 item 5: the kernel example (examples/kernels: int8 dense layer, float32 dense + bias +
+// ReLU, biquad filter) on LocalSession, the native firmware and the lm3s6965evb firmware
+// (soft-float Cortex-M3) in QEMU: every device result equals the JavaScript reference
 // (examples/kernels/reference.ts) byte for byte, and wrong tensors are refused.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -23,9 +24,9 @@ function suite(kind: string, open: (ctx: Mocha.Context) => Promise<KernelSession
     after(async () => {
       await s?.close();
     });
-    it('int8-quantised dense layer and requantisation equal the reference', async () => {
+    it('int8-quantised dense layer, requantisation, float32 dense + bias + ReLU and a biquad filter equal the reference bit for bit', async () => {
       const r = await checkKernels(s, { seed: 0x5eed, cases: 12 });
-      assert.ok(r.requantize > 250 && r.denseQ8 >= 14, JSON.stringify(r));
+      assert.ok(r.requantize > 250 && r.denseQ8 >= 14 && r.denseF32 === 12 && r.biquadF32 === 600, JSON.stringify(r));
     });
   });
 }

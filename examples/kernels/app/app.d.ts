@@ -5,6 +5,10 @@ import type { NDArray } from '../../../host/client/client.ts';
 
 /** The device functions of the app (session.functions.<name>). */
 export interface AppFunctions {
+  /** y = W x + b, then max(y, 0) per element with relu (NaN and -0 become +0). x: float32 [K], w: float32 [N, K] row-major, b: float32 [N], y: float32 [N] (written). Each output is b[j] + w[j][0] x[0] + w[j][1] x[1] + ..., added in that order. fail(1): a dtype is not float32; fail(2): the shapes do not match. Device: denseF32(tensor x, tensor w, tensor b, tensor y, bool relu) -> void (f32_kernels.ts). */
+  denseF32(x: NDArray, w: NDArray, b: NDArray, y: NDArray, relu: boolean): Promise<void>;
+  /** A biquad filter (direct form II transposed) over x into y: coeffs float32 [5] = b0 b1 b2 a1 a2 (a0 = 1), state float32 [2] = s1 s2, read and updated in place, so a signal may be filtered in pieces. Per sample: y = b0 x + s1; s1 = b1 x - a1 y + s2; s2 = b2 x - a2 y. fail(1): a dtype is not float32; fail(2): coeffs is not 5 elements, state not 2, or y is shorter than x. Device: biquadF32(tensor x, tensor y, tensor coeffs, tensor state) -> void (f32_kernels.ts). */
+  biquadF32(x: NDArray, y: NDArray, coeffs: NDArray, state: NDArray): Promise<void>;
   /** The requantised output of accumulator `acc`: round(acc * m / 2^(31 + shift)), halves rounded up (toward +infinity), computed on the exact 64-bit product. m is a Q31 multiplier in (0, 2^31), shift in [0, 31] (else fail(3)), so the result fits an i32. Device: requantize(i32 acc, i32 m, u32 shift) -> i32 (quant.ts). */
   requantize(acc: number, m: number, shift: number): Promise<number>;
   /** y = requantize(bias + W (x - xZero)) + yZero, saturated to int8 (to [yZero, 127] with relu). x: int8 [K], w: int8 [N, K] row-major, bias: int32 [N], y: int8 [N] (written). m, shift: the requantisation (input scale x weight scale / output scale = m / 2^(31 + shift)). Accumulators are int32 and wrap (keep K x 255 x 128 + bias below 2^31). Returns how many outputs saturated. fail(1): a dtype is wrong; fail(2): the shapes do not match; fail(3): m <= 0 or shift > 31. Device: denseQ8(tensor x, tensor w, tensor bias, tensor y, i8 xZero, i8 yZero, i32 m, u8 shift, bool relu) -> u32 (quant.ts). */
@@ -12,4 +16,4 @@ export interface AppFunctions {
 }
 
 /** Wire names of the app's functions, in registry order. */
-export type AppFunctionName = "requantize" | "denseQ8";
+export type AppFunctionName = "denseF32" | "biquadF32" | "requantize" | "denseQ8";

@@ -23,7 +23,19 @@ export interface AppFunctions {
   tally(label: string, x: number, n: number): Promise<number>;
   /** "nan", "+inf", "-inf", "+0", "-0" or "finite": a str result from an f64 argument. Device: classify(f64 x) -> str (floats.ts). */
   classify(x: number): Promise<string>;
+  /** The f32 sum of a float32 tensor's elements, in order (fail(1) for another dtype). Device: sumF32(tensor t) -> f32 (tensors.ts). */
+  sumF32(t: NDArray): Promise<number>;
+  /** y[i] = a * x[i] + y[i] on float64 tensors (two roundings: no fused multiply-add). Device: axpyF64(f64 a, tensor x, tensor y) -> void (tensors.ts). */
+  axpyF64(a: number, x: NDArray, y: NDArray): Promise<void>;
+  /** dst[i] = f32(src[i] * k) for each element of src: float32 elements, read with getF32 and written with setF32. Device: scaleF32(tensor src, tensor dst, f32 k) -> void (tensors.ts). */
+  scaleF32(src: NDArray, dst: NDArray, k: number): Promise<void>;
+  /** Element i of a float64 tensor (Bounds past the end). Device: elementF64(tensor t, u32 i) -> f64 (tensors.ts). */
+  elementF64(t: NDArray, i: number): Promise<number>;
+  /** dst (float32) = src (float16 when kind is 0, else bfloat16) widened, element by element. Device: widen(tensor src, tensor dst, u8 kind) -> void (tensors.ts). */
+  widen(src: NDArray, dst: NDArray, kind: number): Promise<void>;
+  /** dst (float16 when kind is 0, else bfloat16) = src (float32) rounded to nearest even. Device: narrow(tensor src, tensor dst, u8 kind) -> void (tensors.ts). */
+  narrow(src: NDArray, dst: NDArray, kind: number): Promise<void>;
 }
 
 /** Wire names of the app's functions, in registry order. */
-export type AppFunctionName = "mulF64" | "addF32" | "echoF32" | "echoF64" | "bitsF32" | "hiF64" | "loF64" | "tally" | "classify";
+export type AppFunctionName = "mulF64" | "addF32" | "echoF32" | "echoF64" | "bitsF32" | "hiF64" | "loF64" | "tally" | "classify" | "sumF32" | "axpyF64" | "scaleF32" | "elementF64" | "widen" | "narrow";
