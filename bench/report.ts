@@ -95,6 +95,17 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
   }
   L.push(`| **whole stack** (all but board C and libraries) | ${objCpus.map((c) => fmt(r.size.perCpu[c].stack)).join(' | ')} | ${cpus.map((c) => fmt(lk[c].stack)).join(' | ')} |`,
     `| **image** | ${objCpus.map(() => '–').join(' | ')} | ${cpus.map((c) => fmt(lk[c].sections)).join(' | ')} |`, '');
+  const fl = r.size.float;
+  if (fl) {
+    L.push(`The flash cost of floats (${fl.board}, Cortex-M3, soft-float; bench/float-size.ts): the float runtime is the ` +
+      'soft-float and libm routines the linker kept (libgcc\'s __aeabi_f*/__aeabi_d*, ...).', '',
+      '| image | flash | float runtime | routines |', '|---|---:|---:|---|');
+    for (const im of [fl.noFloat, fl.withFloat]) {
+      L.push(`| ${im.app} | ${im.flash} | ${im.floatRuntime} | ${im.routines.map((x: any) => `${x.name} ${x.size}`).join(', ') || '–'} |`);
+    }
+    L.push('', `An image without floats carries ${fl.noFloat.floatRuntime} bytes of float runtime; the float app's image is ` +
+      `${fl.withFloat.flash - fl.noFloat.flash} bytes larger, ${fl.withFloat.floatRuntime} of them the float runtime (the rest is the app's own code).`, '');
+  }
 
   // ---- work per byte ----
   const w = r.workPerByte;

@@ -4,7 +4,9 @@
 //                    per-module objects of the generated C, and what --gc-sections kept per module
 //                    (GNU ld map) of three linked images: qemu-lm3s6965evb (M3, the board urpc runs
 //                    on in QEMU) and the CI cross-builds of the PlatformIO envs pico (M0+) and
-//                    nucleo_f401re (M4) (host/pio/ci_build.ts, as test/pio)
+//                    nucleo_f401re (M4) (host/pio/ci_build.ts, as test/pio); the flash cost of
+//                    floats: the M3 image with a float-using app against the one without floats,
+//                    and the soft-float routines in each (bench/float-size.ts)
 //   2. workPerByte   valgrind callgrind instruction counts (Ir) of the generated C at -O2 on the
 //                    host (bench/harness/wpb.c): frame / unframe per payload byte, one CallFunc
 //   3. latency       echo p50/p99 and bulk copyFrom/copyTo goodput over the native link and QEMU
@@ -37,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { transpile } from '../codegen/src/index.ts';
 import { buildBoard } from '../host/board/build.ts';
 import type { ModuleSize } from '../host/board/size.ts';
+import { benchFloatCost } from './float-size.ts';
 import { readEnvs } from '../host/pio/ini.ts';
 import { ciBuild } from '../host/pio/ci_build.ts';
 import { connect, type ConnectOptions } from '../host/client/connect.ts';
@@ -291,7 +294,9 @@ async function benchSize(gen: string, work: string, log: (s: string) => void) {
     const l = linked[cpu];
     log(`size linked ${l.board}: .text ${l.sections.text} .data ${l.sections.data} .bss ${l.sections.bss}; stack .text ${l.stack.text}, RAM beyond user buffers ${l.stackRamBeyondUser}`);
   }
+  const float = await benchFloatCost(log, { elf: q.output, flash: q.sizes!.flash });
   return {
+    float,
     flags: '-mthumb -Os -std=c99 -ffreestanding -ffunction-sections -fdata-sections (objects, before linking)',
     layerModules: LAYER_MODULES,
     perCpu,

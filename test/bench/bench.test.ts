@@ -87,6 +87,19 @@ describe('bench (quick run)', function () {
     }
   });
 
+  it('float cost (issue 17): the M3 image without floats links no float runtime; the float app\'s does, and the README says so', () => {
+    const f = j.size.float;
+    assert.equal(f.noFloat.flash, j.size.linked['cortex-m3'].flash, 'the image without floats is the size section\'s M3 image');
+    assert.equal(f.noFloat.floatRuntime, 0, `an image using no float carries no float runtime: ${JSON.stringify(f.noFloat.routines)}`);
+    assert.deepEqual(f.noFloat.routines, []);
+    num(f.withFloat.flash, 'float app flash');
+    assert.ok(f.withFloat.floatRuntime > 0 && f.withFloat.routines.some((x: { name: string }) => x.name === '__aeabi_fmul'), JSON.stringify(f.withFloat.routines));
+    // The ranges overlap (aliases, routines that run on into the next): the union is at most the sum.
+    assert.ok(f.withFloat.floatRuntime <= f.withFloat.routines.reduce((a: number, x: { size: number }) => a + x.size, 0));
+    const readme = renderReadme(j, 'results/q.json', '');
+    assert.match(readme, /An image without floats carries 0 bytes of float runtime; the float app's image is \d+ bytes larger, \d+ of them the float runtime/);
+  });
+
   it('work per byte: every run counted, ratios are figure / microTVM', () => {
     for (const k of ['frame random', 'frame ff', 'unframe random whole', 'unframe random byte', 'unframe ff whole']) {
       const x = j.workPerByte.runs[k];
