@@ -11,6 +11,7 @@ import { appModules } from '../app/modules.ts';
 import { appGenDir, mergeApp } from '../app/merge.ts';
 import { readRecord, writeRecord, upToDate, hashText, hashFiles, hashTree, depFiles, syncDir, type BuildRecord } from './incremental.ts';
 import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
+import { softfpLinkFlags, usesSoftfp } from './softfp.ts';
 
 const run = promisify(execFile);
 
@@ -218,7 +219,10 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   // 3. Link, when an object or the link line changed.
   const output = path.join(out, cfg.output);
   const map = cfg.size ? [`-Wl,-Map=${output}.map`] : [];
-  const linkArgs = [...cflags, ...units.map((u) => u.o), ...cfg.ldflags, ...map, '-o', output];
+  // arm-none-eabi-gcc: f64 add/sub from libgcc's C soft-fp, not its v7-m assembler (softfp.ts).
+  // Cached in build/softfp/, or inside a caller's own outDir.
+  const softfp = usesSoftfp(cc) ? await softfpLinkFlags(cc, opts.outDir === undefined ? path.dirname(out) : out) : [];
+  const linkArgs = [...cflags, ...units.map((u) => u.o), ...cfg.ldflags, ...softfp, ...map, '-o', output];
   const linkKey = hashText('link', cc, ...linkArgs);
   if (upToDate(record.steps.link, linkKey) && fs.existsSync(output)) {
     next.steps.link = record.steps.link!;

@@ -18,10 +18,12 @@
 // FPU, CPACR CP10/CP11 full access, and clears FPSCR: round to nearest, no flush-to-zero, no
 // default NaN); microbit (QEMU has no Cortex-M0+ machine: the image is built for the M0+,
 // -mcpu=cortex-m0plus soft-float, and runs on the micro:bit's Cortex-M0, which executes the same
-// ARMv6-M instruction set; 16 KiB RAM, so a 4 KiB stack).
+// ARMv6-M instruction set; 16 KiB RAM, so a 4 KiB stack). Every target links __aeabi_dadd/dsub
+// from the v6-m libgcc's C soft-fp (host/board/softfp.ts): the v7-m assembler rounds some wrong.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { softfpLinkFlags } from '../../../host/board/softfp.ts';
 import { run, WARN_FLAGS, type BuildConfig, type BuildResult, type RunOut } from './cdriver.ts';
 
 export interface QemuTarget {
@@ -109,7 +111,9 @@ export function qemuFlags(t: QemuTarget): string[] {
 export async function buildQemuBinary(dir: string, cFiles: readonly string[], config: BuildConfig, extraFlags: readonly string[] = []): Promise<BuildResult> {
   const t = parseQemuTarget(config.target ?? '');
   const binary = path.join(dir, `difftest_qemu_${t.machine}${config.opt.replace('-', '_')}.elf`);
-  const args = [...WARN_FLAGS, ...qemuFlags(t), config.opt, '-g', ...extraFlags, '-I', dir, ...cFiles.map((f) => path.join(dir, f)), '-lm', '-o', binary];
+  // f64 add/sub from libgcc's C soft-fp, as the board builds link them (host/board/softfp.ts).
+  const softfp = await softfpLinkFlags(QEMU_COMPILER);
+  const args = [...WARN_FLAGS, ...qemuFlags(t), config.opt, '-g', ...extraFlags, '-I', dir, ...cFiles.map((f) => path.join(dir, f)), '-lm', ...softfp, '-o', binary];
   const r = await run(QEMU_COMPILER, args, null, 600_000);
   return { config, ok: r.code === 0, binary, log: `${QEMU_COMPILER} ${args.join(' ')}\n${r.stderr}`, ms: r.ms };
 }
