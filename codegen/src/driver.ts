@@ -8,7 +8,7 @@ import { Sema } from './sema.ts';
 import { checkProgram } from './check/checker.ts';
 import { tsGatedHints } from './check/ts-hints.ts';
 import { ModuleLowering, LoweringError } from './lower/lower.ts';
-import { emitLines } from './emit/emit.ts';
+import { emitC } from './emit/emit.ts';
 import type { ModuleIR } from './lower/ir.ts';
 import type { TranspileOptions, TranspileResult } from './api.ts';
 
@@ -46,8 +46,8 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
       }
       irs.push(ir);
       modules.set(path.resolve(sf.fileName), ir.prefix);
-      files.set(`${ir.prefix}.h`, emitLines(ir.header, rel(sf.fileName), `${ir.prefix}.h`));
-      files.set(`${ir.prefix}.c`, emitLines(ir.source, rel(sf.fileName), `${ir.prefix}.c`));
+      files.set(`${ir.prefix}.h`, emitC(ir.header, rel(sf.fileName), `${ir.prefix}.h`));
+      files.set(`${ir.prefix}.c`, emitC(ir.source, rel(sf.fileName), `${ir.prefix}.c`));
     }
     files.set('fw_rt.h', fs.readFileSync(FW_RT_H, 'utf8'));
     if (options.outDir) {

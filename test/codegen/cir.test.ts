@@ -12,10 +12,12 @@ import {
   dependsOnStorage, constName,
 } from '../../codegen/src/lower/cexpr.ts';
 import { pruneUnusedStatics } from '../../codegen/src/lower/prune.ts';
-import { C, L, type Chunk } from '../../codegen/src/lower/ir.ts';
+import { type Chunk, type CStmt, exprStmt, verbatim } from '../../codegen/src/lower/ir.ts';
 import { U32, I32, U8 } from '../../codegen/src/lower/ctype.ts';
 import { Rng } from '../../codegen/src/difftest/inputs.ts';
-import { buildDir } from './helpers.ts';
+import { emitC } from '../../codegen/src/emit/emit.ts';
+import { transpile } from '../../codegen/src/index.ts';
+import { buildDir, REPO } from './helpers.ts';
 
 const u = (v: number): CNode => lit(v, U32);
 
@@ -126,7 +128,11 @@ describe('codegen: C IR printer', () => {
 });
 
 describe('codegen: pruning unused statics from the IR', () => {
-  const def = (statik: string | undefined, ...uses: CNode[]): Chunk => ({ static: statik, lines: [L(C`x ${statik ?? ''} ${uses.length ? uses.reduce((a, b) => comma(a, b)) : ''}`)] });
+  // A definition: its head (a name, not a use), and a body naming `uses`, nested in a statement.
+  const def = (statik: string | undefined, ...uses: CNode[]): Chunk => {
+    const body: CStmt[] = uses.length ? [{ k: 'if', c: name('c'), then: [exprStmt(uses.reduce((a, b) => comma(a, b)))] }] : [];
+    return { static: statik, items: [verbatim(`/* ${statik ?? ''} */`), { k: 'func', head: `void ${statik ?? 'f'}(void)`, body }] };
+  };
 
   it('drops a static no other definition names, and what only it named', () => {
     const chunks = [
@@ -140,5 +146,77 @@ describe('codegen: pruning unused statics from the IR', () => {
   it('keeps a static named by a prototype-less user in another chunk (vtable -> thunk)', () => {
     const chunks = [def('thunk'), def('vt', name('thunk')), def('as', addressOf(name('vt'))), def(undefined, call('as'))];
     assert.deepEqual(pruneUnusedStatics(chunks).map((c) => c.static), ['thunk', 'vt', 'as', undefined]);
+  });
+});
+
+describe('codegen: statement trees and their printer', () => {
+  it('prints nesting as indentation, else-if chains, compact flag checks, switch cases and #line from src', () => {
+    const x = name('x');
+    const tree: CStmt[] = [{
+      k: 'func', head: 'void f(uint32_t x)', src: 3, body: [
+        { k: 'if', c: binary('<', x, u(1)), src: 4, then: [{ k: 'return', src: 5 }], else: {
+          k: 'if', c: binary('<', x, u(2)), src: 6, then: [exprStmt(call('g', x))], else: [{ k: 'break' }],
+        } },
+        { k: 'switch', x, src: 9, cases: [{ label: u(1), src: 10, body: [{ k: 'decl', type: 'const int32_t', name: 'v', dims: '2', list: [lit(1, I32), lit(2, I32)] }] }, { src: 11 }] },
+        { k: 'loop', body: [{ k: 'if', c: name('done'), then: [{ k: 'break' }], compact: true, src: 12 }] },
+        { k: 'if', c: name('fw_continue_l'), then: [exprStmt(assign(name('fw_continue_l'), lit(0, { k: 'bool' }))), { k: 'continue' }], compact: true },
+      ],
+    }];
+    assert.equal(emitC(tree, 'm.ts', 'm.c'), [
+      '#line 3 "m.ts"',
+      'void f(uint32_t x) {',
+      '  if (x < 1u) {',
+      '    return;',
+      '  } else if (x < 2u) {',
+      '    g(x);',
+      '  } else {',
+      '    break;',
+      '  }',
+      '#line 9 "m.ts"',
+      '  switch (x) {',
+      '    case 1u:',
+      '    {',
+      '      const int32_t v[2] = { 1, 2 };',
+      '    }',
+      '#line 11 "m.ts"',
+      '    default:',
+      '  }',
+      '  for (;;) {',
+      '#line 12 "m.ts"',
+      '    if (done) break;',
+      '  }',
+      '  if (fw_continue_l) { fw_continue_l = false; continue; }',
+      '}',
+      '',
+    ].join('\n'));
+  });
+
+  it('indents every generated line by its nesting (module_init temporaries, a decided && arm)', () => {
+    const dir = buildDir('cir-indent');
+    const fixture = path.join(dir, 'decided.ts');
+    fs.writeFileSync(fixture, [
+      `import { u8, u32, type Bytes } from '${path.relative(dir, path.join(REPO, 'firmware/lib/prelude.ts'))}';`,
+      'let s: u32 = init();',
+      'function init(): u32 { return u32(3); }',
+      'function get(): u8 { return u8(s); }',
+      'export function main(input: Bytes, output: Bytes): u32 {',
+      '  if (input.length > 0) {',
+      '    if (!(u8(1) > u8(2)) && get() !== u8(0)) return u32(1);',
+      '  }',
+      '  return u32(0);',
+      '}',
+      '',
+    ].join('\n'));
+    const r = transpile([fixture], { outDir: dir });
+    assert.ok(r.ok, r.format(false));
+    const c = r.files.get('decided.c')!;
+    let depth = 0;
+    for (const l of c.split('\n')) {
+      if (l.startsWith('#') || l.trim() === '') continue;
+      const closes = l.trim().startsWith('}') ? 1 : 0;
+      assert.equal(l.length - l.trimStart().length, 2 * (depth - closes), `indentation of ${JSON.stringify(l)} in\n${c}`);
+      for (const ch of l) { if (ch === '{') depth++; else if (ch === '}') depth--; }
+    }
+    assert.match(c, /\n {2}uint32_t fw_t0 = init\(\);\n/);
   });
 });

@@ -1,7 +1,12 @@
-// Emission: C IR lines -> text. A `#line N "file.ts"` directive precedes a line whose .ts line
-// is not the one the C compiler would assume, so compiler errors and debuggers point at the .ts.
-// Top-level C with no .ts origin (vtables, thunks) is mapped back to the generated file itself.
-import type { Line } from '../lower/ir.ts';
+// Emission: C IR statement trees -> text. A `#line N "file.ts"` directive precedes a line whose .ts
+// line is not the one the C compiler would assume, so compiler errors and debuggers point at the
+// .ts. Top-level C with no .ts origin (vtables, thunks) is mapped back to the generated file itself.
+import type { CStmt } from '../lower/ir.ts';
+import { printStmts, type Line } from './stmt.ts';
+
+export function emitC(items: readonly CStmt[], tsFile: string, cFile: string): string {
+  return emitLines(printStmts(items), tsFile, cFile);
+}
 
 export function emitLines(lines: readonly Line[], tsFile: string, cFile: string): string {
   const out: string[] = [];

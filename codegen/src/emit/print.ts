@@ -31,7 +31,7 @@ function needsParens(n: CNode, text: string, ctx: Ctx): boolean {
   switch (n.k) {
     case 'comma': return true;
     case 'binary': case 'cond': case 'assign': return ctx !== 'top';
-    case 'unary': case 'cast': return ctx === 'postfix';
+    case 'unary': case 'cast': case 'sizeof': return ctx === 'postfix';
     case 'lit': return ctx === 'postfix' && text.startsWith('-');
     default: return false;
   }
@@ -55,6 +55,7 @@ function raw(n: CNode): string {
     case 'index': return `${print(n.x, 'postfix')}[${print(n.i, 'top')}]`;
     case 'member': return `${print(n.x, 'postfix')}${n.arrow ? '->' : '.'}${n.name}`;
     case 'comma': return n.xs.map((x) => print(x, 'operand')).join(', ');
+    case 'sizeof': return `sizeof ${print(n.x, 'unary')}`;
     case 'assign': return `${print(n.a, 'operand')} = ${print(n.b, 'top')}`;
     case 'none': throw new Error('printing an expression that was lowered to statements');
   }

@@ -32,6 +32,8 @@ export type CNode =
   /** `x.name` or `x->name`. */
   | { k: 'member'; x: CNode; name: string; arrow: boolean }
   | { k: 'comma'; xs: CNode[] }
+  /** `sizeof x` of an object (a buffer field cleared by memset). */
+  | { k: 'sizeof'; x: CNode }
   | { k: 'assign'; a: CNode; b: CNode }
   /** Nothing left to evaluate: the effect was already emitted as statements (a `log` block). */
   | { k: 'none' };
@@ -105,6 +107,7 @@ export function sameNode(a: CNode, b: CNode): boolean {
     case 'str': return a.value === (b as typeof a).value;
     case 'name': return a.name === (b as typeof a).name;
     case 'unary': case 'postfix': { const y = b as typeof a; return a.op === y.op && sameNode(a.x, y.x); }
+    case 'sizeof': return sameNode(a.x, (b as typeof a).x);
     case 'binary': { const y = b as typeof a; return a.op === y.op && sameNode(a.a, y.a) && sameNode(a.b, y.b); }
     case 'cond': { const y = b as typeof a; return sameNode(a.c, y.c) && sameNode(a.a, y.a) && sameNode(a.b, y.b); }
     case 'call': { const y = b as typeof a; return sameNode(a.f, y.f) && a.args.length === y.args.length && a.args.every((x, i) => sameNode(x, y.args[i])); }
@@ -123,7 +126,7 @@ export function sameNode(a: CNode, b: CNode): boolean {
  * it.) When in doubt: false. */
 export function dependsOnStorage(n: CNode): boolean {
   switch (n.k) {
-    case 'lit': case 'str': return false;
+    case 'lit': case 'str': case 'sizeof': return false;
     case 'name': return !n.constant;
     case 'unary': return n.op === '&' ? false : dependsOnStorage(n.x);
     case 'cast': case 'member': return dependsOnStorage(n.x);
@@ -143,7 +146,7 @@ export function refs(n: CNode, into: Set<string> = new Set()): Set<string> {
   switch (n.k) {
     case 'lit': case 'str': case 'none': break;
     case 'name': into.add(n.name); break;
-    case 'unary': case 'postfix': case 'cast': case 'member': refs(n.x, into); break;
+    case 'unary': case 'postfix': case 'cast': case 'member': case 'sizeof': refs(n.x, into); break;
     case 'binary': case 'assign': refs(n.a, into); refs(n.b, into); break;
     case 'cond': refs(n.c, into); refs(n.a, into); refs(n.b, into); break;
     case 'call': refs(n.f, into); n.args.forEach((x) => refs(x, into)); break;

@@ -3,7 +3,7 @@
 // (expressions.ts, statements.ts, globals.ts, functions.ts, typedecls.ts, module.ts) extends it.
 import { ts } from '../program.ts';
 import { Sema, type FwType, ctypeOfInt, cIdent, literalValue } from '../sema.ts';
-import { type Line, type ModuleIR, type Piece, L } from './ir.ts';
+import { type CStmt, type ModuleIR, at } from './ir.ts';
 import { LoweringError, type Storage, type FieldInfo, isExported, ctorAssignment } from './helpers.ts';
 
 export class LowerBase {
@@ -29,16 +29,13 @@ export class LowerBase {
     this.out = { prefix: this.prefix, tsPath: sf.fileName, imports: [], header: [], source: [], ram: [], frames: [], impls: [] };
   }
 
-  protected line(p: Piece, node?: ts.Node): Line {
-    return node ? { ...L(p), src: this.lineOf(node) } : L(p);
+  /** The statement with the .ts line of `node`. */
+  protected at<T extends CStmt>(s: T, node?: ts.Node): T {
+    return at(s, node ? this.lineOf(node) : undefined);
   }
 
   protected lineOf(node: ts.Node): number {
     return this.sf.getLineAndCharacterOfPosition(node.getStart(this.sf)).line + 1;
-  }
-
-  protected ind(depth: number): string {
-    return '  '.repeat(depth);
   }
 
   protected tmp(): string {

@@ -3,12 +3,12 @@
 // (wraps, u32 intermediates, shifts, comparisons folded where the C compilers would warn).
 import { ts } from '../program.ts';
 import { type FwType, type IntName, INT_NAMES, ctypeOfInt, cIdent, enumMembers, floatBits, foldBinary } from '../sema.ts';
-import { type CExpr, type Line, C, L } from './ir.ts';
-import { type CInt, type CType, U32, I32, U8, U16, F32, F64, BOOL, VOID, BYTES, LIT, fromSpelling, spell, declare, isInt, isSigned } from './ctype.ts';
-import { type CNode, type BinaryOp, name as cname, call as ccall, cast, binary, unary, cond, index, comma, boolLit, field, dot, addressOf, boolValue, isConstant, isPath, sameNode, NONE, lit, constName } from './cexpr.ts';
+import { type CExpr, type CStmt, decl, exprStmt, ifStmt, block } from './ir.ts';
+import { type CInt, type CType, U32, I32, U8, U16, F32, F64, BOOL, VOID, BYTES, LIT, fromSpelling, spell, isInt, isSigned } from './ctype.ts';
+import { type CNode, type BinaryOp, name as cname, call as ccall, cast, binary, unary, cond, index, comma, boolLit, field, dot, addressOf, boolValue, isConstant, isPath, sameNode, NONE, lit, constName, assign } from './cexpr.ts';
 import { rangeOfCtype, rangeOfC, bitsOf, bitsConflict, intervalCmp, arithRange, bitRange, FLIP, evalCmp, cmpCandidates } from './facts.ts';
 import * as prelude from '../../../firmware/lib/prelude.ts';
-import { LoweringError, isExported, list, skipParens, powerOfTwo, fwI32, wrapJs } from './helpers.ts';
+import { LoweringError, isExported, skipParens, powerOfTwo, fwI32, wrapJs } from './helpers.ts';
 import { LowerBase } from './context.ts';
 
 /** Prelude functions without effects (but for the DivZero panic, excluded by the caller). */
@@ -55,14 +55,14 @@ const INT_CTYPES = new Set(['uint8_t', 'uint16_t', 'uint32_t', 'int8_t', 'int16_
 
 export class ExprLowering extends LowerBase {
   /** An expression that is the whole value of a statement: a call needs no temporary here. */
-  protected exprTop(e: ts.Expression, out: Line[], depth: number): CExpr {
+  protected exprTop(e: ts.Expression, out: CStmt[], depth: number): CExpr {
     const inner = skipParens(e);
     if (ts.isCallExpression(inner) && !this.sema.preludeName(inner.expression)) return this.call(inner, out, depth, true);
     return this.expr(e, out, depth);
   }
 
   /** Lower an expression; statements it needs first (temporaries, in JS order) go to `out`. */
-  expr(e: ts.Expression, out: Line[], depth = 1): CExpr {
+  expr(e: ts.Expression, out: CStmt[], depth = 1): CExpr {
     e = skipParens(e);
     const t = this.sema.exprType(e);
     if (t.k === 'lit' && !ts.isCallExpression(e)) {
@@ -81,7 +81,7 @@ export class ExprLowering extends LowerBase {
     if (ts.isPropertyAccessExpression(e)) return this.property(e, out, depth);
     if (ts.isElementAccessExpression(e)) {
       let base = this.expr(e.expression, out, depth);
-      const idxPre: Line[] = [];
+      const idxPre: CStmt[] = [];
       const idx = this.expr(e.argumentExpression, idxPre, depth);
       if (idxPre.length) base = this.spill(base, out, depth); // JS reads the base first
       out.push(...idxPre);
@@ -115,10 +115,10 @@ export class ExprLowering extends LowerBase {
   }
 
   /** `c ? a : b`: both arms converted to the conditional's own type (sema, from both arms). */
-  protected conditional(e: ts.ConditionalExpression, out: Line[], depth: number): CExpr {
+  protected conditional(e: ts.ConditionalExpression, out: CStmt[], depth: number): CExpr {
     const c = this.expr(e.condition, out, depth);
-    const ap: Line[] = [];
-    const bp: Line[] = [];
+    const ap: CStmt[] = [];
+    const bp: CStmt[] = [];
     const a = this.expr(e.whenTrue, ap, depth + 1);
     const b = this.expr(e.whenFalse, bp, depth + 1);
     const rt = this.sema.exprType(e);
@@ -150,10 +150,8 @@ export class ExprLowering extends LowerBase {
       return { e: narrow ? cast(ct, node) : node, t: fromSpelling(ct), stable: c.stable && a.stable && b.stable, range };
     }
     const tmp = this.tmp();
-    const I = this.ind(depth);
-    out.push(L(C`${I}${ct.endsWith('*') ? ct + tmp : ct + ' ' + tmp};`));
-    out.push(L(C`${I}if (${c.e}) {`), ...ap, L(C`${I}  ${tmp} = ${this.arm(a, rt, ct)};`));
-    out.push(L(C`${I}} else {`), ...bp, L(C`${I}  ${tmp} = ${this.arm(b, rt, ct)};`), L(C`${I}}`));
+    out.push(decl(ct, tmp));
+    out.push(ifStmt(c.e, [...ap, exprStmt(assign(cname(tmp), this.arm(a, rt, ct)))], [...bp, exprStmt(assign(cname(tmp), this.arm(b, rt, ct)))]));
     return { e: cname(tmp), t: fromSpelling(ct), stable: true };
   }
 
@@ -199,7 +197,7 @@ export class ExprLowering extends LowerBase {
     return { e: cname(name), t: fromSpelling(this.ctype(t)), stable: false };
   }
 
-  protected property(e: ts.PropertyAccessExpression, out: Line[], depth: number): CExpr {
+  protected property(e: ts.PropertyAccessExpression, out: CStmt[], depth: number): CExpr {
     const name = e.name.text;
     // Enum member: Err.Ok -> Err_Ok
     if (ts.isIdentifier(e.expression)) {
@@ -239,11 +237,11 @@ export class ExprLowering extends LowerBase {
     return index(base.e, i);
   }
 
-  protected binary(e: ts.BinaryExpression, out: Line[], depth: number): CExpr {
+  protected binary(e: ts.BinaryExpression, out: CStmt[], depth: number): CExpr {
     const op = e.operatorToken.kind;
     if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
       const a = this.expr(e.left, out, depth);
-      const bp: Line[] = [];
+      const bp: CStmt[] = [];
       const b = this.expr(e.right, bp, depth + 1);
       const cop = op === ts.SyntaxKind.AmpersandAmpersandToken ? '&&' : '||';
       // A constant left side decides whether JS evaluates the right side at all.
@@ -268,14 +266,13 @@ export class ExprLowering extends LowerBase {
       if (bp.length === 0) return { e: binary(cop, a.e, b.e), t: BOOL, stable: a.stable && b.stable };
       // The right side has statements: evaluate it only when JS would.
       const tmp = this.tmp();
-      const I = this.ind(depth);
-      out.push(L(C`${I}bool ${tmp} = ${a.e};`));
-      out.push(L(C`${I}if (${cop === '&&' ? tmp : '!' + tmp}) {`), ...bp, L(C`${I}  ${tmp} = ${b.e};`), L(C`${I}}`));
+      out.push(decl('bool', tmp, a.e));
+      out.push(ifStmt(cop === '&&' ? cname(tmp) : unary('!', cname(tmp)), [...bp, exprStmt(assign(cname(tmp), b.e))]));
       return { e: cname(tmp), t: BOOL, stable: true };
     }
-    const leftPre: Line[] = [];
+    const leftPre: CStmt[] = [];
     let a = this.expr(e.left, leftPre, depth);
-    const rightPre: Line[] = [];
+    const rightPre: CStmt[] = [];
     const b = this.expr(e.right, rightPre, depth);
     out.push(...leftPre);
     if ((rightPre.length || (this.mayPanic(e.left) && this.mayPanic(e.right))) && !a.stable) a = this.spill(a, out, depth);
@@ -452,11 +449,11 @@ export class ExprLowering extends LowerBase {
   }
 
   /** Evaluate x now into a temporary, so that later effects cannot change what JS already read. */
-  protected spill(x: CExpr, out: Line[], depth: number): CExpr {
+  protected spill(x: CExpr, out: CStmt[], depth: number): CExpr {
     if (x.stable) return x;
     const t = this.tmp();
     const ct = spell(x.t);
-    out.push(L(C`${this.ind(depth)}${declare(ct, t)} = ${this.bytesOf(x)};`));
+    out.push(decl(ct, t, this.bytesOf(x)));
     return { e: cname(t), t: fromSpelling(ct), stable: true };
   }
 
@@ -474,7 +471,7 @@ export class ExprLowering extends LowerBase {
     return x.e;
   }
 
-  protected args(call: ts.CallLikeExpression, args: readonly ts.Expression[], out: Line[], depth: number): CNode[] {
+  protected args(call: ts.CallLikeExpression, args: readonly ts.Expression[], out: CStmt[], depth: number): CNode[] {
     const sig = this.sema.checker.getResolvedSignature(call);
     const decl = sig?.getDeclaration();
     const ptypes = decl && !ts.isJSDocSignature(decl) ? decl.parameters.map((p) => this.sema.declType(p)) : [];
@@ -483,10 +480,10 @@ export class ExprLowering extends LowerBase {
 
   /** Lower expressions in JS order; when a later one needs statements first (a hoisted call),
    * the earlier ones are spilled to temporaries so the call cannot change what they read. */
-  protected inOrder(args: readonly ts.Expression[], out: Line[], depth: number): CExpr[] {
+  protected inOrder(args: readonly ts.Expression[], out: CStmt[], depth: number): CExpr[] {
     const lowered: CExpr[] = [];
     for (let k = 0; k < args.length; k++) {
-      const pre: Line[] = [];
+      const pre: CStmt[] = [];
       const x = this.expr(args[k], pre, depth);
       if (pre.length) {
         for (let i = 0; i < lowered.length; i++) lowered[i] = this.spill(lowered[i], out, depth);
@@ -514,8 +511,7 @@ export class ExprLowering extends LowerBase {
   }
 
   /** A call. Calls of FwTS functions nested in an expression go to a temporary (JS order). */
-  protected call(e: ts.CallExpression, out: Line[], depth: number, statement: boolean): CExpr {
-    const I = this.ind(depth);
+  protected call(e: ts.CallExpression, out: CStmt[], depth: number, statement: boolean): CExpr {
     const p = this.sema.preludeName(e.expression);
     if (p) return this.preludeCall(p, e, out, depth, statement);
     let text: CNode;
@@ -523,7 +519,7 @@ export class ExprLowering extends LowerBase {
     if (ts.isPropertyAccessExpression(callee)) {
       let recv = this.expr(callee.expression, out, depth);
       const rt = this.sema.exprType(callee.expression);
-      const argPre: Line[] = [];
+      const argPre: CStmt[] = [];
       const args = this.args(e, e.arguments, argPre, depth);
       if (argPre.length) recv = this.spill(recv, out, depth);
       out.push(...argPre);
@@ -541,7 +537,7 @@ export class ExprLowering extends LowerBase {
     } else {
       // JS reads the callee (`HANDLERS[cmd]`, a function variable) before the arguments.
       let f = this.expr(callee, out, depth);
-      const argPre: Line[] = [];
+      const argPre: CStmt[] = [];
       const args = this.args(e, e.arguments, argPre, depth);
       if (argPre.length) f = this.spill(f, out, depth);
       out.push(...argPre);
@@ -552,12 +548,11 @@ export class ExprLowering extends LowerBase {
     if (rt.k === 'void' || rt.k === 'never') return { e: text, t: VOID, stable: false };
     const tmp = this.tmp();
     const ct = this.ctype(rt);
-    out.push(this.line(C`${I}${declare(ct, tmp)} = ${text};`, e));
+    out.push(this.at(decl(ct, tmp, text), e));
     return { e: cname(tmp), t: fromSpelling(ct), stable: true };
   }
 
-  protected preludeCall(p: string, e: ts.CallExpression, out: Line[], depth: number, statement: boolean): CExpr {
-    const I = this.ind(depth);
+  protected preludeCall(p: string, e: ts.CallExpression, out: CStmt[], depth: number, statement: boolean): CExpr {
     if ((INT_NAMES as readonly string[]).includes(p)) return this.wrap(p as IntName, this.expr(e.arguments[0], out, depth), e.arguments[0]);
     if (p === 'f32' || p === 'f64') {
       // f64(x) of an integer or an f32 is exact; f32(x) rounds once, as Math.fround does.
@@ -597,28 +592,28 @@ export class ExprLowering extends LowerBase {
       case 'rd32le': case 'rd32be': return { e: ccall(`fw_${p}`, bytesOf(a[0]), idx(a[1])), t: U32, stable: false };
       case 'wr8': case 'wr16le': case 'wr16be': case 'wr32le': case 'wr32be': {
         const vt = p === 'wr8' ? 'uint8_t' : p.startsWith('wr16') ? 'uint16_t' : 'uint32_t';
-        return this.effect(ccall(`fw_${p}`, bytesOf(a[0]), idx(a[1]), this.litFor(a[2], vt)), out, I, e, statement);
+        return this.effect(ccall(`fw_${p}`, bytesOf(a[0]), idx(a[1]), this.litFor(a[2], vt)), out, e, statement);
       }
-      case 'copy': return this.effect(ccall('fw_copy', bytesOf(a[0]), idx(a[1]), bytesOf(a[2])), out, I, e, statement);
-      case 'fill': return this.effect(ccall('fw_fill', bytesOf(a[0]), this.litFor(a[1], 'uint8_t'), idx(a[2]), idx(a[3])), out, I, e, statement);
-      case 'panic': return this.effect(ccall('fw_panic', this.u32(a[0])), out, I, e, statement);
+      case 'copy': return this.effect(ccall('fw_copy', bytesOf(a[0]), idx(a[1]), bytesOf(a[2])), out, e, statement);
+      case 'fill': return this.effect(ccall('fw_fill', bytesOf(a[0]), this.litFor(a[1], 'uint8_t'), idx(a[2]), idx(a[3])), out, e, statement);
+      case 'panic': return this.effect(ccall('fw_panic', this.u32(a[0])), out, e, statement);
       case 'log': {
         const msg: CNode = { k: 'str', value: (e.arguments[0] as ts.StringLiteral).text };
         const vals = a.map((x) => this.i32(x));
-        if (vals.length === 0) return this.effect(ccall('fw_platform_log', msg, cast('const int32_t *', lit(0)), lit(0, U32)), out, I, e, statement);
-        out.push(this.line(C`${I}{`, e));
-        out.push(L(C`${I}  const int32_t fw_log_values[${vals.length}] = { ${list(vals)} };`));
-        out.push(L(C`${I}  ${ccall('fw_platform_log', msg, cname('fw_log_values'), lit(vals.length, U32))};`));
-        out.push(L(C`${I}}`));
+        if (vals.length === 0) return this.effect(ccall('fw_platform_log', msg, cast('const int32_t *', lit(0)), lit(0, U32)), out, e, statement);
+        out.push(this.at(block([
+          { k: 'decl', type: 'const int32_t', name: 'fw_log_values', dims: String(vals.length), list: vals },
+          exprStmt(ccall('fw_platform_log', msg, cname('fw_log_values'), lit(vals.length, U32))),
+        ]), e));
         return { e: NONE, t: VOID, stable: true };
       }
     }
     throw new LoweringError(e, `prelude function ${p}`);
   }
 
-  protected effect(x: CNode, out: Line[], I: string, e: ts.Node, statement: boolean): CExpr {
+  protected effect(x: CNode, out: CStmt[], e: ts.Node, statement: boolean): CExpr {
     if (statement) return { e: x, t: VOID, stable: false };
-    out.push(this.line(C`${I}${x};`, e));
+    out.push(this.at(exprStmt(x), e));
     return { e: NONE, t: VOID, stable: true };
   }
 

@@ -2,9 +2,9 @@
 // header), and of interface adapters (thunks, vtables, converters).
 import { ts } from '../program.ts';
 import { type FwType, cIdent } from '../sema.ts';
-import { type Line, type Chunk, C, L } from './ir.ts';
-import { type CNode, name as cname, call as ccall, cast, assign, field, dot, addressOf } from './cexpr.ts';
-import { isExported, list } from './helpers.ts';
+import { type CStmt, type Chunk, verbatim, exprStmt, decl, BLANK } from './ir.ts';
+import { type CNode, name as cname, call as ccall, cast, assign, field, dot, addressOf, lit } from './cexpr.ts';
+import { isExported } from './helpers.ts';
 import { GlobalLowering } from './globals.ts';
 
 export class FunctionLowering extends GlobalLowering {
@@ -16,34 +16,34 @@ export class FunctionLowering extends GlobalLowering {
     const sig = `${this.ctype(ret)} ${cname}(${params.length ? params.join(', ') : 'void'})`;
     const noret = ret.k === 'never' ? 'FW_NORETURN ' : '';
     if (this.sema.isExtern(d)) {
-      this.out.header.push(this.line(C`/* Provided by the platform (@extern). */`), this.line(C`${noret}${sig};`, d));
+      this.out.header.push(verbatim('/* Provided by the platform (@extern). */'), this.at(verbatim(`${noret}${sig};`), d));
       return;
     }
     // `@inline` (a hint, as C's inline): the body goes into the header as `static inline`, so
     // other modules' calls (a CRC step per wire byte) inline without LTO. Only for bodies that
     // name nothing private to the module and no string literal (both would live in the .c).
     const inline = exported && this.sema.isInline(d) && this.headerSafe(d);
-    if (exported && !inline) this.out.header.push(this.line(C`${sig};`, d));
-    else if (!exported) protos.push({ static: cname, lines: [this.line(C`static ${sig};`, d)] });
+    if (exported && !inline) this.out.header.push(this.at(verbatim(`${sig};`), d));
+    else if (!exported) protos.push({ static: cname, items: [this.at(verbatim(`static ${sig};`), d)] });
     this.startFunction();
     this.curClass = undefined;
-    let body: Line[] = [];
+    let body: CStmt[] = [];
     this.block(d.body!.statements, body, 1);
     this.unreachableEnd(ret, d.body!.statements, body);
     body = this.markUnused(this.paramNames(d.parameters), body);
-    if (inline) this.out.header.push(this.line(C`static inline ${sig} {`, d), ...body, { text: '}' });
-    else bodies.push({ static: exported ? undefined : cname, lines: [this.line(C`${exported ? '' : 'static '}${sig} {`, d), ...body, { text: '}' }] }, { lines: [{ text: '' }] });
+    if (inline) this.out.header.push(this.at({ k: 'func', head: `static inline ${sig}`, body }, d));
+    else bodies.push({ static: exported ? undefined : cname, items: [this.at({ k: 'func', head: `${exported ? '' : 'static '}${sig}`, body }, d)] }, { items: [BLANK] });
     this.out.frames.push({ name: cname, locals: this.localBytes, calls: [...this.calls] });
   }
 
   /** TypeScript accepts a value-returning body whose end it proved unreachable (a switch that
    * returns in a case for every enum member); C does not know it (-Wreturn-type), so the end
    * panics, which never happens in either world. */
-  protected unreachableEnd(ret: FwType, stmts: readonly ts.Statement[], body: Line[]): void {
+  protected unreachableEnd(ret: FwType, stmts: readonly ts.Statement[], body: CStmt[]): void {
     if (ret.k === 'void' || ret.k === 'never') return;
     const last = stmts[stmts.length - 1];
     if (last && this.endsInReturn(last)) return;
-    body.push({ text: '  fw_panic(FW_PANIC_UNREACHABLE); /* TypeScript proved the end unreachable */' });
+    body.push({ k: 'expr', x: ccall('fw_panic', cname('FW_PANIC_UNREACHABLE')), comment: 'TypeScript proved the end unreachable' });
   }
 
   /** Does C see that this statement never completes (return, panic, if/else of such)? */
@@ -93,27 +93,27 @@ export class FunctionLowering extends GlobalLowering {
       this.startFunction();
       const params = ['' + `${name} *self`, ...this.params(ctor?.parameters ?? [])];
       const sig = `void ${name}_init(${params.join(', ')})`;
-      if (exported) this.out.header.push(this.line(C`${sig};`, ctor ?? cls));
-      else protos.push({ static: `${name}_init`, lines: [this.line(C`static ${sig};`, ctor ?? cls)] });
-      let body: Line[] = [];
+      if (exported) this.out.header.push(this.at(verbatim(`${sig};`), ctor ?? cls));
+      else protos.push({ static: `${name}_init`, items: [this.at(verbatim(`static ${sig};`), ctor ?? cls)] });
+      let body: CStmt[] = [];
       for (const f of this.fields(cls)) {
         const m = f.decl as ts.PropertyDeclaration;
         const fname = cIdent(f.name);
         if (f.storage.k === 'array') {
           const f = field(cname('self'), fname);
-          body.push(this.line(C`  memset(${f}, 0, sizeof ${f});`, m));
+          body.push(this.at(exprStmt(ccall('memset', f, lit(0), { k: 'sizeof', x: f })), m));
         } else if (m.initializer) {
           if (f.storage.k === 'object' && ts.isNewExpression(m.initializer)) {
             this.lowerNewInto(m.initializer, addressOf(field(cname('self'), fname)), body, 1);
           } else {
             const v = this.coerce(this.expr(m.initializer, body, 1), f.type);
-            body.push(this.line(C`  ${assign(field(cname('self'), fname), v)};`, m));
+            body.push(this.at(exprStmt(assign(field(cname('self'), fname), v)), m));
           }
         }
       }
       if (ctor?.body) this.block(ctor.body.statements, body, 1);
       body = this.markUnused(['self', ...this.paramNames(ctor?.parameters ?? [])], body);
-      bodies.push({ static: exported ? undefined : `${name}_init`, lines: [this.line(C`${exported ? '' : 'static '}${sig} {`, ctor ?? cls), ...body, { text: '}' }] }, { lines: [{ text: '' }] });
+      bodies.push({ static: exported ? undefined : `${name}_init`, items: [this.at({ k: 'func', head: `${exported ? '' : 'static '}${sig}`, body }, ctor ?? cls)] }, { items: [BLANK] });
       this.out.frames.push({ name: `${name}_init`, locals: this.localBytes, calls: [...this.calls] });
     }
     for (const m of cls.members) {
@@ -125,13 +125,13 @@ export class FunctionLowering extends GlobalLowering {
       const sig = `${this.ctype(ret)} ${mname}(${params.join(', ')})`;
       const isPrivate = !!ts.getCombinedModifierFlags(m) && (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Private) !== 0;
       const pub = exported && !isPrivate;
-      if (pub) this.out.header.push(this.line(C`${sig};`, m));
-      else protos.push({ static: mname, lines: [this.line(C`static ${sig};`, m)] });
-      let body: Line[] = [];
+      if (pub) this.out.header.push(this.at(verbatim(`${sig};`), m));
+      else protos.push({ static: mname, items: [this.at(verbatim(`static ${sig};`), m)] });
+      let body: CStmt[] = [];
       this.block(m.body.statements, body, 1);
       this.unreachableEnd(ret, m.body.statements, body);
       body = this.markUnused(['self', ...this.paramNames(m.parameters)], body);
-      bodies.push({ static: pub ? undefined : mname, lines: [this.line(C`${pub ? '' : 'static '}${sig} {`, m), ...body, { text: '}' }] }, { lines: [{ text: '' }] });
+      bodies.push({ static: pub ? undefined : mname, items: [this.at({ k: 'func', head: `${pub ? '' : 'static '}${sig}`, body }, m)] }, { items: [BLANK] });
       this.out.frames.push({ name: mname, locals: this.localBytes, calls: [...this.calls] });
     }
     this.curClass = undefined;
@@ -161,24 +161,25 @@ export class FunctionLowering extends GlobalLowering {
         const ps = m.parameters.map((p) => ({ decl: this.decl(this.sema.declType(p), cIdent(p.name.getText(iface.getSourceFile()))), name: cIdent(p.name.getText(iface.getSourceFile())) }));
         const thunk = `${cn}_${mn}__${iname}`;
         const call = ccall(`${cn}_${mn}`, cast(`${cn} *`, cname('self')), ...ps.map((p) => cname(p.name)));
-        bodies.push({ static: thunk, lines: [
-          L(C`static ${this.ctype(ret)} ${thunk}(${['void *self', ...ps.map((p) => p.decl)].join(', ')}) {`),
-          L(C`  ${ret.k === 'void' ? '' : 'return '}${call};`), { text: '}' },
-        ] });
+        bodies.push({ static: thunk, items: [{
+          k: 'func', head: `static ${this.ctype(ret)} ${thunk}(${['void *self', ...ps.map((p) => p.decl)].join(', ')})`,
+          body: [ret.k === 'void' ? exprStmt(call) : { k: 'return', x: call }],
+        }] });
         entries.push(cname(thunk));
       }
       const vt = `${cn}_${iname}_vt`;
-      bodies.push({ static: vt, lines: [L(C`static const ${iname}_vt ${vt} = { ${list(entries)} };`)] });
+      bodies.push({ static: vt, items: [{ k: 'decl', type: `static const ${iname}_vt`, name: vt, list: entries }] });
       const asName = `${cn}_as_${iname}`;
       const conv = `${iname} ${asName}(${cn} *self)`;
       const exported = isExported(cls);
-      if (exported) this.out.header.push(L(C`${conv};`));
-      else protos.push({ static: asName, lines: [L(C`static ${conv};`)] });
-      bodies.push({ static: exported ? undefined : asName, lines: [
-        L(C`${exported ? '' : 'static '}${conv} {`),
-        L(C`  ${iname} r;`), L(C`  ${assign(dot(cname('r'), 'self'), cname('self'))};`),
-        L(C`  ${assign(dot(cname('r'), 'vt'), addressOf(cname(vt)))};`), L(C`  return ${cname('r')};`), { text: '}' },
-      ] }, { lines: [{ text: '' }] });
+      if (exported) this.out.header.push(verbatim(`${conv};`));
+      else protos.push({ static: asName, items: [verbatim(`static ${conv};`)] });
+      bodies.push({ static: exported ? undefined : asName, items: [{
+        k: 'func', head: `${exported ? '' : 'static '}${conv}`, body: [
+          decl(iname, 'r'), exprStmt(assign(dot(cname('r'), 'self'), cname('self'))),
+          exprStmt(assign(dot(cname('r'), 'vt'), addressOf(cname(vt)))), { k: 'return', x: cname('r') },
+        ],
+      }] }, { items: [BLANK] });
     }
   }
 }

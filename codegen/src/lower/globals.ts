@@ -2,9 +2,9 @@
 // scalars with a constant initialiser, and the rest initialised in <module>_module_init().
 import { ts } from '../program.ts';
 import { type FwType, cIdent, stripAsConst, literalValue } from '../sema.ts';
-import { type Line, type Chunk, C, L } from './ir.ts';
-import { type CNode, name as cname, boolLit, addressOf } from './cexpr.ts';
-import { LoweringError, storageLen, list } from './helpers.ts';
+import { type CStmt, type Chunk, decl, exprStmt } from './ir.ts';
+import { type CNode, name as cname, boolLit, addressOf, assign } from './cexpr.ts';
+import { LoweringError, storageLen } from './helpers.ts';
 import { StmtLowering } from './statements.ts';
 
 export class GlobalLowering extends StmtLowering {
@@ -12,7 +12,7 @@ export class GlobalLowering extends StmtLowering {
    * (each restarting at fw_t0 declared fw_t0 twice in one scope). */
   protected initTmpCount = 0;
 
-  protected lowerTopVar(d: ts.VariableDeclaration, exported: boolean, vars: Chunk[], inits: Line[]): void {
+  protected lowerTopVar(d: ts.VariableDeclaration, exported: boolean, vars: Chunk[], inits: CStmt[]): void {
     const saved = this.tmpCount;
     this.tmpCount = this.initTmpCount;
     try {
@@ -23,12 +23,12 @@ export class GlobalLowering extends StmtLowering {
     }
   }
 
-  protected lowerTopVarInit(d: ts.VariableDeclaration, exported: boolean, chunks: Chunk[], inits: Line[]): void {
+  protected lowerTopVarInit(d: ts.VariableDeclaration, exported: boolean, chunks: Chunk[], inits: CStmt[]): void {
     const entry = this.tmpCount;
     const tsName = d.name.getText(this.sf);
     const name = exported ? `${this.prefix}_${tsName}` : cIdent(tsName);
     const storageClass = exported ? '' : 'static ';
-    const vars = { push: (...lines: Line[]): void => { chunks.push({ static: exported ? undefined : name, lines }); } };
+    const vars = { push: (...items: CStmt[]): void => { chunks.push({ static: exported ? undefined : name, items }); } };
     const init = d.initializer!;
     const isConst = !!(d.parent.flags & ts.NodeFlags.Const);
     // A named integer constant (const N = 256) is inlined where used.
@@ -36,16 +36,16 @@ export class GlobalLowering extends StmtLowering {
     const type = this.sema.declType(d);
     if (ts.isCallExpression(init) && this.sema.preludeName(init.expression) === 'bytes') {
       const len = this.constInt(init.arguments[0]);
-      vars.push(this.line(C`${storageClass}uint8_t ${name}[${storageLen(len)}];`, d));
-      if (exported) this.out.header.push(this.line(C`extern uint8_t ${name}[${storageLen(len)}];`, d));
+      vars.push(this.at({ k: 'decl', type: `${storageClass}uint8_t`, name, dims: storageLen(len) }, d));
+      if (exported) this.out.header.push(this.at({ k: 'decl', type: 'extern uint8_t', name, dims: storageLen(len) }, d));
       this.out.ram.push({ name: tsName, bytes: len });
       return;
     }
     if (ts.isNewExpression(init) && type.k === 'class') {
-      vars.push(this.line(C`${storageClass}${type.name} ${name};`, d));
-      if (exported) this.out.header.push(this.line(C`extern ${type.name} ${name};`, d));
+      vars.push(this.at(decl(`${storageClass}${type.name}`, name), d));
+      if (exported) this.out.header.push(this.at(decl(`extern ${type.name}`, name), d));
       this.out.ram.push({ name: tsName, bytes: this.sizeOf(type, { k: 'object' }) });
-      const body: Line[] = [];
+      const body: CStmt[] = [];
       this.lowerNewInto(init, addressOf(cname(name)), body);
       inits.push(...body);
       return;
@@ -54,33 +54,31 @@ export class GlobalLowering extends StmtLowering {
       const arr = stripAsConst(init) as ts.ArrayLiteralExpression;
       const elems = arr.elements.map((e) => this.constExpr(e, type.elem));
       const et = this.ctype(type.elem);
-      const rows: Line[] = [];
+      const rows: CNode[][] = [];
       const perRow = type.elem.k === 'int' ? 8 : 4;
-      for (let i = 0; i < elems.length; i += perRow) {
-        rows.push(L(C`  ${list(elems.slice(i, i + perRow))},`));
-      }
+      for (let i = 0; i < elems.length; i += perRow) rows.push(elems.slice(i, i + perRow));
       // A readonly table goes to flash; one the program may write (`const t: u32[]`) to RAM.
       const ro = this.isReadonlyTable(d) ? 'const ' : '';
-      vars.push(this.line(C`${storageClass}${ro}${et} ${name}[${elems.length}] = {`, d), ...rows, { text: '};' });
-      if (exported) this.out.header.push(this.line(C`extern ${ro}${et} ${name}[${elems.length}];`, d));
+      vars.push(this.at({ k: 'decl', type: `${storageClass}${ro}${et}`, name, dims: String(elems.length), rows }, d));
+      if (exported) this.out.header.push(this.at({ k: 'decl', type: `extern ${ro}${et}`, name, dims: String(elems.length) }, d));
       if (!ro) this.out.ram.push({ name: tsName, bytes: elems.length * this.sizeOf(type.elem, { k: 'value' }) });
       return;
     }
     const c = this.tryConst(init, type);
     const qual = isConst && c !== undefined ? 'const ' : '';
     if (c !== undefined) {
-      vars.push(this.line(C`${storageClass}${qual}${this.decl(type, name)} = ${c};`, d));
+      vars.push(this.at(decl(`${storageClass}${qual}${this.ctype(type)}`, name, c), d));
     } else {
-      vars.push(this.line(C`${storageClass}${this.decl(type, name)};`, d));
+      vars.push(this.at(decl(`${storageClass}${this.ctype(type)}`, name), d));
       this.tmpCount = entry; // tryConst's trial lowering above emitted nothing
       this.localBytes = 0;
       this.calls = new Set();
-      const body: Line[] = [];
+      const body: CStmt[] = [];
       const v = this.coerce(this.expr(init, body), type);
-      body.push(this.line(C`${cname(name)} = ${v};`, d));
+      body.push(this.at(exprStmt(assign(cname(name), v)), d));
       inits.push(...body);
     }
-    if (exported) this.out.header.push(this.line(C`extern ${qual}${this.decl(type, name)};`, d));
+    if (exported) this.out.header.push(this.at(decl(`extern ${qual}${this.ctype(type)}`, name), d));
     this.out.ram.push({ name: tsName, bytes: this.sizeOf(type, { k: 'value' }) });
   }
 

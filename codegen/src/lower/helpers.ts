@@ -2,8 +2,6 @@
 // over the TS tree and integers.
 import { ts } from '../program.ts';
 import type { FwType, IntName } from '../sema.ts';
-import { type CNode } from './cexpr.ts';
-import { type Piece, C } from './ir.ts';
 
 /** A construct the checker let through but the lowering cannot translate: a codegen bug. The
  * driver reports it as FW9001 and writes no C (never a comment in place of code). */
@@ -42,11 +40,6 @@ export function ctorAssignment(ctor: ts.ConstructorDeclaration, field: string): 
         b.left.expression.kind === ts.SyntaxKind.ThisKeyword && b.left.name.text === field) return b.right;
   }
   return undefined;
-}
-
-/** `a, b, c` as one piece of a line. */
-export function list(xs: readonly CNode[]): Piece {
-  return xs.reduce((acc: Piece, x, k) => (k === 0 ? C`${x}` : C`${acc}, ${x}`), C``);
 }
 
 export function skipParens(e: ts.Expression): ts.Expression {

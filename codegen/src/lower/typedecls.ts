@@ -2,7 +2,7 @@
 // vtable struct), class structs in embedding order, and which of them the header needs.
 import { ts } from '../program.ts';
 import { type FwType, cIdent, enumMembers } from '../sema.ts';
-import { type Line, C, L } from './ir.ts';
+import { type CStmt, verbatim, BLANK } from './ir.ts';
 import { storageLen, isExported } from './helpers.ts';
 import { FunctionLowering } from './functions.ts';
 
@@ -60,31 +60,31 @@ export class TypeDeclLowering extends FunctionLowering {
     return `${this.ctype(ret)} ${inner}(${params.length ? params.join(', ') : 'void'})`;
   }
 
-  protected lowerEnum(obj: ts.VariableDeclaration, dest: Line[]): void {
+  protected lowerEnum(obj: ts.VariableDeclaration, dest: CStmt[]): void {
     const name = this.sema.enumAliasName(obj);
     // ISO C enumerators are ints: a member past INT_MAX (FwTS allows up to 2^32-1) is a macro.
     const all = [...enumMembers(obj)];
     const members = all.filter(([, v]) => v <= 0x7fffffff).map(([k, v]) => `${name}_${k} = ${v}`);
-    dest.push(this.line(C`typedef ${this.sema.enumCType(obj)} ${name};`, obj));
-    if (members.length) dest.push(L(C`enum { ${members.join(', ')} };`));
-    for (const [k, v] of all) if (v > 0x7fffffff) dest.push(L(C`#define ${name}_${k} ${v}u`));
-    dest.push({ text: '' });
+    dest.push(this.at(verbatim(`typedef ${this.sema.enumCType(obj)} ${name};`), obj));
+    if (members.length) dest.push(verbatim(`enum { ${members.join(', ')} };`));
+    for (const [k, v] of all) if (v > 0x7fffffff) dest.push(verbatim(`#define ${name}_${k} ${v}u`));
+    dest.push(BLANK);
   }
 
-  protected lowerInterface(d: ts.InterfaceDeclaration, dest: Line[]): void {
+  protected lowerInterface(d: ts.InterfaceDeclaration, dest: CStmt[]): void {
     const name = d.name.text;
-    dest.push(this.line(C`typedef struct ${name}_vt {`, d));
+    dest.push(this.at(verbatim(`typedef struct ${name}_vt {`), d));
     for (const m of d.members) {
       if (!ts.isMethodSignature(m)) continue;
       const mname = cIdent(m.name.getText(this.sf));
       const sig = this.sema.checker.getSignatureFromDeclaration(m)!;
       const ret = this.sema.fromType(sig.getReturnType());
       const params = ['void *self', ...m.parameters.map((p) => this.decl(this.sema.declType(p), cIdent(p.name.getText(this.sf))))];
-      dest.push(this.line(C`  ${this.ctype(ret)} (*${mname})(${params.join(', ')});`, m));
+      dest.push(this.at(verbatim(`  ${this.ctype(ret)} (*${mname})(${params.join(', ')});`), m));
     }
-    dest.push(L(C`} ${name}_vt;`));
-    dest.push(L(C`struct ${name} {`), { text: '  void *self;' }, L(C`  const ${name}_vt *vt;`));
-    dest.push({ text: '};' }, { text: '' });
+    dest.push(verbatim(`} ${name}_vt;`));
+    dest.push(verbatim(`struct ${name} {`), verbatim('  void *self;'), verbatim(`  const ${name}_vt *vt;`));
+    dest.push(verbatim('};'), BLANK);
   }
 
   /** Local classes, each after the classes it embeds. */
@@ -103,19 +103,19 @@ export class TypeDeclLowering extends FunctionLowering {
     return order;
   }
 
-  protected lowerClassStruct(cls: ts.ClassDeclaration, dest: Line[]): void {
+  protected lowerClassStruct(cls: ts.ClassDeclaration, dest: CStmt[]): void {
     const name = cls.name!.text;
-    dest.push(this.line(C`struct ${name} {`, cls));
+    dest.push(this.at(verbatim(`struct ${name} {`), cls));
     const fields = this.fields(cls);
-    if (fields.length === 0) dest.push({ text: '  uint8_t unused; /* C99 has no empty structs */' });
+    if (fields.length === 0) dest.push(verbatim('  uint8_t unused; /* C99 has no empty structs */'));
     for (const f of fields) {
       const fname = cIdent(f.name);
       let text: string;
       if (f.storage.k === 'array') text = `uint8_t ${fname}[${storageLen(f.storage.len)}];`;
       else if (f.storage.k === 'object' && f.type.k === 'class') text = `${f.type.name} ${fname};`;
       else text = `${this.decl(f.type, fname)};`;
-      dest.push(this.line(C`  ${text}`, f.decl));
+      dest.push(this.at(verbatim(`  ${text}`), f.decl));
     }
-    dest.push({ text: '};' }, { text: '' });
+    dest.push(verbatim('};'), BLANK);
   }
 }
