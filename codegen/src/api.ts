@@ -25,4 +25,18 @@ export interface ModuleReport {
   ram: { name: string; bytes: number }[];
   frames: { name: string; locals: number; calls: string[] }[];
   impls: { iface: string; cls: string }[];
+  /** The module's indirect calls and what may be called through them (host/board/stack.ts). */
+  calls: ModuleCalls;
+}
+
+/** What the lowering knows about indirect calls (no one parses the generated C for it). */
+export interface ModuleCalls {
+  /** Each call through an interface slot or a function pointer: the generated file (`<module>.c`,
+   * or `.h` for an @inline body), the function it is in, its line there, and the .ts line. */
+  sites: { file: string; caller: string; line: number; tsLine?: number; slot: string; via: string }[];
+  /** What fills each slot: a vtable's thunk fills `Iface.method`; a function stored as a pointer
+   * fills `fn:ret(params)` of its C signature. A static function is in this module's .c. */
+  fills: { slot: string; fn: string }[];
+  /** The slot of each function-pointer typedef the module declares. */
+  fnTypes: { name: string; slot: string }[];
 }

@@ -8,9 +8,9 @@ import { Sema } from './sema.ts';
 import { checkProgram } from './check/checker.ts';
 import { tsGatedHints } from './check/ts-hints.ts';
 import { ModuleLowering, LoweringError } from './lower/lower.ts';
-import { emitC } from './emit/emit.ts';
+import { emitWithSites } from './emit/emit.ts';
 import type { ModuleIR } from './lower/ir.ts';
-import type { TranspileOptions, TranspileResult } from './api.ts';
+import type { TranspileOptions, TranspileResult, ModuleCalls } from './api.ts';
 
 /** "declared but never used": errors (C would warn, and -Werror fails), but types stay sound. */
 const UNUSED_CODES = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);
@@ -31,6 +31,7 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
   const files = new Map<string, string>();
   const modules = new Map<string, string>();
   const irs: ModuleIR[] = [];
+  const calls = new Map<ModuleIR, ModuleCalls>();
   if (ok) {
     const rel = (f: string): string => path.relative(options.outDir ?? process.cwd(), f);
     for (const sf of sources) {
@@ -46,8 +47,14 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
       }
       irs.push(ir);
       modules.set(path.resolve(sf.fileName), ir.prefix);
-      files.set(`${ir.prefix}.h`, emitC(ir.header, rel(sf.fileName), `${ir.prefix}.h`));
-      files.set(`${ir.prefix}.c`, emitC(ir.source, rel(sf.fileName), `${ir.prefix}.c`));
+      const h = emitWithSites(ir.header, rel(sf.fileName), `${ir.prefix}.h`);
+      const c = emitWithSites(ir.source, rel(sf.fileName), `${ir.prefix}.c`);
+      files.set(`${ir.prefix}.h`, h.text);
+      files.set(`${ir.prefix}.c`, c.text);
+      calls.set(ir, {
+        sites: [...h.sites.map((x) => ({ file: `${ir.prefix}.h`, ...x })), ...c.sites.map((x) => ({ file: `${ir.prefix}.c`, ...x }))],
+        fills: ir.fills, fnTypes: ir.fnTypes,
+      });
     }
     files.set('fw_rt.h', fs.readFileSync(FW_RT_H, 'utf8'));
     if (options.outDir) {
@@ -61,7 +68,7 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
     format: (color: boolean) => formatDiagnostics(diagnostics, color),
     files,
     modules,
-    reports: irs.map((ir) => ({ module: ir.prefix, ram: ir.ram, frames: ir.frames, impls: ir.impls })),
+    reports: irs.map((ir) => ({ module: ir.prefix, ram: ir.ram, frames: ir.frames, impls: ir.impls, calls: calls.get(ir)! })),
   };
 }
 

@@ -36,6 +36,14 @@ export interface BoardConfig {
   uart?: { model: string; base?: string; irq?: number };
   /** Stack bytes the firmware gets, for `urpc stack` (default: STACK_SIZE of the -T linker script). */
   stack?: number;
+  /** For `urpc stack`, which parses no C: the indirect calls of the board's hand-written C (`type`:
+   * the function-pointer typedef of the generated C it calls through; `line`: none means every
+   * indirect call in that file) and the functions called from outside the analysed code (a signal
+   * handler). The generated C's own are recorded by the lowering. */
+  indirect?: {
+    sites?: { file: string; line?: number; caller: string; via: string; type?: string; slot?: string }[];
+    handlers?: string[];
+  };
   /** QEMU boards (urpc qemu, connect('qemu:<machine>')). */
   qemu?: { binary: string; machine: string; args?: string[]; startTimeoutMs?: number };
 }

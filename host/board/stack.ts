@@ -6,14 +6,12 @@
 //              spills, outgoing arguments. `dynamic` frames (alloca, VLAs) are errors;
 //              `dynamic,bounded` ones are counted at gcc's bound and listed.
 //   calls      every call gcc emitted (after inlining, including calls to clones and library
-//              functions); `__indirect_call` sites are resolved from the C source at the site's
-//              location (the generated C is compiled without its `#line`s so locations point into
-//              it): a call through an interface slot `x.vt->F(...)` may reach every function stored
-//              into a field F (vtable initializers, designators, assignments) whose type matches the
-//              field's; a call through a function-pointer typedef (FnHandler, PollFn...) or a field
-//              that is ever assigned something other than a function name may reach every
-//              address-taken function of a compatible type; a site that cannot be parsed may reach
-//              every address-taken function. All three are conservative.
+//              functions); an `__indirect_call` site is the call the lowering recorded at that line
+//              of the generated C (compiled without its `#line`s so locations point into it), or the
+//              board's table for its hand-written C (board.json "indirect"): a call through an
+//              interface method reaches the thunks of that method's vtables; a call through a
+//              function pointer every function the generated C stores as a pointer of that C
+//              signature; a site recorded nowhere every function in any slot. No C is parsed.
 //   library    functions not compiled here (newlib's memmove/memset on Cortex-M) are measured from
 //              the linked image's disassembly (push/stmdb/vpush/sub sp); where the code is not in
 //              the image (glibc on the native board) the frame is unknown, counted as 0 and listed.
@@ -27,6 +25,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { REPO, BUILD_ROOT } from '../repo.ts';
 import { buildBoard, loadBoard, type BoardConfig } from './build.ts';
+import type { ModuleReport } from '../../codegen/src/api.ts';
 
 const run = promisify(execFile);
 
@@ -62,6 +61,7 @@ export interface IndirectSite {
   location: string;
   /** The callee expression as written, e.g. `self->out.vt->write`. */
   via: string;
+  /** Through an interface method slot, a function pointer of a signature, or not recorded. */
   how: 'slot' | 'type' | 'any';
   targets: string[];
 }
@@ -142,254 +142,51 @@ export function parseStackUsage(text: string): { name: string; bytes: number; qu
 }
 
 // ---------------------------------------------------------------------------------------------
-// C source facts for indirect calls: definitions and their types, function-pointer fields and
-// typedefs, address-taken functions, what is stored into which field.
-
-interface CFacts {
-  /** Function definitions: name -> normalized signature, per file. */
-  defs: Map<string, { sig: string; files: Set<string> }>;
-  /** Function-pointer typedefs: name -> signature. */
-  fnTypedefs: Map<string, string>;
-  /** Struct fields holding function pointers: field name -> signatures (explicit `(*F)(...)` or via a typedef). */
-  fnFields: Map<string, { sig: string; viaTypedef: boolean }[]>;
-  /** Struct field lists (tag and typedef name), for positional initializers. */
-  structs: Map<string, string[]>;
-  addressTaken: Set<string>;
-  /** Field name -> functions stored into it. */
-  slotStores: Map<string, Set<string>>;
-  /** Fields assigned something other than a function name. */
-  escaping: Set<string>;
-  /** Source text per file (comments and strings blanked, same offsets). */
-  text: Map<string, string>;
-}
-
-const TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', 'bool', 'const', 'volatile', 'struct', 'union', 'enum']);
-const NOT_FUNCTIONS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case']);
-
-/** Blanks comments, string and character literals (keeping offsets and newlines). */
-function blank(src: string): string {
-  return src.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, (m) => m.replace(/[^\n]/g, ' '));
-}
-
-function normType(t: string): string {
-  return t.replace(/\b(const|volatile|register|static|inline|extern|struct|union|enum)\b/g, ' ').replace(/\s*\*\s*/g, '*').replace(/\s+/g, ' ').trim();
-}
-
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    if (ch === ')' || ch === ']' || ch === '}') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim() !== '') out.push(cur);
-  return out;
-}
-
-/** A parameter's type without its name. */
-function paramType(p: string): string {
-  const fp = /^(.*\(\s*\*\s*)(\w+)(\s*\).*)$/s.exec(p.trim());
-  if (fp) return normType(fp[1] + fp[3]);
-  const m = /^(.*?[\s*])(\w+)\s*(\[[^\]]*\])?$/s.exec(p.trim());
-  if (m && !TYPE_WORDS.has(m[2]) && /\w/.test(m[1])) return normType(m[1] + (m[3] ? '*' : ''));
-  return normType(p);
-}
-
-function signature(ret: string, params: string): string {
-  const ps = splitTop(params).map(paramType);
-  const list = ps.length === 1 && ps[0] === 'void' ? [] : ps;
-  return `${normType(ret)}(${list.join(',')})`;
-}
-
-function collectFacts(files: string[]): CFacts {
-  const f: CFacts = {
-    defs: new Map(), fnTypedefs: new Map(), fnFields: new Map(), structs: new Map(),
-    addressTaken: new Set(), slotStores: new Map(), escaping: new Set(), text: new Map(),
-  };
-  for (const file of files) {
-    const t = blank(fs.readFileSync(file, 'utf8')).replace(/__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g, (m) => ' '.repeat(m.length));
-    f.text.set(file, t);
-    for (const m of t.matchAll(/^([A-Za-z_][\w \t*]*?[\s*])(\w+)\s*\(([^;{}]*)\)\s*\{/gm)) {
-      if (NOT_FUNCTIONS.has(m[2]) || /\btypedef\b/.test(m[1])) continue;
-      const d = f.defs.get(m[2]) ?? { sig: signature(m[1], m[3]), files: new Set<string>() };
-      d.files.add(file);
-      f.defs.set(m[2], d);
-    }
-    for (const m of t.matchAll(/\btypedef\s+([^;{}()]+?)\(\s*\*\s*(\w+)\s*\)\s*\(([^;{}]*)\)\s*;/g)) f.fnTypedefs.set(m[2], signature(m[1], m[3]));
-    for (const m of t.matchAll(/\b(?:struct|union)\s+(\w+)?\s*\{([^{}]*)\}\s*(\w+)?\s*;/g)) {
-      const names: string[] = [];
-      for (const decl of m[2].split(';')) {
-        const d = decl.trim();
-        if (d === '' || d.startsWith('#')) continue;
-        const fp = /^(.*?)\(\s*\*\s*(\w+)\s*\)\s*\((.*)\)$/s.exec(d);
-        if (fp) {
-          names.push(fp[2]);
-          f.fnFields.set(fp[2], [...(f.fnFields.get(fp[2]) ?? []), { sig: signature(fp[1], fp[3]), viaTypedef: false }]);
-          continue;
-        }
-        const v = /(\w+)\s*(\[[^\]]*\])?$/.exec(d);
-        if (!v) continue;
-        names.push(v[1]);
-        const ty = /^(?:const\s+)?(\w+)/.exec(d)?.[1];
-        if (ty !== undefined && f.fnTypedefs.has(ty)) {
-          f.fnFields.set(v[1], [...(f.fnFields.get(v[1]) ?? []), { sig: f.fnTypedefs.get(ty)!, viaTypedef: true }]);
-        }
-      }
-      if (m[1] !== undefined) f.structs.set(m[1], names);
-      if (m[3] !== undefined) f.structs.set(m[3], names);
-    }
-  }
-  const isFn = (n: string): boolean => f.defs.has(n);
-  const store = (field: string, fn: string): void => {
-    f.slotStores.set(field, (f.slotStores.get(field) ?? new Set()).add(fn));
-  };
-  for (const t of f.text.values()) {
-    // Address-taken: a function's name not followed by '(' (initializers, assignments, arguments, macros).
-    for (const m of t.matchAll(/\b([A-Za-z_]\w*)\b(\s*)(.?)/g)) {
-      if (isFn(m[1]) && m[3] !== '(' && t[m.index - 1] !== '.' && t[m.index - 1] !== '>') f.addressTaken.add(m[1]);
-    }
-    // Designators and assignments: `.F = fn`, `->F = fn`.
-    for (const m of t.matchAll(/(?:\.|->)\s*(\w+)\s*=(?!=)\s*(&?\s*)(\w+)?\s*([^;,}]*)/g)) {
-      if (!f.fnFields.has(m[1])) continue;
-      if (m[3] !== undefined && isFn(m[3]) && m[4].trim() === '') store(m[1], m[3]);
-      else f.escaping.add(m[1]);
-    }
-    // Positional initializers of structs with function-pointer fields.
-    for (const m of t.matchAll(/\b(\w+)\s+(\w+)\s*(\[[^\]]*\])?\s*=\s*\{/g)) {
-      const fields = f.structs.get(m[1]);
-      if (fields === undefined) continue;
-      let depth = 1;
-      let i = m.index + m[0].length;
-      const start = i;
-      while (i < t.length && depth > 0) {
-        if (t[i] === '{') depth++;
-        else if (t[i] === '}') depth--;
-        i++;
-      }
-      const items = splitTop(t.slice(start, i - 1)).map((s) => s.trim());
-      const lists = m[3] !== undefined && items.every((s) => s.startsWith('{')) ? items.map((s) => splitTop(s.slice(1, -1)).map((x) => x.trim())) : [items];
-      for (const list of lists) {
-        list.forEach((item, k) => {
-          const name = /^&?\s*(\w+)$/.exec(item)?.[1];
-          if (name !== undefined && isFn(name) && fields[k] !== undefined) store(fields[k], name);
-        });
-      }
-    }
-  }
-  return f;
-}
-
-/** Reads the callee expression of the call at `line:col` (1-based): `a->b.vt->F`, `h`, `tbl[i]`, `(*p)`. */
-function calleeAt(text: string, line: number, col: number): string | undefined {
-  let off = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', off);
-    if (nl < 0) return undefined;
-    off = nl + 1;
-  }
-  let i = off + col - 1;
-  const skip = (): void => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-  };
-  const ident = (): string | undefined => {
-    const m = /^[A-Za-z_]\w*/.exec(text.slice(i, i + 200));
-    if (!m) return undefined;
-    i += m[0].length;
-    return m[0];
-  };
-  const group = (open: string, close: string): string | undefined => {
-    let depth = 0;
-    const s = i;
-    for (; i < text.length; i++) {
-      if (text[i] === open) depth++;
-      else if (text[i] === close && --depth === 0) {
-        i++;
-        return text.slice(s, i);
-      }
-    }
-    return undefined;
-  };
-  skip();
-  let chain: string;
-  if (text[i] === '(') {
-    const g = group('(', ')');
-    if (g === undefined) return undefined;
-    chain = g.replace(/\s+/g, '');
-  } else {
-    const id = ident();
-    if (id === undefined) return undefined;
-    chain = id;
-  }
-  for (;;) {
-    skip();
-    if (text.startsWith('->', i)) {
-      i += 2;
-      skip();
-      const id = ident();
-      if (id === undefined) return undefined;
-      chain += `->${id}`;
-    } else if (text[i] === '.') {
-      i++;
-      skip();
-      const id = ident();
-      if (id === undefined) return undefined;
-      chain += `.${id}`;
-    } else if (text[i] === '[') {
-      if (group('[', ']') === undefined) return undefined;
-      chain += '[]';
-    } else if (text[i] === '(') {
-      return chain;
-    } else return undefined;
-  }
-}
-
-/** The declared type of a variable `v` visible before `upTo`: a function-pointer typedef or an explicit `(*v)(...)`. */
-function declaredSig(facts: CFacts, file: string, v: string, upTo: number): string | undefined {
-  const texts = [facts.text.get(file)!.slice(0, upTo), ...[...facts.text.entries()].filter(([k]) => k !== file).map(([, t]) => t)];
-  for (const t of texts) {
-    let found: string | undefined;
-    for (const m of t.matchAll(new RegExp(`\\b(\\w+)\\s+(?:const\\s+)?${v}\\s*[=;,)\\[]`, 'g'))) {
-      if (facts.fnTypedefs.has(m[1])) found = facts.fnTypedefs.get(m[1]);
-    }
-    for (const m of t.matchAll(new RegExp(`([\\w\\s*]+?)\\(\\s*\\*\\s*(?:const\\s+)?${v}\\s*(?:\\[[^\\]]*\\])?\\)\\s*\\(([^;{}]*)\\)`, 'g'))) {
-      found = signature(m[1], m[2]);
-    }
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The analysis
 
 export interface AnalyzeInput {
   /** The .ci files (one per compiled C file). */
   ciFiles: string[];
-  /** The C sources as compiled (locations of indirect calls are read from them). */
-  sources: string[];
+  /** The indirect calls of the compiled C and what may be called through each (no C is parsed). */
+  calls: CallTable;
   /** Entry points (C names). */
   entries: string[];
   /** Interrupt handlers, counted once each on top of the worst entry path. */
   interrupts?: string[];
   /** Bytes the hardware pushes on exception entry (counted once per interrupt path). */
   exceptionFrame?: number;
-  /**
-   * Hand-written sources whose address-taken functions, when no analysed call reaches them, are
-   * handlers called from outside (a signal handler registered with sigaction, a vector): each is
-   * counted like an interrupt.
-   */
-  handlerSources?: string[];
+
   /** Frames of functions not compiled here (from a disassembly). */
   library?: Map<string, { bytes: number; calls: string[] }>;
   /** The stack the firmware gets, to compare the total with. */
   stack?: { bytes: number; source: string };
   /** Paths in the report are relative to this folder. */
   root?: string;
+}
+
+/**
+ * What is known about the indirect calls of the compiled C: for the generated C, what the lowering
+ * recorded (transpile()'s reports, see callTableOf); for a board's hand-written C, the table in its
+ * board.json ("indirect"). A call goes through a slot: an interface method (`Iface.method`, filled
+ * by the thunks of the vtables) or a function pointer of a signature (`fn:ret(params)`, filled by
+ * every function stored as such a pointer).
+ */
+export interface CallTable {
+  /** Indirect call sites: the file (as compiled; relative paths are to `root`) and line (none:
+   * every indirect call gcc reports in that file), the function, the callee as written, the slot. */
+  sites: { file: string; line?: number; caller: string; via: string; slot: string }[];
+  /** What fills each slot; `file`: where the function is defined, for a static one. */
+  fills: { slot: string; fn: string; file?: string }[];
+  /** Functions called from outside any analysed code (a signal handler): counted like interrupts. */
+  handlers?: string[];
+}
+
+/** The call table of generated C from transpile()'s reports; `dir` is where the C was written. */
+export function callTableOf(reports: readonly ModuleReport[], dir: string): CallTable {
+  return {
+    sites: reports.flatMap((r) => r.calls.sites.map((s) => ({ file: path.join(dir, s.file), line: s.line, caller: s.caller, via: s.via, slot: s.slot }))),
+    fills: reports.flatMap((r) => r.calls.fills.map((f) => ({ ...f, file: path.join(dir, `${r.module}.c`) }))),
+  };
 }
 
 export function analyzeCallGraph(input: AnalyzeInput): StackReport {
@@ -430,59 +227,26 @@ export function analyzeCallGraph(input: AnalyzeInput): StackReport {
     return statics.length === 1 ? statics[0].title : undefined;
   };
 
-  // The headers beside the sources declare the interface structs and function-pointer typedefs.
-  const headers = [...new Set(input.sources.map((s) => path.dirname(s)))].flatMap((d) =>
-    fs.readdirSync(d).filter((n) => n.endsWith('.h')).map((n) => path.join(d, n)));
-  // Headers elsewhere that hold an indirect call site (firmware/platform/common/trap.h, included
-  // by a board's C file) are read too, so the site resolves by its declared type, not to 'any'.
-  const siteFiles = [...edges.values()].flat().filter((e) => e.to === '__indirect_call')
-    .map((e) => path.resolve(root, e.loc.replace(/:\d+:\d+$/, '')))
-    .filter((f) => fs.existsSync(f) && !input.sources.includes(f) && !headers.includes(f));
-  const sources = [...input.sources, ...new Set(siteFiles)];
-  const facts = collectFacts([...sources, ...headers.filter((h) => !sources.includes(h))]);
-  const takenTitles = (names: Iterable<string>): string[] => {
+  const takenTitles = (fills: readonly { fn: string; file?: string }[]): string[] => {
     const out: string[] = [];
-    for (const n of names) {
-      const d = facts.defs.get(n);
-      for (const file of d?.files ?? [undefined]) {
-        const t = titleOf(n, file);
-        if (t !== undefined && !out.includes(t)) out.push(t);
-      }
+    for (const f of fills) {
+      const t = titleOf(f.fn, f.file);
+      if (t !== undefined && !out.includes(t)) out.push(t);
     }
     return out;
   };
-  const bySig = (sigs: string[]): string[] => takenTitles([...facts.addressTaken].filter((n) => sigs.includes(facts.defs.get(n)!.sig)));
-
+  const same = (a: string, b: string): boolean => path.resolve(root, a) === path.resolve(root, b);
   const indirect: IndirectSite[] = [];
+  // A site gcc reports at file:line:col is the recorded call on that line of that file; one with
+  // no record may reach any function stored in a slot (conservative, and reported as 'any').
   const resolveSite = (from: string, loc: string): IndirectSite => {
-    const m = /^(.*):(\d+):(\d+)$/.exec(loc);
-    const abs = m === undefined || m === null ? undefined : sources.find((s) => s === m[1] || path.resolve(root, m[1]) === path.resolve(s));
-    const any = (via: string): IndirectSite => ({ caller: display(from), location: rel(loc), via, how: 'any', targets: takenTitles(facts.addressTaken) });
-    if (m === null || abs === undefined) return any('(location not in the sources)');
-    const text = facts.text.get(abs)!;
-    const via = calleeAt(text, Number(m[2]), Number(m[3]));
-    if (via === undefined) return any('(call expression not parsed)');
-    const field = /(?:->|\.)(\w+)$/.exec(via)?.[1];
-    if (field !== undefined) {
-      const decls = facts.fnFields.get(field) ?? [];
-      if (decls.length === 0) return any(via);
-      const sigs = decls.map((d) => d.sig);
-      const slot = facts.slotStores.get(field);
-      if (decls.every((d) => !d.viaTypedef) && !facts.escaping.has(field) && slot !== undefined && slot.size > 0) {
-        const targets = takenTitles([...slot].filter((n) => sigs.includes(facts.defs.get(n)!.sig)));
-        return { caller: display(from), location: rel(loc), via, how: 'slot', targets };
-      }
-      return { caller: display(from), location: rel(loc), via, how: 'type', targets: bySig(sigs) };
-    }
-    const base = /^\(?\*?(\w+)/.exec(via)?.[1];
-    let upTo = 0;
-    for (let l = 1, off = 0; l <= Number(m[2]); l++) {
-      upTo = off;
-      off = text.indexOf('\n', off) + 1;
-    }
-    const sig = base === undefined ? undefined : declaredSig(facts, abs, base, upTo + Number(m[3]));
-    if (sig === undefined) return any(via);
-    return { caller: display(from), location: rel(loc), via, how: 'type', targets: bySig([sig]) };
+    const colon = /^(.*):(\d+):(\d+)$/.exec(loc);
+    const recorded = colon === null ? [] : input.calls.sites.filter((s) => same(s.file, colon[1]) && (s.line === undefined || s.line === Number(colon[2])));
+    if (recorded.length === 0) return { caller: display(from), location: rel(loc), via: '(no recorded call site here)', how: 'any', targets: takenTitles(input.calls.fills) };
+    const slots = new Set(recorded.map((s) => s.slot));
+    const targets = takenTitles(input.calls.fills.filter((f) => slots.has(f.slot)));
+    const how = recorded.every((s) => s.slot.startsWith('fn:')) ? 'type' : 'slot';
+    return { caller: display(from), location: rel(loc), via: [...new Set(recorded.map((s) => s.via))].join(' | '), how, targets };
   };
 
   // Resolve every edge to node titles.
@@ -614,19 +378,8 @@ export function analyzeCallGraph(input: AnalyzeInput): StackReport {
   for (const e of [...input.entries, ...(input.interrupts ?? [])]) {
     if (titleOf(e) === undefined && input.library?.get(e) === undefined) errors.push(`entry point ${e} is not among the compiled functions`);
   }
-  // Handlers called from outside: address-taken in the hand-written sources, reached by no call.
-  const called = new Set<string>();
-  for (const s of callees.values()) s.forEach((t) => called.add(t));
-  const handlerFiles = new Set((input.handlerSources ?? []).map((f) => path.resolve(root, f)));
-  const known = new Set([...input.entries, ...(input.interrupts ?? [])].map((e) => titleOf(e) ?? e));
-  const handlers: string[] = [];
-  for (const n of facts.addressTaken) {
-    const files = [...(facts.defs.get(n)?.files ?? [])].filter((f) => handlerFiles.has(path.resolve(root, f)));
-    for (const f of files) {
-      const t = titleOf(n, f);
-      if (t !== undefined && !called.has(t) && !known.has(t)) handlers.push(n);
-    }
-  }
+  // Handlers called from outside the analysed code (the board's table: a signal handler).
+  const handlers = (input.calls.handlers ?? []).filter((h) => titleOf(h) !== undefined);
   const interrupts = [...(input.interrupts ?? []), ...handlers];
   const entryPaths = input.entries.filter((e) => titleOf(e) !== undefined).map((e) => pathFrom(e, 'entry'));
   const irqPaths = interrupts.filter((e) => titleOf(e) !== undefined).map((e) => pathFrom(e, 'interrupt'));
@@ -662,14 +415,14 @@ export function analyzeCallGraph(input: AnalyzeInput): StackReport {
   indirect.forEach((s) => counts[s.how]++);
   const method = [
     `frames: gcc -fstack-usage / -fcallgraph-info=su, ${suDefined} functions (${suCount} .su lines)`,
-    `indirect calls: ${indirect.length} sites; ${counts.slot} through an interface slot (every function stored into that field, of its type), ` +
-      `${counts.type} through a function-pointer type (every address-taken function of that type), ${counts.any} unparsed (every address-taken function)`,
+    `indirect calls: ${indirect.length} sites; ${counts.slot} through an interface slot (the vtables' functions for that method), ` +
+      `${counts.type} through a function pointer (every function stored as a pointer of that signature), ${counts.any} not recorded (every function stored in any slot)`,
     library.length > 0 ? `library frames from the disassembly of the linked image: ${library.map((l) => `${l.name} ${l.bytes} B`).join(', ')}` : 'library frames: none measured',
     unknown.length > 0 ? `no frame figure (counted 0): ${unknown.join(', ')}` : 'every reachable function has a frame figure',
     interrupts.length > 0
       ? `interrupts: ${interrupts.join(', ')}, each counted once on top of the worst entry path` +
         ((input.exceptionFrame ?? 0) > 0 ? ` with ${input.exceptionFrame} bytes of hardware frame (priorities not modelled)` : ' (the kernel\'s signal frame is not counted)') +
-        (handlers.length > 0 ? `; ${handlers.join(', ')}: address-taken in the board's C and called by no analysed code (a signal handler or vector)` : '')
+        (handlers.length > 0 ? `; ${handlers.join(', ')}: called from outside the analysed code (board.json "indirect".handlers: a signal handler)` : '')
       : 'interrupts: none',
   ];
   return {
@@ -804,6 +557,41 @@ async function vectorTable(tool: (name: string) => string, image: string): Promi
 }
 
 /**
+ * The call table of a board's image: the lowering's record of the generated C (the firmware's,
+ * then the app's registry and modules, as the build merges them) and the board's own table for its
+ * hand-written C (board.json "indirect", a function-pointer type named by its typedef). The C in
+ * genDir must be what this lowering writes: the recorded lines are its lines.
+ */
+async function boardCallTable(cfg: BoardConfig, genDir: string, repo: string, out: string, app: string | undefined): Promise<CallTable> {
+  const { transpile } = await import('../../codegen/src/index.ts');
+  const entries = (Array.isArray(cfg.entry) ? cfg.entry : [cfg.entry]).map((e) => path.join(repo, e));
+  // Lowered again, written nowhere (the #line paths differ, and the build blanks those lines).
+  const runs = [transpile(entries)];
+  if (app !== undefined) runs.push(transpile([path.join(out, 'app', 'app_registry.ts')]));
+  const byFile = new Map<string, { text: string; report: ModuleReport }>();
+  for (const r of runs) {
+    if (!r.ok) throw new Error(`urpc ts2c failed:\n${r.format(false)}`);
+    for (const m of r.reports) for (const f of [`${m.module}.c`, `${m.module}.h`]) byFile.set(f, { text: r.files.get(f)!, report: m });
+  }
+  for (const [f, { text }] of byFile) {
+    const built = path.join(genDir, f);
+    // The build blanks the #line directives (same line numbers).
+    if (!fs.existsSync(built) || fs.readFileSync(built, 'utf8') !== text.split('\n').map((l) => (l.startsWith('#line ') ? '' : l)).join('\n')) {
+      throw new Error(`${path.relative(repo, built)} is not what the lowering writes now: its call sites cannot be located`);
+    }
+  }
+  const table = callTableOf([...new Set([...byFile.values()].map((v) => v.report))], genDir);
+  const types = new Map([...byFile.values()].flatMap((v) => v.report.calls.fnTypes.map((t) => [t.name, t.slot] as const)));
+  for (const site of cfg.indirect?.sites ?? []) {
+    const slot = site.slot ?? (site.type !== undefined ? types.get(site.type) : undefined);
+    if (slot === undefined) throw new Error(`boards/${cfg.name}/board.json "indirect": ${site.file}: no slot, or no typedef ${site.type} in the generated C`);
+    table.sites.push({ file: path.join(repo, site.file), line: site.line, caller: site.caller, via: site.via, slot });
+  }
+  table.handlers = cfg.indirect?.handlers ?? [];
+  return table;
+}
+
+/**
  * Builds the board with -fstack-usage -fcallgraph-info=su into build/<board>/stack (its own flags,
  * generated C without #line) and analyses the result.
  */
@@ -838,9 +626,10 @@ export async function boardStack(board: string, opts: BoardStackOptions = {}): P
     for (const f of ciFiles) for (const n of parseCallgraphInfo(fs.readFileSync(f, 'utf8')).nodes) if (n.bytes !== undefined) externals.delete(n.title);
     library = await disassemblyFrames(tool('objdump'), built.output, externals);
   }
+  const calls = await boardCallTable(cfg, built.genDir, repo, out, opts.app);
   const report = analyzeCallGraph({
-    ciFiles, sources: built.units.map((u) => u.src), entries, interrupts,
-    exceptionFrame: cortexM ? CORTEX_M_EXCEPTION_FRAME : 0, library, handlerSources: cfg.sources.map((f) => path.join(repo, f)), stack: opts.stackBytes !== undefined ? { bytes: opts.stackBytes, source: '--stack' } : boardStackSize(cfg, repo), root: repo,
+    ciFiles, calls, entries, interrupts,
+    exceptionFrame: cortexM ? CORTEX_M_EXCEPTION_FRAME : 0, library, stack: opts.stackBytes !== undefined ? { bytes: opts.stackBytes, source: '--stack' } : boardStackSize(cfg, repo), root: repo,
   });
   return { ...report, board, compiler: cc, flags: [...cfg.cflags, ...STACK_FLAGS] };
 }

@@ -131,7 +131,7 @@ describe('codegen: pruning unused statics from the IR', () => {
   // A definition: its head (a name, not a use), and a body naming `uses`, nested in a statement.
   const def = (statik: string | undefined, ...uses: CNode[]): Chunk => {
     const body: CStmt[] = uses.length ? [{ k: 'if', c: name('c'), then: [exprStmt(uses.reduce((a, b) => comma(a, b)))] }] : [];
-    return { static: statik, items: [verbatim(`/* ${statik ?? ''} */`), { k: 'func', head: `void ${statik ?? 'f'}(void)`, body }] };
+    return { static: statik, items: [verbatim(`/* ${statik ?? ''} */`), { k: 'func', name: statik ?? 'f', head: `void ${statik ?? 'f'}(void)`, body }] };
   };
 
   it('drops a static no other definition names, and what only it named', () => {
@@ -153,7 +153,7 @@ describe('codegen: statement trees and their printer', () => {
   it('prints nesting as indentation, else-if chains, compact flag checks, switch cases and #line from src', () => {
     const x = name('x');
     const tree: CStmt[] = [{
-      k: 'func', head: 'void f(uint32_t x)', src: 3, body: [
+      k: 'func', name: 'f', head: 'void f(uint32_t x)', src: 3, body: [
         { k: 'if', c: binary('<', x, u(1)), src: 4, then: [{ k: 'return', src: 5 }], else: {
           k: 'if', c: binary('<', x, u(2)), src: 6, then: [exprStmt(call('g', x))], else: [{ k: 'break' }],
         } },

@@ -25,7 +25,9 @@ export type CNode =
   | { k: 'postfix'; op: '++' | '--'; x: CNode }
   | { k: 'binary'; op: BinaryOp; a: CNode; b: CNode }
   | { k: 'cond'; c: CNode; a: CNode; b: CNode }
-  | { k: 'call'; f: CNode; args: CNode[] }
+  /** `slot`: an indirect call, and what it goes through: an interface method (`Iface.method`) or a
+   * function pointer of a C signature (`fn:ret(params)`); the stack analysis resolves it by that. */
+  | { k: 'call'; f: CNode; args: CNode[]; slot?: string }
   /** `(to)x`; `to` is a C type spelling (`uint8_t`, `void`, `Name *`, `const int32_t *`). */
   | { k: 'cast'; to: string; x: CNode }
   | { k: 'index'; x: CNode; i: CNode }

@@ -26,7 +26,7 @@ export class LowerBase {
     this.sf = sf;
     this.sema = sema;
     this.prefix = sema.modulePrefix(sf);
-    this.out = { prefix: this.prefix, tsPath: sf.fileName, imports: [], header: [], source: [], ram: [], frames: [], impls: [] };
+    this.out = { prefix: this.prefix, tsPath: sf.fileName, imports: [], header: [], source: [], ram: [], frames: [], impls: [], fills: [], fnTypes: [] };
   }
 
   /** The statement with the .ts line of `node`. */
@@ -129,6 +129,12 @@ export class LowerBase {
   protected returnType(d: ts.SignatureDeclaration): FwType {
     const sig = this.sema.checker.getSignatureFromDeclaration(d)!;
     return this.sema.fromType(sig.getReturnType());
+  }
+
+  /** What calls through a pointer to a function of this signature go through (the stack
+   * analysis resolves them to the functions stored as such pointers): `fn:ret(params)`. */
+  fnSlot(d: ts.SignatureDeclaration): string {
+    return `fn:${this.ctype(this.returnType(d))}(${d.parameters.map((p) => this.ctype(this.sema.declType(p))).join(',')})`;
   }
 
   cFunctionName(d: ts.FunctionDeclaration): string {

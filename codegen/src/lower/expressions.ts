@@ -527,7 +527,7 @@ export class ExprLowering extends LowerBase {
       if (rt.k === 'iface') {
         // The receiver is read twice (vt and self): it must be a plain variable or field path.
         const r = isPath(recv.e) ? recv : this.spill({ ...recv, stable: false }, out, depth);
-        text = ccall({ k: 'member', x: dot(r.e, 'vt'), name: cIdent(mname), arrow: true }, dot(r.e, 'self'), ...args);
+        text = { k: 'call', f: { k: 'member', x: dot(r.e, 'vt'), name: cIdent(mname), arrow: true }, args: [dot(r.e, 'self'), ...args], slot: `${rt.name}.${mname}` };
         this.calls.add(`${rt.name}.${mname}`);
       } else {
         const cls = rt.k === 'class' ? rt.name : 'void';
@@ -541,7 +541,10 @@ export class ExprLowering extends LowerBase {
       const args = this.args(e, e.arguments, argPre, depth);
       if (argPre.length) f = this.spill(f, out, depth);
       out.push(...argPre);
-      text = ccall(f.e, ...args);
+      // Not a function's name: a call through a function pointer (a table entry, a callback).
+      const ft = this.sema.exprType(callee);
+      const slot = f.t.k !== 'fn' && ft.k === 'fn' ? this.fnSlot(ft.decl.type as ts.FunctionTypeNode) : undefined;
+      text = slot === undefined ? ccall(f.e, ...args) : { k: 'call', f: f.e, args, slot };
     }
     const rt = this.sema.exprType(e);
     if (statement) return { e: text, t: fromSpelling(this.ctype(rt)), stable: false };

@@ -31,8 +31,8 @@ export class FunctionLowering extends GlobalLowering {
     this.block(d.body!.statements, body, 1);
     this.unreachableEnd(ret, d.body!.statements, body);
     body = this.markUnused(this.paramNames(d.parameters), body);
-    if (inline) this.out.header.push(this.at({ k: 'func', head: `static inline ${sig}`, body }, d));
-    else bodies.push({ static: exported ? undefined : cname, items: [this.at({ k: 'func', head: `${exported ? '' : 'static '}${sig}`, body }, d)] }, { items: [BLANK] });
+    if (inline) this.out.header.push(this.at({ k: 'func', name: cname, head: `static inline ${sig}`, body }, d));
+    else bodies.push({ static: exported ? undefined : cname, items: [this.at({ k: 'func', name: cname, head: `${exported ? '' : 'static '}${sig}`, body }, d)] }, { items: [BLANK] });
     this.out.frames.push({ name: cname, locals: this.localBytes, calls: [...this.calls] });
   }
 
@@ -113,7 +113,7 @@ export class FunctionLowering extends GlobalLowering {
       }
       if (ctor?.body) this.block(ctor.body.statements, body, 1);
       body = this.markUnused(['self', ...this.paramNames(ctor?.parameters ?? [])], body);
-      bodies.push({ static: exported ? undefined : `${name}_init`, items: [this.at({ k: 'func', head: `${exported ? '' : 'static '}${sig}`, body }, ctor ?? cls)] }, { items: [BLANK] });
+      bodies.push({ static: exported ? undefined : `${name}_init`, items: [this.at({ k: 'func', name: `${name}_init`, head: `${exported ? '' : 'static '}${sig}`, body }, ctor ?? cls)] }, { items: [BLANK] });
       this.out.frames.push({ name: `${name}_init`, locals: this.localBytes, calls: [...this.calls] });
     }
     for (const m of cls.members) {
@@ -131,7 +131,7 @@ export class FunctionLowering extends GlobalLowering {
       this.block(m.body.statements, body, 1);
       this.unreachableEnd(ret, m.body.statements, body);
       body = this.markUnused(['self', ...this.paramNames(m.parameters)], body);
-      bodies.push({ static: pub ? undefined : mname, items: [this.at({ k: 'func', head: `${pub ? '' : 'static '}${sig}`, body }, m)] }, { items: [BLANK] });
+      bodies.push({ static: pub ? undefined : mname, items: [this.at({ k: 'func', name: mname, head: `${pub ? '' : 'static '}${sig}`, body }, m)] }, { items: [BLANK] });
       this.out.frames.push({ name: mname, locals: this.localBytes, calls: [...this.calls] });
     }
     this.curClass = undefined;
@@ -162,10 +162,11 @@ export class FunctionLowering extends GlobalLowering {
         const thunk = `${cn}_${mn}__${iname}`;
         const call = ccall(`${cn}_${mn}`, cast(`${cn} *`, cname('self')), ...ps.map((p) => cname(p.name)));
         bodies.push({ static: thunk, items: [{
-          k: 'func', head: `static ${this.ctype(ret)} ${thunk}(${['void *self', ...ps.map((p) => p.decl)].join(', ')})`,
+          k: 'func', name: thunk, head: `static ${this.ctype(ret)} ${thunk}(${['void *self', ...ps.map((p) => p.decl)].join(', ')})`,
           body: [ret.k === 'void' ? exprStmt(call) : { k: 'return', x: call }],
         }] });
         entries.push(cname(thunk));
+        this.out.fills.push({ slot: `${iname}.${mn}`, fn: thunk });
       }
       const vt = `${cn}_${iname}_vt`;
       bodies.push({ static: vt, items: [{ k: 'decl', type: `static const ${iname}_vt`, name: vt, list: entries }] });
@@ -175,7 +176,7 @@ export class FunctionLowering extends GlobalLowering {
       if (exported) this.out.header.push(verbatim(`${conv};`));
       else protos.push({ static: asName, items: [verbatim(`static ${conv};`)] });
       bodies.push({ static: exported ? undefined : asName, items: [{
-        k: 'func', head: `${exported ? '' : 'static '}${conv}`, body: [
+        k: 'func', name: asName, head: `${exported ? '' : 'static '}${conv}`, body: [
           decl(iname, 'r'), exprStmt(assign(dot(cname('r'), 'self'), cname('self'))),
           exprStmt(assign(dot(cname('r'), 'vt'), addressOf(cname(vt)))), { k: 'return', x: cname('r') },
         ],

@@ -38,8 +38,9 @@ type Stmt =
   | { k: 'break' }
   | { k: 'continue' }
   | { k: 'block'; body: CStmt[] }
-  /** A function definition: `head {`, the body, `}` (head: storage class and signature). */
-  | { k: 'func'; head: string; body: CStmt[] }
+  /** A function definition: `head {`, the body, `}` (head: storage class and signature; name:
+   * its C name). */
+  | { k: 'func'; name: string; head: string; body: CStmt[] }
   /** A line of C with no expression in it: a type declaration or struct member, a prototype, a
    * preprocessor line, a comment, a blank line. */
   | { k: 'verbatim'; text: string };
@@ -100,6 +101,39 @@ export function forEachExpr(s: CStmt, f: (x: CNode) => void): void {
   }
 }
 
+/** The names the expressions use as values: every name but the function of a direct call
+ * (a function named here is stored as a pointer: its address is taken). */
+export function valueNames(stmts: readonly CStmt[], into: Set<string> = new Set()): Set<string> {
+  const visit = (n: CNode): void => {
+    if (n.k === 'call') {
+      if (n.f.k !== 'name') visit(n.f);
+      n.args.forEach(visit);
+    } else if (n.k === 'name') into.add(n.name);
+    else forEachChild(n, visit);
+  };
+  for (const s of stmts) forEachExpr(s, visit);
+  return into;
+}
+
+function forEachChild(n: CNode, f: (x: CNode) => void): void {
+  switch (n.k) {
+    case 'unary': case 'postfix': case 'cast': case 'member': case 'sizeof': f(n.x); break;
+    case 'binary': case 'assign': f(n.a); f(n.b); break;
+    case 'cond': f(n.c); f(n.a); f(n.b); break;
+    case 'call': f(n.f); n.args.forEach(f); break;
+    case 'index': f(n.x); f(n.i); break;
+    case 'comma': n.xs.forEach(f); break;
+    default: break;
+  }
+}
+
+/** The indirect calls in an expression (calls with a slot), outermost first. */
+export function indirectCalls(n: CNode, into: Extract<CNode, { k: 'call' }>[] = []): Extract<CNode, { k: 'call' }>[] {
+  if (n.k === 'call' && n.slot !== undefined) into.push(n);
+  forEachChild(n, (x) => indirectCalls(x, into));
+  return into;
+}
+
 /** A top-level piece of a .c file: a definition or prototype (of a file-local `static` name when
  * `static` is set; pruning drops those nobody else names), or items of layout. */
 export interface Chunk { static?: string; items: CStmt[] }
@@ -140,4 +174,9 @@ export interface ModuleIR {
   frames: { name: string; locals: number; calls: string[] }[];
   /** Which class implements which interface (resolves `Iface.method` calls in the report). */
   impls: { iface: string; cls: string }[];
+  /** What fills each slot of an indirect call (cexpr.ts `call.slot`): the thunks of a vtable
+   * (`Iface.method`), and every function this module stores as a pointer (`fn:ret(params)`). */
+  fills: { slot: string; fn: string }[];
+  /** The slot of each function-pointer typedef (for hand-written C that calls through one). */
+  fnTypes: { name: string; slot: string }[];
 }

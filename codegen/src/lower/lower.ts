@@ -4,7 +4,7 @@
 // context.ts (shared state) <- expressions.ts <- statements.ts <- globals.ts <- functions.ts <-
 // typedecls.ts <- this file, which lays out the module's .h and .c.
 import { ts } from '../program.ts';
-import { type CStmt, type ModuleIR, type Chunk, verbatim, decl, exprStmt, BLANK } from './ir.ts';
+import { type CStmt, type ModuleIR, type Chunk, verbatim, decl, exprStmt, valueNames, BLANK } from './ir.ts';
 import { pruneUnusedStatics } from './prune.ts';
 import { call as ccall, name as cname, assign, TRUE, FALSE } from './cexpr.ts';
 import { isExported } from './helpers.ts';
@@ -39,6 +39,7 @@ export class ModuleLowering extends TypeDeclLowering {
         if (obj) this.lowerEnum(obj, dest);
       } else if (ts.isTypeAliasDeclaration(st) && ts.isFunctionTypeNode(st.type)) {
         dest.push(this.at(verbatim(`typedef ${this.fnPointerDecl(st.type, `(*${st.name.text})`)};`), st));
+        this.out.fnTypes.push({ name: st.name.text, slot: this.fnSlot(st.type) });
       } else if (ts.isInterfaceDeclaration(st)) {
         this.lowerInterface(st, dest);
       }
@@ -84,7 +85,7 @@ export class ModuleLowering extends TypeDeclLowering {
     // Module initialisation runs once: imported modules first, then the top-level initialisers.
     const done = cname('done');
     const init: CStmt = {
-      k: 'func', head: `void ${this.prefix}_module_init(void)`, body: [
+      k: 'func', name: `${this.prefix}_module_init`, head: `void ${this.prefix}_module_init(void)`, body: [
         decl('static bool', 'done', FALSE),
         { k: 'if', c: done, then: [{ k: 'return' }], compact: true },
         exprStmt(assign(done, TRUE)),
@@ -106,7 +107,22 @@ export class ModuleLowering extends TypeDeclLowering {
       layout(init),
     ];
     this.out.source = pruneUnusedStatics(chunks).flatMap((ch) => ch.items);
+    this.recordPointerFills();
     return this.out;
+  }
+
+  /** Every function the module's C stores as a pointer (named other than as the function of a
+   * direct call) fills the `fn:` slot of its signature. */
+  protected recordPointerFills(): void {
+    const fns = new Map<string, ts.FunctionDeclaration>();
+    for (const sf of this.sema.program.getSourceFiles()) {
+      if (sf.isDeclarationFile || this.sema.isPrelude(sf)) continue;
+      for (const st of sf.statements) if (ts.isFunctionDeclaration(st) && st.name && st.body) fns.set(this.cFunctionName(st), st);
+    }
+    for (const n of [...valueNames(this.out.header), ...valueNames(this.out.source)]) {
+      const d = fns.get(n);
+      if (d !== undefined && !this.out.fills.some((f) => f.fn === n)) this.out.fills.push({ slot: this.fnSlot(d), fn: n });
+    }
   }
 
   protected relSource(): string {
