@@ -3,7 +3,8 @@
 // The input has passed check/: this pass trusts it and only translates. The passes live in
 // context.ts (shared state) <- expressions.ts <- statements.ts <- globals.ts <- functions.ts <-
 // typedecls.ts <- this file, which lays out the module's .h and .c.
-import { ts } from '../program.ts';
+import * as path from 'node:path';
+import { ts, REPO_ROOT } from '../program.ts';
 import { type CStmt, type ModuleIR, type Chunk, verbatim, decl, exprStmt, valueNames, BLANK } from './ir.ts';
 import { pruneUnusedStatics } from './prune.ts';
 import { call as ccall, name as cname, assign, TRUE, FALSE } from './cexpr.ts';
@@ -125,8 +126,12 @@ export class ModuleLowering extends TypeDeclLowering {
     }
   }
 
+  /** The .ts file as the header comment names it: repository-relative inside urpc (the same on
+   * every checkout, whatever its path), else its folder and name (a user's app/math.ts). */
   protected relSource(): string {
-    return this.sf.fileName.replace(/^.*?(firmware\/|test\/|build\/)/, '$1');
+    const r = path.relative(REPO_ROOT, path.resolve(this.sf.fileName));
+    if (!r.startsWith('..') && !path.isAbsolute(r)) return r.split(path.sep).join('/');
+    return path.basename(path.dirname(this.sf.fileName)) + '/' + path.basename(this.sf.fileName);
   }
 
   protected importedFile(st: ts.ImportDeclaration): ts.SourceFile | undefined {
