@@ -15,7 +15,8 @@ const run = promisify(execFile);
 
 /** Soft-float (libgcc, ARM EABI and GNU names) and libm routines. */
 const FLOAT_RUNTIME = new RegExp([
-  '^__aeabi_(?:[fd]|c[fd]|u?[il]2[fd])', // __aeabi_fadd, __aeabi_ddiv, __aeabi_cdcmple, __aeabi_ui2d, ...
+  // (__wrap_: the f64 add/sub urpc's Cortex-M links take from the v6-m C soft-fp, host/board/softfp.ts)
+  '^(?:__wrap_)?__aeabi_(?:[fd]|c[fd]|u?[il]2[fd])', // __aeabi_fadd, __aeabi_ddiv, __aeabi_cdcmple, __aeabi_ui2d, ...
   '^__\\w+[sd]f[23]$', // __addsf3, __divdf3, __eqdf2, __unorddf2, ...
   '^__(?:float|fix|extend|trunc)\\w*[sd]f\\w*$', // __floatunsidf, __fixdfsi, __extendsfdf2, __truncdfsf2
   '^(?:sqrt|floor|ceil|trunc|round|fabs|copysign|fmin|fmax|nearbyint|rint)f?$',

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../../codegen/src/difftest/cdriver.ts';
 import { buildQemuBinary, parseQemuTarget, qemuFlags, QEMU_BINARY, QEMU_COMPILER } from '../../codegen/src/difftest/qemu.ts';
 import { softfpArchive, softfpLinkFlags } from '../../host/board/softfp.ts';
+import { floatRoutines } from '../../bench/float-size.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const REPRO = path.join(REPO, 'test', 'diff', 'toolchain', 'libgcc-dsub-m3.c');
@@ -41,6 +42,8 @@ describe('f64 add/sub from the v6-m C soft-fp on Cortex-M (softfp.ts)', function
       const b = await buildQemuBinary(dir, ['repro.c'], { compiler: QEMU_COMPILER, opt: '-O2', target: `qemu:${machine}` });
       assert.ok(b.ok, b.log);
       assert.equal(await runElf(machine, b.binary), NODE);
+      // The bench's float runtime counts the wrapped routine (bench/float-size.ts).
+      assert.ok((await floatRoutines(b.binary)).routines.some((r) => r.name === '__wrap___aeabi_dsub'));
     });
   }
 

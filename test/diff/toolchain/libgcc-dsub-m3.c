@@ -11,7 +11,9 @@
  *     -O2 libgcc-dsub-m3.c -o t.elf
  *   qemu-system-arm -M lm3s6965evb -nographic -semihosting-config enable=on,target=native -kernel t.elf
  *
- * prints c3dfffffffe00001 (-mcpu=cortex-m0plus: c3dfffffffe00000). */
+ * prints c3dfffffffe00001 (-mcpu=cortex-m0plus: c3dfffffffe00000). urpc's own Cortex-M links take
+ * __aeabi_dadd/__aeabi_dsub from the v6-m libgcc instead (host/board/softfp.ts); test/diff/softfp.test.ts
+ * builds this file that way and checks it prints c3dfffffffe00000 on M3 and M4F. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
