@@ -69,7 +69,7 @@ export function projectPlatformioIni(urpcIni: string): string {
     'monitor_speed = 115200',
     'extra_scripts = pre:node_modules/urpc/scripts/pio_urpc.py',
     'custom_urpc_dir = node_modules/urpc',
-    'build_flags = -Os',
+    'build_flags = -Os -ffp-contract=off', // as urpc's own [env]: floats must not fuse into FMAs (Node does not)
     '',
     urpcIni.slice(at),
   ].join('\n');

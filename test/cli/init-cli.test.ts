@@ -70,8 +70,9 @@ describe('urpc init', function () {
     for (const [file, err] of Object.entries(b.stderr)) assert.equal(err, '', `${file}: ${err}`);
     assert.equal(b.cpu, 'cortex-m0plus');
     assert.ok(b.cflags.includes('-DURPC_BOARD_NAME="pico"'), b.cflags.join(' '));
-    // The app's module and its registry are in the linked image, not only compiled.
-    for (const m of ['math', 'app_registry']) assert.ok(b.size.modules.some((x) => x.module === m && x.text > 0), `${m} linked: ${b.size.modules.map((x) => x.module).join(', ')}`);
+    // The app's module (app/math.ts: C prefix math_mod, not to hide <math.h>) and its registry are
+    // in the linked image, not only compiled.
+    for (const m of ['math_mod', 'app_registry']) assert.ok(b.size.modules.some((x) => x.module === m && x.text > 0), `${m} linked: ${b.size.modules.map((x) => x.module).join(', ')}`);
     assert.ok(b.size.flash < b.flashTotal && b.size.ram < b.ramTotal);
   });
 
