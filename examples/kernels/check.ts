@@ -239,4 +239,12 @@ async function main(uri: string | undefined): Promise<void> {
   }
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv[2]);
+// Not a top-level await: with one the module (and kernels.test.ts, which imports it) could only
+// load as an ES module, and under mocha a second, ES-module copy of the firmware modules replaced
+// the source maps of the first: contained panics named wrong .ts lines.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv[2]).catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
