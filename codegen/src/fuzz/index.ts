@@ -251,7 +251,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
     }
     let mods = entries.map((f) => ({ tsPath: f, prefix: tr!.modules.get(f) ?? prefixOf(progs.get(f)!.seed) }));
     const inputs = makeInputs(casesPer, seed + b0);
-    let batch = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true });
+    let batch = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true, noDebugInfo: true });
     // C that does not compile even without -Werror stops the whole batch's binary: drop the
     // programs the errors point at (their .c/.h) and run the rest again.
     for (let attempt = 0; attempt < 3 && batch.configs.some((c) => !c.built); attempt++) {
@@ -268,7 +268,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
       }
       mods = mods.filter((m) => !drop.includes(m));
       if (!mods.length) break;
-      const again = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true });
+      const again = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true, noDebugInfo: true });
       // Keep the strict-build logs of the first run: they name the dropped programs.
       batch = { ...again, buildFailures: [...batch.buildFailures.filter((b) => b.config.endsWith('-strict')), ...again.buildFailures.filter((b) => !b.config.endsWith('-strict'))] };
     }
