@@ -387,6 +387,10 @@ export function generateApp(appDir: string, outDir: string): GeneratedApp {
   const out = path.resolve(outDir);
   fs.mkdirSync(out, { recursive: true });
   const registry = path.join(out, 'app_registry.ts');
+  // The registry is an ES module wherever it is written (outside a "type": "module" package,
+  // TypeScript would read it as CommonJS: TS1295).
+  const pkg = path.join(out, 'package.json');
+  if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, '{ "type": "module" }\n');
   const dts = path.join(path.resolve(appDir), 'app.d.ts');
   fs.writeFileSync(registry, renderRegistry(functions, out, appDir));
   const types = renderDts(functions, path.dirname(dts), appDir);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { transpile } from '../../codegen/src/index.ts';
 import { generateApp, AppError, type GeneratedApp } from './generate.ts';
-import { appGenDir } from './merge.ts';
+import { appGenDir, mergeApp } from './merge.ts';
 
 export interface LoweredApp extends GeneratedApp {
   /** The app's C by file name (the registry, the app's modules, the firmware modules they import). */
@@ -28,4 +28,21 @@ export function lowerApp(appDir: string, outDir: string, genDir: string): Lowere
   const r = transpile([g.registry], { outDir: appGen });
   if (!r.ok) throw new AppError(`urpc ts2c failed on the app ${appDir}:\n${r.format(false)}`);
   return { ...g, files: new Map(r.files), inputs: [...r.modules.keys()], transpileMs: Date.now() - t0 };
+}
+
+/**
+ * The firmware's C with an app merged in, written to `genDir` (what `urpc ts2c --app` and so
+ * scripts/pio_urpc.py build): the firmware entries lowered, the app lowered beside them
+ * (lowerApp), merged (mergeApp). The registry's .ts goes to `<genDir>-registry/`.
+ */
+export function lowerFirmwareWithApp(entries: readonly string[], appDir: string, genDir: string): { files: Map<string, string>; app: LoweredApp } {
+  const fw = transpile([...entries], { outDir: genDir });
+  if (!fw.ok) throw new AppError(`urpc ts2c failed:\n${fw.format(false)}`);
+  const app = lowerApp(appDir, `${genDir}-registry`, genDir);
+  const files = new Map(fw.files);
+  mergeApp(files, app.files);
+  for (const name of app.files.keys()) fs.writeFileSync(path.join(genDir, name), files.get(name)!);
+  // C left by an earlier run (a module the app no longer has) would be built into the library.
+  for (const f of fs.readdirSync(genDir)) if (/\.[ch]$/.test(f) && !files.has(f)) fs.rmSync(path.join(genDir, f));
+  return { files, app };
 }

@@ -15,8 +15,17 @@ export function registerCodegenCommands(program: Command): void {
     .requiredOption('-o, --out <dir>', 'directory for the .c/.h files and fw_rt.h')
     .option('--report', 'print static RAM and stack (declared locals) per module')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  urpc ts2c firmware/framing/framer.ts -o build/gen\n  urpc ts2c app/main.ts -o build/gen --report')
-    .action((entries: string[], opts: { out: string; report?: boolean; json?: boolean }) => {
+    .option('--app <dir>', "merge a device-function app (its modules' exported functions) into the firmware's C, as `urpc build --app` does")
+    .addHelpText('after', '\nExamples:\n  urpc ts2c firmware/framing/framer.ts -o build/gen\n  urpc ts2c app/main.ts -o build/gen --report\n  urpc ts2c firmware/device.ts -o build/pio/gen --app app')
+    .action(async (entries: string[], opts: { out: string; report?: boolean; json?: boolean; app?: string }) => {
+      if (opts.app !== undefined) {
+        const { lowerFirmwareWithApp } = await import('../app/lower.ts');
+        const { files, app } = lowerFirmwareWithApp(entries, opts.app, opts.out);
+        const names = app.functions.map((f) => f.name);
+        if (opts.json) console.log(JSON.stringify({ ok: true, files: [...files.keys()], functions: names }, null, 2));
+        else console.log(`wrote ${files.size} files to ${opts.out} (app functions: ${names.join(', ')})`);
+        return;
+      }
       const r = transpile(entries, { outDir: opts.out });
       const rows = resourceReport(r.reports);
       if (opts.json) {

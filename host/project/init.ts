@@ -58,7 +58,7 @@ export function projectPlatformioIni(urpcIni: string): string {
   return [
     '; The PlatformIO boards urpc supports (Arduino framework): `urpc flash --board <env>` runs',
     '; `pio run -e <env> -t upload`. The firmware is urpc\'s (node_modules/urpc): its',
-    '; scripts/pio_urpc.py lowers it to C first.',
+    '; scripts/pio_urpc.py lowers it, with the functions of app/ (custom_urpc_app), to C first.',
     '',
     '[platformio]',
     'src_dir = node_modules/urpc/firmware/platform/arduino',
@@ -69,6 +69,7 @@ export function projectPlatformioIni(urpcIni: string): string {
     'monitor_speed = 115200',
     'extra_scripts = pre:node_modules/urpc/scripts/pio_urpc.py',
     'custom_urpc_dir = node_modules/urpc',
+    'custom_urpc_app = app',
     'build_flags = -Os -ffp-contract=off', // as urpc's own [env]: floats must not fuse into FMAs (Node does not)
     '',
     urpcIni.slice(at),

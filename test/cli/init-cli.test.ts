@@ -36,6 +36,7 @@ describe('urpc init', function () {
     const { ini, envs } = readEnvs(path.join(dir, 'platformio.ini'));
     assert.deepEqual(envs.map((e) => e.name), readEnvs().envs.map((e) => e.name));
     assert.equal(ini.get('env')?.get('custom_urpc_dir'), 'node_modules/urpc');
+    assert.equal(ini.get('env')?.get('custom_urpc_app'), 'app');
     for (const e of envs) assert.deepEqual(e.extraScripts, ['node_modules/urpc/scripts/pio_urpc.py'], e.name);
     assert.equal(ini.get('platformio')?.get('src_dir'), 'node_modules/urpc/firmware/platform/arduino');
   });

@@ -72,6 +72,59 @@ describe('PlatformIO envs: CI cross-build of the firmware and the portable platf
   }
 });
 
+describe('scripts/pio_urpc.py with custom_urpc_app (SCons stubbed: no PlatformIO here)', function () {
+  this.timeout(180_000);
+  let tmp: string;
+  before(function () {
+    requireTools(this, ['python3', 'arm-none-eabi-gcc']);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-pio-app-'));
+  });
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("lowers the firmware with the app's functions, and the env's image links them", async () => {
+    // The script as PlatformIO runs it: Import("env") gives the env; options as an init project's
+    // platformio.ini has them (custom_urpc_dir, custom_urpc_app).
+    const stub = [
+      'import sys',
+      'project, urpc, app, script = sys.argv[1:5]',
+      'class Env:',
+      '    def subst(self, s): return project if s == "$PROJECT_DIR" else s',
+      '    def GetProjectOption(self, k, d=None): return {"custom_urpc_dir": urpc, "custom_urpc_app": app}.get(k, d)',
+      '    def Append(self, **kw): print("Append", kw)',
+      '    def Prepend(self, **kw): print("Prepend", kw)',
+      '    def BuildLibrary(self, d, src): print("BuildLibrary", src); return "urpc_gen"',
+      'g = {"Import": lambda name: None, "env": Env(), "__file__": script}',
+      'exec(compile(open(script).read(), script, "exec"), g)',
+    ].join('\n');
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const p = spawn('python3', ['-c', stub, tmp, REPO, path.join(REPO, 'examples/app'), path.join(REPO, 'scripts/pio_urpc.py')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+      p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+      p.once('exit', (code) => resolve({ code, out, err }));
+    });
+    assert.equal(r.code, 0, r.err);
+    const gen = path.join(tmp, 'build', 'pio', 'gen');
+    assert.match(r.out, /app functions: scale, addBytes, describe, isNegative, fillBytes/);
+    assert.ok(r.out.includes(`BuildLibrary ${gen}`), r.out);
+    assert.ok(fs.existsSync(path.join(gen, 'scale.c')), "the app's module is lowered into the library's folder");
+    // Cross-built for the Pico's Cortex-M0+ with the env's flags: the app's functions are in the image.
+    const pico = envs.find((e) => e.name === 'pico')!;
+    const b = await ciBuild(pico, gen, path.join(tmp, 'pico'));
+    for (const [file, err] of Object.entries(b.stderr)) assert.equal(err, '', `${file}: ${err}`);
+    const nm = await new Promise<string>((resolve, reject) => {
+      const p = spawn('arm-none-eabi-nm', [b.elf], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      p.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`nm exited ${code}`))));
+    });
+    for (const f of ['scale', 'addBytes', 'fillBytes']) assert.match(nm, new RegExp(`\\bscale_${f}\\b`), `${f} linked`);
+  });
+});
+
 describe('urpc flash (fake pio on PATH)', function () {
   this.timeout(30_000);
   let dir: string;
