@@ -80,9 +80,10 @@ export function registerCodegenCommands(program: Command): void {
     .option('--no-shrink', 'do not shrink findings')
     .option('--max-shrinks <n>', 'shrink at most n findings (one per failure signature)', intOption, 10)
     .option('--floats', 'also generate f32/f64 values, operations, conversions and helpers (edge literals, floats decoded from the input bytes)')
+    .option('--sanitize <list>', 'host builds: -fsanitize=<list> (default address,undefined; e.g. undefined,float-cast-overflow)')
     .option('--target <list>', `comma-separated: host (gcc/clang -O0/-O2 with sanitizers) and/or ${Object.keys(QEMU_TARGETS).map((k) => `qemu:${k}`).join(', ')} (arm-none-eabi-gcc -O2, run in QEMU)`, 'host')
     .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 100 --seed 5 --target qemu:mps2-an386,qemu:microbit\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json\n  urpc fuzz-codegen --programs 400 --generate-only --coverage\n  urpc fuzz-codegen --programs 300 --findings build/findings --avoid cond-fn,cond-bytes-mixed')
-    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; only: string; findings?: string; shrink: boolean; maxShrinks: number; target: string; floats?: boolean }) => {
+    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; only: string; findings?: string; shrink: boolean; maxShrinks: number; target: string; floats?: boolean; sanitize?: string }) => {
       const targets = opts.target.split(',').map((t) => t.trim()).filter((t) => t !== '');
       for (const t of targets) if (t !== 'host') parseQemuTarget(t); // a clear error before any work
       const avoid = opts.avoid.split(',').filter(Boolean);
@@ -100,6 +101,7 @@ export function registerCodegenCommands(program: Command): void {
         shrink: opts.shrink,
         maxShrinks: opts.maxShrinks,
         targets,
+        sanitizers: opts.sanitize,
         findingsDir: opts.findings ?? null,
         // Findings go to --findings when given; the regression suite is written by hand.
         regressionsDir: opts.findings ? null : undefined,

@@ -159,6 +159,8 @@ export async function runDiffBatch(
     qemuTimeoutMs?: number;
     /** Build without debug info (-g0): fuzz batches compile ~12% faster; reports lose line numbers only. */
     noDebugInfo?: boolean;
+    /** The host builds' sanitizers (-fsanitize=<list>), instead of SAN_FLAGS' address,undefined. */
+    sanitizers?: string;
   },
 ): Promise<BatchResult> {
   writeFileSync(path.join(dir, 'difftest_main.c'), driverSource(mods.map((m) => m.prefix), opts.outSize));
@@ -183,8 +185,9 @@ export async function runDiffBatch(
   const compilers = [...new Set(opts.configs.filter((c) => !c.target).map((c) => c.compiler))];
   // Host builds carry sanitizers; a `qemu:` target is cross-built and run in QEMU (qemu.ts).
   const debug = opts.noDebugInfo ? ['-g0'] : [];
+  const san = opts.sanitizers === undefined ? [] : ['-fno-sanitize=all', `-fsanitize=${opts.sanitizers}`];
   const build = (cfg: BuildConfig, extra: readonly string[]): Promise<BuildResult> =>
-    cfg.target ? buildQemuBinary(dir, cFiles, cfg, [...debug, ...extra]) : buildBinary(dir, cFiles, cfg, [...debug, ...extra]);
+    cfg.target ? buildQemuBinary(dir, cFiles, cfg, [...debug, ...extra]) : buildBinary(dir, cFiles, cfg, [...debug, ...san, ...extra]);
   const builds = pool<BuildResult | { syntax: true; compiler: Compiler; ok: boolean; log: string }>(
     [
       ...(separate

@@ -66,6 +66,9 @@ export interface FuzzOptions {
   only?: readonly string[];
   /** Only generate the programs and count coverage (no transpile, build or run). */
   generateOnly?: boolean;
+  /** Host builds' sanitizers (default address,undefined): e.g. `undefined,float-cast-overflow`
+   * for a float run, whose memory shapes are the integer runs' (ASan doubles the compile time). */
+  sanitizers?: string;
   /** Progress callback after each batch. */
   onBatch?: (done: number, result: FuzzResult) => void;
 }
@@ -251,7 +254,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
     }
     let mods = entries.map((f) => ({ tsPath: f, prefix: tr!.modules.get(f) ?? prefixOf(progs.get(f)!.seed) }));
     const inputs = makeInputs(casesPer, seed + b0);
-    let batch = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true, noDebugInfo: true });
+    let batch = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true, noDebugInfo: true, sanitizers: options.sanitizers });
     // C that does not compile even without -Werror stops the whole batch's binary: drop the
     // programs the errors point at (their .c/.h) and run the rest again.
     for (let attempt = 0; attempt < 3 && batch.configs.some((c) => !c.built); attempt++) {
@@ -268,7 +271,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
       }
       mods = mods.filter((m) => !drop.includes(m));
       if (!mods.length) break;
-      const again = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true, noDebugInfo: true });
+      const again = await runDiffBatch(cdir, mods, inputs, { outSize, configs, separateWarnings: true, noDebugInfo: true, sanitizers: options.sanitizers });
       // Keep the strict-build logs of the first run: they name the dropped programs.
       batch = { ...again, buildFailures: [...batch.buildFailures.filter((b) => b.config.endsWith('-strict')), ...again.buildFailures.filter((b) => !b.config.endsWith('-strict'))] };
     }
