@@ -86,9 +86,13 @@ function table(c: FileContext, d: ts.VariableDeclaration, t: Extract<FwType, { k
   const init = stripAsConst(d.initializer!);
   if (!ts.isArrayLiteralExpression(init)) return c.report(d.initializer!, 3006, ['a table']);
   if (!(d.parent.flags & ts.NodeFlags.Const)) c.report(d, 3006, ['a table (declare it const)']);
-  if (!isIntLike(t.elem) && t.elem.k !== 'fn') return c.report(d.type ?? d.name, 1024, [describeElem(t.elem)]);
+  if (!isIntLike(t.elem) && t.elem.k !== 'fn' && t.elem.k !== 'float') return c.report(d.type ?? d.name, 1024, [describeElem(t.elem)]);
   if (init.elements.length === 0) c.report(init, 3006, ['an empty table']);
   for (const el of init.elements) {
+    if (t.elem.k === 'float') {
+      if (!isFloatConstant(c, el)) c.report(el, 3006, ['a table element (f32(literal), f64(literal) or F64_NAN ..., maybe negated)']);
+      continue;
+    }
     if (t.elem.k === 'fn') {
       const decl = ts.isIdentifier(el) ? c.sema.declOf(el) : undefined;
       if (!decl || !ts.isFunctionDeclaration(decl)) c.report(el, 3006, ['a table element (a top-level function)']);
@@ -99,6 +103,20 @@ function table(c: FileContext, d: ts.VariableDeclaration, t: Extract<FwType, { k
     if (v === undefined) c.report(el, 3006, ['a table element']);
     else if (!Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) c.report(inner!, 2002, [inner!.getText(c.sf)]);
   }
+}
+
+/** A float constant as a table entry: `f32(lit)`, `f64(lit)`, the prelude's `F64_NAN` ..., any of
+ * them or the literal negated (C: a float literal or fw_rt.h's NAN/INFINITY macros). */
+function isFloatConstant(c: FileContext, e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) return isFloatConstant(c, e.operand);
+  if (ts.isNumericLiteral(e)) return true;
+  if (ts.isIdentifier(e)) return ['F64_NAN', 'F64_INFINITY', 'F32_NAN', 'F32_INFINITY'].includes(c.sema.preludeName(e) ?? '');
+  if (ts.isCallExpression(e) && e.arguments.length === 1) {
+    const p = c.sema.preludeName(e.expression);
+    return (p === 'f32' || p === 'f64') && isFloatConstant(c, e.arguments[0]);
+  }
+  return false;
 }
 
 function isWrap(c: FileContext, e: ts.CallExpression): boolean {

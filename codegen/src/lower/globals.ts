@@ -97,6 +97,7 @@ export class GlobalLowering extends StmtLowering {
     if (e.kind === ts.SyntaxKind.FalseKeyword) return boolLit(false);
     if (ts.isPropertyAccessExpression(e) && x.stable && x.e.k === 'name') return x.e; // an enum member
     if (t.k === 'fn' && ts.isIdentifier(e)) return x.e;
+    if (t.k === 'float' && isFloatConstant(x.e)) return x.e;
     return undefined;
   }
 
@@ -105,4 +106,15 @@ export class GlobalLowering extends StmtLowering {
     if (c === undefined) throw new LoweringError(e, 'a table entry that is not constant');
     return c;
   }
+}
+
+const FLOAT_MACROS = new Set(['FW_F64_NAN', 'FW_F64_INFINITY', 'FW_F32_NAN', 'FW_F32_INFINITY']);
+
+/** A float literal, fw_rt.h's NAN/INFINITY macro, or one negated: a C constant expression (the
+ * table entries and constants the checker allows: check/state.ts). */
+function isFloatConstant(n: CNode): boolean {
+  if (n.k === 'lit') return n.t.k === 'float';
+  if (n.k === 'name') return n.constant === true && FLOAT_MACROS.has(n.name);
+  if (n.k === 'cast') return (n.to === 'float' || n.to === 'double') && isFloatConstant(n.x); // f64(F32_NAN)
+  return n.k === 'unary' && n.op === '-' && isFloatConstant(n.x);
 }

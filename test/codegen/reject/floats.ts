@@ -1,12 +1,22 @@
 // The float model: operands of one float type, literals exact in it, f32 results rounded with
 // f32(...) before use. Expected diagnostics at the end of each line.
-import { u8, u32, i32, f32, f64, sqrt } from '../../../firmware/lib/prelude.ts';
+import { u8, u32, i32, f32, f64, sqrt, F32_NAN } from '../../../firmware/lib/prelude.ts';
 
 function s32(v: f32): void { log32(v); }
 function s64(v: f64): void { s32(f32(v)); }
 function su(v: u32): void { s64(f64(v)); }
 /** @extern */
 function log32(_v: f32): void {}
+
+// Tables of floats: constant entries only, indexes proven.
+let gain = f32(2);
+const OK_TABLE: readonly f32[] = [f32(0.5), f32(-0.25), F32_NAN, f32(-F32_NAN)];
+const BAD_ENTRY: readonly f32[] = [f32(1), gain]; // FW3006
+const BAD_CALL: readonly f64[] = [f64(1), sqrt(f64(2))]; // FW3006
+export function pick(i: u32): f32 {
+  if (i < OK_TABLE.length) return OK_TABLE[i];
+  return f32(BAD_ENTRY[0] + f32(BAD_CALL[i])); // FW3007
+}
 
 export function floats(a: f32, b: f32, x: f64, y: f64, n: u32): void {
   s32(f32(a * b + a)); // FW2017
