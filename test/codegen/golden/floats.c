@@ -2,8 +2,8 @@
 #include "floats.h"
 
 #line 5 "../../../test/codegen/fixtures/floats.ts"
-static double SCALE;
-static double total;
+static const double SCALE = 0x1.999999999999ap-4;
+static double total = 0.0;
 #line 18 "../../../test/codegen/fixtures/floats.ts"
 static Ema ema;
 
@@ -82,9 +82,6 @@ void floats_module_init(void) {
   static bool done = false;
   if (done) return;
   done = true;
-#line 5 "../../../test/codegen/fixtures/floats.ts"
-  SCALE = 0x1.999999999999ap-4;
-  total = 0.0;
 #line 18 "../../../test/codegen/fixtures/floats.ts"
   Ema_init(&ema);
 }
