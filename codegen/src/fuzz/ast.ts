@@ -39,7 +39,7 @@ type ExprNode =
   /** ty 'num' (with bits) for arms of different types or bare literals: wrapped by the user. */
   | { k: 'cond'; ty: Ty; c: Expr; a: Expr; b: Expr; bits?: number }
   /** arr[i] with a proven index. */
-  | { k: 'idx'; ty: IntTy | 'void'; arr: string; i: Expr };
+  | { k: 'idx'; ty: IntTy | FloatTy | 'void'; arr: string; i: Expr };
 
 /** A declared type: an integer type, 'bool', 'bytes', or a class/interface/function type/enum name. */
 export type DeclTy = string;
@@ -125,6 +125,8 @@ export interface Program {
   semicolon?: boolean;
   bufs: { name: string; size: number }[];
   tables: { name: string; ty: IntTy; values: number[] }[];
+  /** `const FT: readonly f32[] = [f32(0.5), F32_NAN, ...]` (mutable: `f32[]`, in RAM). */
+  floatTables: { name: string; ty: FloatTy; values: Expr[]; mutable: boolean }[];
   fnTables: { name: string; type: string; fns: string[] }[];
   fnTypes: { name: string; params: Param[]; ret: IntTy }[];
   classes: ClassDecl[];
@@ -215,6 +217,7 @@ export function prune(p0: Program): Program {
     p.enumVars = keep(p.enumVars);
     p.bufs = keep(p.bufs);
     p.tables = keep(p.tables);
+    p.floatTables = keep(p.floatTables);
     p.fnTables = keep(p.fnTables);
     p.fnTypes = keep(p.fnTypes);
     // An interface only named in `implements` clauses counts as unused too.
@@ -365,6 +368,9 @@ function renderRaw(p: Program): string {
     const rows: string[] = [];
     for (let i = 0; i < t.values.length; i += 12) rows.push('  ' + t.values.slice(i, i + 12).map((v) => `${t.ty}(${litText(v)})`).join(', ') + ',');
     body.push(`const ${t.name}: readonly ${t.ty}[] = [`, ...rows, `];`);
+  }
+  for (const t of p.floatTables) {
+    body.push(`const ${t.name}: ${t.mutable ? '' : 'readonly '}${t.ty}[] = [${t.values.map(renderExpr).join(', ')}];`);
   }
   body.push('');
   for (const c of p.classes) {

@@ -187,6 +187,8 @@ export function featuresOf(p0: Program): Set<string> {
   if (p.funcs.some((f) => f.exported && f.name !== 'main')) out.add('exported');
   if (p.funcs.some((f) => f.inline)) out.add('inline');
   if (p.floatState.length) out.add('float-state');
+  if (p.floatTables.some((t) => !t.mutable)) out.add('float-table');
+  if (p.floatTables.some((t) => t.mutable)) out.add('float-table-ram');
   const fns = [...p.funcs, ...p.classes.flatMap((c) => c.methods)];
   if (fns.some((f) => f.params.some((q) => isFloat(q.ty)))) out.add('float-param');
   if (fns.some((f) => isFloat(f.ret))) out.add('float-return');

@@ -65,6 +65,8 @@ export interface FloatHost<C> {
   genBool(ctx: C, d: number): Expr;
   /** Float-typed variables in scope. */
   floatVars(ctx: C, ty: FloatTy): string[];
+  /** Float tables of type ty (name, length). */
+  floatTables(ty: FloatTy): { name: string; len: number }[];
   /** Calls returning ty, within the work budget (undefined: none). */
   floatCall(ctx: C, ty: FloatTy, d: number): Expr | undefined;
   allow(tag: string): boolean;
@@ -117,6 +119,16 @@ export class FloatGen<C> {
       opts.push([3, () => this.helper(ty, ctx, d - 1)]);
       opts.push([2, () => this.bitcast(ty, ctx, d - 1)]);
       if (h.allow('float-cond')) opts.push([1, () => ({ k: 'cond', ty, c: h.genBool(ctx, 1), a: this.gen(ty, ctx, d - 1), b: this.gen(ty, ctx, d - 1), tag: 'float-cond' })]);
+      // T[u8(e & mask)]: an index from the data, proven by the mask (mask < T.length).
+      const tabs = h.floatTables(ty);
+      if (tabs.length) {
+        opts.push([2, () => {
+          const t = r.pick(tabs);
+          const mask = 2 ** Math.floor(Math.log2(t.len)) - 1;
+          const i: Expr = { k: 'wrap', ty: 'u8', a: { k: 'bin', ty: 'num', op: '&', a: h.genInt(r.pick(INT_TYPES), ctx, d - 1), b: { k: 'num', ty: 'num', v: mask, bits: 4 }, bits: 32 } };
+          return { k: 'idx', ty, arr: t.name, i, tag: 'float-table-index' };
+        }]);
+      }
       const call = h.floatCall(ctx, ty, d - 1);
       if (call) opts.push([3, () => call]);
     }
@@ -251,6 +263,9 @@ export const FLOAT_FEATURES: Record<string, string> = {
   'float-edge': 'literals at the edges (max/min normal, 2^24 + 1, 2^53, integer-type edges, ties)',
   ...Object.fromEntries(['sqrt', 'abs', 'floor', 'ceil', 'trunc', 'round', 'min', 'max', 'copysign'].map((f) => [`float-${f}`, `${f}() / ${f}f()`])),
   'float-state': 'float module state that persists across cases',
+  'float-table': 'a readonly float table (static const, in flash): edge entries, read by a literal index',
+  'float-table-ram': 'a writable float table (RAM): elements assigned and read back across cases',
+  'float-table-index': 'a float table read at an index from the data, proven by a mask (T[u8(e & 7)])',
   'float-param': 'a function with a float parameter',
   'float-return': 'a function returning a float',
 };

@@ -202,6 +202,7 @@ export class Generator implements FloatHost<Ctx> {
       lateState: [],
       bufs: [],
       tables: [],
+      floatTables: [],
       fnTables: [],
       fnTypes: [],
       classes: [],
@@ -1055,6 +1056,10 @@ export class Generator implements FloatHost<Ctx> {
   private newCtx(fn: Func, extraBufs: Buf[]): Ctx {
     const vars: Var[] = [...this.p.state, ...this.p.lateState].map((s) => ({ text: s.name, ty: s.ty, mutable: !('konst' in s && s.konst) }));
     for (const s of this.p.floatState) vars.push({ text: s.name, ty: s.ty, mutable: true });
+    // Float table elements at literal indexes (a writable table's are assignment targets too).
+    for (const t of this.p.floatTables) {
+      for (const k of new Set([0, t.values.length - 1, this.rng.int(t.values.length)])) vars.push({ text: `${t.name}[${k}]`, ty: t.ty, mutable: t.mutable });
+    }
     const bufs: Buf[] = [
       ...this.p.bufs.map((b) => ({ text: b.name, indexable: true, size: b.size, static: true })),
       ...this.p.bufState.map((b) => ({ text: b.name, indexable: true })),
@@ -1117,6 +1122,10 @@ export class Generator implements FloatHost<Ctx> {
     return ty === 'bool' ? this.genBool(ctx, d) : isFloat(ty) ? this.fl.gen(ty, ctx, d) : this.genInt(ty, ctx, d);
   }
 
+  floatTables(ty: FloatTy): { name: string; len: number }[] {
+    return this.p.floatTables.filter((t) => t.ty === ty).map((t) => ({ name: t.name, len: t.values.length }));
+  }
+
   floatVars(ctx: Ctx, ty: FloatTy): string[] {
     return ctx.vars.filter((v) => v.ty === ty).map((v) => v.text);
   }
@@ -1146,6 +1155,17 @@ export class Generator implements FloatHost<Ctx> {
       for (let i = 0, n = r.range(0, 2); i < n; i++) {
         const ty = r.pick(['f32', 'f64'] as const);
         p.floatState.push({ name: this.name('fs'), ty, init: this.fl.edge(ty) });
+      }
+      // Float tables of edge values: readonly (flash) or writable (RAM), 1-9 entries.
+      for (let i = 0, n = r.range(0, 2); i < n; i++) {
+        const ty = r.pick(['f32', 'f64'] as const);
+        // (-Infinity is an operation among the edges: a table entry is a literal, f32(-F32_INFINITY).)
+        const entry = (): Expr => {
+          const e = this.fl.edge(ty);
+          return e.k === 'flit' && e.text.includes('* -1') ? { ...e, text: e.text.replace(/(F(32|64)_INFINITY) \* -1/, '-$1') } : e;
+        };
+        const values = Array.from({ length: r.range(1, 9) }, entry);
+        p.floatTables.push({ name: this.T('FT'), ty, values, mutable: r.chance(0.4) });
       }
     }
     for (let i = 0, n = r.range(1, 3); i < n; i++) p.bufs.push({ name: this.name('g'), size: r.pick([8, 16, 33, 64, 64]) });

@@ -130,7 +130,7 @@ export async function shrink(p0: Program, stillFails: Pred, opts: ShrinkOptions 
     progress = false;
     // 1. Top-level items.
     const main = p.funcs.find((f) => f.name === 'main');
-    for (const list of [p.funcs, p.objects, p.classes, p.state, p.bufs, p.tables, p.fnTables, p.fnTypes, p.ifaces] as unknown[][]) {
+    for (const list of [p.funcs, p.objects, p.classes, p.state, p.bufs, p.tables, p.floatTables, p.fnTables, p.fnTypes, p.ifaces] as unknown[][]) {
       for (let i = list.length - 1; i >= 0; i--) {
         if (list[i] === main) continue;
         if (await tryRemoveFrom(list, i)) progress = true;
