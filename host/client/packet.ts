@@ -3,6 +3,7 @@
 // Uint8Array/DataView, no Node APIs (the client is also built for the browser).
 
 import { RPCCode, TypeCode } from '../../firmware/rpc/codes.ts';
+import { allocBytes } from './slab.ts';
 
 export { RPCCode, TypeCode };
 
@@ -57,24 +58,28 @@ const utf8dec = new TextDecoder();
 /** Replies: a str that is not UTF-8 is a broken packet, not text to patch with U+FFFD. */
 const utf8strict = new TextDecoder('utf-8', { fatal: true });
 
-/** Little-endian byte builder. */
+/** A finished writer's buffer: grow() replaces it before anything is written. */
+const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer);
+
+/** Little-endian byte builder. Its buffers come from slab.ts (a view into a shared block). */
 export class ByteWriter {
   private buf: Uint8Array;
   private dv: DataView;
   length = 0;
   /** `capacity`: the expected size; a writer that ends exactly there hands its buffer over uncopied. */
   constructor(capacity = 64) {
-    this.buf = new Uint8Array(Math.max(capacity, 8));
-    this.dv = new DataView(this.buf.buffer);
+    this.buf = allocBytes(Math.max(capacity, 8));
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
   private grow(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 8);
     while (size < this.length + n) size *= 2;
-    const b = new Uint8Array(size);
+    const b = allocBytes(size);
     b.set(this.buf.subarray(0, this.length));
     this.buf = b;
-    this.dv = new DataView(b.buffer);
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
   u8(v: number): this { this.grow(1); this.dv.setUint8(this.length, v); this.length += 1; return this; }
   u16(v: number): this { this.grow(2); this.dv.setUint16(this.length, v, true); this.length += 2; return this; }
@@ -89,8 +94,8 @@ export class ByteWriter {
   /** The bytes written; the writer is done (its buffer may be the one returned). */
   finish(): Uint8Array {
     const out = this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
-    this.buf = new Uint8Array(8);
-    this.dv = new DataView(this.buf.buffer);
+    this.buf = EMPTY;
+    this.dv = EMPTY_VIEW;
     this.length = 0;
     return out;
   }

@@ -36,6 +36,8 @@ import { RpcError, TimeoutError } from './client.ts';
 import { panicOfLog, PANIC_LOG_PREFIX } from './panic.ts';
 import { RtoEstimator, type RtoOptions } from './rto.ts';
 import { WireOut } from './wire-out.ts';
+import { useFastFraming } from './fast-framing.ts';
+import { copyBytes } from './slab.ts';
 import type { Transport } from '../transport/transport.ts';
 
 /** The device ended the session mid-call (it rebooted, or another host took over). The next
@@ -155,7 +157,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.retryMs = opts.retryMs ?? 1000;
     this.startTimeoutMs = opts.startTimeoutMs ?? 10000;
     this.nonceSource = opts.randomByte ?? randomByte;
-    this.session = new Session(this, this, this);
+    // The device's Session, with the host's fast payload loops (fast-framing.ts).
+    this.session = useFastFraming(new Session(this, this, this));
     this.session.setMaxVersion(u8(opts.reliable === false ? SESSION_VERSION : SESSION_VERSION_RELIABLE));
     this.session.refuseInit(); // the device never initiates; an Init we receive is our own echo
     this.rto = new RtoEstimator(opts.rto);
@@ -263,9 +266,9 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       this.awaitingReply = false;
       this.answeredInSession++;
       this.repliesTaken++;
-      this.onPacket(new Uint8Array(body as unknown as Uint8Array));
+      this.onPacket(copyBytes(body as unknown as Uint8Array));
     }
-    if (type === MessageType.Reliable && body.length >= 1 && this.reliable) this.reliableReply(new Uint8Array(body as unknown as Uint8Array));
+    if (type === MessageType.Reliable && body.length >= 1 && this.reliable) this.reliableReply(copyBytes(body as unknown as Uint8Array));
   }
 
   private reliableReply(body: Uint8Array): void {

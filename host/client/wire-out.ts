@@ -1,10 +1,12 @@
 // The framer's output on the host: every write() appended into one growing buffer, taken as one
 // transport write. One copy per write and one per take(), no allocation per write (the framer
-// writes its 64-byte staging buffer, ~32 times per 2 KB message). Browser-safe.
+// writes its 64-byte staging buffer, ~32 times per 2 KB message); take() copies into a block shared
+// with other small buffers (slab.ts). Browser-safe.
 
 import { Err } from '../../firmware/lib/errors.ts';
 import type { Bytes } from '../../firmware/lib/prelude.ts';
 import type { WriteStream } from '../../firmware/framing/framer.ts';
+import { copyBytes } from './slab.ts';
 
 export class WireOut implements WriteStream {
   private buf = new Uint8Array(4096);
@@ -29,7 +31,7 @@ export class WireOut implements WriteStream {
 
   /** What was written, in a buffer of its own (the caller may keep it); empties this one. */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.len);
+    const out = copyBytes(this.buf, 0, this.len);
     this.len = 0;
     return out;
   }
