@@ -3,7 +3,9 @@
 // exactly those) or none: then its C must build under the strict flags with gcc and clang.
 // (Programs whose C ran but disagreed with Node are difftested in test/diff/regressions/.)
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { transpile } from '../../codegen/src/index.ts';
 import { fwCode } from '../../codegen/src/check/report.ts';
 import { REPO, expectedCodes, tsFilesUnder, compileAll, buildDir } from './helpers.ts';
@@ -34,4 +36,14 @@ describe('codegen: fidelity fixtures', function () {
       });
     }
   }
+
+  it('a header with @inline bodies keeps its pragmas to itself: hand-written C that includes it still gets -Wtype-limits', () => {
+    const out = buildDir('fidelity-inline-folded-user');
+    const r = transpile([path.join(REPO, 'test/codegen/fidelity/inline-folded.ts')], { outDir: out });
+    assert.ok(r.ok, r.format(false));
+    fs.writeFileSync(path.join(out, 'user.c'), '#include "inline_folded.h"\nint user(unsigned short s);\nint user(unsigned short s) { return (unsigned short)(s - s) <= s; }\n');
+    const res = spawnSync('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-I', out, '-c', path.join(out, 'user.c'), '-o', path.join(out, 'user.o')], { encoding: 'utf8' });
+    assert.notEqual(res.status, 0, 'the user code compiled: the header leaked its pragmas');
+    assert.match(res.stderr, /-Werror=type-limits/);
+  });
 });
