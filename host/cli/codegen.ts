@@ -80,10 +80,11 @@ export function registerCodegenCommands(program: Command): void {
     .option('--no-shrink', 'do not shrink findings')
     .option('--max-shrinks <n>', 'shrink at most n findings (one per failure signature)', intOption, 10)
     .option('--floats', 'also generate f32/f64 values, operations, conversions and helpers (edge literals, floats decoded from the input bytes)')
+    .option('--minutes <n>', 'time box: start no batch after n minutes (the report says how many programs ran)', countOption)
     .option('--sanitize <list>', 'host builds: -fsanitize=<list> (default address,undefined; e.g. undefined,float-cast-overflow)')
     .option('--target <list>', `comma-separated: host (gcc/clang -O0/-O2 with sanitizers) and/or ${Object.keys(QEMU_TARGETS).map((k) => `qemu:${k}`).join(', ')} (arm-none-eabi-gcc -O2, run in QEMU)`, 'host')
     .addHelpText('after', '\nExamples:\n  urpc fuzz-codegen --programs 200 --seed 1\n  urpc fuzz-codegen --programs 100 --seed 5 --target qemu:mps2-an386,qemu:microbit\n  urpc fuzz-codegen --programs 10000 --seed 100000 --json > fuzz.json\n  urpc fuzz-codegen --programs 400 --generate-only --coverage\n  urpc fuzz-codegen --programs 300 --findings build/findings --avoid cond-fn,cond-bytes-mixed')
-    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; only: string; findings?: string; shrink: boolean; maxShrinks: number; target: string; floats?: boolean; sanitize?: string }) => {
+    .action(async (opts: { programs: number; seed: number; cases: number; json?: boolean; coverage?: boolean; generateOnly?: boolean; avoid: string; only: string; findings?: string; shrink: boolean; maxShrinks: number; target: string; floats?: boolean; sanitize?: string; minutes?: number }) => {
       const targets = opts.target.split(',').map((t) => t.trim()).filter((t) => t !== '');
       for (const t of targets) if (t !== 'host') parseQemuTarget(t); // a clear error before any work
       const avoid = opts.avoid.split(',').filter(Boolean);
@@ -102,6 +103,7 @@ export function registerCodegenCommands(program: Command): void {
         maxShrinks: opts.maxShrinks,
         targets,
         sanitizers: opts.sanitize,
+        budgetMs: opts.minutes === undefined ? undefined : opts.minutes * 60_000,
         findingsDir: opts.findings ?? null,
         // Findings go to --findings when given; the regression suite is written by hand.
         regressionsDir: opts.findings ? null : undefined,

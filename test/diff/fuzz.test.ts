@@ -72,6 +72,16 @@ describe('fuzz: program generator', function () {
   });
 });
 
+describe('fuzz-codegen: a time-boxed run (--minutes)', () => {
+  it('starts no batch once the budget is spent, and reports how many programs ran', async () => {
+    // The first batch always runs; a budget of 1 ms is spent by the time the second would start.
+    const r = await fuzzCodegen({ programs: 50, seed: 5, batch: 5, generateOnly: true, budgetMs: 1, workDir: path.join(REPO, 'build', `test-diff-fuzz-budget-${process.pid}`) });
+    assert.equal(r.programs, 5);
+    const all = await fuzzCodegen({ programs: 15, seed: 5, batch: 5, generateOnly: true, workDir: path.join(REPO, 'build', `test-diff-fuzz-budget-${process.pid}`) });
+    assert.equal(all.programs, 15);
+  });
+});
+
 describe('fuzz: shrinker', () => {
   it('shrinks to the statements a predicate needs', async () => {
     const ast = generateAst(11);

@@ -69,6 +69,9 @@ export interface FuzzOptions {
   /** Host builds' sanitizers (default address,undefined): e.g. `undefined,float-cast-overflow`
    * for a float run, whose memory shapes are the integer runs' (ASan doubles the compile time). */
   sanitizers?: string;
+  /** Start no batch after this many milliseconds, the first excepted (a time-boxed run: `programs` is at most
+   * the count; the result says how many ran). */
+  budgetMs?: number;
   /** Progress callback after each batch. */
   onBatch?: (done: number, result: FuzzResult) => void;
 }
@@ -156,6 +159,7 @@ export async function fuzzCodegen(options: FuzzOptions): Promise<FuzzResult> {
   let nextSeed = seed;
 
   for (let b0 = 0; b0 < options.programs; b0 += batchSize) {
+    if (b0 > 0 && options.budgetMs !== undefined && Date.now() - t0 >= options.budgetMs) break;
     const bdir = path.join(work, `b${b0}`);
     const cdir = path.join(bdir, 'c');
     mkdirSync(cdir, { recursive: true });
