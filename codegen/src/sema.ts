@@ -432,7 +432,8 @@ export function joinTypes(a: FwType, b: FwType): FwType | undefined {
 
 /** `+ - * /`: the operators floats have. */
 export function isFloatArith(op: ts.SyntaxKind): boolean {
-  return op === ts.SyntaxKind.PlusToken || op === ts.SyntaxKind.MinusToken || op === ts.SyntaxKind.AsteriskToken || op === ts.SyntaxKind.SlashToken;
+  return op === ts.SyntaxKind.PlusToken || op === ts.SyntaxKind.MinusToken || op === ts.SyntaxKind.AsteriskToken || op === ts.SyntaxKind.SlashToken ||
+    op === ts.SyntaxKind.PercentToken; // JavaScript's % on doubles is C's fmod: exact
 }
 
 export function isConstTypeRef(t: ts.TypeNode): boolean {

@@ -280,6 +280,11 @@ export class ExprLowering extends LowerBase {
     const stable = a.stable && b.stable;
     const fb = floatBits(this.sema.exprType(e.left)) ?? floatBits(this.sema.exprType(e.right));
     const fop = FLOAT_BINARY[op];
+    if (fb !== undefined && op === ts.SyntaxKind.PercentToken) {
+      // JavaScript's % of two doubles is exact (n - d * q, q truncated), as C's fmod; the
+      // remainder of two f32 values is exact in f32, so fmodf is f32(a % b).
+      return { e: ccall(fb === 32 ? 'fmodf' : 'fmod', this.flt(a, fb), this.flt(b, fb)), t: fb === 32 ? F32 : F64, stable: false };
+    }
     if (fb !== undefined && fop) {
       // IEEE operations in the operands' own type (the checker allows no mix): C's float
       // arithmetic is Node's once f32(...) rounds the result; comparisons are false on NaN in both.
