@@ -53,6 +53,9 @@ const F64_CLASSES: [number, number][] = [
   [0x801fffff, 0x43d00000], // ±[2^62, 2^64): ToInt32 of integers past 2^53, libgcc's dsub far apart
 ];
 
+/** The float operators, `%` (JavaScript's exact remainder, C's fmod) at about one in nine. */
+const FLOAT_OPS = ['+', '-', '*', '/', '+', '-', '*', '/', '%'] as const;
+
 const F32_HELPERS1 = ['sqrtf', 'absf', 'floorf', 'ceilf', 'truncf', 'roundf'];
 const F64_HELPERS1 = ['sqrt', 'abs', 'floor', 'ceil', 'trunc', 'round'];
 const F32_HELPERS2 = ['minf', 'maxf', 'copysignf'];
@@ -142,7 +145,8 @@ export class FloatGen<C> {
     // At most one bare literal: two would make a constant, not an f32 operation.
     const lit = r.chance(0.3) ? r.int(2) : -1;
     const operand = (k: number): Expr => (k === lit ? flit('fnum', r.pick(EXACT_BOTH)) : this.gen('f32', ctx, d));
-    return { k: 'bin', ty: 'fnum', op: r.pick(['+', '-', '*', '/']), a: operand(0), b: operand(1) };
+    const op = r.pick(FLOAT_OPS);
+    return { k: 'bin', ty: 'fnum', op, a: operand(0), b: operand(1), ...(op === '%' ? { tag: 'float-rem' } : {}) };
   }
 
   /** An f64 intermediate: f64 operands, bare literals and nested operations (at least one typed
@@ -160,7 +164,8 @@ export class FloatGen<C> {
       }
       const a = grow(k - 1);
       const b = grow(k - 1);
-      return { k: 'bin', ty: 'dnum', op: r.pick(['+', '-', '*', '/']), a, b: typedLeaf(a) || typedLeaf(b) ? b : this.gen('f64', ctx, d) };
+      const op = r.pick(FLOAT_OPS);
+      return { k: 'bin', ty: 'dnum', op, a, b: typedLeaf(a) || typedLeaf(b) ? b : this.gen('f64', ctx, d), ...(op === '%' ? { tag: 'float-rem' } : {}) };
     };
     const t = grow(depth);
     return typedLeaf(t) ? t : this.gen('f64', ctx, d);
@@ -245,6 +250,7 @@ export class FloatGen<C> {
 export const FLOAT_FEATURES: Record<string, string> = {
   'float-f32-op': 'f32(a op b): an f32 + - * / rounded at once (the wrap rule)',
   'float-f64-op': 'f64(...) of nested f64 operations',
+  'float-rem': 'a % b of floats (exact: fmod / fmodf)',
   'float-from-int-f32': 'f32(int): rounded past 2^24',
   'float-from-int-f64': 'f64(int): exact',
   'float-f64-to-f32': 'f32(f64): rounding to f32 (to subnormals, to Infinity)',
