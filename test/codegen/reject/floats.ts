@@ -28,7 +28,8 @@ export function floats(a: f32, b: f32, x: f64, y: f64, n: u32): void {
   s64(f64(x + n)); // FW2019
   s64(f64(x + a)); // FW2019
   s32(f32(a + 1));
-  su(u32(x % y)); // FW2013
+  su(u32(x % y));
+  su(u32(x & y)); // FW2013
   su(u32(x << 1)); // FW2013
   const z = x * y; // FW2001
   if (x == y) return; // FW1012
