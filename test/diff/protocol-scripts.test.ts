@@ -5,14 +5,16 @@
 import { strict as assert } from 'node:assert';
 import { fileURLToPath } from 'node:url';
 import { difftest, formatDifftest, type Compiler, type OptLevel } from '../../codegen/src/difftest/index.ts';
+import { FAST_TIER } from '../tier.ts';
 
 const SCRIPTS = 1500;
-const BUILDS: readonly (readonly [Compiler, OptLevel])[] = [['gcc', '-O0'], ['clang', '-O2']];
+// The fast tier (test/tier.ts) builds with gcc -O0 only.
+const BUILDS: readonly (readonly [Compiler, OptLevel])[] = FAST_TIER ? [['gcc', '-O0']] : [['gcc', '-O0'], ['clang', '-O2']];
 
 describe('protocol modules: command scripts, Node vs C', function () {
   this.timeout(120_000);
   for (const mod of ['framer', 'unframer', 'session', 'page_allocator']) {
-    it(`${mod}: ${SCRIPTS} scripts give identical transcripts`, async () => {
+    it(`${mod}: ${SCRIPTS} scripts give identical transcripts (${BUILDS.map((b) => b.join(' ')).join(', ')})`, async () => {
       const file = fileURLToPath(new URL(`./protocol/${mod}_script.ts`, import.meta.url));
       for (const [compiler, opt] of BUILDS) {
         const r = await difftest(file, { cases: SCRIPTS, seed: 0x3c, outSize: 512, compilers: [compiler], optLevels: [opt] });
