@@ -11,7 +11,6 @@ import { call as ccall, name as cname, assign, TRUE, FALSE } from './cexpr.ts';
 import { isExported } from './helpers.ts';
 import { TypeDeclLowering } from './typedecls.ts';
 
-
 /** A comparison FwTS keeps for Node's semantics may fold to a constant in C once the compiler
  * sees through it (`u16(s - s) <= s`, `u16(x & 128) === 7`): gcc's -Wtype-limits and
  * -Wtautological-compare then call it always true or false. Not a defect of the generated code,
