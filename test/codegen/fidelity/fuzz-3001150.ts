@@ -1,6 +1,6 @@
 // A strict-build failure of the 10,000-program integer run (fuzz-codegen --seeds 3000000..3009999, program 3001150),
 // shrunk: gcc's -Wtype-limits: comparison is always false due to limited range of data type (gcc, strict flags): a comparison that folds to a constant in C.
-// The generated .c files now say such comparisons are intended (codegen/src/lower/lower.ts, FOLDED_COMPARISONS).
+// The generated .c files now say what folds at compile time is intended (codegen/src/lower/lower.ts, FOLDED_WARNINGS).
 import { u8, u16, u32, mul32, log, type Bytes } from '../../../firmware/lib/prelude.ts';
 
 let s1: u32 = u32(21280);

@@ -1,6 +1,6 @@
 // A strict-build failure of the 10,000-program integer run (fuzz-codegen --seeds 3000000..3009999, program 3006641),
 // shrunk: gcc's -Wtautological-compare: bitwise comparison always evaluates to false (gcc, strict flags): a comparison that folds to a constant in C.
-// The generated .c files now say such comparisons are intended (codegen/src/lower/lower.ts, FOLDED_COMPARISONS).
+// The generated .c files now say what folds at compile time is intended (codegen/src/lower/lower.ts, FOLDED_WARNINGS).
 import { u8, u16, u32, i8, i32, bytes, wr8, rd32le, log, type Bytes } from '../../../firmware/lib/prelude.ts';
 
 type F37_3006641 = (x: u32, y: u16) => u32;
