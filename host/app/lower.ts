@@ -31,9 +31,9 @@ export function lowerApp(appDir: string, outDir: string, genDir: string): Lowere
 }
 
 /**
- * The firmware's C with an app merged in, written to `genDir` (what `urpc ts2c --app` and so
- * scripts/pio_urpc.py build): the firmware entries lowered, the app lowered beside them
- * (lowerApp), merged (mergeApp). The registry's .ts goes to `<genDir>-registry/`.
+ * The firmware's C with an app merged in, written to `genDir`: what `urpc ts2c --app` (and
+ * through it scripts/pio_urpc.py) builds. The firmware entries are lowered, the app beside them
+ * (lowerApp), and the two merged (mergeApp). The registry's .ts goes to `<genDir>-registry/`.
  */
 export function lowerFirmwareWithApp(entries: readonly string[], appDir: string, genDir: string): { files: Map<string, string>; app: LoweredApp } {
   const fw = transpile([...entries], { outDir: genDir });

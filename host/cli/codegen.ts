@@ -6,7 +6,8 @@ import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
 import { difftestCorpus, formatCorpus } from '../../codegen/src/difftest/corpus.ts';
 import { parseQemuTarget, QEMU_TARGETS } from '../../codegen/src/difftest/qemu.ts';
 import { fuzzCodegen, formatCoverage, FEATURES, type FuzzResult } from '../../codegen/src/fuzz/index.ts';
-import { command, countOption, intOption } from './options.ts';
+import { command, countOption, intOption, fail, EXIT_PROBLEM } from './options.ts';
+import { AppError } from '../app/modules.ts';
 
 export function registerCodegenCommands(program: Command): void {
   command(program, 'ts2c')
@@ -20,10 +21,16 @@ export function registerCodegenCommands(program: Command): void {
     .action(async (entries: string[], opts: { out: string; report?: boolean; json?: boolean; app?: string }) => {
       if (opts.app !== undefined) {
         const { lowerFirmwareWithApp } = await import('../app/lower.ts');
-        const { files, app } = lowerFirmwareWithApp(entries, opts.app, opts.out);
-        const names = app.functions.map((f) => f.name);
-        if (opts.json) console.log(JSON.stringify({ ok: true, files: [...files.keys()], functions: names }, null, 2));
-        else console.log(`wrote ${files.size} files to ${opts.out} (app functions: ${names.join(', ')})`);
+        try {
+          const { files, app } = lowerFirmwareWithApp(entries, opts.app, opts.out);
+          const names = app.functions.map((f) => f.name);
+          if (opts.json) console.log(JSON.stringify({ ok: true, files: [...files.keys()], functions: names }, null, 2));
+          else console.log(`wrote ${files.size} files to ${opts.out} (app functions: ${names.join(', ')})`);
+        } catch (e) {
+          // A firmware or app the checker rejects: status 1, as without --app.
+          if (!(e instanceof AppError)) throw e;
+          fail('ts2c', e, opts, EXIT_PROBLEM);
+        }
         return;
       }
       const r = transpile(entries, { outDir: opts.out });

@@ -123,6 +123,25 @@ describe('scripts/pio_urpc.py with custom_urpc_app (SCons stubbed: no PlatformIO
     });
     for (const f of ['scale', 'addBytes', 'fillBytes']) assert.match(nm, new RegExp(`\\bscale_${f}\\b`), `${f} linked`);
   });
+
+  it('urpc ts2c --app with an app that does not type-check: status 1 and the error, no C', async () => {
+    const app = path.join(tmp, 'bad-app');
+    fs.mkdirSync(app, { recursive: true });
+    const prelude = path.relative(app, path.join(REPO, 'firmware/lib/prelude.ts')).split(path.sep).join('/');
+    fs.writeFileSync(path.join(tmp, 'package.json'), '{ "type": "module" }\n'); // as an init project's
+    fs.writeFileSync(path.join(app, 'bad.ts'), `import { u32 } from '${prelude}';\nexport function bad(x: u32): u32 { return x * x; }\n`);
+    const out = path.join(tmp, 'bad-gen');
+    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const p = spawn(process.execPath, [path.join(REPO, 'bin/urpc.js'), 'ts2c', path.join(REPO, 'firmware/device.ts'), '-o', out, '--app', app], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+      p.once('exit', (code) => resolve({ code, err }));
+    });
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /urpc ts2c: app .*bad-app does not type-check:\n.*bad\.ts\(2,\d+\): error TS2322/);
+    assert.doesNotMatch(r.err, /TS1295/);
+    assert.ok(!fs.existsSync(path.join(out, 'bad.c')));
+  });
 });
 
 describe('urpc flash (fake pio on PATH)', function () {
