@@ -289,7 +289,18 @@ export class ExprLowering extends LowerBase {
       // IEEE operations in the operands' own type (the checker allows no mix): C's float
       // arithmetic is Node's once f32(...) rounds the result; comparisons are false on NaN in both.
       const cmp = fop.length === 2 || fop === '<' || fop === '>';
-      return { e: binary(fop, this.flt(a, fb), this.flt(b, fb)), t: cmp ? BOOL : fb === 32 ? F32 : F64, stable };
+      const fa = this.flt(a, fb);
+      let fbn = this.flt(b, fb);
+      // gcc 12 folds `0.0 - x` to `-x` when it can see that x is never -0 (an integer converted,
+      // a fabs), even at -O0 and from a `static const double Z = 0.0`: wrong for x = +0, where
+      // 0 - 0 is +0 (test/diff/regressions/fuzz-zero-minus.ts). A zero-valued minuend meets the
+      // subtrahend only through a temporary, which gcc does not see into.
+      if (fop === '-' && mayBeZeroConstant(fa) && fbn.k !== 'name' && fbn.k !== 'lit') {
+        const t = this.tmp();
+        out.push(decl(fb === 32 ? 'float' : 'double', t, fbn));
+        fbn = cname(t);
+      }
+      return { e: binary(fop, fa, fbn), t: cmp ? BOOL : fb === 32 ? F32 : F64, stable };
     }
     // Two constants: fold in JS semantics (C compilers warn on e.g. `10u ^ 3u` and `(36u & 7u) == 1u`).
     if (a.lit !== undefined && b.lit !== undefined) {
@@ -671,4 +682,10 @@ export class ExprLowering extends LowerBase {
     if ((name === 'i16' && isInt(x.t, 'int8_t'))) return { e: cast('int16_t', x.e), t: cti, stable: x.stable };
     return { e: ccall(`fw_${name}`, this.u32(x)), t: cti, stable: x.stable };
   }
+}
+
+/** A +0 float literal, or a constant the C compiler may fold to one (a const global). */
+function mayBeZeroConstant(n: CNode): boolean {
+  if (n.k === 'lit') return n.t.k === 'float' && Object.is(n.value, 0);
+  return n.k === 'name' && n.constant === true;
 }
