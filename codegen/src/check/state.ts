@@ -5,6 +5,7 @@ import { ts } from '../program.ts';
 import { type FwType, INT_NAMES, enumMembers, isIntLike, literalValue, stripAsConst, describe } from '../sema.ts';
 import type { FileContext, InitSite } from './context.ts';
 import { stripParens } from './syntax.ts';
+import { FLOAT_CONSTANTS } from './floats.ts';
 
 export function varStatement(c: FileContext, st: ts.VariableStatement, top: boolean): void {
   const list = st.declarationList;
@@ -107,11 +108,11 @@ function table(c: FileContext, d: ts.VariableDeclaration, t: Extract<FwType, { k
 
 /** A float constant as a table entry: `f32(lit)`, `f64(lit)`, the prelude's `F64_NAN` ..., any of
  * them or the literal negated (C: a float literal or fw_rt.h's NAN/INFINITY macros). */
-function isFloatConstant(c: FileContext, e: ts.Expression): boolean {
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
+function isFloatConstant(c: FileContext, e0: ts.Expression): boolean {
+  const e = stripParens(e0);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) return isFloatConstant(c, e.operand);
   if (ts.isNumericLiteral(e)) return true;
-  if (ts.isIdentifier(e)) return ['F64_NAN', 'F64_INFINITY', 'F32_NAN', 'F32_INFINITY'].includes(c.sema.preludeName(e) ?? '');
+  if (ts.isIdentifier(e)) return FLOAT_CONSTANTS.has(c.sema.preludeName(e) ?? '');
   if (ts.isCallExpression(e) && e.arguments.length === 1) {
     const p = c.sema.preludeName(e.expression);
     return (p === 'f32' || p === 'f64') && isFloatConstant(c, e.arguments[0]);

@@ -42,7 +42,7 @@ const FLOAT_FUNCTIONS: Record<string, { ret: CType; args: ('f32' | 'f64' | 'u32'
 };
 
 /** The float API's constants: fw_rt.h macros. */
-const FLOAT_CONSTANTS: Record<string, CType> = { F64_NAN: F64, F64_INFINITY: F64, F32_NAN: F32, F32_INFINITY: F32 };
+export const FLOAT_CONSTANTS: Record<string, CType> = { F64_NAN: F64, F64_INFINITY: F64, F32_NAN: F32, F32_INFINITY: F32 };
 
 const FLOAT_BINARY: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
   [ts.SyntaxKind.PlusToken]: '+', [ts.SyntaxKind.MinusToken]: '-', [ts.SyntaxKind.AsteriskToken]: '*', [ts.SyntaxKind.SlashToken]: '/',

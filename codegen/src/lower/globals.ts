@@ -6,6 +6,7 @@ import { type CStmt, type Chunk, decl, exprStmt } from './ir.ts';
 import { type CNode, name as cname, boolLit, addressOf, assign } from './cexpr.ts';
 import { LoweringError, storageLen } from './helpers.ts';
 import { StmtLowering } from './statements.ts';
+import { FLOAT_CONSTANTS } from './expressions.ts';
 
 export class GlobalLowering extends StmtLowering {
   /** Every initialiser goes into one <module>_module_init(): their temporaries share one count
@@ -108,7 +109,8 @@ export class GlobalLowering extends StmtLowering {
   }
 }
 
-const FLOAT_MACROS = new Set(['FW_F64_NAN', 'FW_F64_INFINITY', 'FW_F32_NAN', 'FW_F32_INFINITY']);
+/** fw_rt.h's macros for the float API's constants (what the lowering names them). */
+const FLOAT_MACROS = new Set(Object.keys(FLOAT_CONSTANTS).map((k) => `FW_${k}`));
 
 /** A float literal, fw_rt.h's NAN/INFINITY macro, or one negated: a C constant expression (the
  * table entries and constants the checker allows: check/state.ts). */
