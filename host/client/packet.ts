@@ -128,6 +128,8 @@ export class ByteReader {
   u64(): bigint { return this.dv.getBigUint64(this.need(8), true); }
   f64(): number { return this.dv.getFloat64(this.need(8), true); }
   bytes(n: number): Uint8Array { const at = this.need(n); return this.buf.slice(at, at + n); }
+  /** The next n bytes as a view of the packet (no copy): for a caller that copies them out at once. */
+  view(n: number): Uint8Array { const at = this.need(n); return this.buf.subarray(at, at + n); }
 }
 
 export function tensorRecordBytes(ndim: number): number {
@@ -318,7 +320,9 @@ export function decodeReply(p: Uint8Array): Reply {
       return { code, message: first.value };
     }
     case RPCCode.CopyAck:
-      return { code, data: r.bytes(r.left) };
+      // A view of the packet: the packet is the decoder's own copy, and the one caller
+      // (copyFromRemote) copies the data into its result at once. Saves a 2 KiB allocation.
+      return { code, data: r.view(r.left) };
     default:
       throw new PacketError(`unexpected reply code ${code}`);
   }
