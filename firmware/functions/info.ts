@@ -4,7 +4,7 @@
 import { u8, u32, view } from '../lib/prelude.ts';
 import type { Ctx } from '../rpc/ctx.ts';
 import type { Args } from '../rpc/wire.ts';
-import { Msg } from '../rpc/messages.ts';
+import { Msg, Text } from '../rpc/messages.ts';
 import { FN_COUNT } from '../rpc/names.ts';
 import { putFunctionName, putFunctionSig } from '../rpc/lookup.ts';
 import { TypeCode } from '../rpc/codes.ts';
@@ -18,24 +18,25 @@ export function fnInfo(c: Ctx, a: Args): Msg {
   const w = c.out;
   w.beginStr(u32(TypeCode.Str));
   c.err.clear();
-  w.putMsg(Msg.InfoHead, c.err);
+  w.putText(Text.InfoHead, c.err);
   let len: u32 = c.plat.boardName(c.name);
   if (len > c.name.length) {
     len = c.name.length;
   }
   w.putBytes(view(c.name, u32(0), len));
-  c.err.set3(Msg.InfoLimits, u32(RPC_MAX_PACKET), c.mem.capacity(), c.mem.available());
-  w.putMsg(Msg.InfoLimits, c.err);
+  // The three values of the max_packet / mem_total / mem_free line (Msg.Ok: not an error).
+  c.err.set3(Msg.Ok, u32(RPC_MAX_PACKET), c.mem.capacity(), c.mem.available());
+  w.putText(Text.InfoLimits, c.err);
   c.err.clear();
   for (let k = u32(0); k < FN_COUNT; k++) {
-    w.putMsg(Msg.InfoFn, c.err);
+    w.putText(Text.InfoFn, c.err);
     putFunctionName(w, k);
     w.put8(u8(0x20));
     putFunctionSig(w, k);
     w.put8(u8(0x0a));
   }
   for (let k = u32(0); k < c.app.count(); k++) {
-    w.putMsg(Msg.InfoFn, c.err);
+    w.putText(Text.InfoFn, c.err);
     c.app.putName(w, k);
     w.put8(u8(0x20));
     c.app.putSig(w, k);

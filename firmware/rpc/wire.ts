@@ -8,7 +8,7 @@ import {
   u8, u16, u32, i32, bytes, view, copy, divu, mul32, rd8, rd16le, rd32le, wr16le, wr32le, wr8,
   type Bytes, type bool,
 } from '../lib/prelude.ts';
-import { Msg, MSG_TEXT } from './messages.ts';
+import { Msg, MSG_NAMES, Text, TEXT } from './messages.ts';
 import { RPCCode, TypeCode, OBJECT_TYPE_RPC_REF } from './codes.ts';
 import { RPC_PACKET_LIMIT, RPC_MAX_ARGS, RPC_ARG_OFFS_BYTES, RPC_DETAIL_TEXT_BYTES } from './config.ts';
 
@@ -98,7 +98,7 @@ export class Detail {
  * A CallFunc reply carries exactly one value in TVM's shape (spec §4.7): device functions can
  * only write it through the ret* methods (the raw 32/64-bit writers are private), each counts one
  * value in `values`, and the server refuses to send a CallFunc reply whose count is not 1
- * (server.ts checkReturn). put8 / putBytes / putMsg write the contents of a str or bytes value
+ * (server.ts checkReturn). put8 / putBytes / putText write the contents of a str or bytes value
  * between beginStr and endStr (or a CopyAck's data). */
 export class Writer {
   readonly buf: Bytes = bytes(RPC_PACKET_LIMIT);
@@ -176,50 +176,24 @@ export class Writer {
       this.putDec(v);
     }
   }
-  /** Writes the %s piece of d that starts at `at` (nothing once they are used up); returns where
-   * the next one starts. */
-  private putPiece(d: Detail, at: u32): u32 {
-    let i: u32 = at;
-    while (i < d.textLen) {
-      const ch: u8 = rd8(d.text, i);
-      i = u32(i + 1);
-      if (ch === 0) {
-        break;
-      }
-      this.put8(ch);
-    }
-    return i;
-  }
-  /** Text `msg` of MSG_TEXT with its %u / %d slots filled from d's values, %s from its pieces. */
-  putMsg(msg: Msg, d: Detail): void {
+  /** Text `t` of TEXT with its %u slots filled from d's values (urpc.info's lines). */
+  putText(t: Text, d: Detail): void {
     let k: u32 = u32(0);
     let used: u32 = u32(0);
-    let textAt: u32 = u32(0);
     let pct: bool = false;
-    for (let i = u32(0); i < MSG_TEXT.length; i++) {
-      const ch: u8 = MSG_TEXT[i];
+    for (let i = u32(0); i < TEXT.length; i++) {
+      const ch: u8 = TEXT[i];
       if (ch === 0) {
-        if (k === msg) {
-          return;
-        }
         k = u32(k + 1);
         continue;
       }
-      if (k !== msg) {
+      if (k !== t) {
         continue;
       }
       if (pct) {
         pct = false;
-        if (ch === 0x73) {
-          textAt = this.putPiece(d, textAt);
-          continue;
-        }
-        if ((ch === 0x75 || ch === 0x64) && used < d.count) {
-          if (ch === 0x75) {
-            this.putDec(d.value(used));
-          } else {
-            this.putDecSigned(d.value(used));
-          }
+        if (ch === 0x75 && used < d.count) {
+          this.putDec(d.value(used));
           used = u32(used + 1);
           continue;
         }
@@ -231,7 +205,53 @@ export class Writer {
       this.put8(ch);
     }
   }
-  /** Replaces the packet with kException carrying text msg: [11: u64 len, bytes]. */
+  /** The short exception text `Name(v0,v1,"piece",...)` (docs/exception-codes.md): the name of
+   * msg, d's values in unsigned decimal, then its %s pieces quoted with `"` and `\` escaped, so
+   * the host can parse it back whatever a piece holds and put the full text together. */
+  putMsg(msg: Msg, d: Detail): void {
+    let k: u32 = u32(0);
+    for (let i = u32(0); i < MSG_NAMES.length; i++) {
+      const ch: u8 = MSG_NAMES[i];
+      if (k === msg) {
+        if (ch === 0) {
+          break;
+        }
+        this.put8(ch);
+      } else if (ch === 0) {
+        k = u32(k + 1);
+      }
+    }
+    let sep: u8 = u8(0x28);
+    for (let v = u32(0); v < d.count; v++) {
+      this.put8(sep);
+      sep = u8(0x2c);
+      this.putDec(d.value(v));
+    }
+    let quoted: bool = false;
+    for (let i = u32(0); i < d.textLen; i++) {
+      const ch: u8 = rd8(d.text, i);
+      if (!quoted) {
+        this.put8(sep);
+        sep = u8(0x2c);
+        this.put8(u8(0x22));
+        quoted = true;
+      }
+      if (ch === 0) {
+        this.put8(u8(0x22));
+        quoted = false;
+        continue;
+      }
+      if (ch === 0x22 || ch === 0x5c) {
+        this.put8(u8(0x5c));
+      }
+      this.put8(ch);
+    }
+    if (sep === 0x28) {
+      this.put8(sep);
+    }
+    this.put8(u8(0x29));
+  }
+  /** Replaces the packet with kException carrying msg's short text: [11: u64 len, bytes]. */
   exception(msg: Msg, d: Detail): void {
     this.start(u32(RPCCode.Exception));
     this.put32(u32(1));

@@ -5,7 +5,10 @@
 
 import { byteTable } from './byte-table.ts';
 /** [enum key, text]. In a text, `%u` takes the next detail value as unsigned decimal, `%d` as
- * signed decimal, `%s` the next text piece of the detail (wire.ts Detail.addText). Index 0 must be Ok. */
+ * signed decimal, `%s` the next text piece of the detail (wire.ts Detail.addText). Index 0 must be Ok.
+ * The device sends only the key and the detail (`WrongType(1,2,0)`, docs/exception-codes.md); the
+ * urpc host puts the text back together (host/client/exception-text.ts), so only the keys are on
+ * the device. */
 export const MESSAGES: readonly (readonly [string, string])[] = [
   ['Ok', ''],
   ['PacketNoLength', 'truncated packet: %u bytes, no length field'],
@@ -58,10 +61,6 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   ['DType', 'unsupported dtype: code %u, bits %u, lanes %u'],
   ['TensorMismatch', 'tensors differ in element count or dtype'],
   ['TimerZero', 'platform timer frequency is 0'],
-  // urpc.info text pieces (not errors).
-  ['InfoHead', 'urpc=0.1.0\nwire=microtvm-0.13\nboard='],
-  ['InfoLimits', '\nmax_packet=%u\nmem_total=%u\nmem_free=%u\n'],
-  ['InfoFn', 'fn='],
   // Async device functions (ctx.ts defer()): Pending is a marker, never sent.
   ['Pending', '(reply pending)'],
   ['Busy', 'a call is still pending: the device serves one request at a time (MinRPC); wait for its reply'],
@@ -85,6 +84,14 @@ export const MESSAGES: readonly (readonly [string, string])[] = [
   // f32 / f64 parameters (firmware/app/float_glue.ts).
   ['AppWantFloat', 'argument %u: expected a float (type code 2) or an integer (type code 0), got type code %u'],
   ['AppF32Range', 'argument %u: float outside the f32 range (its magnitude rounds to infinity in f32)'],
+];
+
+/** [enum key, text]: text pieces the device itself sends (not errors): urpc.info's lines
+ * (firmware/functions/info.ts). `%u` takes the next detail value as unsigned decimal. */
+export const TEXTS: readonly (readonly [string, string])[] = [
+  ['InfoHead', 'urpc=0.1.0\nwire=microtvm-0.13\nboard='],
+  ['InfoLimits', '\nmax_packet=%u\nmem_total=%u\nmem_free=%u\n'],
+  ['InfoFn', 'fn='],
 ];
 
 /** [enum key, wire name, signature shown by urpc.info, where it is found]. The order is the
@@ -123,11 +130,32 @@ function enumOf(name: string, doc: string, keys: readonly string[]): string {
 }
 
 export function renderMessages(): string {
-  return HEADER('exception texts of the RPC server.') + '\n' +
+  return HEADER('exception codes of the RPC server and the texts urpc.info sends.') + '\n' +
     `import { u8 } from '../lib/prelude.ts';\n\n` +
-    enumOf('Msg', 'Exception text ids (index into MSG_TEXT). Ok = no error.', MESSAGES.map((m) => m[0])) + '\n' +
-    byteTable('MSG_TEXT', "Texts in Msg order, each ended by a 0 byte. '%u' / '%d': the next detail value in decimal.", MESSAGES, true) +
-    '\n' + `export const MSG_COUNT = ${MESSAGES.length};\n`;
+    enumOf('Msg', 'Exception ids (index into MSG_NAMES). Ok = no error.', MESSAGES.map((m) => m[0])) + '\n' +
+    byteTable('MSG_NAMES', 'Names in Msg order, each ended by a 0 byte: an exception is sent as `Name(values,"pieces")`; the texts are on the host.',
+      MESSAGES.map((m) => [m[0], m[0]] as const), true) +
+    '\n' + `export const MSG_COUNT = ${MESSAGES.length};\n\n` +
+    enumOf('Text', 'Text piece ids (index into TEXT).', TEXTS.map((t) => t[0])) + '\n' +
+    byteTable('TEXT', "Texts in Text order, each ended by a 0 byte. '%u': the next detail value in decimal.", TEXTS, true);
+}
+
+/** Markdown escaping for a table cell. */
+const cell = (t: string) => t.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, '\\n');
+
+/** docs/exception-codes.md: what a TVM host sees (the short form) and what urpc's host shows. */
+export function renderExceptionDoc(): string {
+  return `<!-- GENERATED from host/app/rpc-tables.ts by npm run gen; do not edit by hand. -->\n` +
+    `# Exception codes\n\n` +
+    `A urpc device answers an error with kException carrying a short text: the name of the error and its\n` +
+    `detail, \`Name(n1,n2,"s1","s2")\`: first the numbers (32-bit values in unsigned decimal; where the\n` +
+    `text has \`%d\`, urpc's host shows the value signed), then the text pieces in double quotes (\`\\"\` and \`\\\\\` escaped with\n` +
+    `a backslash), always with the parentheses (\`SetDevice()\`). A TVM host shows that text; urpc's host\n` +
+    `puts the full text back together from this table (host/client/exception-text.ts): each \`%u\`/\`%d\`\n` +
+    `takes the next number, each \`%s\` the next piece. A text that does not parse is shown as it came.\n` +
+    `See [protocol.md](protocol.md#exception-texts).\n\n` +
+    `| code | text on urpc's host |\n|---|---|\n` +
+    MESSAGES.filter((m) => m[0] !== 'Ok' && m[0] !== 'Pending').map((m) => `| \`${m[0]}\` | ${cell(m[1])} |\n`).join('');
 }
 
 export function renderNames(): string {
@@ -146,5 +174,6 @@ export function renderAll(): [string, string][] {
   return [
     ['firmware/rpc/messages.ts', renderMessages()],
     ['firmware/rpc/names.ts', renderNames()],
+    ['docs/exception-codes.md', renderExceptionDoc()],
   ];
 }

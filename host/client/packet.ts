@@ -4,6 +4,7 @@
 
 import { RPCCode, TypeCode } from '../../firmware/rpc/codes.ts';
 import { allocBytes } from './slab.ts';
+import { expandExceptionText } from './exception-text.ts';
 
 export { RPCCode, TypeCode };
 
@@ -317,7 +318,8 @@ export function decodeReply(p: Uint8Array): Reply {
       const v = readArgs(r, true);
       const first = v[0];
       if (v.length !== 1 || first === undefined || first.type !== 'str') throw new PacketError('exception reply without a single str');
-      return { code, message: first.value };
+      // urpc devices send `Name(detail)`; the full text is put back together here.
+      return { code, message: expandExceptionText(first.value) };
     }
     case RPCCode.CopyAck:
       // A view of the packet: the packet is the decoder's own copy, and the one caller
