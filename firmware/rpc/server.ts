@@ -345,10 +345,7 @@ export class RpcServer {
     }
     switch (code) {
       case RPCCode.GetGlobalFunc: {
-        m = a.expect(u32(1));
-        if (m === Msg.Ok) {
-          m = a.want(u32(0), u32(TypeCode.Str));
-        }
+        m = a.expectTypes(u32(1), u32(TypeCode.Str));
         if (m !== Msg.Ok) {
           return m;
         }
@@ -365,12 +362,12 @@ export class RpcServer {
       case RPCCode.DevAllocData:
         return this.allocData();
       case RPCCode.DevFreeData: {
-        m = this.devAnd(u32(2));
-        if (m === Msg.Ok) {
-          m = a.wantHandle(u32(1), u32(TypeCode.OpaqueHandle));
-        }
+        m = this.devAnd(u32(2), u32(u32(TypeCode.OpaqueHandle) << 5));
         if (m !== Msg.Ok) {
           return m;
+        }
+        if (!a.smallInt(u32(1))) {
+          return c.err.set1(Msg.ValueRange, u32(1));
         }
         if (!c.mem.free(a.lo(u32(1)))) {
           return c.err.set1(Msg.UnknownMemHandle, a.lo(u32(1)));
@@ -381,10 +378,7 @@ export class RpcServer {
       case RPCCode.DevStreamSync:
       case RPCCode.DevFreeStream:
       case RPCCode.DevSetStream:
-        m = this.devAnd(u32(2));
-        if (m === Msg.Ok) {
-          m = a.want(u32(1), u32(TypeCode.OpaqueHandle));
-        }
+        m = this.devAnd(u32(2), u32(u32(TypeCode.OpaqueHandle) << 5));
         if (m !== Msg.Ok) {
           return m;
         }
@@ -392,7 +386,7 @@ export class RpcServer {
         return Msg.Ok;
       case RPCCode.DevCreateStream:
         // TVM returns an uninitialised handle (§9.2-6); urpc has one stream: the null stream.
-        m = this.devAnd(u32(1));
+        m = this.devAnd(u32(1), u32(0));
         if (m !== Msg.Ok) {
           return m;
         }
@@ -407,8 +401,9 @@ export class RpcServer {
     }
   }
 
-  /** `count` arguments, the first a CPU device (type code 6). */
-  private devAnd(count: u32): Msg {
+  /** `count` arguments, the first a CPU device (type code 6), the others of the type codes
+   * packed in `codes` (Args.wantTypes; argument 0's field unused). */
+  private devAnd(count: u32, codes: u32): Msg {
     const c = this.ctx;
     const a = c.args;
     let m: Msg = a.expect(count);
@@ -417,6 +412,9 @@ export class RpcServer {
     }
     if (m === Msg.Ok && a.lo(u32(0)) !== DEVICE_CPU) {
       m = c.err.set1(Msg.Device, a.lo(u32(0)));
+    }
+    if (m === Msg.Ok) {
+      m = a.wantTypes(u32(1), codes);
     }
     return m;
   }
@@ -501,16 +499,7 @@ export class RpcServer {
   private allocData(): Msg {
     const c = this.ctx;
     const a = c.args;
-    let m: Msg = this.devAnd(u32(4));
-    if (m === Msg.Ok) {
-      m = a.want(u32(1), u32(TypeCode.Int));
-    }
-    if (m === Msg.Ok) {
-      m = a.want(u32(2), u32(TypeCode.Int));
-    }
-    if (m === Msg.Ok) {
-      m = a.want(u32(3), u32(TypeCode.DataType));
-    }
+    const m: Msg = this.devAnd(u32(4), u32((u32(TypeCode.Int) << 5) | (u32(TypeCode.Int) << 10) | (u32(TypeCode.DataType) << 15)));
     if (m !== Msg.Ok) {
       return m;
     }
@@ -552,16 +541,7 @@ export class RpcServer {
   private copyAmong(): Msg {
     const c = this.ctx;
     const a = c.args;
-    let m: Msg = a.expect(u32(3));
-    if (m === Msg.Ok) {
-      m = a.want(u32(0), u32(TypeCode.DLTensor));
-    }
-    if (m === Msg.Ok) {
-      m = a.want(u32(1), u32(TypeCode.DLTensor));
-    }
-    if (m === Msg.Ok) {
-      m = a.want(u32(2), u32(TypeCode.OpaqueHandle));
-    }
+    let m: Msg = a.expectTypes(u32(3), u32(u32(TypeCode.DLTensor) | (u32(TypeCode.DLTensor) << 5) | (u32(TypeCode.OpaqueHandle) << 10)));
     if (m === Msg.Ok) {
       m = tensorDecode(c.t0, a.pkt, a.at(u32(0)), u32(0), c.err);
     }
