@@ -189,7 +189,11 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
 
   // 2. C -> objects, each compiled again only when its text, a header it includes or the flags changed.
   const cc = opts.cc ?? process.env.CC ?? cfg.cc;
-  const cflags = [...cfg.cflags, ...(opts.extraCflags ?? [])];
+  // __FILE__ under the generated #line directives is a .ts path relative to gen/
+  // ("../../../firmware/rpc/wire.ts"); panics only ever show it repository-relative (trap.h and
+  // panic_report.h drop leading ../), so the compiler drops gen/'s way back to the repository
+  // from the strings it keeps in flash (about 20 B per module with a panic site).
+  const cflags = [...cfg.cflags, `-fmacro-prefix-map=${path.relative(gen, repo)}/=`, ...(opts.extraCflags ?? [])];
   const t1 = Date.now();
   fs.mkdirSync(obj, { recursive: true });
   const genC = genFiles.filter((f) => f.endsWith('.c')).map((f) => path.join(gen, f));
