@@ -46,9 +46,12 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
         return failed(diagnostics);
       }
       irs.push(ir);
-      modules.set(path.resolve(sf.fileName), ir.prefix);
-      const h = emitWithSites(ir.header, rel(sf.fileName), `${ir.prefix}.h`);
-      const c = emitWithSites(ir.source, rel(sf.fileName), `${ir.prefix}.c`);
+    }
+    elideInits(irs);
+    for (const ir of irs) {
+      modules.set(path.resolve(ir.tsPath), ir.prefix);
+      const h = emitWithSites(ir.header, rel(ir.tsPath), `${ir.prefix}.h`);
+      const c = emitWithSites(ir.source, rel(ir.tsPath), `${ir.prefix}.c`);
       files.set(`${ir.prefix}.h`, h.text);
       files.set(`${ir.prefix}.c`, c.text);
       calls.set(ir, {
@@ -70,6 +73,42 @@ export function transpile(entries: readonly string[], options: TranspileOptions 
     modules,
     reports: irs.map((ir) => ({ module: ir.prefix, ram: ir.ram, frames: ir.frames, impls: ir.impls, calls: calls.get(ir)! })),
   };
+}
+
+/**
+ * A module's init runs its imports' inits, then its own top-level initialisers. When neither it
+ * nor anything it imports (transitively) has an initialiser, it has nothing to do: its body is
+ * emptied (the function stays, for hand-written C and other builds that call it) and importers no
+ * longer call it. A `@replaceable` module (the app table a board build swaps in) always counts as
+ * having work, since the C linked in its place may. About 40 bytes of flash per module.
+ */
+export function elideInits(irs: readonly ModuleIR[]): void {
+  const byPrefix = new Map(irs.map((ir) => [ir.prefix, ir]));
+  const works = new Set(irs.filter((ir) => ir.init !== undefined && (ir.init.own.length > 0 || ir.init.replaceable)).map((ir) => ir.prefix));
+  // Until nothing changes (import cycles): a module importing one with work has work. An import
+  // this transpile did not lower is kept as having work.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const ir of irs) {
+      if (works.has(ir.prefix) || !ir.imports.some((m) => works.has(m) || !byPrefix.has(m))) continue;
+      works.add(ir.prefix);
+      grew = true;
+    }
+  }
+  for (const ir of irs) {
+    if (ir.init === undefined) continue;
+    const { func } = ir.init;
+    if (!works.has(ir.prefix)) {
+      func.body = [];
+      continue;
+    }
+    // The body is: the done flag (3 statements), one call per import in import order, the own
+    // initialisers (init.own): keep the calls to imports with work.
+    const head = func.body.slice(0, 3);
+    const calls = func.body.slice(3, func.body.length - ir.init.own.length);
+    if (calls.length !== ir.imports.length) throw new Error(`${ir.prefix}_module_init: unexpected shape`);
+    func.body = [...head, ...calls.filter((_c, i) => works.has(ir.imports[i]) || !byPrefix.has(ir.imports[i])), ...ir.init.own];
+  }
 }
 
 function failed(diagnostics: ts.Diagnostic[]): TranspileResult {

@@ -161,6 +161,12 @@ export class Sema {
     return ts.getJSDocTags(d).some((t) => t.tagName.text === 'extern');
   }
 
+  /** Is this declaration marked `/** @replaceable *\/` (a build may link another module's C, of
+   * the same name, in place of this module's: its init must always be called)? */
+  isReplaceable(d: ts.Node): boolean {
+    return ts.getJSDocTags(d).some((t) => t.tagName.text === 'replaceable');
+  }
+
   /** Is this declaration marked `/** @inline *\/` (a hint: emit it `static inline` in the header)? */
   isInline(d: ts.Node): boolean {
     return ts.getJSDocTags(d).some((t) => t.tagName.text === 'inline');

@@ -10,6 +10,8 @@ import type { Ctx, AppTable } from './ctx.ts';
 import type { Writer } from './wire.ts';
 import { Msg } from './messages.ts';
 
+/** @replaceable: the app's C links in place of this module's, and may have initialisers of its
+ * own, so the modules importing this one always call its init (codegen driver.ts elideInits). */
 export class AppRegistry implements AppTable {
   count(): u32 {
     return u32(0);

@@ -179,4 +179,9 @@ export interface ModuleIR {
   fills: { slot: string; fn: string }[];
   /** The slot of each function-pointer typedef (for hand-written C that calls through one). */
   fnTypes: { name: string; slot: string }[];
+  /** <prefix>_module_init: its function (in `source`), the module's own top-level initialisers,
+   * and whether the build may link another module's C in place of this one's (`@replaceable`).
+   * The driver (elideInits) empties it, and drops the calls to it, when neither the module nor
+   * anything it imports has work to do. */
+  init?: { func: CStmt & { k: 'func' }; own: CStmt[]; replaceable: boolean };
 }

@@ -104,7 +104,7 @@ export class ModuleLowering extends TypeDeclLowering {
 
     // Module initialisation runs once: imported modules first, then the top-level initialisers.
     const done = cname('done');
-    const init: CStmt = {
+    const init: CStmt & { k: 'func' } = {
       k: 'func', name: `${this.prefix}_module_init`, head: `void ${this.prefix}_module_init(void)`, body: [
         decl('static bool', 'done', FALSE),
         { k: 'if', c: done, then: [{ k: 'return' }], compact: true },
@@ -113,6 +113,7 @@ export class ModuleLowering extends TypeDeclLowering {
         ...inits,
       ],
     };
+    this.out.init = { func: init, own: inits, replaceable: this.sf.statements.some((st) => this.sema.isReplaceable(st)) };
     const layout = (...items: CStmt[]): Chunk => ({ items });
     const chunks: Chunk[] = [
       layout(
