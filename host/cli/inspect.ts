@@ -12,6 +12,7 @@ import { Unframer, UnframerState, type FrameSink } from '../../firmware/framing/
 import { MessageType } from '../../firmware/session/session.ts';
 import { RPCCode, SYSCALL_START } from '../../firmware/rpc/codes.ts';
 import { ByteReader, readArgs, readTensor, type Value, type DLTensor } from '../client/packet.ts';
+import { expandExceptionText } from '../client/exception-text.ts';
 import { command, fail, UsageError } from './options.ts';
 
 
@@ -69,6 +70,8 @@ export interface RpcInfo {
   nbytes?: string;
   data_hex?: string;
   version?: string;
+  /** kException: the full text urpc's host shows for the short text on the wire (exception-text.ts). */
+  message?: string;
   error?: string;
 }
 
@@ -283,9 +286,15 @@ export function decodeRpc(p: Uint8Array): RpcInfo {
       case RPCCode.Shutdown:
       case RPCCode.None:
         break;
-      default:
+      default: {
         // Return, Exception and every syscall carry one packed argument sequence.
-        info.args = readArgs(r).map(jsonValue);
+        const values = readArgs(r);
+        info.args = values.map(jsonValue);
+        const first = values[0];
+        if (info.code === RPCCode.Exception && first?.type === 'str' && expandExceptionText(first.value) !== first.value) {
+          info.message = expandExceptionText(first.value);
+        }
+      }
     }
     if (r.left > 0 && info.error === undefined) info.error = `${r.left} bytes after the body`;
   } catch (e) {
@@ -317,6 +326,7 @@ function formatDecode(r: DecodeResult): string {
         if (p.tensor !== undefined) lines.push(`    tensor ${JSON.stringify(p.tensor)}`);
         if (p.nbytes !== undefined) lines.push(`    nbytes ${p.nbytes}`);
         for (const a of p.args ?? []) lines.push(`    arg ${JSON.stringify(a)}`);
+        if (p.message !== undefined) lines.push(`    message ${JSON.stringify(p.message)}`);
         if (p.data_hex) lines.push(`    data ${p.data_hex}`);
       }
     }

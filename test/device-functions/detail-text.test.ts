@@ -10,7 +10,8 @@ import { Msg } from '../../firmware/rpc/messages.ts';
 import { RPC_DETAIL_TEXT_BYTES } from '../../firmware/rpc/config.ts';
 import { MESSAGES } from '../../host/app/rpc-tables.ts';
 import { expandExceptionText, parseExceptionText } from '../../host/client/exception-text.ts';
-import { decodeReply } from '../../host/client/packet.ts';
+import { decodeReply, exceptionPacket } from '../../host/client/packet.ts';
+import { decodeRpc } from '../../host/cli/inspect.ts';
 
 const enc = (s: string) => asBytes(new TextEncoder().encode(s));
 /** What the device puts on the wire for m. */
@@ -127,5 +128,14 @@ describe('exception texts: short on the wire, full on urpc\'s host', () => {
     const r = decodeReply(p);
     assert.ok(r.code === 5 && 'message' in r);
     assert.equal(r.message, 'out of memory: 4096 bytes requested, 12 free');
+  });
+});
+
+describe('urpc inspect: an exception packet shows the short text and the full one', () => {
+  it('decodeRpc adds message only when the text expands', () => {
+    const short = decodeRpc(exceptionPacket('UnknownMemHandle(4096)'));
+    assert.deepEqual(short.args, [{ type: 'str', value: 'UnknownMemHandle(4096)' }]);
+    assert.equal(short.message, 'unknown or freed memory handle 4096');
+    assert.equal(decodeRpc(exceptionPacket('oops')).message, undefined);
   });
 });
