@@ -1,10 +1,10 @@
 // A urpc device sends an error as a short text, `Name(v0,v1,"piece",...)` (firmware/rpc/wire.ts
 // putMsg, docs/exception-codes.md): the texts themselves would be ~3 KB of device flash. This
-// puts the full text back together from host/app/rpc-tables.ts, so users of urpc's host see the
+// puts the full text back together from host/app/rpc-messages.ts, so users of urpc's host see the
 // same message as before. A text that is not in that form (a TVM device's, or an unknown name)
 // is returned as it is.
 
-import { MESSAGES } from '../app/rpc-tables.ts';
+import { MESSAGES } from '../app/rpc-messages.ts';
 
 const TEMPLATES: ReadonlyMap<string, string> = new Map(MESSAGES.filter((m) => m[0] !== 'Ok').map((m) => [m[0], m[1]]));
 
