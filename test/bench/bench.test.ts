@@ -74,7 +74,9 @@ describe('bench (quick run)', function () {
       const k = j.size.linked[cpu];
       assert.ok(k, `linked image for ${cpu}`);
       assert.equal(k.cpu, cpu);
-      for (const l of layers) assert.ok(k.layers[l].text > 0, `${cpu} linked ${l}`);
+      // The CRC is @inline (in the framer's and unframer's loops) and its module init has nothing
+      // to do (codegen elideInits), so the linked image may keep nothing of crc16 itself.
+      for (const l of layers) assert.ok(k.layers[l].text > 0 || (l === 'crc16' && k.layers[l].text === 0), `${cpu} linked ${l}`);
       assert.equal(k.stack.text, sum(k.layers, layers), `${cpu} linked: stack = sum of layers`);
       assert.equal(k.protocol.text, k.stack.text - k.layers['built-in device functions'].text);
       assert.ok(k.stack.text + k.layers['board C'].text + k.layers['libc + libgcc + crt'].text <= k.sections.text, `${cpu}: modules fit the image`);
