@@ -345,7 +345,10 @@ export class RpcServer {
     }
     switch (code) {
       case RPCCode.GetGlobalFunc: {
-        m = a.expectTypes(u32(1), u32(TypeCode.Str));
+        m = a.expect(u32(1));
+        if (m === Msg.Ok) {
+          m = a.want(u32(0), u32(TypeCode.Str));
+        }
         if (m !== Msg.Ok) {
           return m;
         }
@@ -362,12 +365,12 @@ export class RpcServer {
       case RPCCode.DevAllocData:
         return this.allocData();
       case RPCCode.DevFreeData: {
-        m = this.devAnd(u32(2), u32(u32(TypeCode.OpaqueHandle) << 5));
+        m = this.devAnd(u32(2));
+        if (m === Msg.Ok) {
+          m = a.wantHandle(u32(1), u32(TypeCode.OpaqueHandle));
+        }
         if (m !== Msg.Ok) {
           return m;
-        }
-        if (!a.smallInt(u32(1))) {
-          return c.err.set1(Msg.ValueRange, u32(1));
         }
         if (!c.mem.free(a.lo(u32(1)))) {
           return c.err.set1(Msg.UnknownMemHandle, a.lo(u32(1)));
@@ -378,7 +381,10 @@ export class RpcServer {
       case RPCCode.DevStreamSync:
       case RPCCode.DevFreeStream:
       case RPCCode.DevSetStream:
-        m = this.devAnd(u32(2), u32(u32(TypeCode.OpaqueHandle) << 5));
+        m = this.devAnd(u32(2));
+        if (m === Msg.Ok) {
+          m = a.want(u32(1), u32(TypeCode.OpaqueHandle));
+        }
         if (m !== Msg.Ok) {
           return m;
         }
@@ -386,7 +392,7 @@ export class RpcServer {
         return Msg.Ok;
       case RPCCode.DevCreateStream:
         // TVM returns an uninitialised handle (§9.2-6); urpc has one stream: the null stream.
-        m = this.devAnd(u32(1), u32(0));
+        m = this.devAnd(u32(1));
         if (m !== Msg.Ok) {
           return m;
         }
@@ -401,9 +407,8 @@ export class RpcServer {
     }
   }
 
-  /** `count` arguments, the first a CPU device (type code 6), the others of the type codes
-   * packed in `codes` (Args.wantTypes; argument 0's field unused). */
-  private devAnd(count: u32, codes: u32): Msg {
+  /** `count` arguments, the first a CPU device (type code 6). */
+  private devAnd(count: u32): Msg {
     const c = this.ctx;
     const a = c.args;
     let m: Msg = a.expect(count);
@@ -412,9 +417,6 @@ export class RpcServer {
     }
     if (m === Msg.Ok && a.lo(u32(0)) !== DEVICE_CPU) {
       m = c.err.set1(Msg.Device, a.lo(u32(0)));
-    }
-    if (m === Msg.Ok) {
-      m = a.wantTypes(u32(1), codes);
     }
     return m;
   }
@@ -499,7 +501,16 @@ export class RpcServer {
   private allocData(): Msg {
     const c = this.ctx;
     const a = c.args;
-    const m: Msg = this.devAnd(u32(4), u32((u32(TypeCode.Int) << 5) | (u32(TypeCode.Int) << 10) | (u32(TypeCode.DataType) << 15)));
+    let m: Msg = this.devAnd(u32(4));
+    if (m === Msg.Ok) {
+      m = a.want(u32(1), u32(TypeCode.Int));
+    }
+    if (m === Msg.Ok) {
+      m = a.want(u32(2), u32(TypeCode.Int));
+    }
+    if (m === Msg.Ok) {
+      m = a.want(u32(3), u32(TypeCode.DataType));
+    }
     if (m !== Msg.Ok) {
       return m;
     }
@@ -541,7 +552,16 @@ export class RpcServer {
   private copyAmong(): Msg {
     const c = this.ctx;
     const a = c.args;
-    let m: Msg = a.expectTypes(u32(3), u32(u32(TypeCode.DLTensor) | (u32(TypeCode.DLTensor) << 5) | (u32(TypeCode.OpaqueHandle) << 10)));
+    let m: Msg = a.expect(u32(3));
+    if (m === Msg.Ok) {
+      m = a.want(u32(0), u32(TypeCode.DLTensor));
+    }
+    if (m === Msg.Ok) {
+      m = a.want(u32(1), u32(TypeCode.DLTensor));
+    }
+    if (m === Msg.Ok) {
+      m = a.want(u32(2), u32(TypeCode.OpaqueHandle));
+    }
     if (m === Msg.Ok) {
       m = tensorDecode(c.t0, a.pkt, a.at(u32(0)), u32(0), c.err);
     }

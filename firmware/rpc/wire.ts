@@ -498,26 +498,6 @@ export class Args {
     }
     return Msg.Ok;
   }
-  /** Arguments from..n-1 have the type codes packed in `codes`, argument i's in bits 5i..5i+4
-   * (`TypeCode.A | (TypeCode.B << 5) | ...`, a constant), checked in order: one call instead of
-   * a chain of want() calls (smaller code, the same first error). */
-  wantTypes(from: u32, codes: u32): Msg {
-    for (let i = from; i < this.n; i++) {
-      const m: Msg = this.want(i, u32((codes >>> u32(i * 5)) & 31));
-      if (m !== Msg.Ok) {
-        return m;
-      }
-    }
-    return Msg.Ok;
-  }
-  /** Exactly `count` arguments with the type codes packed in `codes` (as for wantTypes). */
-  expectTypes(count: u32, codes: u32): Msg {
-    const m: Msg = this.expect(count);
-    if (m !== Msg.Ok) {
-      return m;
-    }
-    return this.wantTypes(u32(0), codes);
-  }
   /** Argument i is an int (0) or, from v0.18 hosts, a bool (15). */
   wantInt(i: u32): Msg {
     if (this.code(i) === TypeCode.Bool) {
