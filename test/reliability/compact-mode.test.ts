@@ -149,7 +149,7 @@ describe('compact mode: calls', function () {
       assert.ok(s.session.rawRequests >= 4);
       const t = await s.array(new Int32Array([1, 2, 3, 4]));
       assert.equal(await s.functions.sum(t), 10);
-      const e = await s.call('urpc.echo', 1, 2).then(() => undefined, (err: unknown) => err);
+      const e = await (await s.getFunction('urpc.echo'))(1, 2).then(() => undefined, (err: unknown) => err);
       assert.ok(e instanceof RemoteError && /at most one argument/.test(e.message), String(e));
     } finally {
       await s.close();
