@@ -161,8 +161,10 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   private answeredInSession = 0;
   /** When bytes last came from the device (a long reply in transit is not a lost one). */
   private lastRxAt = 0;
-  /** Bytes received in all, and whether some were our own last write coming back (a loopback). */
-  private rxBytes = 0;
+  /** Wire bytes received and sent in all (framing included). */
+  rxBytes = 0;
+  txBytes = 0;
+  /** Whether some received bytes were our own last write coming back (a loopback). */
   private lastWrite: Uint8Array | undefined;
   private echoSeen = false;
 
@@ -246,6 +248,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   private send(buf: Uint8Array): Promise<void> {
     this.lastWrite = buf;
+    this.txBytes += buf.length;
     this.writeChain = this.writeChain.then(() => this.transport.write(buf)).catch((e: unknown) => {
       this.writeError = e instanceof Error ? e : new Error(String(e));
     });
