@@ -10,10 +10,13 @@
 //   0x04  Return:   [args];
 //   0x05  refused (device -> host only): [reason u8], a compact request that did not decode.
 // args run to the end of the packet, each [type code u8][value]: Int (0) a zigzag varint of the
-// i64, Null (4) nothing. Varints are LEB128, at most 10 bytes for 64 bits; anything that would
-// not fit 64 bits, an overlong varint or a truncated one is refused, never wrapped.
+// i64, Null (4) nothing, Str (11) and Bytes (12) a uvarint length and the bytes. Varints are
+// LEB128, at most 10 bytes for 64 bits; anything that would not fit 64 bits, an overlong varint
+// or a truncated one is refused, never wrapped. Only packets whose MinRPC form is at most
+// COMPACT_PACKET_BYTES have a compact form (small calls: larger ones gain little), so both sides
+// decode into a small fixed buffer.
 
-import { u8, u32, view, rd8, wr8, rd32le, wr32le, type Bytes, type bool } from '../lib/prelude.ts';
+import { u8, u32, view, copy, rd8, wr8, rd32le, wr32le, type Bytes, type bool } from '../lib/prelude.ts';
 import { RPCCode, TypeCode } from './codes.ts';
 
 /** The form byte of a compact packet. */
@@ -29,21 +32,16 @@ export const CompactError = {
   VarintRange: 2,
   /** A type code with no compact form. */
   TypeCode: 3,
-  /** More arguments than COMPACT_MAX_ARGS. */
-  TooManyArgs: 4,
+  /** A MinRPC form over COMPACT_PACKET_BYTES, or a length past the packet's end. */
+  TooLarge: 4,
   /** A form byte this side does not decode. */
   Form: 5,
 } as const;
 export type CompactError = (typeof CompactError)[keyof typeof CompactError];
 
-/** Most arguments of a compact packet: a CallFunc of more goes raw. */
-export const COMPACT_MAX_ARGS = 8;
-/** The largest MinRPC packet a compact one decodes to: length, code, handle, count, then a type
- * code and an 8-byte value per argument. */
-export const COMPACT_PACKET_BYTES = 120; // 24 + 12 * COMPACT_MAX_ARGS
-/** The largest compact packet encode() writes: form, handle, and per argument its code and a
- * 10-byte varint. */
-export const COMPACT_MAX_BYTES = 99; // 11 + 11 * COMPACT_MAX_ARGS
+/** The largest MinRPC packet with a compact form (and so the decode buffer): a CallFunc of up to 8
+ * ints is 24 + 8 x 12. A compact packet is never longer than its MinRPC form. */
+export const COMPACT_PACKET_BYTES = 120;
 
 const MAX_VARINT = 10;
 
@@ -83,23 +81,21 @@ export class CompactCodec {
       }
       this.put64(out, this.lo, this.hi);
     }
-    // First pass: count and check the arguments, so the count can go before the type codes.
+    // First pass: count and check the arguments and the size of the MinRPC form, so the count
+    // can go before the type codes.
     const argsAt: u32 = p;
     let n: u32 = u32(0);
+    let size: u32 = u32(this.at + 4);
     while (p < c.length) {
       const tc: u8 = rd8(c, p);
-      p = u32(p + 1);
-      if (tc === TypeCode.Int) {
-        p = this.readVarint(c, p);
-      } else if (tc !== TypeCode.Null) {
-        this.error = CompactError.TypeCode;
-      }
+      p = this.skipArg(c, u32(p + 1), tc);
       if (this.error !== CompactError.Ok) {
         return this.fail(c, this.error);
       }
       n = u32(n + 1);
-      if (n > COMPACT_MAX_ARGS) {
-        return this.fail(c, CompactError.TooManyArgs);
+      size = u32(size + 4 + this.valueSize(tc));
+      if (size > out.length) {
+        return this.fail(c, CompactError.TooLarge);
       }
     }
     // Second pass: the count, the type codes, then the values.
@@ -107,17 +103,23 @@ export class CompactCodec {
     this.at = u32(this.at + 4);
     p = argsAt;
     while (p < c.length) {
-      wr32le(out, this.at, u32(rd8(c, p)));
+      const tc: u8 = rd8(c, p);
+      wr32le(out, this.at, u32(tc));
       this.at = u32(this.at + 4);
-      p = this.skipArg(c, p);
+      p = this.skipArg(c, u32(p + 1), tc);
     }
     p = argsAt;
     while (p < c.length) {
       const tc: u8 = rd8(c, p);
-      p = u32(p + 1);
+      const at: u32 = u32(p + 1);
+      p = this.skipArg(c, at, tc);
       if (tc === TypeCode.Int) {
-        p = this.readVarint(c, p);
-        this.putZigzag(out);
+        this.putZigzag(out); // skipArg left the varint in lo/hi
+      } else if (tc !== TypeCode.Null) {
+        // str / bytes: u64 length, then the bytes (the last lo bytes before p)
+        this.put64(out, this.lo, u32(0));
+        copy(out, this.at, view(c, u32(p - this.lo), p));
+        this.at = u32(this.at + this.lo);
       }
     }
     wr32le(out, u32(0), u32(this.at - 8));
@@ -132,12 +134,37 @@ export class CompactCodec {
     return view(c, u32(0), u32(0));
   }
 
-  /** Past the argument at p (already checked by the first pass). */
-  private skipArg(c: Bytes, p: u32): u32 {
-    if (rd8(c, p) === TypeCode.Int) {
-      return this.readVarint(c, u32(p + 1));
+  /** Past the value of type `tc` at p; sets `error` if it does not decode. For str and bytes, lo
+   * is left holding the length. */
+  private skipArg(c: Bytes, p: u32, tc: u8): u32 {
+    if (tc === TypeCode.Null) {
+      this.lo = u32(0);
+      return p;
     }
-    return u32(p + 1);
+    if (tc !== TypeCode.Int && tc !== TypeCode.Str && tc !== TypeCode.Bytes) {
+      this.error = CompactError.TypeCode;
+      return p;
+    }
+    const q: u32 = this.readVarint(c, p);
+    if (tc === TypeCode.Int || this.error !== CompactError.Ok) {
+      return q;
+    }
+    if (this.hi !== 0 || this.lo > u32(c.length - q)) {
+      this.error = CompactError.TooLarge; // a length past the end of the packet
+      return q;
+    }
+    return u32(q + this.lo);
+  }
+
+  /** Bytes of the MinRPC value of type `tc` just skipped (skipArg). */
+  private valueSize(tc: u8): u32 {
+    if (tc === TypeCode.Int) {
+      return u32(8);
+    }
+    if (tc === TypeCode.Null) {
+      return u32(0);
+    }
+    return u32(8 + this.lo);
   }
 
   /** Reads a LEB128 varint at p into lo/hi; returns the position after it. Sets `error` for a
@@ -201,9 +228,9 @@ export class CompactCodec {
 
   // ---- MinRPC -> compact ----
 
-  /** Writes the compact form of MinRPC packet `p` into `out` (COMPACT_MAX_BYTES) and returns its
-   * length, or 0 when it has none (another code, another type code, more than COMPACT_MAX_ARGS
-   * arguments, or a packet that is not well formed): then send the raw form. */
+  /** Writes the compact form of MinRPC packet `p` into `out` (COMPACT_PACKET_BYTES) and returns
+   * its length, or 0 when it has none (another code, another type code, a packet over
+   * COMPACT_PACKET_BYTES or not well formed): then send the raw form. */
   encode(p: Bytes, out: Bytes): u32 {
     if (p.length === 2 && rd8(p, u32(0)) === CompactForm.Refused) {
       // A refusal (refusal()) is compact already: it is cached and repeated like any reply.
@@ -211,7 +238,8 @@ export class CompactCodec {
       wr8(out, u32(1), rd8(p, u32(1)));
       return u32(2);
     }
-    if (p.length < 16 || rd32le(p, u32(0)) !== u32(p.length - 8) || rd32le(p, u32(4)) !== 0) {
+    const bad: bool = p.length < 16 || p.length > COMPACT_PACKET_BYTES || p.length > out.length;
+    if (bad || rd32le(p, u32(0)) !== u32(p.length - 8) || rd32le(p, u32(4)) !== 0) {
       return u32(0);
     }
     const code: u32 = rd32le(p, u32(8));
@@ -229,7 +257,7 @@ export class CompactCodec {
     }
     const n: u32 = rd32le(p, q);
     const codesAt: u32 = u32(q + 4);
-    if (n > COMPACT_MAX_ARGS || u32(p.length - codesAt) < u32(n * 4)) {
+    if (n > COMPACT_PACKET_BYTES || u32(p.length - codesAt) < u32(n * 4)) {
       return u32(0);
     }
     let v: u32 = u32(codesAt + n * 4);
@@ -237,12 +265,22 @@ export class CompactCodec {
       const tc: u32 = rd32le(p, u32(codesAt + i * 4));
       wr8(out, this.at, u8(tc));
       this.at = u32(this.at + 1);
+      const left: u32 = u32(p.length - v);
       if (tc === TypeCode.Int) {
-        if (u32(p.length - v) < 8) {
+        if (left < 8) {
           return u32(0);
         }
         this.putZigzagOf(out, rd32le(p, v), rd32le(p, u32(v + 4)));
         v = u32(v + 8);
+      } else if (tc === TypeCode.Str || tc === TypeCode.Bytes) {
+        if (left < 8 || rd32le(p, u32(v + 4)) !== 0 || rd32le(p, v) > u32(left - 8)) {
+          return u32(0);
+        }
+        const len: u32 = rd32le(p, v);
+        this.putVarint(out, len, u32(0));
+        copy(out, this.at, view(p, u32(v + 8), u32(v + 8 + len)));
+        this.at = u32(this.at + len);
+        v = u32(v + 8 + len);
       } else if (tc !== TypeCode.Null) {
         return u32(0);
       }

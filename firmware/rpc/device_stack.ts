@@ -36,7 +36,7 @@ import type { PacketSink, Platform } from './ports.ts';
 import { PageMemory } from './memory_adapter.ts';
 import { RpcServer } from './server.ts';
 import { ReplyCache, Take } from './reply_cache.ts';
-import { CompactCodec, CompactError, COMPACT_PACKET_BYTES, COMPACT_MAX_BYTES } from './compact.ts';
+import { CompactCodec, CompactError, COMPACT_PACKET_BYTES } from './compact.ts';
 
 /** Page size of the tensor pool: 2^8 = 256 bytes, as the CRT's host template. */
 export const DEVICE_PAGE_LOG2 = 8;
@@ -64,7 +64,7 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   /** Compact mode: the codec, a decoded request, an encoded reply and a refusal. */
   readonly compact: CompactCodec = new CompactCodec();
   private readonly compactIn: Bytes = bytes(COMPACT_PACKET_BYTES);
-  private readonly compactOut: Bytes = bytes(COMPACT_MAX_BYTES);
+  private readonly compactOut: Bytes = bytes(COMPACT_PACKET_BYTES);
   private readonly refused: Bytes = bytes(2);
 
   constructor(pool: Bytes, sizes: Bytes, out: WriteStream, plat: Platform) {

@@ -46,7 +46,7 @@ import { WireOut } from './wire-out.ts';
 import { useFastFraming } from './fast-framing.ts';
 import { copyBytes } from './slab.ts';
 import type { Transport } from '../transport/transport.ts';
-import { CompactCodec, CompactForm, CompactError, COMPACT_PACKET_BYTES, COMPACT_MAX_BYTES } from '../../firmware/rpc/compact.ts';
+import { CompactCodec, CompactForm, CompactError, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
 import { exceptionPacket } from './packet.ts';
 
 /** The device ended the session mid-call (it rebooted, or another host took over). The next
@@ -147,7 +147,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   repliesTaken = 0;
   private readonly rto: RtoEstimator;
   private readonly codec = new CompactCodec();
-  private readonly compactOut = new Uint8Array(COMPACT_MAX_BYTES);
+  private readonly compactOut = new Uint8Array(COMPACT_PACKET_BYTES);
   private readonly compactIn = new Uint8Array(COMPACT_PACKET_BYTES);
   private seq = 0;
   private outstanding: Outstanding | undefined;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { asBytes, bytes, u8, type Bytes } from '../../firmware/lib/prelude.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { MessageType, SESSION_VERSION, SESSION_VERSION_RELIABLE, SESSION_VERSION_COMPACT } from '../../firmware/session/session.ts';
-import { CompactCodec, CompactError, CompactForm, COMPACT_MAX_BYTES, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
+import { CompactCodec, CompactError, CompactForm, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
 import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
 import { HostPlatform } from '../../host/client/local.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
@@ -143,9 +143,14 @@ describe('compact mode: calls', function () {
       assert.equal(s.session.compact, true);
       const ints = [0, 1, -1, 63, 64, -64, -65, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, -(2 ** 53 - 1), 2n ** 63n - 1n, -(2n ** 63n)];
       assert.deepEqual(await s.functions.echo(...ints), ints);
-      const compactBefore = s.session.compactRequests;
-      assert.deepEqual(await s.functions.echo(null, 'text', new Uint8Array([1, 2, 255]), 1.5, true), [null, 'text', new Uint8Array([1, 2, 255]), 1.5, true]);
-      assert.equal(s.session.compactRequests, compactBefore + 1, 'only the null went compact');
+      const [compactBefore, rawBefore] = [s.session.compactRequests, s.session.rawRequests];
+      const big = 'y'.repeat(500);
+      assert.deepEqual(await s.functions.echo(null, 'text', new Uint8Array([1, 2, 255]), new Uint8Array(0), '', big, 1.5, true),
+        [null, 'text', new Uint8Array([1, 2, 255]), new Uint8Array(0), '', big, 1.5, true]);
+      // null, the small str and bytes go compact; the float, the bool and the long str raw (the
+      // client also asks for the packet limit before the long one: a lookup and a call).
+      assert.ok(s.session.compactRequests >= compactBefore + 5, `${s.session.compactRequests - compactBefore} compact`);
+      assert.ok(s.session.rawRequests >= rawBefore + 3, `${s.session.rawRequests - rawBefore} raw`);
       assert.ok(s.session.rawRequests >= 4);
       const t = await s.array(new Int32Array([1, 2, 3, 4]));
       assert.equal(await s.functions.sum(t), 10);
@@ -205,8 +210,10 @@ describe('compact mode: packets that do not decode', () => {
     ['a value past 64 bits (10th byte > 1)', [0x03, 0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02], CompactError.VarintRange],
     ['an 11-byte varint', [0x03, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], CompactError.VarintRange],
     ['an overlong varint', [0x03, 0x01, 0x00, 0x85, 0x00], CompactError.VarintRange],
-    ['a type code with no compact form', [0x03, 0x01, 0x0b, 0x00], CompactError.TypeCode],
-    ['nine arguments', [0x03, 0x01, 4, 4, 4, 4, 4, 4, 4, 4, 4], CompactError.TooManyArgs],
+    ['a type code with no compact form (float)', [0x03, 0x01, 0x02, 0x00], CompactError.TypeCode],
+    ['30 nulls (a MinRPC form over 120 bytes)', [0x03, 0x01, ...new Array(30).fill(4)], CompactError.TooLarge],
+    ['a bytes length past the end', [0x03, 0x01, 0x0c, 0x03, 0x61, 0x62], CompactError.TooLarge],
+    ['a str length past 32 bits', [0x03, 0x01, 0x0b, 0x80, 0x80, 0x80, 0x80, 0x10], CompactError.TooLarge],
   ];
   for (const [what, body, reason] of cases) {
     it(`${what}: refused with reason ${reason}, counted, and the device keeps serving`, () => {
@@ -260,8 +267,9 @@ describe('compact codec (firmware/rpc/compact.ts)', () => {
     assert.deepEqual(decodeReply(codec, call).bytes, callFuncPacket(0x80028003n, [int(5)]));
   });
   it('packets with no compact form encode to nothing (sent raw)', () => {
-    const out = bytes(COMPACT_MAX_BYTES);
-    for (const v of [str('x'), { type: 'float', value: 1 } as Value]) assert.equal(codec.encode(asBytes(callFuncPacket(1n, [v])), out), 0);
+    const out = bytes(COMPACT_PACKET_BYTES);
+    for (const v of [{ type: 'float', value: 1 } as Value, { type: 'handle', value: 1n } as Value]) assert.equal(codec.encode(asBytes(callFuncPacket(1n, [v])), out), 0);
+    assert.equal(codec.encode(asBytes(callFuncPacket(1n, [str('x'.repeat(97))])), out), 0, 'a MinRPC form over 120 bytes');
     assert.equal(codec.encode(asBytes(callFuncPacket(1n, Array.from({ length: 9 }, () => int(1)))), out), 0, 'nine arguments');
     const p = callFuncPacket(1n, [int(1)]);
     assert.equal(codec.encode(asBytes(p.subarray(0, p.length - 1)), out), 0, 'a length that does not match');
@@ -281,7 +289,7 @@ function syscall(code: number, args: Value[]): Uint8Array {
 }
 
 function compactOf(codec: CompactCodec, p: Uint8Array): Uint8Array {
-  const out = bytes(COMPACT_MAX_BYTES) as unknown as Uint8Array;
+  const out = bytes(COMPACT_PACKET_BYTES) as unknown as Uint8Array;
   const n = codec.encode(asBytes(p), asBytes(out));
   assert.ok(n > 0);
   return out.slice(0, n);

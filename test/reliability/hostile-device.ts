@@ -11,7 +11,7 @@ import { Unframer, type FrameSink } from '../../firmware/framing/unframer.ts';
 import { MessageType } from '../../firmware/session/session.ts';
 import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
 import { HostPlatform } from '../../host/client/local.ts';
-import { CompactCodec, CompactForm, COMPACT_MAX_BYTES, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
+import { CompactCodec, CompactForm, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
 import type { Transport } from '../../host/transport/transport.ts';
 
 export interface Lies {
@@ -197,7 +197,7 @@ function compactToMinRpc(c: Uint8Array): Uint8Array {
 
 /** The compact form of a MinRPC packet, or its raw form. */
 function minRpcToCompact(p: Uint8Array): Uint8Array {
-  const out = bytes(COMPACT_MAX_BYTES) as unknown as Uint8Array;
+  const out = bytes(COMPACT_PACKET_BYTES) as unknown as Uint8Array;
   const n = codec.encode(asBytes(p), asBytes(out));
   return n > 0 ? out.slice(0, n) : concat(Uint8Array.of(CompactForm.Raw), p);
 }

@@ -6,16 +6,16 @@
 // @difftest cases=1500 seed=1 outSize=512
 
 import { u8, u32, bytes, view, modu, wr8, wr32le, type Bytes, type bool } from '../../../firmware/lib/prelude.ts';
-import { CompactCodec, COMPACT_PACKET_BYTES, COMPACT_MAX_BYTES } from '../../../firmware/rpc/compact.ts';
+import { CompactCodec, COMPACT_PACKET_BYTES } from '../../../firmware/rpc/compact.ts';
 import { Transcript, Script } from './script_lib.ts';
 
 const t = new Transcript();
 const s = new Script();
 const codec = new CompactCodec();
 const compact: Bytes = bytes(160);
-const minrpc: Bytes = bytes(200);
+const minrpc: Bytes = bytes(400);
 const decoded: Bytes = bytes(COMPACT_PACKET_BYTES);
-const encoded: Bytes = bytes(COMPACT_MAX_BYTES);
+const encoded: Bytes = bytes(COMPACT_PACKET_BYTES);
 
 /** A varint of 1..11 bytes from the script (continuation bits as drawn, the last one cleared
  * unless the script asks for a cut-off one). */
@@ -64,13 +64,27 @@ function makeCompact(): u32 {
       break;
     }
     const c: u8 = s.next();
+    let tc: u8 = u8(c & 4);
     if (u8(c & 0xf0) === 0xf0) {
-      wr8(compact, p, u8(c & 0x0f));
-    } else {
-      wr8(compact, p, u8(c & 4));
+      tc = u8(c & 0x0f);
+    } else if (u8(c & 0x30) === 0x10) {
+      tc = u8(11 + (c & 1));
     }
+    wr8(compact, p, tc);
     p = u32(p + 1);
-    if (u8(c & 4) === 0) {
+    if (tc === 11 || tc === 12) {
+      // A length (sometimes past the end), then that many bytes as far as they fit.
+      const n: u32 = u32(s.next() & 0x1f);
+      wr8(compact, p, u8(n));
+      p = u32(p + 1);
+      for (let k = u32(0); k < 31; k++) {
+        if (k >= n || p >= u32(compact.length - 12)) {
+          break;
+        }
+        wr8(compact, p, s.next());
+        p = u32(p + 1);
+      }
+    } else if (tc !== 4) {
       p = putVarint(p);
     }
   }
@@ -96,6 +110,8 @@ function makeMinRpc(): u32 {
     let tc: u32 = u32(c & 4);
     if (c === 0xff) {
       tc = u32(s.next() & 15);
+    } else if (u8(c & 0x30) === 0x10) {
+      tc = u32(11 + (c & 1));
     }
     wr32le(minrpc, u32(codesAt + i * 4), tc);
     if (tc === 0) {
@@ -114,6 +130,18 @@ function makeMinRpc(): u32 {
       wr32le(minrpc, p, lo);
       wr32le(minrpc, u32(p + 4), hi);
       p = u32(p + 8);
+    } else if (tc === 11 || tc === 12) {
+      const len: u32 = u32(s.next() & 0x0f);
+      wr32le(minrpc, p, len);
+      wr32le(minrpc, u32(p + 4), u32(0));
+      p = u32(p + 8);
+      for (let k = u32(0); k < 15; k++) {
+        if (k >= len) {
+          break;
+        }
+        wr8(minrpc, p, s.next());
+        p = u32(p + 1);
+      }
     } else if (tc !== 4) {
       p = u32(p + 8);
     }
@@ -131,8 +159,20 @@ function makeMinRpc(): u32 {
   return p;
 }
 
+/** Successful decodes and encodes over the run (a script generator that never reaches the
+ * success paths would test nothing; test/diff checks the share). */
+let decodedOk: u32 = u32(0);
+let encodedOk: u32 = u32(0);
+
+export function successes(): u32 {
+  return u32((decodedOk << 16) | (encodedOk & 0xffff));
+}
+
 function decodeAndRecord(c: Bytes): void {
   const out: Bytes = codec.decode(c, decoded);
+  if (codec.error === 0) {
+    decodedOk = u32(decodedOk + 1);
+  }
   t.put(u8(codec.error));
   t.putBytes(out);
 }
@@ -142,6 +182,9 @@ function run(op: u8): void {
     decodeAndRecord(view(compact, u32(0), makeCompact()));
   } else if (op === 1) {
     const n: u32 = codec.encode(view(minrpc, u32(0), makeMinRpc()), encoded);
+    if (n > 0) {
+      encodedOk = u32(encodedOk + 1);
+    }
     t.putBytes(view(encoded, u32(0), n));
   } else {
     // Round trip: encode, then decode what was encoded.
