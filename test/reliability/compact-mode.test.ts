@@ -10,7 +10,6 @@ import { CompactCodec, CompactError, CompactForm, COMPACT_PACKET_BYTES } from '.
 import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
 import { HostPlatform } from '../../host/client/local.ts';
 import { RemoteSession } from '../../host/client/remote.ts';
-import { DType } from '../../host/client/rpc-session.ts';
 import { RemoteError, ProtocolError } from '../../host/client/client.ts';
 import { callFuncPacket, returnPacket, int, str, type Value } from '../../host/client/packet.ts';
 import { decodeStream } from '../../host/cli/inspect.ts';
