@@ -265,6 +265,20 @@ describe('compact codec (firmware/rpc/compact.ts)', () => {
     assert.deepEqual(decodeReply(codec, ret).bytes, returnPacket([int(0), int(5)]));
     assert.deepEqual(decodeReply(codec, call).bytes, callFuncPacket(0x80028003n, [int(5)]));
   });
+  it('the vector of docs/protocol.md: framed bytes, and `urpc decode` reads them back as the MinRPC call and reply', () => {
+    const hex = (t: string): Uint8Array => Uint8Array.from(t.split(' '), (x) => parseInt(x, 16));
+    const request = hex('ff fd 0c 00 00 00 82 66 12 01 03 83 80 8a 80 08 00 0a 3f 7c');
+    const reply = hex('ff fd 09 00 00 00 82 66 12 01 04 00 00 00 0a 29 f6');
+    const call = compactOf(codec, callFuncPacket(0x80028003n, [int(5)]));
+    const ret = compactOf(codec, returnPacket([int(0), int(5)]));
+    assert.deepEqual(request.subarray(10, 18), call);
+    assert.deepEqual(reply.subarray(10, 15), ret);
+    const frames = decodeStream(Uint8Array.from([...request, ...reply])).frames;
+    assert.deepEqual(frames.map((f) => f.status), ['ok', 'ok']);
+    assert.deepEqual(frames.map((f) => [f.session?.type_name, f.session?.seq, f.session?.rpc?.code_name]), [['Compact', 1, 'CallFunc'], ['Compact', 1, 'Return']]);
+    assert.equal(frames[0]!.session!.rpc!.handle, '0x80028003');
+  });
+
   it('packets with no compact form encode to nothing (sent raw)', () => {
     const out = bytes(COMPACT_PACKET_BYTES);
     for (const v of [{ type: 'float', value: 1 } as Value, { type: 'handle', value: 1n } as Value]) assert.equal(codec.encode(asBytes(callFuncPacket(1n, [v])), out), 0);
