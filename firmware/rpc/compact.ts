@@ -98,21 +98,16 @@ export class CompactCodec {
         return this.fail(c, CompactError.TooLarge);
       }
     }
-    // Second pass: the count, the type codes, then the values.
+    // Second pass: the count, each type code in its slot, its value after all the codes.
     wr32le(out, this.at, n);
-    this.at = u32(this.at + 4);
+    let codeAt: u32 = u32(this.at + 4);
+    this.at = u32(codeAt + n * 4);
     p = argsAt;
     while (p < c.length) {
       const tc: u8 = rd8(c, p);
-      wr32le(out, this.at, u32(tc));
-      this.at = u32(this.at + 4);
+      wr32le(out, codeAt, u32(tc));
+      codeAt = u32(codeAt + 4);
       p = this.skipArg(c, u32(p + 1), tc);
-    }
-    p = argsAt;
-    while (p < c.length) {
-      const tc: u8 = rd8(c, p);
-      const at: u32 = u32(p + 1);
-      p = this.skipArg(c, at, tc);
       if (tc === TypeCode.Int) {
         this.putZigzag(out); // skipArg left the varint in lo/hi
       } else if (tc !== TypeCode.Null) {
