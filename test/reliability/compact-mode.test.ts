@@ -236,6 +236,41 @@ describe('compact mode: packets that do not decode', () => {
     });
   }
 
+  it('3000 random compact requests (seeded): each answered once, a refusal or a MinRPC reply, and the device keeps serving', () => {
+    const { send, stack } = setup();
+    let x = 0x9e3779b9;
+    const rnd = (): number => {
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      return x;
+    };
+    const codec = new CompactCodec();
+    let refused = 0;
+    let served = 0;
+    for (let i = 0; i < 3000; i++) {
+      // Mostly a CallFunc or Return form byte, then random bytes biased to small type codes.
+      const n = rnd() % 24;
+      const body = Array.from({ length: n }, () => (rnd() & 1 ? rnd() & 0x0f : rnd() & 0xff));
+      if (n > 0 && rnd() % 4 !== 0) body[0] = rnd() & 1 ? CompactForm.Call : CompactForm.Return;
+      const seq = i & 0xff;
+      const r = send(Uint8Array.of(seq, ...body));
+      assert.equal(r.length, 1, `request ${i} (${body.join(' ')}): ${r.length} replies`);
+      assert.equal(r[0]![0], seq);
+      const c = r[0]!.subarray(1);
+      if (c[0] === CompactForm.Refused) {
+        refused++;
+        assert.equal(c.length, 2);
+      } else {
+        served++;
+        codec.decode(asBytes(c), bytes(COMPACT_PACKET_BYTES));
+        assert.equal(codec.error, CompactError.Ok, `reply to request ${i} decodes`);
+      }
+    }
+    assert.ok(refused > 100 && served > 100, `${refused} refused, ${served} served`);
+    assert.equal(stack.compact.errors, refused);
+    const echo = send(Uint8Array.of(0, CompactForm.Raw, ...syscall(9, [str('urpc.echo')])));
+    assert.equal(echo.length, 1, 'still serving');
+  });
+
   it('a host whose reply does not decode fails the call with ProtocolError and goes on', async () => {
     const dev = new HostileDevice({});
     const s = await RemoteSession.open('hostile', dev, { timeoutMs: 2000 });
