@@ -76,6 +76,12 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     this.server = new RpcServer(this, this.mem, plat);
   }
 
+  /** The highest session version this device answers (3, compact mode, unless lowered: 2 stays
+   * on reliable mode, 1 answers as a microTVM device). Takes effect at the next Init. */
+  setMaxVersion(v: u8): void {
+    this.session.setMaxVersion(v);
+  }
+
   /** Sends the boot Terminate (any peer drops its old session) and announces the device. */
   boot(): Err {
     const e: Err = this.session.initialize();

@@ -69,7 +69,7 @@ export class HostileDevice implements Transport {
     const out = { write: (b: Bytes): Err => { this.unframer.write(b); return Err.Ok; } };
     this.stack = new DeviceStack(bytes(DEVICE_POOL_BYTES), bytes(DEVICE_SIZE_TABLE_BYTES), out, new HostPlatform());
     if (opts.maxVersion !== undefined) {
-      (this.stack as unknown as { session: { setMaxVersion(v: number): void } }).session.setMaxVersion(u8(opts.maxVersion));
+      this.stack.setMaxVersion(u8(opts.maxVersion));
     }
     this.stack.boot();
     this.pump();

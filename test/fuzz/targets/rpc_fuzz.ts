@@ -522,6 +522,9 @@ export function main(input: Bytes, output: Bytes): u32 {
   newSession();
   seq = u8(0);
   lastEval = u32(HANDLE_TIME_EVAL | 1);
+  // The model knows plain and reliable mode; compact mode (version 3) is covered by
+  // test/reliability/compact-mode.test.ts and the compact difftest, not modelled here yet.
+  stack.setMaxVersion(u8(2));
   peer.maxVersion = u8(2);
   peer.begin(u8((flags >>> 1) & 3), u32(seed + 1));
   frames.allowTerminate = true;
