@@ -193,6 +193,7 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
   }
   L.push(...renderCliSection(r.cli));
   L.push(...renderCodecSection(r.codec));
+  L.push(...renderCompactSection(r.compactWire));
   L.push(END);
   const block = L.join('\n');
   const a = old.indexOf(BEGIN);
@@ -208,6 +209,31 @@ function renderCodecSection(c: any): string[] {
     '| data | encode MB/s (median) | decode MB/s (median) | wire bytes per frame (encode / decode) |', '|---|---:|---:|---:|'];
   for (const x of c.rows) {
     L.push(`| ${x.payload === 'ff' ? 'all 0xFF' : 'random'} | ${x.encode.mbs} (${x.encode.medianMbs}) | ${x.decode.mbs} (${x.decode.medianMbs}) | ${x.encode.wireBytes} / ${x.decode.wireBytes} |`);
+  }
+  L.push('');
+  return L;
+}
+
+/** Section 10: the compact wire (issue 16 goal 4). */
+function renderCompactSection(c: any): string[] {
+  if (c === undefined) return [];
+  const L = ['## 10. Compact wire', '', `${c.what}. Goals (issue 16): ≤ ${c.goals.wireBytes} B each way; echo of 0 B ≤ ${c.goals.echoOfRaw}× the raw round trip.`, '',
+    '| call | plain request / reply B | reliable | compact |', '|---|---:|---:|---:|'];
+  for (const call of [...new Set(c.wire.map((w: any) => w.call))]) {
+    const cell = (mode: string): string => {
+      const w = c.wire.find((x: any) => x.call === call && x.mode === mode);
+      return w ? `${w.request} / ${w.reply}` : '–';
+    };
+    L.push(`| ${call} | ${cell('plain')} | ${cell('reliable')} | ${cell('compact')} |`);
+  }
+  L.push('', '| echo of 0 B | raw round trip of 1 B, p50 ms | plain p50 ms (× raw; wire B) | compact p50 ms (× raw; wire B) |', '|---|---:|---:|---:|');
+  for (const t of [c.qemu, c.paced]) {
+    if (t === undefined) continue;
+    const cell = (mode: string): string => {
+      const m = t.modes.find((x: any) => x.mode === mode);
+      return m ? `${m.p50Ms} (${m.ofRaw}×; ${m.wireBytes} B${m.lineMs !== undefined ? `, ${m.lineMs} ms on the line` : ''})` : '–';
+    };
+    L.push(`| ${t.link} | ${t.rawP50Ms} | ${cell('plain')} | ${cell('compact')} |`);
   }
   L.push('');
   return L;

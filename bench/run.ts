@@ -21,6 +21,9 @@
 //                    no-op `urpc build`, on the compiled package (bench/cli-startup.ts)
 //   9. codec         the host's codec in Node (packet encode/decode, FwTS framer/unframer), MB/s
 //                    of CPU time each way (bench/codec.ts), next to the native link's goodput
+//  10. compact wire  wire bytes of a small call each way in plain, reliable and compact mode; echo
+//                    of 0 B on QEMU and through a 115200-baud pacing proxy against the raw round
+//                    trip (bench/compact-wire.ts; runs alone too)
 //
 // Writes bench/results/<name>.json (figures, the goals with their verdicts, machine, versions,
 // commit), refreshes the table in bench/README.md and the plots bench/{sizes,latency,goodput}.svg.
@@ -59,6 +62,8 @@ import { REPO } from '../host/repo.ts';
 import { percentile, median } from '../host/cli/stats.ts';
 import { benchBrowserBundle } from './browser-bundle.ts';
 import { benchCodec, CODEC_GOAL_MBS } from './codec.ts';
+import { RawLink, buildRawLinkQemu, buildRawLinkNative } from './raw-link.ts';
+import { benchCompactWire, type CompactWireResult } from './compact-wire.ts';
 
 const run = promisify(execFile);
 
@@ -390,75 +395,6 @@ async function benchWorkPerByte(gen: string, work: string, firmware: string, qui
 }
 
 // ---- 3. latency and goodput ----
-/** The raw link (bench/harness/rawlink.c) on a transport: a byte echo, and one-way streams. */
-class RawLink {
-  private got = 0;
-  private want = 0;
-  private done: () => void = () => undefined;
-  private readonly t: Transport;
-  private readonly timeoutMs: number;
-  constructor(t: Transport, timeoutMs: number) {
-    this.t = t;
-    this.timeoutMs = timeoutMs;
-    this.t.onData((d) => {
-      this.got += d.length;
-      if (this.want > 0 && this.got >= this.want) {
-        this.want = 0;
-        this.done();
-      }
-    });
-  }
-  /** Resolves when `n` bytes have come since the last reset. */
-  private expect(n: number, what: string): Promise<void> {
-    this.want = n;
-    return new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${this.t.name}: ${what}: ${this.got} of ${n} bytes after ${this.timeoutMs} ms`)), this.timeoutMs);
-      this.done = () => {
-        clearTimeout(t);
-        resolve();
-      };
-      if (this.got >= n) {
-        this.want = 0;
-        this.done();
-      }
-    });
-  }
-  /** Waits for the "RAWLINK\n" banner. */
-  async ready(): Promise<void> {
-    await this.expect(8, 'banner');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  private static cmd(op: string, n: number): Uint8Array {
-    return new Uint8Array([0x1b, op.charCodeAt(0), n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
-  }
-  /** Sends `data` and resolves when as many bytes came back. */
-  roundTrip(data: Uint8Array): Promise<void> {
-    this.got = 0;
-    const p = this.expect(data.length, `echo of ${data.length} B`);
-    void this.t.write(data);
-    return p;
-  }
-  /** Host -> device: `data` after a sink command; resolves on the device's one-byte answer. */
-  sink(data: Uint8Array): Promise<void> {
-    this.got = 0;
-    const p = this.expect(1, `sink of ${data.length} B`);
-    const m = new Uint8Array(6 + data.length);
-    m.set(RawLink.cmd('S', data.length));
-    m.set(data, 6);
-    void this.t.write(m);
-    return p;
-  }
-  /** Device -> host: `n` bytes the device sends when asked. */
-  source(n: number): Promise<void> {
-    this.got = 0;
-    const p = this.expect(n, `transmit of ${n} B`);
-    void this.t.write(RawLink.cmd('T', n));
-    return p;
-  }
-  close(): Promise<void> {
-    return this.t.close();
-  }
-}
 
 async function timeIt(f: () => Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -624,24 +560,6 @@ interface LatencyRow {
   metTargets: boolean;
 }
 
-/** The raw link firmware for the QEMU board: bench/harness/rawlink.c on urpc's own Cortex-M
- * board layer (startup, interrupt-driven UART with the same rings), built like the board. */
-async function buildRawLinkQemu(work: string): Promise<string> {
-  const elf = path.join(work, 'rawlink-lm3s6965evb.elf');
-  const cm = path.join(REPO, 'firmware/platform/cortex-m');
-  await run('arm-none-eabi-gcc', ['-mcpu=cortex-m3', '-mthumb', '-std=c99', '-Os', '-ffreestanding', '-ffunction-sections', '-fdata-sections',
-    '-I', path.join(REPO, 'boards/qemu-lm3s6965evb'), '-I', cm, '-DRAWLINK_CORTEX_M',
-    path.join(REPO, 'bench/harness/rawlink.c'), path.join(cm, 'startup.c'), path.join(cm, 'uart.c'), path.join(cm, 'uart_pl011.c'),
-    '-nostartfiles', '-Wl,--gc-sections', '-L', cm, '-T', path.join(REPO, 'boards/qemu-lm3s6965evb/lm3s6965.ld'), '-o', elf]);
-  return elf;
-}
-
-async function buildRawLinkNative(work: string): Promise<string> {
-  const exe = path.join(work, 'rawlink');
-  await run('gcc', ['-std=c99', '-O2', '-DRAWLINK_POSIX', path.join(REPO, 'bench/harness/rawlink.c'), '-o', exe]);
-  return exe;
-}
-
 /** Whether the host session offers reliable mode (`connect(uri, { reliable: true })`). */
 export function hasReliableMode(): boolean {
   const src = path.join(REPO, 'host/client/session.ts');
@@ -762,6 +680,26 @@ export function computeGoals(size: SizeResult, wpb: WpbResult, latency: LatencyR
     ...G.filter((g) => g.source !== 'issue 8'), ...linkGoals.filter((g) => g.source !== 'issue 8'), ...codecGoals];
 }
 
+/** issue 16 goal 4: a small call's wire bytes each way, and echo of 0 B against the raw round
+ * trip on QEMU and through the pacing proxy, in compact mode. */
+function compactGoals(c: CompactWireResult): Goal[] {
+  const G: Goal[] = [];
+  const row = (mode: string): { request: number; reply: number } => c.wire.find((w) => w.mode === mode && w.call === 'urpc.echo(5)')!;
+  const [cp, pl] = [row('compact'), row('plain')];
+  G.push(goal({ id: 'compact-wire-bytes', source: 'issue 16', what: 'compact mode: wire bytes of a small call, urpc.echo(5), the larger way (framing and session header included)',
+    figure: Math.max(cp.request, cp.reply), unit: 'B', baseline: Math.max(pl.request, pl.reply), baselineWhat: 'plain mode (microTVM\'s bytes)', op: '<=', limit: c.goals.wireBytes, on: 'figure',
+    detail: `request ${cp.request} B, reply ${cp.reply} B; plain ${pl.request} / ${pl.reply} B` }));
+  for (const [t, id] of [[c.qemu, 'compact-echo-qemu'], [c.paced, 'compact-echo-paced']] as const) {
+    if (t === undefined) continue;
+    const m = t.modes.find((x) => x.mode === 'compact')!;
+    const p = t.modes.find((x) => x.mode === 'plain')!;
+    G.push(goal({ id, source: 'issue 16', what: `compact mode: ${t.link.replace(/ \(.*$/, '')}: echo of 0 B p50 vs the raw round trip`,
+      figure: m.p50Ms, unit: 'ms', baseline: t.rawP50Ms, baselineWhat: `raw round trip of ${t.rawBytes} B`, op: '<=', limit: c.goals.echoOfRaw, on: 'ratio',
+      detail: `${m.wireBytes} wire B a call${m.lineMs !== undefined ? ` (${m.lineMs} ms of line time)` : ''}; plain mode ${p.p50Ms} ms (${p.ofRaw}×, ${p.wireBytes} B)` }));
+  }
+  return G;
+}
+
 // ---- main ----
 export async function runBench(o: BenchOptions): Promise<{ file: string; result: Record<string, unknown> }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'urpc-bench-'));
@@ -812,7 +750,8 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   const workPerByte = await benchWorkPerByte(gen, work, native.output, o.quick, log);
   const rawNative = await buildRawLinkNative(work);
   const reliable = hasReliableMode();
-  const reliableOpts: ConnectOptions & { reliable?: boolean } = { reliable: true };
+  // Reliable mode as such: compact mode (the default on top of it) is section 10's.
+  const reliableOpts: ConnectOptions = { reliable: true, compact: false };
   const variants: { variant: string; opts?: ConnectOptions }[] = [{ variant: 'plain', opts: { reliable: false } }];
   if (reliable) variants.push({ variant: 'reliable', opts: reliableOpts });
   else log('reliable mode: not in host/client/session.ts yet; only the plain session is measured');
@@ -821,9 +760,11 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
     raw: 'bench/harness/rawlink.c as a process on the same kind of pipes', openRaw: async () => new ProcessTransport(rawNative, { name: 'rawlink' }),
     samples: o.quick ? 5 : 1000, warm: o.quick ? 1 : 20, bulk: o.quick ? 16 * 1024 : 192 * 1024, reps: o.quick ? 1 : 21, variants,
   }, log)];
+  let elf: string | undefined;
+  let rawElf: string | undefined;
   if (o.qemu && meta.versions.qemu !== 'not found') {
-    const elf = path.join(work, 'lm3s6965evb', 'firmware.elf');
-    const rawElf = await buildRawLinkQemu(work);
+    elf = path.join(work, 'lm3s6965evb', 'firmware.elf');
+    rawElf = await buildRawLinkQemu(work);
     latency.push(...await benchLatency({
       link: 'QEMU lm3s6965evb (PL011 UART on a socket)', uri: `qemu:lm3s6965evb?elf=${elf}`,
       raw: 'bench/harness/rawlink.c on the same board layer and UART driver in the same QEMU board',
@@ -839,11 +780,12 @@ export async function runBench(o: BenchOptions): Promise<{ file: string; result:
   log(`browser bundle: ${browser.bundleBytes} B, ${browser.gzipBytes} B gzipped`);
   const cli = await benchCli(work, native.output, o.quick, log);
   const codec = benchCodec(o.quick, log);
-  const goals = computeGoals(size, workPerByte, latency, codec);
+  const compactWire = await benchCompactWire({ nativeFirmware: native.output, rawNative, qemuElf: elf, rawQemuElf: rawElf, quick: o.quick, log });
+  const goals = [...computeGoals(size, workPerByte, latency, codec), ...compactGoals(compactWire)];
   meta.machine.loadAvgEnd = loadAvg();
   meta.durationS = Math.round((performance.now() - t0) / 1000);
   const result = {
-    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr }, browser, cli, codec,
+    meta, goals, size, workPerByte, latency, group, wire, transpile: { entry: 'firmware/device.ts', ...tr }, browser, cli, codec, compactWire,
     targets: TARGETS, issueGoals: ISSUE_GOALS, reliableMode: reliable ? 'measured' : 'not available (no reliable option in host/client/session.ts)',
   };
   const name = o.name ?? `${date.slice(0, 10)}-${commit.slice(0, 7)}${o.quick ? '-quick' : ''}`;

@@ -15,6 +15,10 @@
 // messages, a sequence byte before the packet. The host retransmits a request until its reply
 // arrives; the device runs each sequence number once and answers a repeat with the reply it
 // already sent (the deduplication rules are reply_cache.ts's).
+//
+// Compact mode (session version 3) is reliable mode with compact packets (compact.ts): a request
+// is decoded to its MinRPC packet before the server sees it, a reply encoded just before it is
+// framed, so the server and the reply cache only ever hold MinRPC packets.
 
 import { u8, u16, u32, bytes, view, rd8, log, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
@@ -23,6 +27,7 @@ import {
   Session,
   MessageType,
   SESSION_VERSION_RELIABLE,
+  SESSION_VERSION_COMPACT,
   type RandomSource,
   type SessionListener,
 } from '../session/session.ts';
@@ -31,6 +36,7 @@ import type { PacketSink, Platform } from './ports.ts';
 import { PageMemory } from './memory_adapter.ts';
 import { RpcServer } from './server.ts';
 import { ReplyCache, Take } from './reply_cache.ts';
+import { CompactCodec, CompactError, COMPACT_PACKET_BYTES } from './compact.ts';
 
 /** Page size of the tensor pool: 2^8 = 256 bytes, as the CRT's host template. */
 export const DEVICE_PAGE_LOG2 = 8;
@@ -51,17 +57,29 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   sessions: u32 = u32(0);
   /** Reliable mode: sequence numbers and the reply to repeat. */
   private readonly cache: ReplyCache = new ReplyCache();
-  private readonly seqByte: Bytes = bytes(1);
+  /** The sequence byte (and in compact mode the raw form byte) before a packet. */
+  private readonly seqByte: Bytes = bytes(2);
   /** server.tick() is running: a reply sent now answers the async request. */
   private inTick: bool = false;
+  /** Compact mode: the codec, a decoded request, an encoded reply and a refusal. */
+  readonly compact: CompactCodec = new CompactCodec();
+  private readonly compactIn: Bytes = bytes(COMPACT_PACKET_BYTES);
+  private readonly compactOut: Bytes = bytes(COMPACT_PACKET_BYTES);
+  private readonly refused: Bytes = bytes(2);
 
   constructor(pool: Bytes, sizes: Bytes, out: WriteStream, plat: Platform) {
     this.plat = plat;
     this.pages = new PageAllocator(pool, u8(DEVICE_PAGE_LOG2));
     this.mem = new PageMemory(this.pages, sizes);
     this.session = new Session(out, this, this);
-    this.session.setMaxVersion(u8(SESSION_VERSION_RELIABLE));
+    this.session.setMaxVersion(u8(SESSION_VERSION_COMPACT));
     this.server = new RpcServer(this, this.mem, plat);
+  }
+
+  /** The highest session version this device answers (3, compact mode, unless lowered: 2 stays
+   * on reliable mode, 1 answers as a microTVM device). Takes effect at the next Init. */
+  setMaxVersion(v: u8): void {
+    this.session.setMaxVersion(v);
   }
 
   /** Sends the boot Terminate (any peer drops its old session) and announces the device. */
@@ -120,7 +138,7 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
   // ---- PacketSink: replies of the RPC server ----
 
   send(packet: Bytes): Err {
-    if (this.session.sessionVersion() !== SESSION_VERSION_RELIABLE) {
+    if (this.session.sessionVersion() < SESSION_VERSION_RELIABLE) {
       return this.session.sendMessage(u8(MessageType.Normal), packet);
     }
     if (this.cache.staleAsync(this.inTick)) {
@@ -131,15 +149,29 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     return this.sendReliable(this.cache.current(), p);
   }
 
-  /** A Reliable message: the sequence byte, then the packet. */
+  /** A Reliable message: the sequence byte, then the packet; in compact mode a Compact message:
+   * the sequence byte, then the packet's compact form, or the raw form byte and the packet. */
   private sendReliable(seq: u8, packet: Bytes): Err {
-    let e: Err = this.session.startMessage(u8(MessageType.Reliable), u32(packet.length + 1));
+    let type: u8 = u8(MessageType.Reliable);
+    let head: Bytes = view(this.seqByte, u32(0), u32(1));
+    let body: Bytes = packet;
+    if (this.session.sessionVersion() === SESSION_VERSION_COMPACT) {
+      type = u8(MessageType.Compact);
+      const n: u32 = this.compact.encode(packet, this.compactOut);
+      this.seqByte[1] = u8(0); // CompactForm.Raw
+      if (n > 0) {
+        body = view(this.compactOut, u32(0), n);
+      } else {
+        head = this.seqByte;
+      }
+    }
+    let e: Err = this.session.startMessage(type, u32(head.length + body.length));
     this.seqByte[0] = seq;
     if (e === Err.Ok) {
-      e = this.session.writeMessageBody(this.seqByte);
+      e = this.session.writeMessageBody(head);
     }
     if (e === Err.Ok) {
-      e = this.session.writeMessageBody(packet);
+      e = this.session.writeMessageBody(body);
     }
     if (e === Err.Ok) {
       e = this.session.finishMessage();
@@ -166,9 +198,9 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     if (type === MessageType.Normal) {
       this.server.handle(body);
     } else if (
-      type === MessageType.Reliable &&
       body.length >= 1 &&
-      this.session.sessionVersion() === SESSION_VERSION_RELIABLE
+      ((type === MessageType.Reliable && this.session.sessionVersion() === SESSION_VERSION_RELIABLE) ||
+        (type === MessageType.Compact && this.session.sessionVersion() === SESSION_VERSION_COMPACT))
     ) {
       this.reliableRequest(body);
     }
@@ -182,8 +214,16 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     if (t !== Take.New) {
       return; // a repeat, or one of a request still running (async) or with no reply
     }
+    let packet: Bytes = view(body, u32(1), body.length);
+    if (this.session.sessionVersion() === SESSION_VERSION_COMPACT) {
+      packet = this.compact.decode(packet, this.compactIn);
+      if (this.compact.error !== CompactError.Ok) {
+        this.send(this.compact.refusal(this.refused)); // answered (and cached) like a reply
+        return;
+      }
+    }
     const wasBusy: bool = this.server.busy();
-    this.server.handle(view(body, u32(1), body.length));
+    this.server.handle(packet);
     if (!wasBusy && this.server.busy()) {
       this.cache.wentAsync();
     }

@@ -19,8 +19,10 @@
 // Version negotiation (a urpc extension, invisible to TVM peers): the Init carries the highest
 // version the initiator speaks; the responder answers with the highest version both speak
 // (never below 1). Version 1 is plain microTVM; version 2 adds reliable messages
-// (MessageType.Reliable, see firmware/rpc/device_stack.ts). A TVM host sends 1 and gets 1; a
-// TVM device answers 1 to anything, so a urpc host offering 2 falls back to plain mode.
+// (MessageType.Reliable, see firmware/rpc/device_stack.ts); version 3 carries the same sequence
+// numbers before compact packets (MessageType.Compact, firmware/rpc/compact.ts). A TVM host sends
+// 1 and gets 1; a TVM device answers 1 to anything, so a urpc host offering 3 falls back to plain
+// mode.
 
 import { u8, u16, u32, bytes, view, copy, rd8, type Bytes, type bool } from '../lib/prelude.ts';
 import { Err } from '../lib/errors.ts';
@@ -35,6 +37,8 @@ export const MessageType = {
   Normal: 0x10,
   /** Version 2 sessions: a 1-byte sequence number, then one MinRPC packet (reliable mode). */
   Reliable: 0x11,
+  /** Version 3 sessions: a 1-byte sequence number, then one compact packet (firmware/rpc/compact.ts). */
+  Compact: 0x12,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -45,6 +49,8 @@ export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 export const SESSION_VERSION = 0x01;
 /** The urpc version with reliable messages (sequence numbers and retransmission). */
 export const SESSION_VERSION_RELIABLE = 0x02;
+/** The urpc version with compact messages: reliable mode's sequence numbers, compact packets. */
+export const SESSION_VERSION_COMPACT = 0x03;
 export const SESSION_HEADER_SIZE = 3;
 /** Largest message (header included) we accept: TVM_CRT_MAX_PACKET_SIZE_BYTES. */
 export const SESSION_MAX_MESSAGE = 2048;
@@ -93,8 +99,8 @@ export class Session implements FrameSink {
   /** We may answer an Init (become the responder). */
   private answersInit: bool = true;
   /** The message being received; emptied at every frame boundary. */
-  /** One byte more than SESSION_MAX_MESSAGE: a Reliable message's sequence byte. */
-  private readonly rx: Bytes = bytes(SESSION_MAX_MESSAGE + 1);
+  /** Two bytes more than SESSION_MAX_MESSAGE: a Compact message's sequence and form bytes. */
+  private readonly rx: Bytes = bytes(SESSION_MAX_MESSAGE + 2);
   private rxLen: u32 = u32(0);
   /** Header (and version byte) of messages we send. */
   private readonly tx: Bytes = bytes(4);
@@ -122,7 +128,8 @@ export class Session implements FrameSink {
     return this.nonce;
   }
 
-  /** The version of the established session: 1 (plain microTVM) or 2 (reliable messages). */
+  /** The version of the established session: 1 (plain microTVM), 2 (reliable messages) or 3
+   * (compact messages). */
   sessionVersion(): u8 {
     return this.version;
   }
@@ -134,15 +141,15 @@ export class Session implements FrameSink {
     this.answersInit = false;
   }
 
-  /** Sets the highest version we speak (1 or 2; anything else is clamped). Takes effect at the
+  /** Sets the highest version we speak (1 to 3; anything else is clamped). Takes effect at the
    * next Init or Reply. */
   setMaxVersion(v: u8): void {
     let m: u8 = v;
     if (m < SESSION_VERSION) {
       m = u8(SESSION_VERSION);
     }
-    if (m > SESSION_VERSION_RELIABLE) {
-      m = u8(SESSION_VERSION_RELIABLE);
+    if (m > SESSION_VERSION_COMPACT) {
+      m = u8(SESSION_VERSION_COMPACT);
     }
     this.maxVersion = m;
   }
@@ -242,12 +249,10 @@ export class Session implements FrameSink {
 
   // ---- FrameSink: the unframer delivers frames here ----
 
-  /** The largest message we take: TVM's limit, plus the sequence byte in a version 2 session. */
+  /** The largest message we take: TVM's limit, plus the sequence byte in a version 2 session
+   * and the form byte too in a version 3 one (a raw packet of the largest size still fits). */
   private rxLimit(): u32 {
-    if (this.version === SESSION_VERSION_RELIABLE) {
-      return u32(SESSION_MAX_MESSAGE + 1);
-    }
-    return u32(SESSION_MAX_MESSAGE);
+    return u32(SESSION_MAX_MESSAGE + this.version - 1);
   }
 
   frameStart(len: u32): Err {

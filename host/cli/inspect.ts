@@ -4,13 +4,14 @@
 // framing errors, then the session header and, in Normal messages, the MinRPC packet.
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
-import { asBytes, u16, u32, type Bytes } from '../../firmware/lib/prelude.ts';
+import { asBytes, bytes, u16, u32, type Bytes } from '../../firmware/lib/prelude.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { CRC16_INIT, crc16 } from '../../firmware/framing/crc16.ts';
 import { Framer, type WriteStream } from '../../firmware/framing/framer.ts';
 import { Unframer, UnframerState, type FrameSink } from '../../firmware/framing/unframer.ts';
 import { MessageType } from '../../firmware/session/session.ts';
 import { RPCCode, SYSCALL_START } from '../../firmware/rpc/codes.ts';
+import { CompactCodec, CompactForm, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
 import { ByteReader, readArgs, readTensor, type Value, type DLTensor } from '../client/packet.ts';
 import { expandExceptionText } from '../client/exception-text.ts';
 import { command, fail, UsageError } from './options.ts';
@@ -83,7 +84,7 @@ export interface SessionInfo {
   type_name: string;
   body_hex: string;
   version?: number;
-  /** Reliable messages (session version 2): the sequence byte before the packet. */
+  /** Reliable and Compact messages (session versions 2 and 3): the sequence byte before the packet. */
   seq?: number;
   text?: string;
   rpc?: RpcInfo;
@@ -241,7 +242,22 @@ export function decodeSession(p: Uint8Array): SessionInfo | undefined {
     s.seq = body[0];
     s.rpc = decodeRpc(body.subarray(1));
   }
+  if (type === MessageType.Compact && body.length >= 1) {
+    s.seq = body[0];
+    s.rpc = decodeCompact(body.subarray(1));
+  }
   return s;
+}
+
+/** A compact packet (session version 3) as the MinRPC packet it stands for. */
+function decodeCompact(c: Uint8Array): RpcInfo {
+  if (c[0] === CompactForm.Refused && c.length === 2) {
+    return { length: '', code: CompactForm.Refused, code_name: 'CompactRefused', error: `compact request refused, reason ${c[1]}` };
+  }
+  const codec = new CompactCodec();
+  const p = codec.decode(asBytes(c), bytes(COMPACT_PACKET_BYTES)) as unknown as Uint8Array;
+  if (codec.error !== 0) return { length: '', code: -1, code_name: 'Compact', error: `compact packet does not decode (reason ${codec.error})` };
+  return decodeRpc(Uint8Array.from(p));
 }
 
 function jsonValue(v: Value): unknown {

@@ -52,24 +52,27 @@ export function portOption(value: string): number {
   return integer(value, 'a TCP port', 0, 65535);
 }
 
-/** The link options every command that opens a session takes: --plain, --reliable and --faults. */
+/** The link options every command that opens a session takes: --plain, --reliable, --no-compact and --faults. */
 export function addLinkOptions(cmd: Command): Command {
   return cmd
-    .option('--plain', 'offer only plain microTVM mode (by default the host offers reliable mode: sequence numbers and retransmission, docs/protocol.md; a microTVM device answers plain either way)')
+    .option('--plain', 'offer only plain microTVM mode (by default the host offers compact mode: reliable mode\'s sequence numbers and retransmission with compact packets, docs/protocol.md; a microTVM device answers plain either way)')
     .option('--reliable', 'offer reliable mode (the default; kept for scripts)')
+    .option('--no-compact', 'offer reliable mode at most: every packet in microTVM\'s MinRPC form, after a sequence byte')
     .option('--faults <spec>', 'inject link faults for testing, e.g. drop=0.01,flip=0.001,seed=7 (host/transport/faults.ts)');
 }
 
 export interface LinkCliOptions {
   plain?: boolean;
   reliable?: boolean;
+  /** false with --no-compact. */
+  compact?: boolean;
   faults?: string;
 }
 
 /** connect() options from addLinkOptions' flags. */
-export function linkOptions(opts: LinkCliOptions): { reliable?: boolean; faults?: string } {
+export function linkOptions(opts: LinkCliOptions): { reliable?: boolean; compact?: boolean; faults?: string } {
   if (opts.plain === true && opts.reliable === true) throw new UsageError('--plain and --reliable exclude each other');
-  return { reliable: opts.plain !== true, ...(opts.faults !== undefined ? { faults: opts.faults } : {}) };
+  return { reliable: opts.plain !== true, compact: opts.plain !== true && opts.compact !== false, ...(opts.faults !== undefined ? { faults: opts.faults } : {}) };
 }
 
 /** `name` if it is one of `known`, else a UsageError that lists them (an unknown board: exit 2). */

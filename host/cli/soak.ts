@@ -46,7 +46,7 @@ export function registerSoakCommand(program: Command): void {
         bar?.stop();
         const hs = (s as RemoteSession).session;
         const link = hs === undefined ? {} : {
-          reliable: hs.reliable, retransmissions: hs.retransmissions, sessions: hs.established_, device_resets: hs.resets, rx_errors: hs.rxErrors,
+          reliable: hs.reliable, compact: hs.compact, retransmissions: hs.retransmissions, sessions: hs.established_, device_resets: hs.resets, rx_errors: hs.rxErrors,
           // Replies dropped: duplicates (reliable), unsequenced Normal messages (reliable), strays
           // before a session's first request (plain), and plain mode's desynchronisations.
           duplicate_replies: hs.duplicateReplies, unsequenced_replies: hs.unsequencedReplies,
@@ -56,7 +56,7 @@ export function registerSoakCommand(program: Command): void {
           console.log(JSON.stringify({ uri, ...r, ...link }, null, 2));
         } else {
           const typed = Object.entries(r.failedTyped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-          console.log(`${r.operations} operations (${r.rpcs} RPCs) in ${(r.ms / 1000).toFixed(1)} s on ${uri}${'reliable' in link ? (link.reliable ? ', reliable mode' : ', plain mode') : ''}` +
+          console.log(`${r.operations} operations (${r.rpcs} RPCs) in ${(r.ms / 1000).toFixed(1)} s on ${uri}${'reliable' in link ? (link.compact ? ', compact mode' : link.reliable ? ', reliable mode' : ', plain mode') : ''}` +
             (r.callOp === 'urpc.echo' ? '' : ` (no urpc.echo on this device: calls of ${r.callOp} in place of the echoes)`));
           console.log(`  succeeded          ${r.succeeded} (${((100 * r.succeeded) / Math.max(1, r.operations)).toFixed(1)}%)`);
           console.log(`  typed errors       ${typed}`);

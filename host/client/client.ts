@@ -178,6 +178,16 @@ export class RpcClient {
     }
   }
 
+  /** The reply to the waiting request arrived but could not be read (a compact reply that does
+   * not decode): the request fails with ProtocolError saying why. */
+  badReply(why: string): void {
+    const w = this.pending;
+    if (w === undefined) return;
+    this.pending = undefined;
+    clearTimeout(w.timer);
+    w.reject(this.protocolError(`${w.what}: ${why}`));
+  }
+
   /** True while `packet`'s request waits for its reply: a sender that had to wait (a session
    * handshake) must not send a request that has already timed out, or its reply would be
    * taken for the next request's. */

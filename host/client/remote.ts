@@ -52,6 +52,7 @@ export class RemoteSession<F extends object = {}> extends BaseSession<F> {
       this.forgetHandles();
     };
     hs.onClosed = (e) => client.abort(e);
+    hs.onBadReply = (why) => client.badReply(why);
   }
 
   /** Opens the session over `transport` (waits for the handshake). */

@@ -4,7 +4,13 @@
 // carries one RPC packet per Normal message, delivers device Logs, and notices a device reset (a
 // Terminate while established: the device rebooted) so the next request re-opens the session.
 //
-// Reliable mode (the default; `reliable: false` turns it off): the Init offers session version 2;
+// Compact mode (the default; `compact: false` stops at reliable mode): the Init offers session
+// version 3; a device that answers 3 gets reliable mode with compact packets (Compact messages:
+// sequence byte + compact packet, firmware/rpc/compact.ts): a CallFunc of int and null
+// arguments and its Return are ~20 wire bytes instead of ~50, anything else goes as a raw
+// MinRPC packet after a form byte. Everything below about reliable mode holds for it.
+//
+// Reliable mode (`compact: false`; `reliable: false` turns it off): the Init offers session version 2;
 // a device that answers 2 gets each request as a Reliable message (sequence byte + packet),
 // re-sent with the current session id after every retransmission timeout (rto.ts) until the
 // reply with the same sequence byte arrives; replies to other sequence numbers (late duplicates)
@@ -29,6 +35,7 @@ import {
   MessageType,
   SESSION_VERSION,
   SESSION_VERSION_RELIABLE,
+  SESSION_VERSION_COMPACT,
   type RandomSource,
   type SessionListener,
 } from '../../firmware/session/session.ts';
@@ -39,6 +46,8 @@ import { WireOut } from './wire-out.ts';
 import { useFastFraming } from './fast-framing.ts';
 import { copyBytes } from './slab.ts';
 import type { Transport } from '../transport/transport.ts';
+import { CompactCodec, CompactForm, CompactError, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
+import { exceptionPacket } from './packet.ts';
 
 /** The device ended the session mid-call (it rebooted, or another host took over). The next
  * request opens a new session by itself; device memory (tensors) from before is gone. */
@@ -67,6 +76,9 @@ export interface HostSessionOptions {
   /** Offer reliable mode (session version 2; default true). A device that answers 1 (microTVM)
    * gets plain microTVM bytes either way; false offers only 1. */
   reliable?: boolean;
+  /** Offer compact mode (session version 3; default true, and only with `reliable`). false
+   * offers reliable mode (2) at most. */
+  compact?: boolean;
   /** Reliable mode's retransmission timeout (rto.ts). */
   rto?: RtoOptions;
 }
@@ -75,6 +87,9 @@ export interface HostSessionOptions {
 interface Outstanding {
   seq: number;
   packet: Uint8Array;
+  /** The message as framed (again at every retransmission): its type and body parts. */
+  type: u8;
+  parts: Uint8Array[];
   sentAt: number;
   retries: number;
   timer: ReturnType<typeof setTimeout>;
@@ -119,11 +134,21 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   unsolicitedReplies = 0;
   /** Plain mode: the session was marked for re-opening because request and reply may be out of step. */
   desyncs = 0;
+  /** Compact mode: requests sent in compact form, and in raw form (no compact form). */
+  compactRequests = 0;
+  rawRequests = 0;
+  /** Compact mode: replies that did not decode (failed as ProtocolError), and requests the
+   * device refused as undecodable (failed as RemoteError). */
+  compactErrors = 0;
+  compactRefusals = 0;
   /** Requests sent that expect a reply, and replies taken for them, over every session (their
    * difference is the request on the wire: group tests read it as protocol evidence). */
   requestsSent = 0;
   repliesTaken = 0;
   private readonly rto: RtoEstimator;
+  private readonly codec = new CompactCodec();
+  private readonly compactOut = new Uint8Array(COMPACT_PACKET_BYTES);
+  private readonly compactIn = new Uint8Array(COMPACT_PACKET_BYTES);
   private seq = 0;
   private outstanding: Outstanding | undefined;
   /** A sent request timed out (plain mode: its reply may still come; reliable: the device may
@@ -136,8 +161,10 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   private answeredInSession = 0;
   /** When bytes last came from the device (a long reply in transit is not a lost one). */
   private lastRxAt = 0;
-  /** Bytes received in all, and whether some were our own last write coming back (a loopback). */
-  private rxBytes = 0;
+  /** Wire bytes received and sent in all (framing included). */
+  rxBytes = 0;
+  txBytes = 0;
+  /** Whether some received bytes were our own last write coming back (a loopback). */
   private lastWrite: Uint8Array | undefined;
   private echoSeen = false;
 
@@ -149,6 +176,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   onReset: (err: SessionResetError) => void = () => undefined;
   /** The transport closed. */
   onClosed: (err: LinkClosedError) => void = () => undefined;
+  /** Compact mode: the reply to the waiting request arrived but did not decode. */
+  onBadReply: (why: string) => void = () => undefined;
   /** A new session is open: the device's server is fresh (its handles from before are gone). */
   onEstablished: () => void = () => undefined;
 
@@ -159,7 +188,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     this.nonceSource = opts.randomByte ?? randomByte;
     // The device's Session, with the host's fast payload loops (fast-framing.ts).
     this.session = useFastFraming(new Session(this, this, this));
-    this.session.setMaxVersion(u8(opts.reliable === false ? SESSION_VERSION : SESSION_VERSION_RELIABLE));
+    this.session.setMaxVersion(u8(opts.reliable === false ? SESSION_VERSION : opts.compact === false ? SESSION_VERSION_RELIABLE : SESSION_VERSION_COMPACT));
     this.session.refuseInit(); // the device never initiates; an Init we receive is our own echo
     this.rto = new RtoEstimator(opts.rto);
     transport.onData((d) => {
@@ -190,9 +219,15 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     return this.session.sessionId();
   }
 
-  /** The open session uses reliable mode (we offered it and the device accepted). */
+  /** The open session uses reliable mode (we offered it and the device accepted; compact mode
+   * is reliable too). */
   get reliable(): boolean {
-    return this.session.isEstablished() && this.session.sessionVersion() === SESSION_VERSION_RELIABLE;
+    return this.session.isEstablished() && this.session.sessionVersion() >= SESSION_VERSION_RELIABLE;
+  }
+
+  /** The open session uses compact mode (session version 3). */
+  get compact(): boolean {
+    return this.session.isEstablished() && this.session.sessionVersion() === SESSION_VERSION_COMPACT;
   }
 
   // ---- WriteStream (framer output) and RandomSource ----
@@ -213,6 +248,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   private send(buf: Uint8Array): Promise<void> {
     this.lastWrite = buf;
+    this.txBytes += buf.length;
     this.writeChain = this.writeChain.then(() => this.transport.write(buf)).catch((e: unknown) => {
       this.writeError = e instanceof Error ? e : new Error(String(e));
     });
@@ -268,7 +304,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       this.repliesTaken++;
       this.onPacket(copyBytes(body as unknown as Uint8Array));
     }
-    if (type === MessageType.Reliable && body.length >= 1 && this.reliable) this.reliableReply(copyBytes(body as unknown as Uint8Array));
+    const ours = this.compact ? MessageType.Compact : MessageType.Reliable;
+    if (type === ours && body.length >= 1 && this.reliable) this.reliableReply(copyBytes(body as unknown as Uint8Array));
   }
 
   private reliableReply(body: Uint8Array): void {
@@ -281,7 +318,24 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     if (o.retries === 0) this.rto.sample(Date.now() - o.sentAt, o.packet.length);
     this.answeredInSession++;
     this.repliesTaken++;
-    this.onPacket(body.subarray(1));
+    if (o.type === MessageType.Compact) this.compactReply(body.subarray(1));
+    else this.onPacket(body.subarray(1));
+  }
+
+  /** A compact reply, as the MinRPC packet the client reads. */
+  private compactReply(c: Uint8Array): void {
+    if (c.length === 2 && c[0] === CompactForm.Refused) {
+      this.compactRefusals++;
+      this.onPacket(exceptionPacket(`the device could not decode the compact request (${compactErrorName(c[1]!)})`));
+      return;
+    }
+    const p = this.codec.decode(asBytes(c), asBytes(this.compactIn)) as unknown as Uint8Array;
+    if (this.codec.error !== CompactError.Ok) {
+      this.compactErrors++;
+      this.onBadReply(`the compact reply does not decode (${compactErrorName(this.codec.error)}): ${hex(c)}`);
+      return;
+    }
+    this.onPacket(p.buffer === this.compactIn.buffer ? p.slice() : p); // compactIn is reused
   }
 
   log(text: Bytes): void {
@@ -374,9 +428,11 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     } else {
       this.stopRetransmitting();
       this.seq = (this.seq + 1) & 0xff;
-      const o: Outstanding = { seq: this.seq, packet, sentAt: Date.now(), retries: 0, timer: undefined!, armedAt: 0 };
+      const o: Outstanding = { seq: this.seq, packet, type: u8(MessageType.Reliable), parts: [Uint8Array.of(this.seq), packet],
+        sentAt: Date.now(), retries: 0, timer: undefined!, armedAt: 0 };
+      if (this.compact) this.compactParts(o);
       this.sentInSession++;
-      this.frame(u8(MessageType.Reliable), [Uint8Array.of(o.seq), packet]);
+      this.frame(o.type, o.parts);
       if (expectsReply) {
         this.outstanding = o;
         this.armRetransmit(o);
@@ -385,6 +441,19 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     if (expectsReply) this.requestsSent++;
     await this.flush();
     this.checkOpen();
+  }
+
+  /** Compact mode: the request's compact form, or its raw form after the form byte. */
+  private compactParts(o: Outstanding): void {
+    o.type = u8(MessageType.Compact);
+    const n = this.codec.encode(asBytes(o.packet), asBytes(this.compactOut));
+    if (n > 0) {
+      this.compactRequests++;
+      o.parts = [Uint8Array.of(o.seq), this.compactOut.slice(0, n)];
+    } else {
+      this.rawRequests++;
+      o.parts = [Uint8Array.of(o.seq, CompactForm.Raw), o.packet];
+    }
   }
 
   /** The request being waited for gave up (RpcClient's deadline): stop re-sending it and re-open
@@ -443,7 +512,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     o.retries++;
     this.retransmissions++;
     // Framed again, not replayed: the session id may have changed (a duplicated Init).
-    this.frame(u8(MessageType.Reliable), [Uint8Array.of(o.seq), o.packet]);
+    this.frame(o.type, o.parts);
     void this.flush();
     this.armRetransmit(o);
   }
@@ -463,6 +532,15 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     }
     await this.transport.close();
   }
+}
+
+function compactErrorName(e: number): string {
+  const name = Object.entries(CompactError).find(([, v]) => v === e)?.[0];
+  return name === undefined ? `reason ${e}` : name;
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b.subarray(0, 32), (x) => x.toString(16).padStart(2, '0')).join(' ') + (b.length > 32 ? ' ...' : '');
 }
 
 /** Waits for `p`, or `ms` at most (a write a stalled link holds must not hold the handshake). */

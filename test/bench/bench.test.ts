@@ -205,6 +205,30 @@ describe('bench (quick run)', function () {
     assert.equal(row, `| \`urpc --help\` | ${c.helpMs} | ${c.nodeMs} | ≤ 300 | ${c.met.help ? 'met' : '**missed**'} |`);
   });
 
+  it('compact wire: bytes of a small call in each mode, echo of 0 B next to the raw round trip, and the goals of issue 16 goal 4', () => {
+    const c = j.compactWire;
+    assert.deepEqual([...new Set(c.wire.map((w: { mode: string }) => w.mode))], ['plain', 'reliable', 'compact']);
+    for (const w of c.wire) {
+      num(w.request, `${w.mode} ${w.call} request`);
+      num(w.reply, `${w.mode} ${w.call} reply`);
+    }
+    const t = c.paced;
+    num(t.rawP50Ms, 'paced raw p50');
+    assert.deepEqual(t.modes.map((m: { mode: string }) => m.mode), ['plain', 'compact']);
+    for (const m of t.modes) {
+      num(m.p50Ms, `paced ${m.mode}`);
+      num(m.lineMs, `paced ${m.mode} line time`);
+      ratioOf(m.ofRaw, m.p50Ms, t.rawP50Ms, `paced ${m.mode}`);
+    }
+    const bytes = j.goals.find((g: { id: string }) => g.id === 'compact-wire-bytes');
+    const call = c.wire.find((w: { mode: string; call: string }) => w.mode === 'compact' && w.call === 'urpc.echo(5)');
+    assert.equal(bytes.figure, Math.max(call.request, call.reply));
+    assert.equal(bytes.limit, c.goals.wireBytes);
+    const paced = j.goals.find((g: { id: string }) => g.id === 'compact-echo-paced');
+    assert.equal(paced.figure, t.modes[1].p50Ms);
+    assert.equal(paced.source, 'issue 16');
+  });
+
   it('codec: the host codec each way on random and all-0xFF data, with its goals against the native goodput', () => {
     assert.deepEqual(j.codec.rows.map((x: { payload: string }) => x.payload), ['random', 'ff']);
     for (const x of j.codec.rows) {

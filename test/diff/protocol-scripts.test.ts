@@ -13,7 +13,7 @@ const BUILDS: readonly (readonly [Compiler, OptLevel])[] = FAST_TIER ? [['gcc', 
 
 describe('protocol modules: command scripts, Node vs C', function () {
   this.timeout(120_000);
-  for (const mod of ['framer', 'unframer', 'session', 'page_allocator']) {
+  for (const mod of ['framer', 'unframer', 'session', 'page_allocator', 'compact']) {
     it(`${mod}: ${SCRIPTS} scripts give identical transcripts (${BUILDS.map((b) => b.join(' ')).join(', ')})`, async () => {
       const file = fileURLToPath(new URL(`./protocol/${mod}_script.ts`, import.meta.url));
       for (const [compiler, opt] of BUILDS) {

@@ -11,7 +11,7 @@ import type { Transport } from '../../host/transport/transport.ts';
 export interface InProcessDeviceOptions {
   /** The transport's name (errors quote it; default 'in-process device'). */
   name?: string;
-  /** The highest session version the device answers (1: a plain microTVM device; default 2). */
+  /** The highest session version the device answers (1: a plain microTVM device, 2: reliable mode only; default 3). */
   maxVersion?: number;
   /** Keep every output chunk in `written` (off by default: a flood test measures memory). */
   record?: boolean;
@@ -51,7 +51,7 @@ export class InProcessDevice implements Transport {
     };
     this.stack = new DeviceStack(bytes(DEVICE_POOL_BYTES), bytes(DEVICE_SIZE_TABLE_BYTES), out, new HostPlatform());
     if (this.maxVersion !== undefined) {
-      (this.stack as unknown as { session: { setMaxVersion(v: number): void } }).session.setMaxVersion(u8(this.maxVersion));
+      this.stack.setMaxVersion(u8(this.maxVersion));
     }
     this.stack.boot();
   }

@@ -40,6 +40,18 @@ describe('qemu: lm3s6965evb (Cortex-M3, PL011)', function () {
       assert.equal(info.memTotal, 176 * 256);
     });
 
+    it('compact mode: int calls round-trip in at most 24 wire bytes each way', async () => {
+      assert.equal(s.session.compact, true, 'the firmware answers session version 3');
+      const echo = await s.getFunction('urpc.echo');
+      for (const v of [0, -5, 123456789, -(2n ** 63n)]) {
+        const [tx, rx] = [s.session.txBytes, s.session.rxBytes];
+        assert.equal(await echo(v), v);
+        const [req, rep] = [s.session.txBytes - tx, s.session.rxBytes - rx];
+        if (typeof v === 'number') assert.ok(req <= 24 && rep <= 24, `echo(${v}): ${req} / ${rep} wire bytes`);
+      }
+      await (await s.getFunction('urpc.log'))(1, 2); // a void function of two ints
+    });
+
     it('a reset mid-call (QEMU monitor system_reset) gives SessionResetError; the next call re-opens', async () => {
       const a = await s.array(new Int32Array(256).fill(1));
       const first = s.session.sessionId;

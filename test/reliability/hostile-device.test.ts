@@ -82,7 +82,8 @@ describe('hostile device: duplicated and late replies (issue 13 item 6)', functi
     await withDevice({ twiceApart: true }, {}, {}, async (s, dev) => {
       const r = await soak20(s);
       noWrongResults(r);
-      assert.equal(s.session.reliable, true, 'a device answering version 2 gets reliable mode by default');
+      assert.equal(s.session.reliable, true, 'a urpc device gets reliable mode by default');
+      assert.equal(s.session.compact, true, 'and compact packets (version 3)');
       assert.equal(r.succeeded, 20, JSON.stringify(r));
       assert.ok(dev.told >= 20 && s.session.duplicateReplies >= 20, `${dev.told} lies, ${s.session.duplicateReplies} dropped`);
     });

@@ -2,7 +2,8 @@
 // that re-frames every frame it sends (so every CRC is right) and can tell lies about its
 // replies: send each one twice, send an extra copy later (as sent, or as an unsequenced Normal
 // message), send a stray reply right after its handshake Reply, or rewrite reply packets (wrong
-// type codes, invalid UTF-8). The host must never take a lie for a result.
+// type codes, invalid UTF-8). The host must never take a lie for a result. In compact mode
+// (session version 3) a reply is decoded to its MinRPC packet for the lies and encoded again.
 import { asBytes, bytes, u8, type Bytes } from '../../firmware/lib/prelude.ts';
 import { Err } from '../../firmware/lib/errors.ts';
 import { Framer } from '../../firmware/framing/framer.ts';
@@ -10,6 +11,7 @@ import { Unframer, type FrameSink } from '../../firmware/framing/unframer.ts';
 import { MessageType } from '../../firmware/session/session.ts';
 import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../firmware/rpc/device_stack.ts';
 import { HostPlatform } from '../../host/client/local.ts';
+import { CompactCodec, CompactForm, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
 import type { Transport } from '../../host/transport/transport.ts';
 
 export interface Lies {
@@ -26,6 +28,8 @@ export interface Lies {
   strayAfterHandshake?: 'same-chunk' | 'next-chunk';
   /** Rewrites each reply packet (the MinRPC packet, without any sequence byte); undefined keeps it. */
   rewrite?: (packet: Uint8Array) => Uint8Array | undefined;
+  /** Compact mode: rewrites each reply's compact packet (after the sequence byte); undefined keeps it. */
+  rewriteCompact?: (compact: Uint8Array) => Uint8Array | undefined;
   /** Apply the lies only once this many replies have been sent (the first calls go through). */
   after?: number;
 }
@@ -65,7 +69,7 @@ export class HostileDevice implements Transport {
     const out = { write: (b: Bytes): Err => { this.unframer.write(b); return Err.Ok; } };
     this.stack = new DeviceStack(bytes(DEVICE_POOL_BYTES), bytes(DEVICE_SIZE_TABLE_BYTES), out, new HostPlatform());
     if (opts.maxVersion !== undefined) {
-      (this.stack as unknown as { session: { setMaxVersion(v: number): void } }).session.setMaxVersion(u8(opts.maxVersion));
+      this.stack.setMaxVersion(u8(opts.maxVersion));
     }
     this.stack.boot();
     this.pump();
@@ -94,15 +98,17 @@ export class HostileDevice implements Transport {
   private pump(): void {
     for (const p of this.parsed.splice(0)) {
       const type = p[2];
-      const isReply = type === MessageType.Normal || type === MessageType.Reliable;
+      const isReply = type === MessageType.Normal || type === MessageType.Reliable || type === MessageType.Compact;
       if (!isReply) {
         const f = this.frame(p);
         if (type === MessageType.StartSessionReply && this.lies.strayAfterHandshake !== undefined) {
           // The stray reply carries the new session's id, in the session's own message type.
           const version = p[3];
           const packet = this.lastReply ?? RETURN_HANDLE;
-          const body = version === 2 ? concat(Uint8Array.of(this.lastSeq), packet) : packet;
-          const stray = this.frame(concat(Uint8Array.of(p[0]!, p[1]!, version === 2 ? MessageType.Reliable : MessageType.Normal), body));
+          const body = version === 3 ? concat(Uint8Array.of(this.lastSeq, CompactForm.Raw), packet)
+            : version === 2 ? concat(Uint8Array.of(this.lastSeq), packet) : packet;
+          const type = version === 3 ? MessageType.Compact : version === 2 ? MessageType.Reliable : MessageType.Normal;
+          const stray = this.frame(concat(Uint8Array.of(p[0]!, p[1]!, type), body));
           this.told++;
           if (this.lies.strayAfterHandshake === 'same-chunk') {
             this.emit(concat(f, stray));
@@ -115,9 +121,9 @@ export class HostileDevice implements Transport {
         }
         continue;
       }
-      const reliable = type === MessageType.Reliable;
+      const reliable = type === MessageType.Reliable || type === MessageType.Compact;
       const header = p.subarray(0, 3);
-      let packet = p.subarray(reliable ? 4 : 3);
+      let packet = type === MessageType.Compact ? compactToMinRpc(p.subarray(4)) : p.subarray(reliable ? 4 : 3);
       const seq = reliable ? p[3]! : 0;
       this.replies++;
       const lying = this.replies > (this.lies.after ?? 0);
@@ -128,7 +134,15 @@ export class HostileDevice implements Transport {
           this.told++;
         }
       }
-      const f = this.frame(concat(header, reliable ? Uint8Array.of(seq) : new Uint8Array(0), packet));
+      let body = type === MessageType.Compact ? minRpcToCompact(packet) : packet;
+      if (lying && type === MessageType.Compact && this.lies.rewriteCompact !== undefined) {
+        const r = this.lies.rewriteCompact(body);
+        if (r !== undefined) {
+          body = r;
+          this.told++;
+        }
+      }
+      const f = this.frame(concat(header, reliable ? Uint8Array.of(seq) : new Uint8Array(0), body));
       this.lastReply = Uint8Array.from(packet);
       this.lastSeq = seq;
       if (!lying) {
@@ -170,6 +184,22 @@ export class HostileDevice implements Transport {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
+}
+
+const codec = new CompactCodec();
+
+/** The MinRPC packet of a compact one (a refusal passes as it is). */
+function compactToMinRpc(c: Uint8Array): Uint8Array {
+  if (c[0] === CompactForm.Refused) return Uint8Array.from(c);
+  const p = codec.decode(asBytes(c), bytes(COMPACT_PACKET_BYTES)) as unknown as Uint8Array;
+  return Uint8Array.from(p);
+}
+
+/** The compact form of a MinRPC packet, or its raw form. */
+function minRpcToCompact(p: Uint8Array): Uint8Array {
+  const out = bytes(COMPACT_PACKET_BYTES) as unknown as Uint8Array;
+  const n = codec.encode(asBytes(p), asBytes(out));
+  return n > 0 ? out.slice(0, n) : concat(Uint8Array.of(CompactForm.Raw), p);
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {

@@ -99,7 +99,7 @@ describe('reliable mode: sequence numbers and retransmission', function () {
 
   it('every request and reply is a Reliable message with the same sequence byte', async () => {
     const dev = new InProcessDevice({ record: true });
-    const s = await RemoteSession.open('in-process', dev, { reliable: true });
+    const s = await RemoteSession.open('in-process', dev, { reliable: true, compact: false });
     await s.functions.echo(1);
     await s.functions.echo(2);
     const replies = dev.written.flatMap((c) => decodeFrames(c)).filter((f) => f.session?.type === MessageType.Reliable);

@@ -77,6 +77,8 @@ export const CRC_START = 0x2042;
 export const MAX_MESSAGE = 2048;
 /** A version 2 (reliable mode) session carries a sequence byte more. */
 export const MAX_MESSAGE_V2 = 2049;
+/** A version 3 (compact mode) session a sequence byte and a form byte more. */
+export const MAX_MESSAGE_V3 = 2050;
 /** Most wire bytes of one frame: FE, FF FD, everything else escaped. */
 export const MAX_FRAME_WIRE = 4113;
 
@@ -258,7 +260,7 @@ export type OutState = (typeof OutState)[keyof typeof OutState];
 /**
  * The device's WriteStream: a strict, streaming parser of everything the device writes. Legal
  * output is a sequence of frames `[FE] FF FD len payload crc` with FF escaped as FF FF (the
- * framer never sends FF FE or a bare FF), 3 <= len <= MAX_MESSAGE_V2 and a matching CRC (the
+ * framer never sends FF FE or a bare FF), 3 <= len <= MAX_MESSAGE_V3 and a matching CRC (the
  * targets check the exact limit of the session's version); anything else
  * fails Inv.OutputFrame at the byte where it happens. Complete frames go to the listener.
  */
@@ -271,7 +273,7 @@ export class DeviceOutput implements WriteStream {
   private field: u32 = u32(0);
   private fieldBytes: u32 = u32(0);
   private remaining: u32 = u32(0);
-  private readonly msg: Bytes = bytes(MAX_MESSAGE_V2);
+  private readonly msg: Bytes = bytes(MAX_MESSAGE_V3);
   private msgLen: u32 = u32(0);
   /** Bytes and frames written since mark(). */
   bytesSince: u32 = u32(0);
@@ -370,7 +372,7 @@ export class DeviceOutput implements WriteStream {
     this.field = u32(this.field | (b << u32(this.fieldBytes << 3)));
     this.fieldBytes = u32(this.fieldBytes + 1);
     if (this.state === OutState.Length && this.fieldBytes === 4) {
-      check(this.field >= 3 && this.field <= MAX_MESSAGE_V2, Inv.OutputFrame);
+      check(this.field >= 3 && this.field <= MAX_MESSAGE_V3, Inv.OutputFrame);
       this.remaining = this.field;
       this.msgLen = u32(0);
       this.enter(OutState.Payload);

@@ -17,7 +17,7 @@
 import { u8, u16, u32, bytes, view, copy, modu, rd8, type Bytes, type bool } from '../../../firmware/lib/prelude.ts';
 import {
   Inv, check, bit, Wire, Input, Rng, DeviceOutput, frameStarts, resync,
-  MAX_MESSAGE, MAX_MESSAGE_V2, MAX_FRAME_WIRE, type FrameListener,
+  MAX_MESSAGE, MAX_MESSAGE_V2, MAX_MESSAGE_V3, MAX_FRAME_WIRE, type FrameListener,
 } from './fuzz_lib.ts';
 
 export const T_INIT = 0x00;
@@ -26,6 +26,7 @@ export const T_TERMINATE = 0x02;
 export const T_LOG = 0x03;
 export const T_NORMAL = 0x10;
 export const T_RELIABLE = 0x11;
+export const T_COMPACT = 0x12;
 
 /** Bytes into the device under test. */
 export interface Link {
@@ -43,7 +44,7 @@ export class Frames implements FrameListener {
   replyVersion: u8 = u8(0);
   /** Frames of any other type (RPC replies, echoes): the last one is kept. */
   data: u32 = u32(0);
-  readonly last: Bytes = bytes(MAX_MESSAGE_V2);
+  readonly last: Bytes = bytes(MAX_MESSAGE_V3);
   lastLen: u32 = u32(0);
 
   clear(): void {
@@ -188,7 +189,12 @@ export class Peer {
       w.raw(u8(0));
     }
     // The device takes what fits its session's limit, fixed when the frame starts.
-    const limit: u32 = this.est && this.version >= 2 ? u32(MAX_MESSAGE_V2) : u32(MAX_MESSAGE);
+    let limit: u32 = u32(MAX_MESSAGE);
+    if (this.est && this.version >= 3) {
+      limit = u32(MAX_MESSAGE_V3);
+    } else if (this.est && this.version === 2) {
+      limit = u32(MAX_MESSAGE_V2);
+    }
     this.frames.clear();
     this.feed(w.bytes());
     return whole && len <= limit;

@@ -5,8 +5,11 @@
 // Every input: bytes that end any frame in progress, boot() (exactly one Terminate), a proper
 // handshake (the input's nonce, offering version 1, or 2 when bit 3 of the flags is set: a
 // device with reliable mode answers 2 and then gets Reliable messages, a sequence byte before
-// each packet; one without answers 1). Structured mode turns records into RPC requests with a
-// correct session header, id, escaping and CRC, so most inputs reach the server.
+// each packet; one without answers 1). An Init record offering 3 or more gets compact mode
+// (version 3): requests go as Compact messages in the form the host would choose (compact, or raw
+// after the form byte) and every reply must decode (firmware/rpc/compact.ts), or be a refusal
+// only for a compact body the input wrote itself. Structured mode turns records into RPC requests
+// with a correct session header, id, escaping and CRC, so most inputs reach the server.
 //
 // Checks: device output is clean frames (DeviceOutput), bounded by the frames fed; Terminate only
 // from boot(); one Reply per Init (peer.ts); every other frame is an RPC reply in the current
@@ -37,7 +40,8 @@ import { DeviceStack, DEVICE_POOL_BYTES, DEVICE_SIZE_TABLE_BYTES } from '../../.
 import { Fn } from '../../../firmware/rpc/names.ts';
 import { RPCCode, TypeCode, HANDLE_GLOBAL_FN, HANDLE_MODULE_FN, HANDLE_TIME_EVAL, HANDLE_KIND_MASK, HANDLE_INDEX_MASK } from '../../../firmware/rpc/codes.ts';
 import { Inv, check, bit, Input, DeviceOutput, same, MAX_MESSAGE_V2 } from './fuzz_lib.ts';
-import { Peer, Frames, T_NORMAL, T_RELIABLE, type Link } from './peer.ts';
+import { Peer, Frames, T_NORMAL, T_RELIABLE, T_COMPACT, type Link } from './peer.ts';
+import { CompactCodec, CompactForm, CompactError, COMPACT_PACKET_BYTES } from '../../../firmware/rpc/compact.ts';
 
 /** Largest reply packet (u64 length included): 2048 - 3. */
 const PACKET_LIMIT = 2045;
@@ -94,6 +98,26 @@ const peer = new Peer(inp, out, frames, link);
 const req: Bytes = bytes(4200);
 /** Reply of the previous Reliable request (for repeats). */
 const prevReply: Bytes = bytes(MAX_MESSAGE_V2);
+/** Compact mode (version 3): the host's codec, a request's compact form (after its sequence
+ * byte), a decoded reply, and whether the last reply was a refusal. */
+const codec = new CompactCodec();
+const compactReq: Bytes = bytes(COMPACT_PACKET_BYTES + 1);
+const decodedReply: Bytes = bytes(COMPACT_PACKET_BYTES);
+let lastRefusal: bool = false;
+
+/** Bytes before the packet in a request of the session's version: none, the sequence byte, or
+ * the sequence byte and the raw form byte. */
+function prefix(): u32 {
+  if (peer.version >= 3) {
+    return u32(2);
+  }
+  return peer.version === 2 ? u32(1) : u32(0);
+}
+
+/** The message type of a sequenced request and reply in the session's version. */
+function seqType(): u8 {
+  return peer.version >= 3 ? u8(T_COMPACT) : u8(T_RELIABLE);
+}
 let prevReplyLen: u32 = u32(0);
 let prevSeqValid: bool = false;
 let prevSeq: u8 = u8(0);
@@ -221,7 +245,9 @@ function checkPacket(p: Bytes): void {
  * Returns the packet (after the sequence byte in version 2). */
 function replyPacket(): Bytes {
   const p: Bytes = replyHeader();
-  checkPacket(p);
+  if (!lastRefusal) {
+    checkPacket(p);
+  }
   return p;
 }
 
@@ -231,6 +257,21 @@ function replyHeader(): Bytes {
   check(f.length >= 3, Inv.OutputMessage);
   check(rd8(f, 0) === u8(peer.sid) && rd8(f, 1) === u8(peer.sid >>> 8), Inv.OutputMessage);
   let at: u32 = u32(3);
+  lastRefusal = false;
+  if (peer.version >= 3) {
+    // A compact packet: a refusal ([5][reason], for a compact request that did not decode), or
+    // one that must decode to a MinRPC packet.
+    check(rd8(f, 2) === T_COMPACT && f.length >= 5, Inv.OutputMessage);
+    const c: Bytes = view(f, u32(4), f.length);
+    if (rd8(c, u32(0)) === CompactForm.Refused) {
+      check(c.length === 2 && rd8(c, u32(1)) >= 1 && rd8(c, u32(1)) <= 5, Inv.OutputMessage);
+      lastRefusal = true;
+      return c;
+    }
+    const p: Bytes = codec.decode(c, decodedReply);
+    check(codec.error === CompactError.Ok, Inv.OutputMessage);
+    return p;
+  }
   if (peer.version >= 2) {
     check(rd8(f, 2) === T_RELIABLE && f.length >= 4, Inv.OutputMessage);
     at = u32(4);
@@ -305,7 +346,7 @@ function maySkip(p: Bytes): bool {
 /** Sends the packet at req[at..at+len) as the session's request type; checks the replies. */
 function request(len: u32, ctl: u8): void {
   const v2: bool = peer.version >= 2;
-  const at: u32 = v2 ? u32(1) : u32(0);
+  const at: u32 = prefix();
   const p: Bytes = view(req, at, u32(at + len));
   clampEvaluator(p);
   let s: u8 = u8(0);
@@ -318,10 +359,22 @@ function request(len: u32, ctl: u8): void {
     req[0] = s;
   }
   const sid: u16 = peer.sidFor(ctl, peer.sid);
-  const ok: bool = peer.send(sid, v2 ? u8(T_RELIABLE) : u8(T_NORMAL), view(req, u32(0), u32(at + len)), empty, ctl);
+  let msg: Bytes = view(req, u32(0), u32(at + len));
+  if (peer.version >= 3) {
+    // As the host does: the compact form when the packet has one, else the raw form.
+    req[1] = u8(CompactForm.Raw);
+    const n: u32 = codec.encode(p, view(compactReq, u32(1), compactReq.length));
+    if (n > 0) {
+      compactReq[0] = s;
+      msg = view(compactReq, u32(0), u32(n + 1));
+    }
+  }
+  const ok: bool = peer.send(sid, v2 ? seqType() : u8(T_NORMAL), msg, empty, ctl);
   check(frames.replies === 0 && frames.data <= 1, Inv.ReplyCount);
   if (frames.data !== 0) {
     const r: Bytes = replyPacket();
+    // A request the host encoded always decodes on the device.
+    check(!lastRefusal, Inv.OutputMessage);
     if (v2) {
       check(rd8(frames.lastFrame(), 3) === s, Inv.OutputMessage);
     }
@@ -360,8 +413,11 @@ function anyMessage(ctl: u8): void {
   const body: Bytes = inp.take(len);
   copy(req, u32(0), body);
   const b: Bytes = view(req, u32(0), body.length);
-  const reliable: bool = type === T_RELIABLE;
-  if (reliable && b.length >= 1) {
+  // Sequenced: the session's own sequenced type (the other one is ignored by the device).
+  const reliable: bool = type === seqType();
+  if (reliable && peer.version >= 3 && b.length >= 2 && rd8(b, u32(1)) === CompactForm.Raw) {
+    clampEvaluator(view(b, u32(2), b.length));
+  } else if (reliable && peer.version < 3 && b.length >= 1) {
     clampEvaluator(view(b, u32(1), b.length));
   } else if (type === T_NORMAL) {
     clampEvaluator(b);
@@ -409,7 +465,7 @@ function anyMessage(ctl: u8): void {
 function record(): void {
   const ctl: u8 = inp.next();
   const op: u8 = u8(ctl & 7);
-  const at: u32 = peer.version >= 2 ? u32(1) : u32(0);
+  const at: u32 = prefix();
   if (op === 0) {
     const data: Bytes = inp.take(u32(inp.next16() & 0xfff));
     wr32le(req, at, data.length);
@@ -448,7 +504,8 @@ function record(): void {
       // Noise formed requests: their replies must still be well-formed (id as the device has it).
       const f: Bytes = frames.lastFrame();
       check(rd8(f, 0) === u8(peer.sid) && rd8(f, 1) === u8(peer.sid >>> 8), Inv.OutputMessage);
-      check(f.length >= 3 && (rd8(f, 2) === T_NORMAL || rd8(f, 2) === T_RELIABLE), Inv.OutputMessage);
+      const t: u8 = f.length >= 3 ? rd8(f, 2) : u8(0);
+      check(t === T_NORMAL || t === T_RELIABLE || t === T_COMPACT, Inv.OutputMessage);
     }
     if (frames.replies !== 0 || peer.sid !== before) {
       // The device answered an Init: a new session, whose sequence numbers start afresh. (An Init
@@ -492,7 +549,7 @@ function settle(): void {
 
 /** tvm.rpc.server.GetCRTMaxPacketSize on the model's session answers exactly 2037. */
 function probe(): void {
-  const at: u32 = peer.version >= 2 ? u32(1) : u32(0);
+  const at: u32 = prefix();
   wr32le(req, at, u32(16));
   wr32le(req, u32(at + 4), u32(0));
   wr32le(req, u32(at + 8), u32(RPCCode.CallFunc));
@@ -522,7 +579,8 @@ export function main(input: Bytes, output: Bytes): u32 {
   newSession();
   seq = u8(0);
   lastEval = u32(HANDLE_TIME_EVAL | 1);
-  peer.maxVersion = u8(2);
+  // The device speaks 3 (compact mode); the handshake below offers 1 or 2, Init records any.
+  peer.maxVersion = u8(3);
   peer.begin(u8((flags >>> 1) & 3), u32(seed + 1));
   frames.allowTerminate = true;
   out.mark(u32(0xffffffff));
