@@ -14,7 +14,7 @@
 //   MinRPC does not know: kException, not forwarded
 // `-timeout=<s>` in the client's key ends its session with TVM's RPCSessionTimeoutError.
 import * as net from 'node:net';
-import { RPCCode, exceptionPacket, returnPacket, handle as handleValue } from '../client/packet.ts';
+import { RPCCode, decodeReply, exceptionPacket, returnPacket, handle as handleValue } from '../client/packet.ts';
 import { TimeoutError } from '../client/client.ts';
 import { SocketReader } from './reader.ts';
 import {
@@ -251,7 +251,7 @@ export class TvmRpcServer {
           return;
         }
         if (timedOut || sock.destroyed) return;
-        await reply(answer);
+        await reply(withFullText(answer));
       }
     } finally {
       if (sessionTimer !== undefined) clearTimeout(sessionTimer);
@@ -270,4 +270,21 @@ function writeAll(sock: net.Socket, b: Uint8Array, timeoutMs?: number): Promise<
       if (e) reject(e); else resolve();
     });
   });
+}
+
+/** The board's kException reply with its short text (`WrongType(1,2,0)`: the texts are not in
+ * the device's flash, docs/exception-codes.md) spelled out as urpc's own host shows it, so a TVM
+ * client of this relay reads the full message. Any other reply is forwarded byte for byte. */
+function withFullText(answer: Uint8Array): Uint8Array {
+  if (packetCode(answer) !== RPCCode.Exception) return answer;
+  let full: Uint8Array;
+  try {
+    const r = decodeReply(answer); // expands the text
+    if (r.code !== RPCCode.Exception) return answer;
+    full = exceptionPacket(r.message);
+  } catch {
+    return answer; // not an exception this host can read: the client judges it
+  }
+  // A text that was already full encodes to the same length: keep the board's own bytes.
+  return full.length === answer.length ? answer : full;
 }
