@@ -28,7 +28,8 @@ async function run(label: string, faults: string, mode: object, operations: numb
   console.log(`      ${label}: ${r.operations} operations (${r.rpcs} RPCs), ${r.succeeded} succeeded ` +
     `(${((100 * r.succeeded) / r.operations).toFixed(1)}%), typed errors: ${typed}, untyped ${r.failedUntyped}, ` +
     `hung ${r.hung}, corrupted accepted ${r.corruptedAccepted} (${JSON.stringify(r.typedExamples)}); slowest ${r.slowestMs} ms, ${r.ms} ms in all; ` +
-    `retransmissions ${s.session.retransmissions}, sessions ${s.session.established_}, device resets ${s.session.resets}; ` +
+    `retransmissions ${s.session.retransmissions}, sessions ${s.session.established_}, device resets ${s.session.resets}, ` +
+    `${s.session.compact ? `compact mode (${s.session.compactRequests} compact / ${s.session.rawRequests} raw requests)` : s.session.reliable ? 'reliable mode' : 'plain mode'}; ` +
     `link: ${JSON.stringify(link.stats)}`);
   return { r, s };
 }
@@ -69,12 +70,15 @@ describe('fault injection: RPC over a lossy link against the native board', func
     }
   });
 
-  it('reliable mode, same link: retransmission makes almost every call succeed', async () => {
+  it('reliable mode (compact packets, the default), same link: retransmission makes almost every call succeed', async () => {
     const { r, s } = await run('reliable, 1% drop + 0.1% flip', `${LOSSY},seed=12`, RELIABLE, 1500 * SCALE, 2);
     try {
       assertInvariants(r);
       assert.ok(r.rpcs >= 2700);
       assert.ok(s.session.reliable, 'the native board accepts reliable mode');
+      // The default offer is compact mode (reliable mode with compact packets): the small calls of
+      // the mix go compact, the copies raw.
+      assert.ok(s.session.compact && s.session.compactRequests > 0 && s.session.rawRequests > 0, 'the calls went in compact mode');
       assert.ok(s.session.retransmissions > 0);
       assert.ok(r.succeeded / r.operations >= 0.99, `reliable mode success share ${r.succeeded}/${r.operations}`);
       await assertRecovers(s);
