@@ -36,7 +36,7 @@ import type { PacketSink, Platform } from './ports.ts';
 import { PageMemory } from './memory_adapter.ts';
 import { RpcServer } from './server.ts';
 import { ReplyCache, Take } from './reply_cache.ts';
-import { CompactCodec, CompactError, COMPACT_PACKET_BYTES } from './compact.ts';
+import { CompactCodec, CompactError, CompactForm, COMPACT_PACKET_BYTES } from './compact.ts';
 
 /** Page size of the tensor pool: 2^8 = 256 bytes, as the CRT's host template. */
 export const DEVICE_PAGE_LOG2 = 8;
@@ -158,7 +158,7 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     if (this.session.sessionVersion() === SESSION_VERSION_COMPACT) {
       type = u8(MessageType.Compact);
       const n: u32 = this.compact.encode(packet, this.compactOut);
-      this.seqByte[1] = u8(0); // CompactForm.Raw
+      this.seqByte[1] = u8(CompactForm.Raw);
       if (n > 0) {
         body = view(this.compactOut, u32(0), n);
       } else {

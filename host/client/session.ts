@@ -47,7 +47,7 @@ import { useFastFraming } from './fast-framing.ts';
 import { copyBytes } from './slab.ts';
 import type { Transport } from '../transport/transport.ts';
 import { CompactCodec, CompactForm, CompactError, COMPACT_PACKET_BYTES } from '../../firmware/rpc/compact.ts';
-import { exceptionPacket } from './packet.ts';
+import { exceptionPacket, toHex } from './packet.ts';
 
 /** The device ended the session mid-call (it rebooted, or another host took over). The next
  * request opens a new session by itself; device memory (tensors) from before is gone. */
@@ -539,8 +539,9 @@ function compactErrorName(e: number): string {
   return name === undefined ? `reason ${e}` : name;
 }
 
+/** The first 32 bytes in hex, for an error message. */
 function hex(b: Uint8Array): string {
-  return Array.from(b.subarray(0, 32), (x) => x.toString(16).padStart(2, '0')).join(' ') + (b.length > 32 ? ' ...' : '');
+  return toHex(b.subarray(0, 32)) + (b.length > 32 ? ' ...' : '');
 }
 
 /** Waits for `p`, or `ms` at most (a write a stalled link holds must not hold the handshake). */

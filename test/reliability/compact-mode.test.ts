@@ -13,7 +13,7 @@ import { RemoteSession } from '../../host/client/remote.ts';
 import { RemoteError, ProtocolError } from '../../host/client/client.ts';
 import { callFuncPacket, returnPacket, int, str, type Value } from '../../host/client/packet.ts';
 import { decodeStream } from '../../host/cli/inspect.ts';
-import { endpoint } from '../unit/session-helpers.ts';
+import { endpoint, negotiate } from '../unit/session-helpers.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
 import { HostileDevice } from './hostile-device.ts';
 
@@ -59,31 +59,17 @@ async function echoBytes(hostOpts: object, devOpts: { maxVersion?: number } = {}
 }
 
 describe('compact mode: negotiation', () => {
-  function versions(hostMax: number, deviceMax: number): { host: number; device: number; reply: Uint8Array } {
-    const host = endpoint(0x3c);
-    const dev = endpoint(0xab);
-    host.s.setMaxVersion(u8(hostMax));
-    dev.s.setMaxVersion(u8(deviceMax));
-    dev.s.initialize();
-    host.s.initialize();
-    host.s.startSession();
-    dev.out.take();
-    dev.s.receive(asBytes(host.out.take()));
-    const reply = dev.out.take();
-    host.s.receive(asBytes(reply));
-    return { host: host.s.sessionVersion(), device: dev.s.sessionVersion(), reply };
-  }
 
   it('a urpc host and device agree on 3; an older urpc device (2) gets 2; a TVM device (1) gets 1', () => {
-    assert.deepEqual([versions(3, 3).host, versions(3, 3).device], [SESSION_VERSION_COMPACT, SESSION_VERSION_COMPACT]);
-    assert.deepEqual([versions(3, 2).host, versions(3, 2).device], [SESSION_VERSION_RELIABLE, SESSION_VERSION_RELIABLE]);
-    assert.deepEqual([versions(3, 1).host, versions(3, 1).device], [SESSION_VERSION, SESSION_VERSION]);
-    assert.deepEqual([versions(2, 3).host, versions(2, 3).device], [SESSION_VERSION_RELIABLE, SESSION_VERSION_RELIABLE]);
+    assert.deepEqual([negotiate(3, 3).host, negotiate(3, 3).device], [SESSION_VERSION_COMPACT, SESSION_VERSION_COMPACT]);
+    assert.deepEqual([negotiate(3, 2).host, negotiate(3, 2).device], [SESSION_VERSION_RELIABLE, SESSION_VERSION_RELIABLE]);
+    assert.deepEqual([negotiate(3, 1).host, negotiate(3, 1).device], [SESSION_VERSION, SESSION_VERSION]);
+    assert.deepEqual([negotiate(2, 3).host, negotiate(2, 3).device], [SESSION_VERSION_RELIABLE, SESSION_VERSION_RELIABLE]);
   });
 
   it('a TVM host (offers 1) gets the same Reply bytes from a compact-capable device as before (version 2 devices)', () => {
-    const now = versions(1, 3);
-    const before = versions(1, 2);
+    const now = negotiate(1, 3);
+    const before = negotiate(1, 2);
     assert.equal(now.device, SESSION_VERSION);
     assert.deepEqual(now.reply, before.reply);
     assert.equal(decodeStream(now.reply).frames.find((f) => f.session?.type === MessageType.StartSessionReply)?.session?.version, 1);

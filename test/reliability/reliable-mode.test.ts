@@ -12,40 +12,24 @@ import { FaultyTransport, parseFaults } from '../../host/transport/faults.ts';
 import { decodeStream } from '../../host/cli/inspect.ts';
 
 const decodeFrames = (b: Uint8Array) => decodeStream(b).frames;
-import { endpoint } from '../unit/session-helpers.ts';
+import { endpoint, negotiate } from '../unit/session-helpers.ts';
 import { InProcessDevice } from '../e2e/in-process-device.ts';
 
 
-function handshake(hostMax: number, deviceMax: number): { host: number; device: number; reply: Uint8Array } {
-  const host = endpoint(0x3c);
-  const dev = endpoint(0xab);
-  host.s.setMaxVersion(u8(hostMax));
-  dev.s.setMaxVersion(u8(deviceMax));
-  dev.s.initialize();
-  host.s.initialize();
-  host.s.startSession();
-  dev.out.take();
-  dev.s.receive(asBytes(host.out.take()));
-  const reply = dev.out.take();
-  host.s.receive(asBytes(reply));
-  assert.ok(host.s.isEstablished() && dev.s.isEstablished());
-  assert.equal(host.s.sessionId(), dev.s.sessionId());
-  return { host: host.s.sessionVersion(), device: dev.s.sessionVersion(), reply };
-}
 
 describe('reliable mode: negotiation', () => {
   it('a host offering 2 and a urpc device agree on 2', () => {
-    const r = handshake(2, 2);
+    const r = negotiate(2, 2);
     assert.equal(r.host, SESSION_VERSION_RELIABLE);
     assert.equal(r.device, SESSION_VERSION_RELIABLE);
   });
   it('a plain device (version 1 only, as microTVM) answers 1 and the host falls back to plain', () => {
-    const r = handshake(2, 1);
+    const r = negotiate(2, 1);
     assert.equal(r.host, SESSION_VERSION);
     assert.equal(r.device, SESSION_VERSION);
   });
   it('a plain host (microTVM) gets the spec\'s version-1 Reply from a urpc device', () => {
-    const r = handshake(1, 2);
+    const r = negotiate(1, 2);
     assert.equal(r.device, SESSION_VERSION);
     const f = decodeFrames(r.reply).find((x) => x.session?.type === MessageType.StartSessionReply);
     assert.equal(f?.session?.version, 1);

@@ -1,5 +1,6 @@
 // Host-side harness for session tests: a recording listener and a scripted random source.
-import { u8, type Bytes } from '../../firmware/lib/prelude.ts';
+import assert from 'node:assert/strict';
+import { asBytes, u8, type Bytes } from '../../firmware/lib/prelude.ts';
 import { Session, type RandomSource, type SessionListener } from '../../firmware/session/session.ts';
 import { CaptureStream } from './framing-helpers.ts';
 
@@ -51,4 +52,23 @@ export function endpoint(nonce: number): { s: Session; out: CaptureStream; rec: 
   const s = new Session(out, new FixedRandom([nonce]), rec);
   rec.session = s;
   return { s, out, rec };
+}
+
+/** One handshake between a host and a device session offering at most `hostMax` and `deviceMax`
+ * (session version negotiation): the version each side settled on, and the device's Reply. */
+export function negotiate(hostMax: number, deviceMax: number): { host: number; device: number; reply: Uint8Array } {
+  const host = endpoint(0x3c);
+  const dev = endpoint(0xab);
+  host.s.setMaxVersion(u8(hostMax));
+  dev.s.setMaxVersion(u8(deviceMax));
+  dev.s.initialize();
+  host.s.initialize();
+  host.s.startSession();
+  dev.out.take();
+  dev.s.receive(asBytes(host.out.take()));
+  const reply = dev.out.take();
+  host.s.receive(asBytes(reply));
+  assert.ok(host.s.isEstablished() && dev.s.isEstablished());
+  assert.equal(host.s.sessionId(), dev.s.sessionId());
+  return { host: host.s.sessionVersion(), device: dev.s.sessionVersion(), reply };
 }
