@@ -68,10 +68,17 @@ export interface RpcClientOptions {
    * a reply does not fit its request (ProtocolError). The session re-opens before the next
    * request, so whatever is still in flight is dropped. */
   onDesync?: (why: string) => void;
+  /** How many CopyToRemote packets of one copy may wait for their replies at once (default 1).
+   * More than 1 only where replies are paired with requests by sequence number (reliable and
+   * compact sessions): the link then carries the next chunk while the device answers the last
+   * one, instead of idling for a turnaround per chunk. */
+  copyWindow?: () => number;
 }
 
-/** Sends one request packet; `expectsReply` is false for a packet that gets no reply (Shutdown). */
-export type PacketSender = (packet: Uint8Array, expectsReply: boolean) => Promise<void>;
+/** Sends one request packet; `expectsReply` is false for a packet that gets no reply (Shutdown).
+ * `overlap`: the packet is sent while earlier requests still wait for their replies (a
+ * pipelined copy chunk); the sender must keep them waiting. */
+export type PacketSender = (packet: Uint8Array, expectsReply: boolean, overlap?: boolean) => Promise<void>;
 
 /** Progress of a chunked copy: bytes done so far and the total. */
 export type ProgressCallback = (done: number, total: number) => void;
@@ -104,7 +111,10 @@ interface Pending {
   what: string;
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  /** The reply deadline's timer: set at sending, or for a request sent behind others (a
+   * pipelined copy block, which crosses the link after them) when the one ahead is answered. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  arm: () => void;
   /** The session epoch the packet's tensor handles belong to (undefined: it names none). */
   epoch: number | undefined;
 }
@@ -136,11 +146,16 @@ export class RpcClient {
   firstTimeoutMs: number;
   readonly linkName: string;
   private firstCall = true;
-  private pending: Pending | undefined;
+  /** Requests sent and waiting for their replies, in the order sent (replies come in that order:
+   * more than one only inside a pipelined copy). */
+  private readonly inFlight: Pending[] = [];
+  private readonly copyWindow: () => number;
   private queue: Promise<unknown> = Promise.resolve();
   private maxPacket: number | undefined;
   /** Replies that arrived with no request waiting (duplicates, or late replies after a timeout). */
   unexpected = 0;
+  /** The most requests that have waited for their replies at once (2 once a copy pipelined). */
+  peakInFlight = 0;
   /** An end-to-end deadline (Date.now() ms) no request waits past, and its length for messages
    * (`urpc call --timeout`: the handshake, lookups, the call and every retry within one budget). */
   deadline: { at: number; ms: number } | undefined;
@@ -154,6 +169,7 @@ export class RpcClient {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.firstTimeoutMs = options.firstTimeoutMs ?? this.timeoutMs;
     this.linkName = options.linkName ?? 'device';
+    this.copyWindow = options.copyWindow ?? ((): number => 1);
   }
 
   /** The next request gets the longer first-call deadline (e.g. after a session (re)start). */
@@ -163,14 +179,14 @@ export class RpcClient {
 
   /** Feed every received RPC packet here. */
   onPacket(p: Uint8Array): void {
-    const w = this.pending;
+    const w = this.inFlight.shift();
     if (w === undefined) {
       this.unexpected++;
       this.onDesync('a reply came with no request waiting');
       return;
     }
-    this.pending = undefined;
     clearTimeout(w.timer);
+    this.inFlight[0]?.arm();
     try {
       w.resolve(decodeReply(p));
     } catch (e) {
@@ -181,10 +197,10 @@ export class RpcClient {
   /** The reply to the waiting request arrived but could not be read (a compact reply that does
    * not decode): the request fails with ProtocolError saying why. */
   badReply(why: string): void {
-    const w = this.pending;
+    const w = this.inFlight.shift();
     if (w === undefined) return;
-    this.pending = undefined;
     clearTimeout(w.timer);
+    this.inFlight[0]?.arm();
     w.reject(this.protocolError(`${w.what}: ${why}`));
   }
 
@@ -192,29 +208,30 @@ export class RpcClient {
    * handshake) must not send a request that has already timed out, or its reply would be
    * taken for the next request's. */
   isWaitingFor(packet: Uint8Array): boolean {
-    return this.pending?.packet === packet;
+    return this.inFlight.some((w) => w.packet === packet);
   }
 
   /** A sender calls this after opening a session, before sending: a request naming tensors of an
    * earlier session fails here with StaleTensorError (sent, it would meet a fresh server that
    * answers "unknown or freed memory handle"). True if it failed. */
   failIfStale(packet: Uint8Array): boolean {
-    const w = this.pending;
-    if (w?.packet !== packet || w.epoch === undefined || w.epoch === this.epoch) return false;
-    this.pending = undefined;
+    const k = this.inFlight.findIndex((x) => x.packet === packet);
+    const w = this.inFlight[k];
+    if (w === undefined || w.epoch === undefined || w.epoch === this.epoch) return false;
+    this.inFlight.splice(k, 1);
     clearTimeout(w.timer);
+    this.inFlight[0]?.arm();
     w.reject(new StaleTensorError(`${w.what}: its tensor was lost: the device session was re-opened before the request ` +
       'could be sent (after a timeout or a desynchronisation); make the tensor again'));
     return true;
   }
 
-  /** Fails the outstanding request (e.g. the session ended). */
+  /** Fails the outstanding requests (e.g. the session ended). */
   abort(reason: Error): void {
-    const w = this.pending;
-    if (w === undefined) return;
-    this.pending = undefined;
-    clearTimeout(w.timer);
-    w.reject(reason);
+    for (const w of this.inFlight.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(reason);
+    }
   }
 
   /** Sends a request packet and waits for its reply (in order with other requests). A packet
@@ -226,7 +243,25 @@ export class RpcClient {
       throw new RpcError(`${what}: the request is ${body} bytes but ${this.linkName} accepts at most ${this.maxPacket} ` +
         '(tvm.rpc.server.GetCRTMaxPacketSize); send large data as a tensor (copyFrom), which is split into packets');
     }
-    const run = (): Promise<Reply> => new Promise<Reply>((resolve, reject) => {
+    const run = (): Promise<Reply> => this.exchange(packet, what, timeoutMsArg, epoch, false);
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Runs `f` with the link to itself: requests queued before it are answered first, those
+   * made meanwhile wait until it is done (a pipelined copy). */
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(f, f);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Sends `packet` now and waits for its reply (request() orders the calls; `overlap` sends it
+   * behind requests still waiting). A timeout fails every request in flight: the session
+   * re-opens before the next one, so none of them can be answered. */
+  private exchange(packet: Uint8Array, what: string, timeoutMsArg: number | undefined, epoch: number | undefined, overlap: boolean): Promise<Reply> {
+    return new Promise<Reply>((resolve, reject) => {
       let timeoutMs = timeoutMsArg ?? this.timeoutMs;
       if (this.firstCall) {
         this.firstCall = false;
@@ -235,25 +270,30 @@ export class RpcClient {
       const d = this.deadline;
       const capped = d !== undefined && d.at - Date.now() < timeoutMs;
       if (capped) timeoutMs = Math.max(0, d.at - Date.now());
-      const timer = setTimeout(() => {
-        if (this.pending?.timer === timer) this.pending = undefined;
-        this.onTimeout();
-        reject(new TimeoutError(capped
-          ? `${what}: no reply from ${this.linkName} within the ${d.ms} ms deadline (session start, lookups, retries and the call together); try a longer timeout`
-          : `${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
-      }, timeoutMs);
-      this.pending = { packet, what, resolve, reject, timer, epoch };
-      this.sendPacket(packet, true).catch((e: unknown) => {
-        if (this.pending?.timer === timer) {
-          this.pending = undefined;
-          clearTimeout(timer);
-        }
+      const w: Pending = { packet, what, resolve, reject, timer: undefined, epoch, arm: () => {
+        if (w.timer !== undefined) return;
+        w.timer = setTimeout(() => {
+          if (!this.inFlight.includes(w)) return;
+          const behind = this.inFlight.splice(0).filter((x) => x !== w);
+          for (const x of behind) clearTimeout(x.timer);
+          this.onTimeout();
+          reject(new TimeoutError(capped
+            ? `${what}: no reply from ${this.linkName} within the ${d.ms} ms deadline (session start, lookups, retries and the call together); try a longer timeout`
+            : `${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
+          for (const x of behind) x.reject(new TimeoutError(`${x.what}: abandoned: the request before it (${what}) got no reply from ${this.linkName} within ${timeoutMs} ms`));
+        }, capped ? Math.max(0, d.at - Date.now()) : timeoutMs);
+      } };
+      if (this.inFlight.length === 0) w.arm();
+      this.inFlight.push(w);
+      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.length);
+      this.sendPacket(packet, true, overlap).catch((e: unknown) => {
+        const k = this.inFlight.indexOf(w);
+        if (k >= 0) this.inFlight.splice(k, 1);
+        clearTimeout(w.timer);
+        this.inFlight[0]?.arm();
         reject(e instanceof Error ? e : new RpcError(String(e)));
       });
     });
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
   }
 
   /** Sends a packet that gets no reply (Shutdown). */
@@ -387,17 +427,35 @@ export class RpcClient {
     return Math.min(block, 1 << 30);
   }
 
-  /** CopyToRemote in blocks: block i goes to byte_offset = t.byteOffset + i * block. */
+  /** CopyToRemote in blocks: block i goes to byte_offset = t.byteOffset + i * block. Up to
+   * copyWindow() blocks wait for their replies at once (each block is its own idempotent write,
+   * so a re-sent one does no harm); the first failure stops the sending, and the copy fails with
+   * it once every block sent has been answered. */
   async copyToRemote(t: DLTensor, data: Uint8Array, onProgress?: ProgressCallback, epoch?: number): Promise<void> {
     const block = await this.copyBlock(t.shape.length);
-    for (let at = 0; at < data.length || at === 0; at += block) {
-      const part = data.subarray(at, Math.min(at + block, data.length));
-      const r = await this.request(copyToRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, part), 'CopyToRemote', undefined, epoch);
-      const v = this.values(r, 'CopyToRemote');
-      if (v.length !== 1 || v[0]?.type !== 'null') throw this.protocolError('CopyToRemote: expected ReturnVoid');
-      onProgress?.(at + part.length, data.length);
-      if (data.length === 0) break;
-    }
+    await this.exclusive(async () => {
+      const waiting: Promise<void>[] = [];
+      let failure: { error: unknown } | undefined;
+      for (let at = 0; at < data.length || at === 0; at += block) {
+        while (waiting.length > 0 && waiting.length >= this.copyWindow()) await waiting.shift();
+        if (failure !== undefined) break;
+        const part = data.subarray(at, Math.min(at + block, data.length));
+        const packet = copyToRemotePacket({ ...t, byteOffset: t.byteOffset + BigInt(at) }, part);
+        const done = at + part.length;
+        // Settled here (never rejected) so a block failing while an earlier one is awaited is
+        // not an unhandled rejection.
+        waiting.push(this.exchange(packet, 'CopyToRemote', undefined, epoch, waiting.length > 0).then((r) => {
+          const v = this.values(r, 'CopyToRemote');
+          if (v.length !== 1 || v[0]?.type !== 'null') throw this.protocolError('CopyToRemote: expected ReturnVoid');
+          if (failure === undefined) onProgress?.(done, data.length);
+        }).catch((e: unknown) => {
+          failure ??= { error: e };
+        }));
+        if (data.length === 0) break;
+      }
+      for (const w of waiting) await w;
+      if (failure !== undefined) throw failure.error;
+    });
   }
 
   /** CopyFromRemote of nbytes in blocks. */

@@ -25,13 +25,17 @@ export class RemoteSession<F extends object = {}> extends BaseSession<F> {
 
   constructor(uri: string, transport: Transport, opts: RemoteSessionOptions = {}) {
     const hs = new HostSession(transport, opts);
-    const client = new RpcClient(async (p, expectsReply) => {
+    const client = new RpcClient(async (p, expectsReply, overlap) => {
       if (!hs.isEstablished) client.armFirstCall();
       await hs.ensureOpen(client.deadline);
       if (expectsReply && !client.isWaitingFor(p)) return; // timed out during the handshake
       if (expectsReply && client.failIfStale(p)) return; // names tensors of an earlier session
-      await hs.sendPacket(p, expectsReply);
+      await hs.sendPacket(p, expectsReply, overlap);
     }, {
+      // Two copy blocks in flight where sequence numbers pair replies with requests. Plain mode
+      // (a microTVM device) keeps one: its replies carry nothing to pair them by, and a CRT
+      // device may not take a frame while it answers one.
+      copyWindow: () => (hs.reliable ? 2 : 1),
       timeoutMs: opts.timeoutMs,
       firstTimeoutMs: opts.firstTimeoutMs ?? 3 * (opts.timeoutMs ?? 5000),
       linkName: transport.name,

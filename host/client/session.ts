@@ -91,10 +91,17 @@ interface Outstanding {
   type: u8;
   parts: Uint8Array[];
   sentAt: number;
+  /** Sent with no other request waiting: its round trip is its own (an RTO sample). */
+  alone: boolean;
   retries: number;
-  timer: ReturnType<typeof setTimeout>;
+  /** The retransmission timer: armed while this is the first request waiting (one behind
+   * another crosses the link after it, so its own round trip starts when that one is answered). */
+  timer: ReturnType<typeof setTimeout> | undefined;
   /** When the timer was last armed. */
   armedAt: number;
+  /** Its reply, when it came before the reply of a request sent earlier (which was lost and is
+   * being re-sent): held so replies reach the client in the order the requests went. */
+  reply: Uint8Array | undefined;
 }
 
 const textDecoder = new TextDecoder();
@@ -134,6 +141,9 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   unsolicitedReplies = 0;
   /** Plain mode: the session was marked for re-opening because request and reply may be out of step. */
   desyncs = 0;
+  /** Reliable mode: replies that came before the reply to a request sent earlier (lost, being
+   * re-sent) and were held back so replies keep the requests' order (pipelined copies). */
+  repliesHeld = 0;
   /** Compact mode: requests sent in compact form, and in raw form (no compact form). */
   compactRequests = 0;
   rawRequests = 0;
@@ -150,7 +160,9 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   private readonly compactOut = new Uint8Array(COMPACT_PACKET_BYTES);
   private readonly compactIn = new Uint8Array(COMPACT_PACKET_BYTES);
   private seq = 0;
-  private outstanding: Outstanding | undefined;
+  /** Reliable mode: requests waiting for their replies, in the order sent (more than one only
+   * for a pipelined copy: sendPacket's `overlap`). */
+  private readonly outstanding: Outstanding[] = [];
   /** A sent request timed out (plain mode: its reply may still come; reliable: the device may
    * have rebooted unheard), or plain mode lost step: re-open before the next request. */
   private stale = false;
@@ -198,7 +210,8 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
       if (this.session.receive(asBytes(d)) !== Err.Ok) {
         this.rxErrors++;
         // A damaged frame while a request waits is most likely its reply: ask again now.
-        if (this.outstanding !== undefined) this.retransmit(this.outstanding);
+        const first = this.outstanding[0];
+        if (first !== undefined) this.retransmit(first);
       }
       this.flush();
     });
@@ -309,17 +322,26 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   private reliableReply(body: Uint8Array): void {
-    const o = this.outstanding;
-    if (o === undefined || body[0] !== o.seq) {
+    const o = this.outstanding.find((x) => x.seq === body[0] && x.reply === undefined);
+    if (o === undefined) {
       this.duplicateReplies++;
       return;
     }
-    this.stopRetransmitting();
-    if (o.retries === 0) this.rto.sample(Date.now() - o.sentAt, o.packet.length);
-    this.answeredInSession++;
-    this.repliesTaken++;
-    if (o.type === MessageType.Compact) this.compactReply(body.subarray(1));
-    else this.onPacket(body.subarray(1));
+    clearTimeout(o.timer);
+    o.timer = undefined;
+    o.reply = body;
+    if (o !== this.outstanding[0]) this.repliesHeld++;
+    // Deliver from the front while replies are there; the next request waiting gets the timer.
+    for (let head = this.outstanding[0]; head?.reply !== undefined; head = this.outstanding[0]) {
+      this.outstanding.shift();
+      if (head.retries === 0 && head.alone) this.rto.sample(Date.now() - head.sentAt, head.packet.length);
+      this.answeredInSession++;
+      this.repliesTaken++;
+      if (head.type === MessageType.Compact) this.compactReply(head.reply.subarray(1));
+      else this.onPacket(head.reply.subarray(1));
+    }
+    const next = this.outstanding[0];
+    if (next !== undefined && next.timer === undefined) this.armRetransmit(next);
   }
 
   /** A compact reply, as the MinRPC packet the client reads. */
@@ -418,24 +440,26 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   /** Sends one RPC packet: a Normal message, or in reliable mode a Reliable message re-sent until
-   * its reply arrives (unless `expectsReply` is false), requestTimedOut() or the session ends. */
-  async sendPacket(packet: Uint8Array, expectsReply = true): Promise<void> {
+   * its reply arrives (unless `expectsReply` is false), requestTimedOut() or the session ends.
+   * A new request ends the re-sending of earlier ones unless `overlap` (a pipelined copy: they
+   * are still waited for; replies reach onPacket in the order the requests went). */
+  async sendPacket(packet: Uint8Array, expectsReply = true, overlap = false): Promise<void> {
     this.checkOpen();
     if (!this.reliable) {
       this.frame(u8(MessageType.Normal), [packet]);
       this.sentInSession++;
       this.awaitingReply = expectsReply;
     } else {
-      this.stopRetransmitting();
+      if (!overlap) this.stopRetransmitting();
       this.seq = (this.seq + 1) & 0xff;
       const o: Outstanding = { seq: this.seq, packet, type: u8(MessageType.Reliable), parts: [Uint8Array.of(this.seq), packet],
-        sentAt: Date.now(), retries: 0, timer: undefined!, armedAt: 0 };
+        sentAt: Date.now(), alone: this.outstanding.length === 0, retries: 0, timer: undefined, armedAt: 0, reply: undefined };
       if (this.compact) this.compactParts(o);
       this.sentInSession++;
       this.frame(o.type, o.parts);
       if (expectsReply) {
-        this.outstanding = o;
-        this.armRetransmit(o);
+        this.outstanding.push(o);
+        if (o.alone) this.armRetransmit(o);
       }
     }
     if (expectsReply) this.requestsSent++;
@@ -464,7 +488,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
     // that timed out before it was sent (waiting for a handshake) changes nothing: marking the
     // session stale then would re-open it again after the handshake, under a tensor made in
     // between (found with stalls: "unknown or freed memory handle").
-    const inFlight = this.reliable ? this.outstanding !== undefined : this.awaitingReply;
+    const inFlight = this.reliable ? this.outstanding.length > 0 : this.awaitingReply;
     this.stopRetransmitting();
     this.awaitingReply = false;
     if (inFlight) this.stale = true;
@@ -504,7 +528,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
 
   private retransmit(o: Outstanding): void {
     clearTimeout(o.timer);
-    if (this.outstanding !== o) return;
+    if (!this.outstanding.includes(o)) return;
     if (!this.reliable) {
       this.stopRetransmitting(); // the session ended; the caller hears it from onReset/onClosed
       return;
@@ -518,9 +542,7 @@ export class HostSession implements WriteStream, RandomSource, SessionListener {
   }
 
   private stopRetransmitting(): void {
-    if (this.outstanding === undefined) return;
-    clearTimeout(this.outstanding.timer);
-    this.outstanding = undefined;
+    for (const o of this.outstanding.splice(0)) clearTimeout(o.timer);
   }
 
   /** Sends a Terminate (the device drops the session) and closes the transport. */

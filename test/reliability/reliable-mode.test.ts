@@ -94,6 +94,53 @@ describe('reliable mode: sequence numbers and retransmission', function () {
     await s.close();
   });
 
+  it('a copy of many blocks keeps two in flight in reliable and compact sessions, one in plain mode', async () => {
+    const data = Uint8Array.from({ length: 9000 }, (_, k) => (k * 7 + 3) & 0xff); // 5 blocks
+    for (const [maxVersion, peak] of [[SESSION_VERSION, 1], [SESSION_VERSION_RELIABLE, 2], [3, 2]] as const) {
+      const dev = new InProcessDevice({ maxVersion });
+      const s = await RemoteSession.open('in-process', dev, {});
+      const t = await s.empty([data.length], DType.uint8);
+      await s.client.maxPacketSize(); // looked up once, before the copy
+      const requests = dev.stack.requests();
+      const progress: number[] = [];
+      await t.copyFrom(data, { onProgress: (done) => progress.push(done) });
+      assert.equal(s.client.peakInFlight, peak, `session version ${maxVersion}`);
+      assert.equal(dev.stack.requests() - requests, 5, 'each block sent once');
+      assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress in order');
+      assert.equal(progress.at(-1), data.length);
+      assert.deepEqual(await t.copyTo(), data);
+      await s.close();
+    }
+  });
+
+  it('a pipelined copy whose first reply is lost: the second reply waits, the first block is sent again, the data is right', async () => {
+    const data = Uint8Array.from({ length: 9000 }, (_, k) => (k * 13 + 1) & 0xff);
+    const dev = new InProcessDevice();
+    const s = await RemoteSession.open('in-process', dev, { timeoutMs: 5000, rto: { initialMs: 20, minMs: 20 } });
+    const t = await s.empty([data.length], DType.uint8);
+    await s.client.maxPacketSize(); // looked up before: the next reply lost is block 0's
+    const resent = s.session.retransmissions;
+    dev.dropReplies = 1; // block 0's reply; block 1's comes first
+    await t.copyFrom(data);
+    assert.equal(s.client.peakInFlight, 2);
+    assert.ok(s.session.retransmissions > resent, 'block 0 was sent again');
+    assert.equal(s.session.repliesHeld, 1, 'block 1\'s reply waited for block 0\'s');
+    assert.equal(s.client.unexpected, 0, 'every reply went to its own request');
+    assert.deepEqual(await t.copyTo(), data);
+    await s.close();
+  });
+
+  it('a pipelined copy that fails on the device fails with the device\'s error once every block sent is answered', async () => {
+    const dev = new InProcessDevice();
+    const s = await RemoteSession.open('in-process', dev, {});
+    const t = await s.empty([9000], DType.uint8);
+    await s.client.freeData(t.handle); // freed behind the NDArray's back: the device refuses every block
+    await assert.rejects(t.copyFrom(new Uint8Array(9000)), /CopyToRemote/);
+    assert.equal(s.client.unexpected, 0);
+    assert.deepEqual(await s.functions.echo(5), [5], 'the session serves the next call');
+    await s.close();
+  });
+
   it('a host offering reliable mode to a plain device speaks plain MinRPC', async () => {
     const dev = new InProcessDevice({ maxVersion: SESSION_VERSION, record: true });
     const s = await RemoteSession.open('in-process', dev, { reliable: true });

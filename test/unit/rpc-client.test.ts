@@ -142,4 +142,28 @@ describe('rpc client <-> FwTS server (in-process)', () => {
     assert.deepEqual([...sent[sent.length - 1]!], [4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
     assert.equal(h.mem.blocks.size, 0);
   });
+
+  it('a pipelined copy block\'s reply deadline starts when the block ahead of it is answered', async () => {
+    // A serial link: each reply arrives 60 ms after the previous one, so with two blocks in flight
+    // a block is answered ~120 ms after it was sent. The deadline is 100 ms: a block's own turn
+    // on the link (60 ms) fits it; counted from its sending, the second block would time out.
+    const h = new Harness();
+    let lineFreeAt = 0;
+    const c = new RpcClient(async (p) => {
+      h.server.handle(asBytes(new Uint8Array(p)));
+    }, { timeoutMs: 100, linkName: 'slow line', copyWindow: () => 2 });
+    h.sink.send = (packet) => {
+      const copy = new Uint8Array(packet as unknown as Uint8Array);
+      lineFreeAt = Math.max(lineFreeAt, Date.now()) + 60;
+      setTimeout(() => c.onPacket(copy), lineFreeAt - Date.now());
+      return 0;
+    };
+    const t = await c.empty([6000], DType.uint8);
+    await c.maxPacketSize();
+    const data = Uint8Array.from({ length: 6000 }, (_, i) => (i * 5) & 0xff);
+    await t.copyFrom(data);
+    assert.equal(c.peakInFlight, 2);
+    c.timeoutMs = 1000;
+    assert.deepEqual(await t.copyTo(), data);
+  });
 });
