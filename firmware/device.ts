@@ -128,6 +128,12 @@ export function deviceFeed(data: Bytes): Err {
   return stack.feed(data);
 }
 
+/** Bytes the link must still bring before the frame being received can be complete (a lower
+ * bound: escapes add bytes; 1 between frames). */
+export function deviceBytesNeeded(): u32 {
+  return stack.bytesNeeded();
+}
+
 export function deviceLog(text: Bytes): Err {
   return stack.sendLog(text);
 }

@@ -107,6 +107,12 @@ export class DeviceStack implements PacketSink, SessionListener, RandomSource {
     return e;
   }
 
+  /** Bytes the link must still bring before the frame being received can be complete (1
+   * between frames): a board's main loop may let that many gather before feeding them. */
+  bytesNeeded(): u32 {
+    return this.session.bytesNeeded();
+  }
+
   /** One log line (already formatted text) as a session Log message. */
   sendLog(text: Bytes): Err {
     return this.session.sendLog(text);

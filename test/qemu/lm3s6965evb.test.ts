@@ -52,6 +52,26 @@ describe('qemu: lm3s6965evb (Cortex-M3, PL011)', function () {
       await (await s.getFunction('urpc.log'))(1, 2); // a void function of two ints
     });
 
+    it('a frame cut mid-payload, then a small request: the device answers at once (bytes gather mid-frame only until an escape byte comes)', async () => {
+      // board.c lets a frame's payload gather in the UART ring before feeding the stack. A frame
+      // start (0xFF 0xFD) must end the wait: here a 2000-byte frame stops after 100 bytes and a
+      // 20-byte echo request follows, far fewer bytes than the cut frame still "needs". The
+      // request is answered without a retransmission (the RTO is held at 3 s, the deadline 1.5 s).
+      const c = (await connect('qemu:lm3s6965evb', { rto: { initialMs: 3000, minMs: 3000 }, timeoutMs: 1500 })) as RemoteSession;
+      try {
+        assert.deepEqual(await c.functions.echo(1), [1]);
+        const cut = new Uint8Array(2 + 4 + 100);
+        cut.set([0xff, 0xfd, 2000 & 0xff, 2000 >> 8, 0, 0]);
+        await c.session.transport.write(cut);
+        const t0 = performance.now();
+        assert.deepEqual(await c.functions.echo(2), [2]);
+        assert.equal(c.session.retransmissions, 0);
+        assert.ok(performance.now() - t0 < 1000, `answered after ${performance.now() - t0} ms`);
+      } finally {
+        await c.close();
+      }
+    });
+
     it('a reset mid-call (QEMU monitor system_reset) gives SessionResetError; the next call re-opens', async () => {
       const a = await s.array(new Int32Array(256).fill(1));
       const first = s.session.sessionId;

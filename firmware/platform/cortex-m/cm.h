@@ -37,6 +37,11 @@ void uart_init(void);
 uint32_t uart_read(uint8_t *dst, uint32_t max);
 /* Nothing received (call with irqs off before sleeping). */
 int uart_rx_empty(void);
+/* Bytes received and not yet read. */
+uint32_t uart_rx_count(void);
+/* From now on, uart_rx_marked() counts the received, unread bytes equal to b. */
+void uart_rx_mark(uint8_t b);
+uint32_t uart_rx_marked(void);
 /* Queues all n bytes for sending; sleeps (wfi) while the TX ring is full. */
 void uart_write(const uint8_t *p, uint32_t n);
 /* Sends everything still queued (before an exit). */

@@ -25,6 +25,9 @@ static uint8_t tx_ring[TX_RING];
 static volatile uint32_t rx_head, rx_tail; /* head: ISR, tail: main */
 static volatile uint32_t tx_head, tx_tail; /* head: main, tail: ISR or main with irqs off */
 static volatile int rx_paused;
+static uint8_t rx_mark_byte; /* uart_rx_marked() counts these in the ring */
+static int rx_marking;
+static volatile uint32_t rx_marks;
 
 static void rx_drain(void) {
   while (uart_hw_rx_ready()) {
@@ -33,8 +36,12 @@ static void rx_drain(void) {
       uart_hw_rx_irq(0);
       return;
     }
-    rx_ring[rx_head & (RX_RING - 1u)] = uart_hw_rx_byte();
-    rx_head = rx_head + 1u;
+    {
+      uint8_t b = uart_hw_rx_byte();
+      rx_ring[rx_head & (RX_RING - 1u)] = b;
+      rx_head = rx_head + 1u;
+      if (rx_marking && b == rx_mark_byte) rx_marks = rx_marks + 1u;
+    }
   }
 }
 
@@ -74,8 +81,10 @@ uint32_t uart_read(uint8_t *dst, uint32_t max) {
   uint32_t n = 0;
   irq_off();
   while (n < max && rx_tail != rx_head) {
-    dst[n++] = rx_ring[rx_tail & (RX_RING - 1u)];
+    uint8_t b = rx_ring[rx_tail & (RX_RING - 1u)];
+    dst[n++] = b;
     rx_tail = rx_tail + 1u;
+    if (rx_marking && b == rx_mark_byte) rx_marks = rx_marks - 1u;
   }
   if (rx_paused && RX_RING - (rx_head - rx_tail) >= RX_RESUME) {
     rx_paused = 0;
@@ -88,6 +97,28 @@ uint32_t uart_read(uint8_t *dst, uint32_t max) {
 
 int uart_rx_empty(void) {
   return rx_head == rx_tail;
+}
+
+uint32_t uart_rx_count(void) {
+  return rx_head - rx_tail;
+}
+
+void uart_rx_mark(uint8_t b) {
+  irq_off();
+  rx_mark_byte = b;
+  rx_marking = 1;
+  rx_marks = 0u;
+  {
+    uint32_t i;
+    for (i = rx_tail; i != rx_head; i++) {
+      if (rx_ring[i & (RX_RING - 1u)] == b) rx_marks = rx_marks + 1u;
+    }
+  }
+  irq_on();
+}
+
+uint32_t uart_rx_marked(void) {
+  return rx_marks;
 }
 
 void uart_write(const uint8_t *p, uint32_t n) {
