@@ -5,6 +5,10 @@ import type ts from 'typescript';
 export interface TranspileOptions {
   /** Write the C files here (created if missing). Nothing is written when there are errors. */
   outDir?: string;
+  /** Modules lowered in place of others (absolute .ts path -> absolute .ts path): every import
+   * that resolves to a key gets its value instead, type-checked against it. A board build links
+   * fewer built-in functions this way (host/board/builtins.ts). */
+  substitutes?: ReadonlyMap<string, string>;
 }
 
 export interface TranspileResult {

@@ -16,7 +16,7 @@ import type { TranspileOptions, TranspileResult, ModuleCalls } from './api.ts';
 const UNUSED_CODES = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);
 
 export function transpile(entries: readonly string[], options: TranspileOptions = {}): TranspileResult {
-  const fe = createFrontEnd(entries);
+  const fe = createFrontEnd(entries, options.substitutes);
   const sema = new Sema(fe.program);
   const sources = fe.program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sema.isPrelude(sf));
   const diagnostics: ts.Diagnostic[] = [...fe.tsDiagnostics];

@@ -55,15 +55,19 @@ export interface FrontEnd {
   tsDiagnostics: readonly ts.Diagnostic[];
 }
 
-export function createFrontEnd(entries: readonly string[]): FrontEnd {
+/** `substitutes`: an import resolving to a key resolves to its value instead (TranspileOptions). */
+export function createFrontEnd(entries: readonly string[], substitutes?: ReadonlyMap<string, string>): FrontEnd {
   const rootNames = [FW_LIB, ...entries.map((e) => path.resolve(e))];
   const host = ts.createCompilerHost(FWTS_OPTIONS);
   const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), host.getCanonicalFileName, FWTS_OPTIONS);
+  const resolvedTo = (f: string): ts.ResolvedModuleWithFailedLookupLocations => ({ resolvedModule: { resolvedFileName: f, extension: ts.Extension.Ts, isExternalLibraryImport: false } });
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, options, file) => literals.map((lit) => {
     const fixed = packageModule(lit.text);
-    if (fixed !== undefined && ts.sys.fileExists(fixed)) return { resolvedModule: { resolvedFileName: fixed, extension: ts.Extension.Ts, isExternalLibraryImport: false } };
+    if (fixed !== undefined && ts.sys.fileExists(fixed)) return resolvedTo(substitutes?.get(fixed) ?? fixed);
     const mode = ts.getModeForUsageLocation(file, lit, options);
-    return ts.resolveModuleName(lit.text, containingFile, options, host, cache, redirected, mode);
+    const r = ts.resolveModuleName(lit.text, containingFile, options, host, cache, redirected, mode);
+    const instead = r.resolvedModule === undefined ? undefined : substitutes?.get(path.resolve(r.resolvedModule.resolvedFileName));
+    return instead === undefined ? r : resolvedTo(instead);
   });
   const program = ts.createProgram({ rootNames, options: FWTS_OPTIONS, host });
   const syntactic = program.getSyntacticDiagnostics();

@@ -22,6 +22,8 @@ export type Fn = (typeof Fn)[keyof typeof Fn];
 export const FN_COUNT = 11;
 /** Built-ins from this index on are also functions of the system library (module lookups). */
 export const FN_MODULE_FIRST = 5;
+/** Bit i set: built-in i is async (the time evaluator refuses to time it). */
+export const FN_ASYNC_MASK = 0x400;
 
 /** Wire names in Fn order, each ended by a 0 byte. */
 export const FN_NAMES: readonly u8[] = [

@@ -19,13 +19,15 @@ export interface LoweredApp extends GeneratedApp {
  * Generates the app's registry (and `<app>/app.d.ts`) and lowers it with the app's modules.
  * `outDir` is the board's build directory (build/<board>); `genDir` is where the firmware's C goes:
  * the app's C is written next to it (same depth, so #line paths come out the same).
+ * `substitutes`: the modules the firmware was lowered with in place of others.
  */
-export function lowerApp(appDir: string, outDir: string, genDir: string): LoweredApp {
+export function lowerApp(appDir: string, outDir: string, genDir: string, substitutes?: ReadonlyMap<string, string>): LoweredApp {
   const t0 = Date.now();
   const g = generateApp(appDir, path.join(outDir, 'app'));
   const appGen = appGenDir(genDir);
   fs.rmSync(appGen, { recursive: true, force: true });
-  const r = transpile([g.registry], { outDir: appGen });
+  // The firmware's substitutes too (host/board/builtins.ts), so the modules both lower are the same.
+  const r = transpile([g.registry], { outDir: appGen, substitutes });
   if (!r.ok) throw new AppError(`urpc ts2c failed on the app ${appDir}:\n${r.format(false)}`);
   return { ...g, files: new Map(r.files), inputs: [...r.modules.keys()], transpileMs: Date.now() - t0 };
 }

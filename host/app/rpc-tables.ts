@@ -1,7 +1,7 @@
 // Source of truth for the byte tables the FwTS RPC server uses in place of strings (FwTS has no
-// string values): exception texts (firmware/rpc/messages.ts) and the function registry's names
-// and signatures (firmware/rpc/names.ts). Regenerate them with `npm run gen` (host/app/gen.ts);
-// test/unit/rpc-tables.test.ts fails while they are out of date. The errors themselves are in
+// string values): exception texts (firmware/rpc/messages.ts), the function registry's names and
+// signatures (firmware/rpc/names.ts) and the built-ins' handler table (firmware/rpc/builtins.ts).
+// Regenerate them with `npm run gen` (host/app/gen.ts); test/unit/rpc-tables.test.ts fails while they are out of date. The errors themselves are in
 // rpc-messages.ts (imported by the host's client too, which must not load Node's Buffer).
 
 import { byteTable } from './byte-table.ts';
@@ -16,30 +16,45 @@ export const TEXTS: readonly (readonly [string, string])[] = [
   ['InfoFn', 'fn='],
 ];
 
-/** [enum key, wire name, signature shown by urpc.info, where it is found]. The order is the
- * registry's: index i is global function handle 0x80028000 | i (TVM's order for the first five).
- * 'global': only by GetGlobalFunc (TVM's runtime functions); 'module': also in the system library
- * (ModuleGetFunction, the time evaluator). Globals come first (FN_MODULE_FIRST). */
-export const FUNCTIONS: readonly (readonly [string, string, string, 'global' | 'module'])[] = [
-  ['SystemLib', 'runtime.SystemLib', '() -> module', 'global'],
-  ['ModuleGetFunction', 'tvm.rpc.server.ModuleGetFunction', '(module, str name, int query_imports) -> func', 'global'],
+/** One built-in device function: [enum key, wire name, signature shown by urpc.info, where it is
+ * found, the firmware module (under firmware/) exporting its handler `fn<key>`]. */
+export type BuiltinFunction = readonly [string, string, string, 'global' | 'module', string];
+
+/** The built-ins in registry order: index i is global function handle 0x80028000 | i (TVM's order
+ * for the first five) in a build that links them all. 'global': only by GetGlobalFunc (TVM's
+ * runtime functions); 'module': also in the system library (ModuleGetFunction, the time
+ * evaluator). Globals come first (FN_MODULE_FIRST). A build may link fewer (host/board/builtins.ts):
+ * the linked ones keep this order and are numbered from 0 without gaps. */
+export const FUNCTIONS: readonly BuiltinFunction[] = [
+  ['SystemLib', 'runtime.SystemLib', '() -> module', 'global', 'functions/system.ts'],
+  ['ModuleGetFunction', 'tvm.rpc.server.ModuleGetFunction', '(module, str name, int query_imports) -> func', 'global', 'functions/system.ts'],
   ['TimeEvaluator', 'runtime.RPCTimeEvaluator',
-    '(module, str name, int dev_type, int dev_id, int number, int repeat, int min_repeat_ms, [int limit_zero_time_iterations], int cooldown_interval_ms, int repeats_to_cooldown, [int cache_flush_bytes], str f_preproc) -> func', 'global'],
-  ['GetCRTMaxPacketSize', 'tvm.rpc.server.GetCRTMaxPacketSize', '() -> int', 'global'],
-  ['RandomFill', 'tvm.contrib.random.random_fill', '(tensor out) -> void', 'global'],
-  ['Echo', 'urpc.echo', '(any x) -> x', 'module'],
-  ['Info', 'urpc.info', '() -> str', 'module'],
-  ['Add', 'urpc.add', '(tensor a, tensor b, tensor out) -> void', 'module'],
-  ['Sum', 'urpc.sum', '(tensor a) -> int', 'module'],
-  ['Log', 'urpc.log', '(int...) -> void', 'module'],
-  ['Sleep', 'urpc.sleep', '(int ms) -> void [async]', 'module'],
+    '(module, str name, int dev_type, int dev_id, int number, int repeat, int min_repeat_ms, [int limit_zero_time_iterations], int cooldown_interval_ms, int repeats_to_cooldown, [int cache_flush_bytes], str f_preproc) -> func', 'global', 'functions/timeeval.ts'],
+  ['GetCRTMaxPacketSize', 'tvm.rpc.server.GetCRTMaxPacketSize', '() -> int', 'global', 'functions/system.ts'],
+  ['RandomFill', 'tvm.contrib.random.random_fill', '(tensor out) -> void', 'global', 'functions/tensor_ops.ts'],
+  ['Echo', 'urpc.echo', '(any x) -> x', 'module', 'functions/echo.ts'],
+  ['Info', 'urpc.info', '() -> str', 'module', 'functions/info.ts'],
+  ['Add', 'urpc.add', '(tensor a, tensor b, tensor out) -> void', 'module', 'functions/tensor_ops.ts'],
+  ['Sum', 'urpc.sum', '(tensor a) -> int', 'module', 'functions/tensor_ops.ts'],
+  ['Log', 'urpc.log', '(int...) -> void', 'module', 'functions/device_log.ts'],
+  ['Sleep', 'urpc.sleep', '(int ms) -> void [async]', 'module', 'functions/sleep.ts'],
 ];
 
+/** What a TVM host needs to open a session and find functions: every build links these. */
+export const SYSTEM_FUNCTIONS: readonly string[] = ['runtime.SystemLib', 'tvm.rpc.server.ModuleGetFunction', 'tvm.rpc.server.GetCRTMaxPacketSize'];
+
 /** Index of the first function of the system library (every later one is in it too). */
-export function moduleFirst(): number {
-  const k = FUNCTIONS.findIndex((f) => f[3] === 'module');
-  if (FUNCTIONS.slice(k).some((f) => f[3] !== 'module')) throw new Error('rpc-tables: global functions must come before module functions');
+export function moduleFirst(fns: readonly BuiltinFunction[] = FUNCTIONS): number {
+  const k = fns.findIndex((f) => f[3] === 'module');
+  if (k < 0) return fns.length;
+  if (fns.slice(k).some((f) => f[3] !== 'module')) throw new Error('rpc-tables: global functions must come before module functions');
   return k;
+}
+
+/** Bit i set: built-in i is async (answers later; the time evaluator refuses to time it). */
+function asyncMask(fns: readonly BuiltinFunction[]): number {
+  if (fns.length > 32) throw new Error('rpc-tables: FN_ASYNC_MASK holds 32 built-ins');
+  return fns.reduce((m, f, i) => (f[2].endsWith('[async]') ? m | (1 << i) : m), 0) >>> 0;
 }
 
 const HEADER = (what: string) =>
@@ -80,15 +95,33 @@ export function renderExceptionDoc(): string {
     MESSAGES.filter((m) => m[0] !== 'Ok' && m[0] !== 'Pending').map((m) => `| \`${m[0]}\` | ${cell(m[1])} |\n`).join('');
 }
 
-export function renderNames(): string {
+/** How a module in firmware/rpc/ imports firmware/<p>. */
+const fromRpc = (p: string): string => (p.startsWith('rpc/') ? `./${p.slice(4)}` : `../${p}`);
+
+/** firmware/rpc/names.ts for these built-ins (all of them, or a build's selection). `fw(p)` is how
+ * the module imports firmware/<p> (a build's copy lives in its build directory). */
+export function renderNames(fns: readonly BuiltinFunction[] = FUNCTIONS, fw: (p: string) => string = fromRpc): string {
   return HEADER('names and signatures of the device functions.') + '\n' +
-    `import { u8 } from '../lib/prelude.ts';\n\n` +
-    enumOf('Fn', 'Function ids: the index in the registry (and the low bits of its handle).', FUNCTIONS.map((f) => f[0])) + '\n' +
-    `export const FN_COUNT = ${FUNCTIONS.length};\n` +
+    `import { u8 } from '${fw('lib/prelude.ts')}';\n\n` +
+    enumOf('Fn', 'Function ids: the index in the registry (and the low bits of its handle).', fns.map((f) => f[0])) + '\n' +
+    `export const FN_COUNT = ${fns.length};\n` +
     `/** Built-ins from this index on are also functions of the system library (module lookups). */\n` +
-    `export const FN_MODULE_FIRST = ${moduleFirst()};\n\n` +
-    byteTable('FN_NAMES', 'Wire names in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[1]] as const), true) + '\n' +
-    byteTable('FN_SIGS', 'Signatures for urpc.info in Fn order, each ended by a 0 byte.', FUNCTIONS.map((f) => [f[0], f[2]] as const), true);
+    `export const FN_MODULE_FIRST = ${moduleFirst(fns)};\n` +
+    `/** Bit i set: built-in i is async (the time evaluator refuses to time it). */\n` +
+    `export const FN_ASYNC_MASK = 0x${asyncMask(fns).toString(16)};\n\n` +
+    byteTable('FN_NAMES', 'Wire names in Fn order, each ended by a 0 byte.', fns.map((f) => [f[0], f[1]] as const), true) + '\n' +
+    byteTable('FN_SIGS', 'Signatures for urpc.info in Fn order, each ended by a 0 byte.', fns.map((f) => [f[0], f[2]] as const), true);
+}
+
+/** firmware/rpc/builtins.ts for these built-ins: the handler table, HANDLERS[i] for Fn i. Only the
+ * modules of the listed handlers are imported, so only they are linked. `fw` as for renderNames. */
+export function renderBuiltins(fns: readonly BuiltinFunction[] = FUNCTIONS, fw: (p: string) => string = fromRpc): string {
+  const byModule = new Map<string, string[]>();
+  for (const f of fns) byModule.set(f[4], [...(byModule.get(f[4]) ?? []), `fn${f[0]}`]);
+  return HEADER('the handlers of the built-in device functions, in Fn order (names.ts).') + '\n' +
+    `import type { FnHandler } from '${fw('rpc/ctx.ts')}';\n` +
+    [...byModule].map(([m, names]) => `import { ${names.join(', ')} } from '${fw(m)}';\n`).join('') + '\n' +
+    `export const HANDLERS: readonly FnHandler[] = [\n` + fns.map((f) => `  fn${f[0]},\n`).join('') + '];\n';
 }
 
 /** The generated files (relative to the repository root) and their text. */
@@ -96,6 +129,7 @@ export function renderAll(): [string, string][] {
   return [
     ['firmware/rpc/messages.ts', renderMessages()],
     ['firmware/rpc/names.ts', renderNames()],
+    ['firmware/rpc/builtins.ts', renderBuiltins()],
     ['docs/exception-codes.md', renderExceptionDoc()],
   ];
 }

@@ -12,6 +12,7 @@ import { appGenDir, mergeApp } from '../app/merge.ts';
 import { readRecord, writeRecord, upToDate, hashText, hashFiles, hashTree, depFiles, syncDir, type BuildRecord } from './incremental.ts';
 import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 import { softfpLinkFlags, usesSoftfp } from './softfp.ts';
+import { selectBuiltins, linkBuiltins, BuiltinsError, type BuiltinLink } from './builtins.ts';
 
 const run = promisify(execFile);
 
@@ -44,6 +45,9 @@ export interface BoardConfig {
     sites?: { file: string; line?: number; caller: string; via: string; type?: string; slot?: string }[];
     handlers?: string[];
   };
+  /** The built-in device functions linked (wire names; host/board/builtins.ts); the system
+   * functions a TVM session needs are always linked. Default: all. */
+  builtins?: string[];
   /** QEMU boards (urpc qemu, connect('qemu:<machine>')). */
   qemu?: { binary: string; machine: string; args?: string[]; startTimeoutMs?: number };
 }
@@ -61,6 +65,9 @@ export interface BuildOptions {
   app?: string;
   /** Flags appended to the board's cflags (compile and link), e.g. -fstack-usage (host/board/stack.ts). */
   extraCflags?: string[];
+  /** The built-in device functions to link, in place of the board's "builtins" (default: the
+   * board's, else all): wire names such as 'urpc.echo' (host/board/builtins.ts). */
+  builtins?: string[];
   /** Blank the generated C's `#line` directives so compiler locations point into gen/ (stack.ts). */
   noLineDirectives?: boolean;
 }
@@ -77,6 +84,8 @@ export interface BuildResult {
   sizes?: SizeReport;
   /** Each compiled C file (absolute, as passed to the compiler) and its object. */
   units: { src: string; o: string }[];
+  /** Wire names of the built-in device functions linked, in registry order. */
+  builtins: string[];
   /** What was lowered again: 'firmware' and/or 'app' (empty: nothing they depend on changed). */
   lowered: string[];
   /** How many of the units were compiled again. */
@@ -121,6 +130,17 @@ function transpilerHash(): string {
   return toolsHash;
 }
 
+/** The built-ins this build links: the option's list, else the board's, else all (builtins.ts). */
+function builtinLink(cfg: BoardConfig, opts: BuildOptions, repo: string, out: string): BuiltinLink {
+  const where = opts.builtins !== undefined ? 'the builtins option' : `boards/${cfg.name}/board.json "builtins"`;
+  try {
+    return linkBuiltins(selectBuiltins(opts.builtins ?? cfg.builtins, where), repo, out);
+  } catch (e) {
+    if (e instanceof BuiltinsError) throw new BuildError(e.message);
+    throw e;
+  }
+}
+
 /**
  * Lowers and compiles a board, incrementally (incremental.ts): the FwTS is lowered again only when
  * an input changed, and only the C files whose text, headers or flags changed are compiled again;
@@ -136,6 +156,8 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const entries = (Array.isArray(cfg.entry) ? cfg.entry : [cfg.entry]).map((e) => path.join(repo, e));
   const shown = (f: string): string => path.relative(process.cwd(), f) || '.';
   fs.mkdirSync(out, { recursive: true });
+  const link = builtinLink(cfg, opts, repo, out);
+  const { substitutes } = link;
   const record = readRecord(out);
   const next: BuildRecord = { version: 2, steps: {} };
 
@@ -144,7 +166,8 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const t0 = Date.now();
   const fwDir = `${gen}-fw`; // next to gen/ (same depth: same #line paths)
   const lowered: string[] = [];
-  const fwKey = hashText('lower-firmware', transpilerHash(), ...entries);
+  const substituted = [...substitutes].flat();
+  const fwKey = hashText('lower-firmware', transpilerHash(), ...entries, ...substituted);
   let files: Map<string, string>;
   if (upToDate(record.steps.firmware, fwKey)) {
     next.steps.firmware = record.steps.firmware!;
@@ -154,23 +177,24 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
     const { transpile } = await import('../../codegen/src/index.ts');
     const { PRELUDE, PRELUDE_FLOAT, FW_LIB } = await import('../../codegen/src/program.ts');
     fs.rmSync(fwDir, { recursive: true, force: true });
-    const r = transpile(entries, { outDir: fwDir });
+    const r = transpile(entries, { outDir: fwDir, substitutes });
     if (!r.ok) throw new BuildError(`urpc ts2c failed:\n${r.format(false)}`);
     files = new Map(r.files);
     next.steps.firmware = { key: fwKey, files: hashFiles([...r.modules.keys(), PRELUDE, PRELUDE_FLOAT, FW_LIB, ...[...files.keys()].map((f) => path.join(fwDir, f))]) };
     lowered.push('firmware');
+    if (substitutes.size > 0) log(`builtins: ${link.functions.map((f) => f[1]).join(', ')} (${shown(path.join(out, 'builtins'))})`);
     log(`ts2c: ${entries.map((e) => path.relative(repo, e)).join(' ')} -> ${[...files.keys()].filter((f) => f.endsWith('.c')).length} C files in ${shown(gen)} (${Date.now() - t0} ms)`);
   }
   const appDir = opts.app === undefined ? undefined : path.resolve(opts.app);
   if (appDir !== undefined) {
-    const appKey = hashText('lower-app', transpilerHash(), appDir, ...appModules(appDir));
+    const appKey = hashText('lower-app', transpilerHash(), appDir, ...appModules(appDir), ...substituted);
     let appFiles: Map<string, string>;
     if (upToDate(record.steps.app, appKey)) {
       next.steps.app = record.steps.app!;
       appFiles = readDir(appGenDir(gen));
     } else {
       const { lowerApp } = await import('../app/lower.ts');
-      const app = lowerApp(appDir, out, gen);
+      const app = lowerApp(appDir, out, gen, substitutes);
       appFiles = app.files;
       const appGen = appGenDir(gen);
       next.steps.app = { key: appKey, files: hashFiles([...app.inputs, app.dts, ...[...appFiles.keys()].map((f) => path.join(appGen, f))]) };
@@ -252,5 +276,6 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   log(`${cc} ${cflags.join(' ')}: ${compiled} of ${units.length} files compiled -> ${shown(output)} (${compileMs} ms)`);
   const sizes = cfg.size ? await sizeReport(cfg.size, output, `${output}.map`, cfg.memory) : undefined;
   if (sizes) formatSizeReport(sizes).forEach((l) => log(l));
-  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes, units, lowered, compiled };
+  return { board, output, genDir: gen, cFiles: units.length, transpileMs, compileMs, sizes, units, lowered, compiled,
+    builtins: link.functions.map((f) => f[1]) };
 }

@@ -12,9 +12,12 @@ export function registerBuildCommands(program: Command): void {
     .option('-o, --out <dir>', 'output directory (default build/<board>)')
     .option('--cc <compiler>', "override the board's C compiler")
     .option('--app <dir>', 'an app folder: its exported FwTS functions become device functions (host types: <dir>/app.d.ts)')
+    .option('--builtins <names>', "the built-in device functions to link, comma-separated wire names (default: the board's \"builtins\", else all; " +
+      'the system functions a TVM session needs are always linked; an empty value links only them)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  urpc build --board native && echo | build/native/firmware | xxd | head -1\n  urpc build --board native --app examples/app')
-    .action(async (opts: { board: string; out?: string; cc?: string; app?: string; json?: boolean }) => {
+    .addHelpText('after', '\nExample:\n  urpc build --board native && echo | build/native/firmware | xxd | head -1\n  urpc build --board native --app examples/app\n' +
+      '  urpc build --board qemu-lm3s6965evb --builtins urpc.echo,urpc.info')
+    .action(async (opts: { board: string; out?: string; cc?: string; app?: string; builtins?: string; json?: boolean }) => {
       try {
         checkChoice('board', opts.board, boardNames());
       } catch (e) {
@@ -26,6 +29,7 @@ export function registerBuildCommands(program: Command): void {
           outDir: opts.out === undefined ? undefined : path.resolve(opts.out),
           cc: opts.cc,
           app: opts.app,
+          builtins: opts.builtins === undefined ? undefined : opts.builtins.split(',').map((n) => n.trim()).filter((n) => n !== ''),
           log: opts.json ? undefined : (l) => console.log(l),
         });
         if (opts.json) console.log(JSON.stringify(r, null, 2));

@@ -6,7 +6,7 @@ import { renderAll, MESSAGES, TEXTS, FUNCTIONS, moduleFirst } from '../../host/a
 import { REPO_ROOT } from '../../codegen/src/program.ts';
 import { MSG_NAMES, Msg, TEXT, Text } from '../../firmware/rpc/messages.ts';
 import { FN_NAMES, FN_SIGS, FN_COUNT, FN_MODULE_FIRST } from '../../firmware/rpc/names.ts';
-import { HANDLERS } from '../../firmware/rpc/registry.ts';
+import { HANDLERS } from '../../firmware/rpc/builtins.ts';
 
 function split(t: readonly number[]): string[] {
   return Buffer.from(t as number[]).toString('latin1').split('\0').slice(0, -1);
