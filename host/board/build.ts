@@ -114,7 +114,18 @@ export function loadBoard(name: string, repo = REPO): BoardConfig {
   for (const k of ['entry', 'sources', 'cc', 'cflags', 'output'] as const) {
     if (b[k] === undefined) throw new BuildError(`${file}: missing "${k}"`);
   }
+  if (b.builtins !== undefined) checkBuiltins(b.builtins, `${path.relative(process.cwd(), file)} "builtins"`);
   return { ...b, name: b.name ?? name, ldflags: b.ldflags ?? [] };
+}
+
+/** Throws a BuildError when the list names no built-in device function (builtins.ts). */
+function checkBuiltins(listed: readonly string[], where: string): void {
+  try {
+    selectBuiltins(listed, where);
+  } catch (e) {
+    if (e instanceof BuiltinsError) throw new BuildError(e.message);
+    throw e;
+  }
 }
 
 /** The files of a folder by name (the C a step lowered and kept). */
@@ -130,15 +141,11 @@ function transpilerHash(): string {
   return toolsHash;
 }
 
-/** The built-ins this build links: the option's list, else the board's, else all (builtins.ts). */
+/** The built-ins this build links: the option's list, else the board's (checked by loadBoard),
+ * else all (builtins.ts). */
 function builtinLink(cfg: BoardConfig, opts: BuildOptions, repo: string, out: string): BuiltinLink {
-  const where = opts.builtins !== undefined ? 'the builtins option' : `boards/${cfg.name}/board.json "builtins"`;
-  try {
-    return linkBuiltins(selectBuiltins(opts.builtins ?? cfg.builtins, where), repo, out);
-  } catch (e) {
-    if (e instanceof BuiltinsError) throw new BuildError(e.message);
-    throw e;
-  }
+  if (opts.builtins !== undefined) checkBuiltins(opts.builtins, 'the builtins option');
+  return linkBuiltins(selectBuiltins(opts.builtins ?? cfg.builtins, 'builtins'), repo, out);
 }
 
 /**
@@ -166,7 +173,8 @@ export async function buildBoard(board: string, opts: BuildOptions = {}): Promis
   const t0 = Date.now();
   const fwDir = `${gen}-fw`; // next to gen/ (same depth: same #line paths)
   const lowered: string[] = [];
-  const substituted = [...substitutes].flat();
+  // The selection and the modules standing in for others: a new selection lowers everything again.
+  const substituted = [...link.functions.map((f) => f[1]), ...[...substitutes].flat()];
   const fwKey = hashText('lower-firmware', transpilerHash(), ...entries, ...substituted);
   let files: Map<string, string>;
   if (upToDate(record.steps.firmware, fwKey)) {
