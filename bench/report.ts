@@ -79,6 +79,11 @@ export function renderReadme(r: any, resultFile: string, old: string): string {
       `${l.stack.data + l.stack.bss} | tensor memory ${u.tensorMemory} (${u.pages} pages × 268: page 256 + allocator entry 8 + size table 4; board C), session rx ${u.sessionRx}, RPC packet ${u.rpcPacket} | ` +
       `${l.stackRamBeyondUser} | ${l.boardRamBeyondPool} |`);
   }
+  const so = r.size.systemOnly;
+  if (so) {
+    L.push('', `With only the system functions a TVM session needs (${so.builtins.join(', ')}; board.json \`"builtins": []\`, ` +
+      `boards/README.md) the Cortex-M3 image is ${so.flash} bytes of flash, ${m3.flash - so.flash} less than with every built-in device function.`);
+  }
   L.push('', 'The user-sized buffers are those whose size the user picks: the tensor memory (the board\'s static array, ' +
     'URPC_MEMORY_BYTES, which holds the pool, the allocator\'s per-page entries and the size table) and the two packet buffers ' +
     '(the session\'s receive buffer, SESSION_MAX_MESSAGE, and the RPC packet buffer, RPC_PACKET_LIMIT). Everything else the ' +

@@ -120,6 +120,7 @@ const LAYER_OF: Record<string, string> = {
   crc16: 'crc16', framer: 'framer', unframer: 'unframer', session: 'session', page_allocator: 'page allocator',
   server: 'rpc server', wire: 'rpc server', messages: 'rpc server', codes: 'rpc server',
   registry: 'registry + runtime', lookup: 'registry + runtime', names: 'registry + runtime', app_registry: 'registry + runtime',
+  builtins: 'registry + runtime', no_time_evaluator: 'registry + runtime',
   system: 'registry + runtime', ctx: 'registry + runtime', tensor: 'registry + runtime', memory_adapter: 'registry + runtime',
   echo: 'built-in device functions', info: 'built-in device functions', device_log: 'built-in device functions',
   sleep: 'built-in device functions', tensor_ops: 'built-in device functions', timeeval: 'built-in device functions',
@@ -257,7 +258,7 @@ async function linkedReport(board: string, cpu: string, how: string, elf: string
   };
 }
 
-async function benchSize(gen: string, work: string, log: (s: string) => void) {
+export async function benchSize(gen: string, work: string, log: (s: string) => void) {
   const cFiles = fs.readdirSync(gen).filter((f) => f.endsWith('.c')).sort();
   const perCpu: Record<string, { modules: Record<string, Sec>; layers: Record<string, Sec>; stack: Sec }> = {};
   for (const cpu of CPUS) {
@@ -299,9 +300,14 @@ async function benchSize(gen: string, work: string, log: (s: string) => void) {
     const l = linked[cpu];
     log(`size linked ${l.board}: .text ${l.sections.text} .data ${l.sections.data} .bss ${l.sections.bss}; stack .text ${l.stack.text}, RAM beyond user buffers ${l.stackRamBeyondUser}`);
   }
+  // The same board linking only the system functions a TVM session needs (board.json "builtins": []).
+  const sys = await buildBoard('qemu-lm3s6965evb', { outDir: path.join(work, 'lm3s6965evb-system-only'), builtins: [] });
+  const systemOnly = { board: 'qemu-lm3s6965evb', builtins: sys.builtins, flash: sys.sizes!.flash, sections: sys.sizes!.sections };
+  log(`size linked qemu-lm3s6965evb, system functions only: flash ${systemOnly.flash} (${q.sizes!.flash - systemOnly.flash} less)`);
   const float = await benchFloatCost(log, { elf: q.output, flash: q.sizes!.flash });
   return {
     float,
+    systemOnly,
     flags: '-mthumb -Os -std=c99 -ffreestanding -ffunction-sections -fdata-sections (objects, before linking)',
     layerModules: LAYER_MODULES,
     perCpu,

@@ -89,6 +89,14 @@ describe('bench (quick run)', function () {
     }
   });
 
+  it('the M3 image with only the system functions (board.json "builtins": []) is smaller and the README says so', () => {
+    const so = j.size.systemOnly;
+    assert.deepEqual(so.builtins, ['runtime.SystemLib', 'tvm.rpc.server.ModuleGetFunction', 'tvm.rpc.server.GetCRTMaxPacketSize']);
+    num(so.flash, 'system-only flash');
+    assert.ok(so.flash < j.size.linked['cortex-m3'].flash, `${so.flash} vs ${j.size.linked['cortex-m3'].flash}`);
+    assert.match(renderReadme(j, 'results/q.json', ''), new RegExp(`the Cortex-M3 image is ${so.flash} bytes of flash, ${j.size.linked['cortex-m3'].flash - so.flash} less`));
+  });
+
   it('float cost (issue 17): the M3 image without floats links no float runtime; the float app\'s does, and the README says so', () => {
     const f = j.size.float;
     assert.equal(f.noFloat.flash, j.size.linked['cortex-m3'].flash, 'the image without floats is the size section\'s M3 image');
