@@ -3,6 +3,8 @@
 # In a project made by `urpc init`, `custom_urpc_dir = node_modules/urpc` (platformio.ini) says
 # where urpc is (in the urpc checkout it is the project itself), and `custom_urpc_app = app` the
 # device-function app merged into the firmware (`urpc ts2c --app`, as `urpc build --app` does).
+# `custom_urpc_builtins = urpc.echo, urpc.info` links only those built-in device functions (and the
+# system functions a TVM session needs; empty: only those), as board.json "builtins" does.
 import os
 import subprocess
 
@@ -15,6 +17,9 @@ app = env.GetProjectOption("custom_urpc_app", "")  # noqa: F821
 cmd = ["node", os.path.join(urpc, "bin", "urpc.js"), "ts2c", os.path.join(urpc, "firmware", "device.ts"), "-o", gen]
 if app:
     cmd += ["--app", os.path.join(root, app)]
+builtins = env.GetProjectOption("custom_urpc_builtins", None)  # noqa: F821
+if builtins is not None:
+    cmd += ["--builtins", ",".join(builtins.replace(",", " ").split())]
 subprocess.check_call(cmd)
 env.Append(CPPPATH=[gen])  # noqa: F821
 env.Prepend(LIBS=[env.BuildLibrary(os.path.join("$BUILD_DIR", "urpc_gen"), gen)])  # noqa: F821

@@ -36,11 +36,13 @@ export function lowerApp(appDir: string, outDir: string, genDir: string, substit
  * The firmware's C with an app merged in, written to `genDir`: what `urpc ts2c --app` (and
  * through it scripts/pio_urpc.py) builds. The firmware entries are lowered, the app beside them
  * (lowerApp), and the two merged (mergeApp). The registry's .ts goes to `<genDir>-registry/`.
+ * `substitutes`: modules lowered in place of others (fewer built-ins: host/board/builtins.ts).
  */
-export function lowerFirmwareWithApp(entries: readonly string[], appDir: string, genDir: string): { files: Map<string, string>; app: LoweredApp } {
-  const fw = transpile([...entries], { outDir: genDir });
+export function lowerFirmwareWithApp(entries: readonly string[], appDir: string, genDir: string,
+  substitutes?: ReadonlyMap<string, string>): { files: Map<string, string>; app: LoweredApp } {
+  const fw = transpile([...entries], { outDir: genDir, substitutes });
   if (!fw.ok) throw new AppError(`urpc ts2c failed:\n${fw.format(false)}`);
-  const app = lowerApp(appDir, `${genDir}-registry`, genDir);
+  const app = lowerApp(appDir, `${genDir}-registry`, genDir, substitutes);
   const files = new Map(fw.files);
   mergeApp(files, app.files);
   for (const name of app.files.keys()) fs.writeFileSync(path.join(genDir, name), files.get(name)!);

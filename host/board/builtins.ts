@@ -49,6 +49,11 @@ export function selectBuiltins(listed: readonly string[] | undefined, where: str
   return FUNCTIONS.filter((f) => SYSTEM_FUNCTIONS.includes(f[1]) || listed.includes(f[1]));
 }
 
+/** A list as the command line and platformio.ini give it: names separated by commas or blanks. */
+export function parseBuiltinList(text: string): string[] {
+  return text.split(/[\s,]+/).filter((n) => n !== '');
+}
+
 /** Writes `file` unless it already holds `text` (an unchanged file keeps its time stamp). */
 function writeIfChanged(file: string, text: string): void {
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text);
@@ -62,7 +67,8 @@ function writeIfChanged(file: string, text: string): void {
 export function linkBuiltins(functions: readonly BuiltinFunction[], repo: string, outDir: string): BuiltinLink {
   const substitutes = new Map<string, string>();
   if (functions.length === FUNCTIONS.length) return { functions: [...functions], substitutes };
-  const fw = (p: string): string => path.join(repo, 'firmware', p);
+  // Real paths: the transpiler resolves imports through symbolic links.
+  const fw = (p: string): string => fs.realpathSync(path.join(repo, 'firmware', p));
   const dir = path.join(outDir, 'builtins');
   fs.mkdirSync(dir, { recursive: true });
   // An ES module wherever the build directory is (else TypeScript reads it as CommonJS: TS1295).

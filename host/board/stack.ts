@@ -25,6 +25,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { REPO, BUILD_ROOT } from '../repo.ts';
 import { buildBoard, loadBoard, type BoardConfig } from './build.ts';
+import { selectBuiltins, linkBuiltins } from './builtins.ts';
 import type { ModuleReport } from '../../codegen/src/api.ts';
 
 const run = promisify(execFile);
@@ -565,9 +566,11 @@ async function vectorTable(tool: (name: string) => string, image: string): Promi
 async function boardCallTable(cfg: BoardConfig, genDir: string, repo: string, out: string, app: string | undefined): Promise<CallTable> {
   const { transpile } = await import('../../codegen/src/index.ts');
   const entries = (Array.isArray(cfg.entry) ? cfg.entry : [cfg.entry]).map((e) => path.join(repo, e));
+  // With the modules the build lowered in place of others (a board linking fewer built-ins).
+  const { substitutes } = linkBuiltins(selectBuiltins(cfg.builtins, 'builtins'), repo, out);
   // Lowered again, written nowhere (the #line paths differ, and the build blanks those lines).
-  const runs = [transpile(entries)];
-  if (app !== undefined) runs.push(transpile([path.join(out, 'app', 'app_registry.ts')]));
+  const runs = [transpile(entries, { substitutes })];
+  if (app !== undefined) runs.push(transpile([path.join(out, 'app', 'app_registry.ts')], { substitutes }));
   const byFile = new Map<string, { text: string; report: ModuleReport }>();
   for (const r of runs) {
     if (!r.ok) throw new Error(`urpc ts2c failed:\n${r.format(false)}`);

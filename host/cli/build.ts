@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import * as path from 'node:path';
 import { buildBoard, boardNames, BuildError } from '../board/build.ts';
 import { AppError } from '../app/modules.ts';
+import { parseBuiltinList } from '../board/builtins.ts';
 import { checkChoice, command, fail, EXIT_PROBLEM } from './options.ts';
 
 export function registerBuildCommands(program: Command): void {
@@ -29,7 +30,7 @@ export function registerBuildCommands(program: Command): void {
           outDir: opts.out === undefined ? undefined : path.resolve(opts.out),
           cc: opts.cc,
           app: opts.app,
-          builtins: opts.builtins === undefined ? undefined : opts.builtins.split(',').map((n) => n.trim()).filter((n) => n !== ''),
+          builtins: opts.builtins === undefined ? undefined : parseBuiltinList(opts.builtins),
           log: opts.json ? undefined : (l) => console.log(l),
         });
         if (opts.json) console.log(JSON.stringify(r, null, 2));

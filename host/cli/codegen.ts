@@ -1,5 +1,7 @@
 // urpc ts2c | difftest | fuzz-codegen: the FwTS toolchain commands.
 import type { Command } from 'commander';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { transpile } from '../../codegen/src/index.ts';
 import { resourceReport, formatResourceReport } from '../../codegen/src/report.ts';
 import { difftest, formatDifftest } from '../../codegen/src/difftest/index.ts';
@@ -8,6 +10,13 @@ import { parseQemuTarget, QEMU_TARGETS } from '../../codegen/src/difftest/qemu.t
 import { fuzzCodegen, formatCoverage, FEATURES, type FuzzResult } from '../../codegen/src/fuzz/index.ts';
 import { command, countOption, intOption, fail, EXIT_PROBLEM } from './options.ts';
 import { AppError } from '../app/modules.ts';
+import { selectBuiltins, linkBuiltins, parseBuiltinList, BuiltinsError } from '../board/builtins.ts';
+import { REPO } from '../repo.ts';
+
+/** Removes the .c/.h files of `dir` that this run did not write. */
+function removeStaleC(dir: string, files: ReadonlyMap<string, string>): void {
+  for (const f of fs.readdirSync(dir)) if (/\.[ch]$/.test(f) && !files.has(f)) fs.rmSync(path.join(dir, f));
+}
 
 export function registerCodegenCommands(program: Command): void {
   command(program, 'ts2c')
@@ -17,12 +26,25 @@ export function registerCodegenCommands(program: Command): void {
     .option('--report', 'print static RAM and stack (declared locals) per module')
     .option('--json', 'print the result as JSON')
     .option('--app <dir>', "merge a device-function app (its modules' exported functions) into the firmware's C, as `urpc build --app` does")
-    .addHelpText('after', '\nExamples:\n  urpc ts2c firmware/framing/framer.ts -o build/gen\n  urpc ts2c app/main.ts -o build/gen --report\n  urpc ts2c firmware/device.ts -o build/pio/gen --app app')
-    .action(async (entries: string[], opts: { out: string; report?: boolean; json?: boolean; app?: string }) => {
+    .option('--builtins <names>', 'the built-in device functions to link (comma-separated wire names), as `urpc build --builtins` does')
+    .addHelpText('after', '\nExamples:\n  urpc ts2c firmware/framing/framer.ts -o build/gen\n  urpc ts2c app/main.ts -o build/gen --report\n  urpc ts2c firmware/device.ts -o build/pio/gen --app app\n' +
+      '  urpc ts2c firmware/device.ts -o build/pio/gen --builtins urpc.echo,urpc.info')
+    .action(async (entries: string[], opts: { out: string; report?: boolean; json?: boolean; app?: string; builtins?: string }) => {
+      let substitutes: ReadonlyMap<string, string> | undefined;
+      if (opts.builtins !== undefined) {
+        try {
+          // The generated names and handler table go beside the C (as the app's registry does).
+          substitutes = linkBuiltins(selectBuiltins(parseBuiltinList(opts.builtins), 'the --builtins option'), REPO, `${opts.out}-registry`).substitutes;
+        } catch (e) {
+          if (!(e instanceof BuiltinsError)) throw e;
+          fail('ts2c', e, opts, EXIT_PROBLEM);
+          return;
+        }
+      }
       if (opts.app !== undefined) {
         const { lowerFirmwareWithApp } = await import('../app/lower.ts');
         try {
-          const { files, app } = lowerFirmwareWithApp(entries, opts.app, opts.out);
+          const { files, app } = lowerFirmwareWithApp(entries, opts.app, opts.out, substitutes);
           const names = app.functions.map((f) => f.name);
           if (opts.json) console.log(JSON.stringify({ ok: true, files: [...files.keys()], functions: names }, null, 2));
           else console.log(`wrote ${files.size} files to ${opts.out} (app functions: ${names.join(', ')})`);
@@ -33,7 +55,9 @@ export function registerCodegenCommands(program: Command): void {
         }
         return;
       }
-      const r = transpile(entries, { outDir: opts.out });
+      const r = transpile(entries, { outDir: opts.out, substitutes });
+      // C an earlier run wrote for a built-in now left out would be built into a library of the folder.
+      if (r.ok && substitutes !== undefined) removeStaleC(opts.out, r.files);
       const rows = resourceReport(r.reports);
       if (opts.json) {
         console.log(JSON.stringify({ ok: r.ok, files: [...r.files.keys()], diagnostics: r.format(false), resources: rows }, null, 2));

@@ -72,7 +72,7 @@ describe('PlatformIO envs: CI cross-build of the firmware and the portable platf
   }
 });
 
-describe('scripts/pio_urpc.py with custom_urpc_app (SCons stubbed: no PlatformIO here)', function () {
+describe('scripts/pio_urpc.py with custom_urpc_app and custom_urpc_builtins (SCons stubbed: no PlatformIO here)', function () {
   this.timeout(180_000);
   let tmp: string;
   before(function () {
@@ -83,29 +83,41 @@ describe('scripts/pio_urpc.py with custom_urpc_app (SCons stubbed: no PlatformIO
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("lowers the firmware with the app's functions, and the env's image links them", async () => {
-    // The script as PlatformIO runs it: Import("env") gives the env; options as an init project's
-    // platformio.ini has them (custom_urpc_dir, custom_urpc_app).
+  /** scripts/pio_urpc.py as PlatformIO runs it (Import("env") gives the env) in a project `project`
+   * whose platformio.ini has custom_urpc_dir (urpc's checkout) and `options`. */
+  function runScript(project: string, options: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
     const stub = [
-      'import sys',
-      'project, urpc, app, script = sys.argv[1:5]',
+      'import sys, json',
+      'project, urpc, options, script = sys.argv[1:5]',
       'class Env:',
       '    def subst(self, s): return project if s == "$PROJECT_DIR" else s',
-      '    def GetProjectOption(self, k, d=None): return {"custom_urpc_dir": urpc, "custom_urpc_app": app}.get(k, d)',
+      '    def GetProjectOption(self, k, d=None): return dict(json.loads(options), custom_urpc_dir=urpc).get(k, d)',
       '    def Append(self, **kw): print("Append", kw)',
       '    def Prepend(self, **kw): print("Prepend", kw)',
       '    def BuildLibrary(self, d, src): print("BuildLibrary", src); return "urpc_gen"',
       'g = {"Import": lambda name: None, "env": Env(), "__file__": script}',
       'exec(compile(open(script).read(), script, "exec"), g)',
     ].join('\n');
-    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const p = spawn('python3', ['-c', stub, tmp, REPO, path.join(REPO, 'examples/app'), path.join(REPO, 'scripts/pio_urpc.py')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return new Promise((resolve) => {
+      const p = spawn('python3', ['-c', stub, project, REPO, JSON.stringify(options), path.join(REPO, 'scripts/pio_urpc.py')], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
       p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
       p.once('exit', (code) => resolve({ code, out, err }));
     });
+  }
+  function nmOf(elf: string): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const p = spawn('arm-none-eabi-nm', [elf], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      p.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`nm exited ${code}`))));
+    });
+  }
+
+  it("lowers the firmware with the app's functions, and the env's image links them", async () => {
+    const r = await runScript(tmp, { custom_urpc_app: path.join(REPO, 'examples/app') });
     assert.equal(r.code, 0, r.err);
     const gen = path.join(tmp, 'build', 'pio', 'gen');
     assert.match(r.out, /app functions: scale, addBytes, describe, isNegative, fillBytes/);
@@ -115,13 +127,27 @@ describe('scripts/pio_urpc.py with custom_urpc_app (SCons stubbed: no PlatformIO
     const pico = envs.find((e) => e.name === 'pico')!;
     const b = await ciBuild(pico, gen, path.join(tmp, 'pico'));
     for (const [file, err] of Object.entries(b.stderr)) assert.equal(err, '', `${file}: ${err}`);
-    const nm = await new Promise<string>((resolve, reject) => {
-      const p = spawn('arm-none-eabi-nm', [b.elf], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-      p.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`nm exited ${code}`))));
-    });
+    const nm = await nmOf(b.elf);
     for (const f of ['scale', 'addBytes', 'fillBytes']) assert.match(nm, new RegExp(`\\bscale_${f}\\b`), `${f} linked`);
+  });
+
+  it('custom_urpc_builtins: the env\'s image links only the listed built-ins (and the system functions)', async () => {
+    const project = path.join(tmp, 'builtins');
+    fs.mkdirSync(project, { recursive: true });
+    const r = await runScript(project, { custom_urpc_builtins: 'urpc.echo,\n  urpc.info' });
+    assert.equal(r.code, 0, r.err);
+    const gen = path.join(project, 'build', 'pio', 'gen');
+    const pico = envs.find((e) => e.name === 'pico')!;
+    const b = await ciBuild(pico, gen, path.join(project, 'pico'));
+    for (const [file, err] of Object.entries(b.stderr)) assert.equal(err, '', `${file}: ${err}`);
+    const nm = await nmOf(b.elf);
+    assert.match(nm, /\becho_fnEcho\b/);
+    assert.match(nm, /\binfo_fnInfo\b/);
+    assert.doesNotMatch(nm, /\b(tensor_ops|timeeval|evaluator|f64|sleep|device_log)_\w+/);
+    // An unknown name: the script fails with urpc's message.
+    const bad = await runScript(project, { custom_urpc_builtins: 'urpc.echo urpc.nope' });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /urpc ts2c: the --builtins option: 'urpc.nope' is not a built-in device function/);
   });
 
   it('urpc ts2c --app with an app that does not type-check: status 1 and the error, no C', async () => {
