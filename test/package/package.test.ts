@@ -91,7 +91,7 @@ describe('the urpc package outside its repository (npm pack, install, urpc init)
     assert.equal(api.trim(), `file://${pkg}/dist/host/index.js function function function`);
   });
 
-  it('urpc init p; in p with the tarball installed: npm test (its tsc included), npm start, call local --app and difftest pass', async () => {
+  it('urpc init p; in p with the tarball installed: npm test (its tsc included), npm start, call local --app, a build with fewer built-ins and difftest pass', async () => {
     await ok('npx', ['urpc', 'init', 'p'], tmp);
     p = path.join(tmp, 'p');
     await ok('npm', [...NPM_I, tarball], p);
@@ -107,6 +107,13 @@ describe('the urpc package outside its repository (npm pack, install, urpc init)
     // The app's FwTS in-process, without tsx (host/ts-loader.ts): what the native board answered.
     const local = await ok('npx', ['urpc', 'call', 'local', '--app', 'app', 'madd', '6', '7', '100'], p);
     assert.equal(local.trim(), '142');
+    // Fewer built-ins from the installed package: the build's own tables import the package's firmware.
+    await ok('npx', ['urpc', 'build', '--board', 'native', '--app', 'app', '--builtins', 'urpc.echo', '--out', 'build/few'], p);
+    assert.equal((await ok('npx', ['urpc', 'call', 'native:build/few/firmware', 'urpc.echo', '5'], p)).trim(), '5');
+    assert.equal((await ok('npx', ['urpc', 'call', 'native:build/few/firmware', 'madd', '6', '7', '100'], p)).trim(), '142');
+    const noAdd = await run('npx', ['urpc', 'call', 'native:build/few/firmware', 'urpc.add'], p);
+    assert.equal(noAdd.code, 1, noAdd.out);
+    assert.match(noAdd.out, /the device has no function 'urpc.add'/);
     // urpc difftest of a FwTS module that imports urpc/fwts: Node (the package's JavaScript) against its C.
     fs.mkdirSync(path.join(p, 'dt'));
     fs.writeFileSync(path.join(p, 'dt', 'sum.ts'), [
