@@ -70,6 +70,8 @@ export function projectPlatformioIni(urpcIni: string): string {
     'extra_scripts = pre:node_modules/urpc/scripts/pio_urpc.py',
     'custom_urpc_dir = node_modules/urpc',
     'custom_urpc_app = app',
+    '; Fewer built-in device functions, a smaller image (urpc docs/device-functions.md):',
+    '; custom_urpc_builtins = urpc.echo, urpc.info',
     'build_flags = -Os -ffp-contract=off', // as urpc's own [env]: floats must not fuse into FMAs (Node does not)
     '',
     urpcIni.slice(at),
