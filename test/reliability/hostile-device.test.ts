@@ -116,6 +116,40 @@ describe('hostile device: duplicated and late replies (issue 13 item 6)', functi
   });
 });
 
+describe('hostile device: replies out of order, and lies inside pipelined copies', function () {
+  this.timeout(60_000);
+  // Tensor round trips of up to 12 KiB: copies of several blocks, two in flight. The replies to
+  // a copy's blocks are alike (ReturnVoid), so a swap would not show in the data: the held-back
+  // count shows the host put them back in order (reliable-mode.test.ts checks it exactly).
+  const BULK = { operations: 30, seed: 9, watchdogMs: 15_000, tensorShare: 1, maxTensorBytes: 12_000 };
+
+  for (const compact of [true, false]) {
+    it(`${compact ? 'compact' : 'reliable'} mode: a device that sends each reply after the next one gets every copy right and holds the early replies back`, async () => {
+      await withDevice({ swap: true }, {}, { compact }, async (s, dev) => {
+        assert.equal(s.session.compact, compact);
+        const r = await soak(s, BULK);
+        noWrongResults(r);
+        assert.equal(r.succeeded, BULK.operations, JSON.stringify(r));
+        assert.equal(s.client.peakInFlight, 2, 'the copies pipelined');
+        assert.ok(dev.told > 0 && s.session.repliesHeld > 0, `${dev.told} swaps, ${s.session.repliesHeld} replies held`);
+        assert.equal(s.client.unexpected, 0);
+      });
+    });
+  }
+
+  for (const lies of [{ twiceApart: true }, { lateCopyMs: 5 }, { lateCopyMs: 5, lateAsNormal: true }] as Lies[]) {
+    it(`duplicated and late replies (${JSON.stringify(lies)}) during pipelined copies: no wrong result`, async () => {
+      await withDevice(lies, {}, {}, async (s, dev) => {
+        const r = await soak(s, BULK);
+        noWrongResults(r);
+        assert.equal(r.succeeded, BULK.operations, JSON.stringify(r));
+        assert.equal(s.client.peakInFlight, 2);
+        assert.ok(dev.told >= BULK.operations);
+      });
+    });
+  }
+});
+
 describe('hostile device: an unsequenced Normal message in reliable mode (item 7)', function () {
   this.timeout(60_000);
 

@@ -30,6 +30,9 @@ export interface Lies {
   rewrite?: (packet: Uint8Array) => Uint8Array | undefined;
   /** Compact mode: rewrites each reply's compact packet (after the sequence byte); undefined keeps it. */
   rewriteCompact?: (compact: Uint8Array) => Uint8Array | undefined;
+  /** Replies out of order: each reply is held until the next one is sent, which goes first (a
+   * held reply with no next one within 30 ms goes alone). */
+  swap?: boolean;
   /** Apply the lies only once this many replies have been sent (the first calls go through). */
   after?: number;
 }
@@ -55,6 +58,8 @@ export class HostileDevice implements Transport {
   private readonly framer: Framer;
   private framed: number[] = [];
   private closed = false;
+  /** swap: the reply frame held back, and the timer that sends it alone. */
+  private held: { frame: Uint8Array; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(lies: Lies = {}, opts: { maxVersion?: number } = {}) {
     this.lies = lies;
@@ -147,6 +152,26 @@ export class HostileDevice implements Transport {
       this.lastSeq = seq;
       if (!lying) {
         this.emit(f);
+        continue;
+      }
+      if (this.lies.swap === true) {
+        const h = this.held;
+        if (h === undefined) {
+          const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            const alone = this.held;
+            this.held = undefined;
+            if (alone !== undefined && !this.closed) this.data(alone.frame);
+          }, 30);
+          this.timers.add(timer);
+          this.held = { frame: f, timer };
+        } else {
+          clearTimeout(h.timer);
+          this.timers.delete(h.timer);
+          this.held = undefined;
+          this.emit(concat(f, h.frame));
+          this.told++;
+        }
         continue;
       }
       if (this.lies.twice === true) {
