@@ -28,7 +28,14 @@ export class SocketTransport implements Transport {
   write(data: Uint8Array): Promise<void> {
     if (this.closed || this.socket.destroyed) return Promise.reject(new TransportClosedError(`${this.name} is closed`));
     return new Promise((resolve, reject) => {
-      this.socket.write(data, (e) => (e ? reject(new TransportClosedError(`${this.name}: write failed: ${e.message}`)) : resolve()));
+      this.socket.write(data, (e) => {
+        if (!e) return resolve();
+        // The peer hung up and the 'close' event has not come yet: say what the close will say.
+        const code = (e as NodeJS.ErrnoException).code;
+        reject(new TransportClosedError(code === 'EPIPE' || code === 'ECONNRESET'
+          ? `${this.name}: connection closed (${code} on write)`
+          : `${this.name}: write failed: ${e.message}`));
+      });
     });
   }
 

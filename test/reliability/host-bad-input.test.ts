@@ -478,8 +478,9 @@ pump();
     try {
       const s = await connect(srv.uri, { timeoutMs: 5000 });
       assert.deepEqual(await s.functions.echo(7), [7]);
+      const sleep = await s.getFunction('urpc.sleep'); // looked up first: the next request is the call
       const arrived = new Promise((r) => conn!.once('data', r));
-      const pending = s.functions.sleep(3000); // the device stack here is never ticked: no reply comes
+      const pending = sleep(3000); // the device stack here is never ticked: no reply comes
       await within(3000, arrived); // the device has the request: mid-call
       conn!.destroy();
       const e = await failure(1500, pending);
