@@ -13,6 +13,7 @@ import { readRecord, writeRecord, upToDate, hashText, hashFiles, hashTree, depFi
 import { sizeReport, formatSizeReport, type SizeReport } from './size.ts';
 import { softfpLinkFlags, usesSoftfp } from './softfp.ts';
 import { selectBuiltins, linkBuiltins, BuiltinsError, type BuiltinLink } from './builtins.ts';
+import type { BuiltinFunction } from '../app/rpc-tables.ts';
 
 const run = promisify(execFile);
 
@@ -118,10 +119,11 @@ export function loadBoard(name: string, repo = REPO): BoardConfig {
   return { ...b, name: b.name ?? name, ldflags: b.ldflags ?? [] };
 }
 
-/** Throws a BuildError when the list names no built-in device function (builtins.ts). */
-function checkBuiltins(listed: readonly string[], where: string): void {
+/** The built-ins `listed` selects (all when undefined); a BuildError when it names something
+ * that is not a built-in device function (builtins.ts). */
+function checkBuiltins(listed: readonly string[] | undefined, where: string): BuiltinFunction[] {
   try {
-    selectBuiltins(listed, where);
+    return selectBuiltins(listed, where);
   } catch (e) {
     if (e instanceof BuiltinsError) throw new BuildError(e.message);
     throw e;
@@ -144,8 +146,8 @@ function transpilerHash(): string {
 /** The built-ins this build links: the option's list, else the board's (checked by loadBoard),
  * else all (builtins.ts). */
 function builtinLink(cfg: BoardConfig, opts: BuildOptions, repo: string, out: string): BuiltinLink {
-  if (opts.builtins !== undefined) checkBuiltins(opts.builtins, 'the builtins option');
-  return linkBuiltins(selectBuiltins(opts.builtins ?? cfg.builtins, 'builtins'), repo, out);
+  const listed = opts.builtins ?? cfg.builtins;
+  return linkBuiltins(checkBuiltins(listed, opts.builtins !== undefined ? 'the builtins option' : 'builtins'), repo, out);
 }
 
 /**

@@ -179,14 +179,12 @@ export class RpcClient {
 
   /** Feed every received RPC packet here. */
   onPacket(p: Uint8Array): void {
-    const w = this.inFlight.shift();
+    const w = this.settle(0);
     if (w === undefined) {
       this.unexpected++;
       this.onDesync('a reply came with no request waiting');
       return;
     }
-    clearTimeout(w.timer);
-    this.inFlight[0]?.arm();
     try {
       w.resolve(decodeReply(p));
     } catch (e) {
@@ -197,10 +195,8 @@ export class RpcClient {
   /** The reply to the waiting request arrived but could not be read (a compact reply that does
    * not decode): the request fails with ProtocolError saying why. */
   badReply(why: string): void {
-    const w = this.inFlight.shift();
+    const w = this.settle(0);
     if (w === undefined) return;
-    clearTimeout(w.timer);
-    this.inFlight[0]?.arm();
     w.reject(this.protocolError(`${w.what}: ${why}`));
   }
 
@@ -218,12 +214,20 @@ export class RpcClient {
     const k = this.inFlight.findIndex((x) => x.packet === packet);
     const w = this.inFlight[k];
     if (w === undefined || w.epoch === undefined || w.epoch === this.epoch) return false;
-    this.inFlight.splice(k, 1);
-    clearTimeout(w.timer);
-    this.inFlight[0]?.arm();
+    this.settle(k);
     w.reject(new StaleTensorError(`${w.what}: its tensor was lost: the device session was re-opened before the request ` +
       'could be sent (after a timeout or a desynchronisation); make the tensor again'));
     return true;
+  }
+
+  /** Takes request k out of the waiting ones (its reply came, or it failed): its deadline stops,
+   * and the request now first starts its own (see Pending.timer). */
+  private settle(k: number): Pending | undefined {
+    const [w] = this.inFlight.splice(k, 1);
+    if (w === undefined) return undefined;
+    clearTimeout(w.timer);
+    this.inFlight[0]?.arm();
+    return w;
   }
 
   /** Fails the outstanding requests (e.g. the session ended). */
@@ -280,7 +284,7 @@ export class RpcClient {
           reject(new TimeoutError(capped
             ? `${what}: no reply from ${this.linkName} within the ${d.ms} ms deadline (session start, lookups, retries and the call together); try a longer timeout`
             : `${what}: no reply from ${this.linkName} within ${timeoutMs} ms; is the board running urpc firmware? try a longer timeout`));
-          for (const x of behind) x.reject(new TimeoutError(`${x.what}: abandoned: the request before it (${what}) got no reply from ${this.linkName} within ${timeoutMs} ms`));
+          for (const x of behind) x.reject(new TimeoutError(`${x.what}: abandoned: the request before it (${what}) got no reply from ${this.linkName} within ${timeoutMs} ms; the next call re-opens the session (try a longer timeout)`));
         }, capped ? Math.max(0, d.at - Date.now()) : timeoutMs);
       } };
       if (this.inFlight.length === 0) w.arm();
@@ -288,9 +292,8 @@ export class RpcClient {
       this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.length);
       this.sendPacket(packet, true, overlap).catch((e: unknown) => {
         const k = this.inFlight.indexOf(w);
-        if (k >= 0) this.inFlight.splice(k, 1);
-        clearTimeout(w.timer);
-        this.inFlight[0]?.arm();
+        if (k >= 0) this.settle(k);
+        else clearTimeout(w.timer);
         reject(e instanceof Error ? e : new RpcError(String(e)));
       });
     });
